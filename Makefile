@@ -1,0 +1,31 @@
+# Two set-up commands: `make demo` and `make test`. Each creates .venv on first use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO   := demo
+
+.PHONY: demo test check bench venv clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: venv
+	$(BIN)/caselink demo-data --filings 5000 --seed 7 --out $(DEMO)/data
+
+test: venv
+	$(BIN)/pytest -q
+
+check: venv
+	$(BIN)/ruff check caselink graph ingest queries dashboards tests bench
+	$(BIN)/mypy graph ingest queries
+
+bench: venv
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache

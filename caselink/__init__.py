@@ -1,0 +1,1 @@
+"""caselink: the application layer (command line, workspace) over ingest, graph, queries and dashboards."""

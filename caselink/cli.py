@@ -1,0 +1,23 @@
+"""The `caselink` command. Each subcommand lives in caselink/commands/<name>.py and is registered here."""
+
+from __future__ import annotations
+
+import click
+
+from caselink.commands.demo_data import demo_data
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="caselink")
+def cli() -> None:
+    """caselink — link petition filings (信访件) into petitioners, units and issues, and show the patterns.
+
+    Typical use: `caselink demo-data` → `caselink ingest` → `caselink serve`.
+    """
+
+
+cli.add_command(demo_data)
+
+
+def main() -> None:
+    cli(prog_name="caselink")

@@ -1,0 +1,1 @@
+"""One module per `caselink` subcommand; each exposes one click command."""

@@ -1,0 +1,9 @@
+"""Errors raised by the graph layer. Messages say what to do next."""
+
+
+class GraphError(Exception):
+    """Base class for graph store failures."""
+
+
+class StoreUnavailable(GraphError):
+    """The store cannot be reached (Neo4j down, wrong URI) or refuses the credentials."""

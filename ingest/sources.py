@@ -1,0 +1,564 @@
+"""Input files → raw rows: dicts of canonical column → str, each with its spreadsheet row number.
+
+Reads the canonical CSV (UTF-8 with or without BOM, or GB18030; comma separated) and XLSX (first sheet).
+Anything that stops a whole file — empty, binary, an unknown encoding, the wrong separator, missing
+required columns, an unclosed quote that would swallow the rest of the file — raises `InputFileError` with a
+one-paragraph message in Chinese and English. Problems confined to one row (wrong number of fields, a cell
+over `MAX_CELL_CHARS`, broken quoting) are attached to that row as rejecting `Problem`s, so every row is
+accounted for.
+
+Encodings are never guessed: strict UTF-8 (BOM optional) first, then strict GB18030, and UTF-16/32 only with a
+BOM. charset-normalizer is consulted only to name the likely encoding in the refusal message.
+
+Column-mapping file (`--mapping`): a small CSV, in any encoding the readers accept, with two columns
+`source_header,column` (Chinese headers `原表头,标准列` also work): each line maps one header of the export to a
+canonical column name of ingest.columns, e.g. ``来信人姓名,petitioner_name``. It applies to both input files and
+takes precedence over the built-in aliases.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Literal
+
+from ingest.columns import FILING_COLUMNS, TRANSFER_COLUMNS, Column, header_aliases
+from ingest.errors import InputFileError
+from ingest.records import Problem, Severity
+
+Kind = Literal["filings", "transfers"]
+
+MAX_CELL_CHARS = 100_000
+"""A cell longer than this is rejected (its row, not the file): no real filing needs more."""
+
+_CSV_FIELD_LIMIT = 2**31 - 1
+_SNIFF_BYTES = 64 * 1024
+_CHUNK_BYTES = 16 * 1024 * 1024
+_OTHER_DELIMITERS = (";", "\t", "|")
+_DELIMITER_NAMES = {";": "';' (semicolon / 分号)", "\t": "tab (制表符)", "|": "'|'"}
+
+COLUMNS_OF: dict[str, tuple[Column, ...]] = {"filings": FILING_COLUMNS, "transfers": TRANSFER_COLUMNS}
+
+
+@dataclass(slots=True)
+class RawRow:
+    """One record as read: canonical column → text (surrounding whitespace stripped), missing columns as ""."""
+
+    row: int
+    """Spreadsheet row number: the header is row 1."""
+    values: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+    """Rejecting (or flagging) problems found while reading, e.g. a cell over MAX_CELL_CHARS."""
+
+
+@dataclass(slots=True)
+class SourceTable:
+    """An opened input file whose header has been checked; iterate `rows()` once to read the records."""
+
+    path: Path
+    kind: Kind
+    file_format: str
+    """"csv" or "xlsx"."""
+    encoding: str
+    """The encoding used ("" for xlsx)."""
+    columns: tuple[str, ...]
+    """Canonical columns found, in file order."""
+    ignored_headers: tuple[str, ...]
+    """Headers that match no canonical column: reported, their cells not read."""
+    notes: list[str] = field(default_factory=list)
+    """Things the clerk should know about the file as a whole (ignored columns, blank rows skipped …)."""
+    _positions: tuple[tuple[str, int], ...] = ()
+    _width: int = 0
+    _header_row: int = 1
+
+    def rows(self) -> Iterator[RawRow]:
+        """Yield every record after the header, in file order. Raises InputFileError on a file-level fault."""
+        if self.file_format == "xlsx":
+            return self._xlsx_rows()
+        return self._csv_rows()
+
+    def _csv_rows(self) -> Iterator[RawRow]:
+        with self.path.open("r", encoding=self.encoding, errors="strict", newline="") as fh:
+            last_line = [""]
+            reader = csv.reader(_remember_last(fh, last_line), strict=True)
+            next(reader, None)  # the header was read by open_source
+            row_no = self._header_row
+            blank = 0
+            while True:
+                lines_before = reader.line_num
+                try:
+                    fields = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    row_no += 1
+                    if "unexpected end of data" not in str(exc):
+                        yield self._broken_row(row_no, last_line[0], "quote")
+                        continue
+                    if reader.line_num - lines_before > 1:
+                        raise InputFileError(
+                            f"{self.path.name}: 第 {row_no} 行（文本第 {lines_before + 1} 行）的引号没有闭合，"
+                            f"其后 {reader.line_num - lines_before} 行都会被当成一个单元格。请修正该行的引号后重试。"
+                            f" / Row {row_no} (text line {lines_before + 1}) opens a quote that is never closed, "
+                            f"so the {reader.line_num - lines_before} lines after it would read as one cell. "
+                            "Fix the quote in that row and run again."
+                        ) from None
+                    yield self._broken_row(row_no, last_line[0], "truncated")
+                    break
+                row_no += 1
+                if not fields or (len(fields) == 1 and not fields[0].strip()):
+                    blank += 1
+                    continue
+                yield self._make_row(row_no, fields)
+            if blank:
+                self.notes.append(f"跳过空行 {blank} 行 / {blank} blank rows skipped")
+
+    def _xlsx_rows(self) -> Iterator[RawRow]:
+        blank = 0
+        for index, cells in enumerate(_xlsx_sheet_rows(self.path)):
+            row_no = index + 1
+            if row_no <= self._header_row:
+                continue
+            fields = [_cell_text(c) for c in cells]
+            while fields and not fields[-1]:
+                fields.pop()
+            if not any(f.strip() for f in fields):
+                blank += 1
+                continue
+            if len(fields) < self._width:
+                fields.extend([""] * (self._width - len(fields)))
+            yield self._make_row(row_no, fields)
+        if blank:
+            self.notes.append(f"跳过空行 {blank} 行 / {blank} blank rows skipped")
+
+    def _make_row(self, row_no: int, fields: list[str]) -> RawRow:
+        problems: list[Problem] = []
+        if len(fields) != self._width and not (len(fields) > self._width and not any(fields[self._width :])):
+            problems.append(
+                Problem(
+                    self.kind,
+                    row_no,
+                    "",
+                    _clip(",".join(fields)),
+                    f"该行有 {len(fields)} 个字段，表头有 {self._width} 个（文件被截断或分隔符错位？）",
+                    f"the row has {len(fields)} fields but the header has {self._width} "
+                    "(file cut off, or a stray separator?)",
+                    Severity.REJECT,
+                )
+            )
+        values: dict[str, str] = {}
+        width = len(fields)
+        for name, pos in self._positions:
+            text = fields[pos] if pos < width else ""
+            if len(text) > MAX_CELL_CHARS:
+                problems.append(
+                    Problem(
+                        self.kind,
+                        row_no,
+                        name,
+                        _clip(text),
+                        f"单元格过长（{len(text)} 个字符，上限 {MAX_CELL_CHARS}）",
+                        f"cell too long ({len(text)} characters, the limit is {MAX_CELL_CHARS})",
+                        Severity.REJECT,
+                    )
+                )
+                text = ""
+            values[name] = text.strip()
+        return RawRow(row_no, values, problems)
+
+    def _broken_row(self, row_no: int, raw: str, why: Literal["quote", "truncated"]) -> RawRow:
+        if why == "truncated":
+            zh, en = (
+                "该行不完整：引号没有闭合，文件可能被截断",
+                "the row is incomplete: a quote is never closed, the file may be cut off",
+            )
+        else:
+            zh, en = (
+                "该行引号格式错误（引号后紧跟了非逗号字符）",
+                "broken quoting in this row (text right after a closing quote)",
+            )
+        values = dict.fromkeys((name for name, _ in self._positions), "")
+        return RawRow(
+            row_no,
+            values,
+            [Problem(self.kind, row_no, "", _clip(raw.rstrip("\r\n")), zh, en, Severity.REJECT)],
+        )
+
+
+def open_source(path: Path, kind: Kind, mapping: Mapping[str, str] | None = None) -> SourceTable:
+    """Open `path` as a filings or transfers file and check its header; raise InputFileError if it cannot be read."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(f"{path}: 找不到该文件。请检查路径。 / File not found: check the path.")
+    if path.stat().st_size == 0:
+        raise InputFileError(_msg(path, "文件是空的（0 字节）。", "the file is empty (0 bytes)."))
+    with path.open("rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+    if _is_xlsx(path, head):
+        header_row, header = _xlsx_header(path)
+        return _build(path, kind, "xlsx", "", header, header_row, mapping, raw_header_line=None)
+    encoding = detect_encoding(path, head)
+    with path.open("r", encoding=encoding, errors="strict", newline="") as fh:
+        reader = csv.reader(fh, strict=False)
+        try:
+            first = next(reader, None)
+        except csv.Error as exc:
+            raise InputFileError(
+                _msg(path, f"无法读取表头：{exc}。", f"cannot read the header row: {exc}.")
+            ) from None
+        fh.seek(0)
+        raw_line = fh.readline()
+    if first is None or not any(h.strip() for h in first):
+        raise InputFileError(
+            _msg(path, "文件没有内容（只有空白）。", "the file has no content (only blank space).")
+        )
+    return _build(path, kind, "csv", encoding, first, 1, mapping, raw_header_line=raw_line)
+
+
+def read_rows(path: Path, kind: Kind, mapping: Mapping[str, str] | None = None) -> Iterator[RawRow]:
+    """Shorthand for `open_source(path, kind, mapping).rows()`."""
+    return open_source(path, kind, mapping).rows()
+
+
+def load_mapping(path: Path) -> dict[str, str]:
+    """Read a column-mapping CSV (`source_header,column`) into {normalised source header: canonical column}."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(f"{path}: 找不到列映射文件。 / Column-mapping file not found.")
+    if path.stat().st_size == 0:
+        raise InputFileError(_msg(path, "列映射文件是空的。", "the column-mapping file is empty."))
+    with path.open("rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+    encoding = detect_encoding(path, head)
+    known = {c.name for c in FILING_COLUMNS} | {c.name for c in TRANSFER_COLUMNS}
+    mapping: dict[str, str] = {}
+    with path.open("r", encoding=encoding, newline="") as fh:
+        for line_no, fields in enumerate(csv.reader(fh), start=1):
+            cells = [f.strip() for f in fields]
+            if not any(cells):
+                continue
+            if line_no == 1 and _norm_header(cells[0]) in {"source_header", "原表头", "source"}:
+                continue
+            if len(cells) < 2 or not cells[0] or not cells[1]:
+                raise InputFileError(
+                    _msg(
+                        path,
+                        f"列映射文件第 {line_no} 行应为两列：原表头,标准列。",
+                        f"line {line_no} of the column-mapping file must have two cells: source_header,column.",
+                    )
+                )
+            target = _norm_header(cells[1])
+            if target not in known:
+                raise InputFileError(
+                    _msg(
+                        path,
+                        f"列映射文件第 {line_no} 行的标准列 {cells[1]!r} 不存在；可用的列：{', '.join(sorted(known))}。",
+                        f"line {line_no} of the column-mapping file names an unknown column {cells[1]!r}; "
+                        f"known columns: {', '.join(sorted(known))}.",
+                    )
+                )
+            mapping[_norm_header(cells[0])] = target
+    return mapping
+
+
+def detect_encoding(path: Path, head: bytes | None = None) -> str:
+    """The text encoding of a CSV: 'utf-8-sig', 'gb18030', 'utf-16' or 'utf-32'; raise InputFileError otherwise.
+
+    The whole file is decoded strictly, so a file is never read with an encoding that garbles part of it.
+    """
+    if head is None:
+        with path.open("rb") as fh:
+            head = fh.read(_SNIFF_BYTES)
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        candidates: tuple[str, ...] = ("utf-32",)
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ("utf-16",)
+    else:
+        _refuse_binary(path, head)
+        candidates = ("utf-8-sig", "gb18030")
+    failures: list[tuple[str, UnicodeDecodeError]] = []
+    for enc in candidates:
+        error = _strict_decode_error(path, enc)
+        if error is None:
+            return enc
+        failures.append((enc, error))
+        if enc == "utf-8-sig" and _mostly_utf8(head):
+            raise InputFileError(
+                _msg(
+                    path,
+                    f"文件是 UTF-8 编码，但{_where(path, error)}有损坏的字节；为避免乱码未读取。"
+                    "请重新导出该文件。",
+                    f"the file is UTF-8 but has damaged bytes {_where_en(path, error)}; it was not read, "
+                    "to avoid garbled text. Export the file again.",
+                )
+            )
+    guess = _guess_encoding(head)
+    zh_guess = f"（看起来像 {guess}）" if guess else ""
+    en_guess = f" (it looks like {guess})" if guess else ""
+    raise InputFileError(
+        _msg(
+            path,
+            f"无法确定文件编码{zh_guess}：既不是 UTF-8 也不是 GB18030。为避免乱码未读取。"
+            "请在 Excel 中“另存为 CSV UTF-8”后重试。",
+            f"cannot tell the file's encoding{en_guess}: it is neither UTF-8 nor GB18030. It was not read, to avoid "
+            "garbled text. Save it from Excel as 'CSV UTF-8' and try again.",
+        )
+    )
+
+
+def _strict_decode_error(path: Path, encoding: str) -> UnicodeDecodeError | None:
+    """Decode the whole file in chunks; return the first error (with .start as an absolute offset) or None."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    consumed = 0
+    with path.open("rb") as fh:
+        while True:
+            chunk = fh.read(_CHUNK_BYTES)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                exc.start += consumed
+                exc.end += consumed
+                return exc
+            if not chunk:
+                return None
+            consumed += len(chunk)
+
+
+def _mostly_utf8(head: bytes) -> bool:
+    """True when most non-ASCII text in `head` is valid UTF-8: a UTF-8 file with a few damaged bytes."""
+    text = head.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    return good >= 4 and good > 4 * bad
+
+
+def _where(path: Path, error: UnicodeDecodeError) -> str:
+    return f"第 {_line_of(path, error.start)} 行（字节 {error.start}）"
+
+
+def _where_en(path: Path, error: UnicodeDecodeError) -> str:
+    return f"at text line {_line_of(path, error.start)} (byte {error.start})"
+
+
+def _line_of(path: Path, offset: int) -> int:
+    with path.open("rb") as fh:
+        return fh.read(offset).count(b"\n") + 1
+
+
+def _guess_encoding(head: bytes) -> str:
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(head).best()
+    except Exception:  # the hint is optional; never let it hide the real message
+        return ""
+    return best.encoding if best is not None else ""
+
+
+def _refuse_binary(path: Path, head: bytes) -> None:
+    """Raise InputFileError when the bytes are clearly not a text file."""
+    kind_zh, kind_en = "", ""
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        kind_zh, kind_en = (
+            "压缩包（zip），不是 CSV 或 Excel 工作簿；请先解压",
+            "a zip archive, not a CSV or Excel workbook; unzip it first",
+        )
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        kind_zh, kind_en = (
+            "旧版 Excel（.xls）或加密的工作簿；请另存为 .xlsx 或 CSV UTF-8",
+            "an old Excel .xls (or an encrypted workbook); save it as .xlsx or 'CSV UTF-8'",
+        )
+    elif head.startswith(b"%PDF"):
+        kind_zh, kind_en = "PDF 文件", "a PDF document"
+    elif b"\x00" in head or _control_share(head) > 0.05:
+        kind_zh, kind_en = "二进制文件，不是文本表格", "a binary file, not a text table"
+    if kind_zh:
+        raise InputFileError(_msg(path, f"这是{kind_zh}。", f"this is {kind_en}."))
+
+
+def _control_share(head: bytes) -> float:
+    if not head:
+        return 0.0
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+    return controls / len(head)
+
+
+def _is_xlsx(path: Path, head: bytes) -> bool:
+    if not head.startswith(b"PK\x03\x04"):
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            _refuse_binary(path, head)
+            raise InputFileError(
+                _msg(
+                    path,
+                    "文件扩展名是 .xlsx，但内容不是 Excel 工作簿。",
+                    "the name ends in .xlsx but it is not an Excel workbook.",
+                )
+            )
+        return False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except zipfile.BadZipFile:
+        raise InputFileError(
+            _msg(
+                path,
+                "压缩文件已损坏（可能被截断）。",
+                "the workbook / zip file is damaged (perhaps cut off).",
+            )
+        ) from None
+    return "xl/workbook.xml" in names
+
+
+def _xlsx_sheet_rows(path: Path) -> Iterator[list[object]]:
+    import python_calamine
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheet = book.get_sheet_by_index(0)
+        yield from sheet.iter_rows()
+    except Exception as exc:  # calamine raises its own error types for damaged workbooks
+        raise InputFileError(
+            _msg(path, f"无法读取 Excel 工作簿：{exc}。", f"cannot read the Excel workbook: {exc}.")
+        ) from None
+
+
+def _xlsx_header(path: Path) -> tuple[int, list[str]]:
+    for index, cells in enumerate(_xlsx_sheet_rows(path)):
+        texts = [_cell_text(c) for c in cells]
+        if any(t.strip() for t in texts):
+            while texts and not texts[-1].strip():
+                texts.pop()
+            return index + 1, texts
+    raise InputFileError(
+        _msg(path, "工作簿的第一个工作表是空的。", "the first sheet of the workbook is empty.")
+    )
+
+
+def _cell_text(cell: object) -> str:
+    """An XLSX cell as the text a clerk sees: integral numbers without '.0', dates as YYYY-MM-DD."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return cell
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else repr(cell)
+    if isinstance(cell, datetime):
+        return cell.date().isoformat() if cell.time() == time(0) else cell.isoformat(sep=" ")
+    if isinstance(cell, date):
+        return cell.isoformat()
+    if isinstance(cell, time | timedelta):
+        return str(cell)
+    return str(cell)
+
+
+_HEADER_SPACES = re.compile(r"[\s\-]+")
+
+
+def _norm_header(text: str) -> str:
+    """Header spelling as matched: BOM and outer spaces dropped, NFKC, case-folded, inner spaces → '_'."""
+    text = unicodedata.normalize("NFKC", text.replace("\ufeff", "")).strip().casefold()
+    return _HEADER_SPACES.sub("_", text)
+
+
+def _build(
+    path: Path,
+    kind: Kind,
+    file_format: str,
+    encoding: str,
+    header: list[str],
+    header_row: int,
+    mapping: Mapping[str, str] | None,
+    raw_header_line: str | None,
+) -> SourceTable:
+    columns = COLUMNS_OF[kind]
+    wanted = {c.name for c in columns}
+    aliases = {_norm_header(k): v for k, v in header_aliases(columns).items()}
+    if mapping:
+        aliases.update({_norm_header(k): v for k, v in mapping.items()})
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    for pos, raw in enumerate(header):
+        name = aliases.get(_norm_header(raw))
+        if name is None or name not in wanted:
+            if raw.strip():
+                ignored.append(raw.strip())
+            continue
+        if name in positions:
+            first = header[positions[name]].strip()
+            raise InputFileError(
+                _msg(
+                    path,
+                    f"表头中 {first!r} 和 {raw.strip()!r} 都对应列 {name}；请删除或改名其中一列。",
+                    f"the headers {first!r} and {raw.strip()!r} both mean column {name}; remove or rename one.",
+                )
+            )
+        positions[name] = pos
+    missing = [c for c in columns if c.required and c.name not in positions]
+    if missing:
+        if raw_header_line is not None and len(header) <= 1:
+            for delim in _OTHER_DELIMITERS:
+                if raw_header_line.count(delim) >= 1:
+                    raise InputFileError(
+                        _msg(
+                            path,
+                            f"该文件使用 {_DELIMITER_NAMES[delim]} 作为分隔符，应为逗号 ','。"
+                            "请在 Excel 中“另存为 CSV UTF-8（逗号分隔）”后重试。",
+                            f"this file uses {_DELIMITER_NAMES[delim]} as separator, expected ','. "
+                            "Save it from Excel as 'CSV UTF-8 (comma delimited)' and try again.",
+                        )
+                    )
+        names_zh = "、".join(f"{c.name}（{c.alias_zh}）" for c in missing)
+        names_en = ", ".join(f"{c.name} ({c.alias_zh})" for c in missing)
+        found = ", ".join(h.strip() for h in header if h.strip())
+        raise InputFileError(
+            _msg(
+                path,
+                f"缺少必需的列：{names_zh}。表头为：{found}。如果导出文件的列名不同，请用 --mapping 提供列映射文件。",
+                f"missing required columns: {names_en}. The header is: {found}. "
+                "If your export names its columns differently, pass a column-mapping file with --mapping.",
+            )
+        )
+    ordered = tuple(sorted(positions, key=positions.__getitem__))
+    all_positions = tuple((c.name, positions.get(c.name, 1 << 30)) for c in columns)
+    table = SourceTable(
+        path=path,
+        kind=kind,
+        file_format=file_format,
+        encoding=encoding,
+        columns=ordered,
+        ignored_headers=tuple(ignored),
+        _positions=all_positions,
+        _width=len(header),
+        _header_row=header_row,
+    )
+    if ignored:
+        table.notes.append(
+            f"忽略未知的列：{'、'.join(ignored)} / ignored unknown columns: {', '.join(ignored)}"
+        )
+    return table
+
+
+def _remember_last(lines: Iterable[str], last: list[str]) -> Iterator[str]:
+    for line in lines:
+        last[0] = line
+        yield line
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _msg(path: Path, zh: str, en: str) -> str:
+    return f"{path.name}: {zh} / {en[0].upper()}{en[1:]}"
+
+
+csv.field_size_limit(_CSV_FIELD_LIMIT)

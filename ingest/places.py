@@ -150,3 +150,126 @@ def all_counties() -> list[County]:
 def county_by_code(code: str) -> County | None:
     """The county with this 6-digit code, or None."""
     return _reference()[0].get(code.strip())
+
+
+# --- place → county matching -------------------------------------------------------------------
+
+_PROVINCE, _CITY, _COUNTY = 0, 1, 2
+
+_SHORT_BLOCKERS = frozenset("路街道巷弄里村镇乡屯庄园桥站店厂楼号院苑大公广")
+"""A short name followed by one of these is a street, village or building (中山路, 长安镇, 北京大学), not a place."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    level: int
+    code: str
+    short: bool
+
+
+@cache
+def _index() -> tuple[dict[str, tuple[_Entry, ...]], dict[str, tuple[int, ...]]]:
+    """Every province, city and county name (full and short) → its entries; first char → term lengths, longest first."""
+    counties, cities, provinces = _reference()
+    terms: dict[str, list[_Entry]] = {}
+
+    def add(term: str, entry: _Entry) -> None:
+        if len(term) >= 2 and entry not in terms.setdefault(term, []):
+            terms[term].append(entry)
+
+    for p in provinces.values():
+        add(p.name, _Entry(_PROVINCE, p.code, False))
+        add(short_name(p.name, _PROVINCE_SUFFIXES), _Entry(_PROVINCE, p.code, True))
+    for c in cities.values():
+        if c.code[:2] + "0000" in MUNICIPALITIES:
+            continue  # 北京市 the city is 北京市 the province
+        add(c.name, _Entry(_CITY, c.code, False))
+        add(short_name(c.name, _CITY_SUFFIXES), _Entry(_CITY, c.code, True))
+    for k in counties.values():
+        add(k.name, _Entry(_COUNTY, k.code, False))
+        if k.short != k.name:
+            add(k.short, _Entry(_COUNTY, k.code, True))
+    lengths: dict[str, set[int]] = {}
+    for term in terms:
+        lengths.setdefault(term[0], set()).add(len(term))
+    frozen = {t: tuple(e) for t, e in terms.items()}
+    return frozen, {ch: tuple(sorted(ns, reverse=True)) for ch, ns in lengths.items()}
+
+
+def _mentions(text: str) -> list[tuple[_Entry, ...]]:
+    """Leftmost-longest scan of text for place names; a short name before a street word is skipped."""
+    terms, lengths = _index()
+    found: list[tuple[_Entry, ...]] = []
+    i, n = 0, len(text)
+    while i < n:
+        for size in lengths.get(text[i], ()):
+            if i + size > n:
+                continue
+            entries = terms.get(text[i : i + size])
+            if entries is None:
+                continue
+            if i + size < n and text[i + size] in _SHORT_BLOCKERS:
+                entries = tuple(e for e in entries if not e.short)
+                if not entries:
+                    continue
+            found.append(entries)
+            i += size
+            break
+        else:
+            i += 1
+    return found
+
+
+def _closeness(county: County, other: County | None) -> int:
+    if other is None:
+        return 0
+    if county.code == other.code:
+        return 3
+    if county.city_code is not None and county.city_code == other.city_code:
+        return 2
+    return 1 if county.province_code == other.province_code else 0
+
+
+@lru_cache(maxsize=2**18)
+def county_of(text: str, context_county: str | None = None) -> str | None:
+    """The 6-digit code of the county a free-text address or place names, or None if none or ambiguous.
+
+    Province and city mentions anywhere in the text decide between counties of the same name; a county
+    named in full beats a short name; `context_county` (e.g. the receiving office's county) breaks what
+    is left of a tie; otherwise the first county mentioned wins.
+
+    >>> county_of("河北省石家庄市长安区建设北大街"), county_of("北京朝阳"), county_of("朝阳区")
+    ('130102', '110105', None)
+    """
+    if not text:
+        return None
+    from ingest.normalise import to_simplified  # local import: normalise never imports places
+
+    clean = to_simplified(unicodedata.normalize("NFKC", text))
+    mentions = _mentions(clean)
+    if not mentions:
+        return None
+    counties = _reference()[0]
+    context = counties.get(context_county) if context_county else None
+    # For every mention, the codes it may stand for at province and city level.
+    higher: list[set[str]] = [{e.code for e in m if e.level != _COUNTY} for m in mentions]
+    best_key: tuple[int, int, int, int] | None = None
+    best: set[str] = set()
+    for pos, mention in enumerate(mentions):
+        for entry in mention:
+            if entry.level != _COUNTY:
+                continue
+            county = counties[entry.code]
+            support = sum(
+                1
+                for j, codes in enumerate(higher)
+                if j != pos and (county.province_code in codes or county.city_code in codes)
+            )
+            key = (support, 0 if entry.short else 1, _closeness(county, context), -pos)
+            if best_key is None or key > best_key:
+                best_key, best = key, {county.code}
+            elif key == best_key:
+                best.add(county.code)
+    if len(best) == 1:
+        return next(iter(best))
+    return None

@@ -1,0 +1,450 @@
+"""Unit resolution: every raw unit name (责任单位, 发出单位, 接收单位) → one canonical unit per (place, department).
+
+A raw name is read in four steps, each cached per distinct (raw name, county of the filing):
+
+1. normalise: NFKC, traditional → simplified, no spaces or punctuation, no leading 中共;
+2. strip place prefixes (province, city, county — full or short names, from `ingest.places`) and a bare
+   level marker (县 / 区 / 市 / 省, as in 市信访局); the county comes from the prefix, else from the filing;
+3. look the remainder up in the alias table (ingest/reference/unit_aliases.csv: exact, then fuzzy with
+   a conservative edit-distance limit), else read it as a township (X镇人民政府, X街道办事处 …) or a
+   village committee (X村委会, X村民委员会 …);
+4. anything else is kept as a unit of its own, ``known=False``.
+
+Unit ids are deterministic: ``130102:natural_resources``, ``130102:town:城关镇``, ``130102:village:李家庄村``,
+``130100:petition_bureau`` (a city-level body, keyed by the city code), ``130102:unknown:<name>``; ``none``
+stands in for a county that cannot be told.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from ingest.normalise import to_simplified
+from ingest.places import County, all_counties, county_by_code, short_name
+from ingest.records import Filing, Transfer, Unit, UnitMention, UnitRole
+
+ALIASES_PATH = Path(__file__).parent / "reference" / "unit_aliases.csv"
+NO_COUNTY = "none"
+"""Stands in for the place part of a unit id when the county cannot be told."""
+
+LEVELS = frozenset(
+    {
+        "county_department",
+        "township",
+        "village_committee",
+        "city",
+        "province",
+        "court",
+        "procuratorate",
+        "petition_bureau",
+        "hotline",
+    }
+)
+"""Levels a row of the alias table may carry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    """One row of the alias table."""
+
+    key: str
+    name: str
+    level: str
+    scope: str
+    """"" (where the prefix says), "city" or "province": the lowest level such a body sits at (中级人民法院)."""
+    spellings: tuple[str, ...]
+
+
+def read_alias_table(path: Path = ALIASES_PATH) -> list[Department]:
+    """The alias table as rows; spellings are split on ``|``."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [
+            Department(
+                r["key"].strip(),
+                r["canonical_name"].strip(),
+                r["level"].strip(),
+                (r["scope"] or "").strip(),
+                tuple(s.strip() for s in r["spellings"].split("|") if s.strip()),
+            )
+            for r in csv.DictReader(fh)
+        ]
+
+
+# ---------------------------------------------------------------------------------------------- normalise
+
+_PUNCT = re.compile(r"[\s\u3000·•\-—–_,，.。、;；:：'\"“”‘’()（）\[\]【】<>《》〈〉/\\|]+")
+
+
+def normalise_unit_name(raw: str) -> str:
+    """NFKC, simplified characters, no spaces or punctuation, no leading 中共 / 中国共产党.
+
+    >>> normalise_unit_name(" 中共 海淀區委（政法委） ")
+    '海淀区委政法委'
+    """
+    s = unicodedata.normalize("NFKC", raw)
+    s = _PUNCT.sub("", s)
+    if s and not s.isascii():
+        s = to_simplified(s)
+    for head in ("中国共产党", "中共"):
+        if s.startswith(head):
+            s = s[len(head) :]
+    return s
+
+
+# ------------------------------------------------------------------------------------------- the table
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    by_spelling: dict[str, Department]
+    spellings: list[str]
+    spelling_keys: list[str]
+    places: dict[str, list[tuple[int, str, bool]]]
+    """prefix text → (kind 0 province / 1 city / 2 county, code, is full name)."""
+    max_place_len: int
+
+
+@cache
+def _tables() -> _Tables:
+    by_spelling: dict[str, Department] = {}
+    for dep in read_alias_table():
+        for sp in (dep.name, *dep.spellings):
+            by_spelling.setdefault(normalise_unit_name(sp), dep)
+    places: dict[str, list[tuple[int, str, bool]]] = {}
+
+    def add(text: str, kind: int, code: str, full: bool) -> None:
+        if len(text) >= 2 and (kind, code, full) not in places.setdefault(text, []):
+            places[text].append((kind, code, full))
+
+    for c in all_counties():
+        add(c.name, 2, c.code, True)
+        add(c.short, 2, c.code, False)
+        if c.city_code and c.city_name and c.city_code != c.code and c.province_code not in _MUNI:
+            add(c.city_name, 1, c.city_code, True)
+            add(short_name(c.city_name, ("自治州", "地区", "盟", "市")), 1, c.city_code, False)
+        add(c.province_name, 0, c.province_code, True)
+        add(short_name(c.province_name, ("特别行政区", "自治区", "省", "市")), 0, c.province_code, False)
+    spellings = sorted(by_spelling)
+    return _Tables(
+        by_spelling, spellings, [by_spelling[s].key for s in spellings], places, max(map(len, places))
+    )
+
+
+_MUNI = frozenset({"110000", "120000", "310000", "500000"})
+
+# ------------------------------------------------------------------------------------------- parsing
+
+_TOWN = re.compile(r"^(?P<name>.+?(?:镇|乡|街道|苏木))(?:人民政府|政府|街道办事处|办事处|办|党委政府|党委|)$")
+_VILLAGE_SUFFIXES = (
+    ("村村民委员会", "村"),
+    ("村村委会", "村"),
+    ("村民委员会", "村"),
+    ("村委会", "村"),
+    ("村两委", "村"),
+    ("村党支部", "村"),
+    ("村党总支", "村"),
+    ("村委", "村"),
+    ("村", "村"),
+    ("社区居民委员会", "社区"),
+    ("社区居委会", "社区"),
+    ("社区居委", "社区"),
+    ("社区", "社区"),
+    ("居民委员会", "社区"),
+    ("居委会", "社区"),
+)
+_BARE = frozenset(
+    {
+        "镇",
+        "乡",
+        "街道",
+        "镇人民政府",
+        "乡人民政府",
+        "镇政府",
+        "乡政府",
+        "街道办事处",
+        "街道办",
+        "办事处",
+        "村委会",
+        "村民委员会",
+        "居委会",
+        "社区",
+    }
+)
+_NOT_AFTER_SHORT = frozenset("局委院厅办所队站镇乡村街社")
+_MARKERS = {"省": 0, "市": 1, "州": 1, "盟": 1, "县": 2, "区": 2, "旗": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    untold: bool = False
+    """A place was named but could not be told apart (朝阳区 far from the filing's county)."""
+
+
+def _scope(code: str) -> str:
+    """The code prefix shared by everything inside a place: 13 for 130000, 1301 for 130100, 130102 itself."""
+    return code[:2] if code[2:] == "0000" else code[:4] if code[4:] == "00" else code
+
+
+def _pick(
+    cands: list[tuple[int, str, bool]], found: _Place, context: County | None
+) -> tuple[int, str] | None:
+    """Choose one place among same-text candidates, by what the prefix said so far, then the filing's county."""
+    pool = [(k, c, full) for k, c, full in cands if k > _deepest(found)]
+    inner = found.county or found.city or found.province
+    if inner:
+        pool = [x for x in pool if x[1].startswith(_scope(inner))]
+    if context is not None and len(pool) > 1:
+        for ctx in (context.code, context.city_code, context.province_code):
+            near = [x for x in pool if ctx and (ctx.startswith(_scope(x[1])) or x[1].startswith(_scope(ctx)))]
+            if near:
+                pool = near
+                break
+    if len(pool) > 1:
+        full = [x for x in pool if x[2]]
+        pool = full or pool
+    if len({(k, c) for k, c, _ in pool}) == 1:
+        return pool[0][0], pool[0][1]
+    return None
+
+
+def _strip_places(s: str, context: County | None) -> tuple[str, _Place]:
+    """Remove leading province / city / county names; returns the rest and the place they named."""
+    t = _tables()
+    found = _Place()
+    while s not in t.by_spelling:
+        n = next(
+            (
+                n
+                for n in range(min(len(s) - 1, t.max_place_len), 1, -1)
+                if any(k > _deepest(found) for k, _, _ in t.places.get(s[:n], ()))
+            ),
+            0,
+        )
+        if not n:
+            break
+        rest = s[n:]
+        if rest in _BARE:
+            break  # 东城街道办事处: the "county" was the start of a township's name
+        cands = t.places[s[:n]]
+        if rest[0] in _NOT_AFTER_SHORT and not any(full for _, _, full in cands):
+            break  # 公安局, 城关镇…: a short county name (公安县, 城关区) that is really the start of another name
+        pick = _pick(cands, found, context)
+        if pick is None:
+            found = _Place(province=found.province, city=found.city, county=found.county, untold=True)
+        if pick is not None:
+            kind, code = pick
+            if kind == 0:
+                found = _Place(province=code)
+            elif kind == 1:
+                found = _Place(province=code[:2] + "0000", city=code)
+            else:
+                county = county_by_code(code)
+                found = _Place(
+                    province=code[:2] + "0000", city=county.city_code if county else None, county=code
+                )
+        s = rest
+    return s, found
+
+
+def _deepest(p: _Place) -> int:
+    return 2 if p.county else 1 if p.city else 0 if p.province else -1
+
+
+def _exact(s: str) -> tuple[Department, str] | None:
+    """The department a spelling names, and the spelling; 人社厅 is read as the province's 人社局."""
+    t = _tables()
+    dep = t.by_spelling.get(s)
+    if dep is not None:
+        return dep, s
+    if len(s) >= 3 and s.endswith("厅"):
+        dep = t.by_spelling.get(s[:-1] + "局")
+        if dep is not None:
+            return dep, s
+    return None
+
+
+def _fuzzy(s: str) -> tuple[Department, str] | None:
+    """The one department within a small edit distance (1, or 2 for names of 8+ characters), or None."""
+    t = _tables()
+    if len(s) < 3 or len(s) > 24 or s in _BARE:
+        return None
+    limit = 1 if len(s) < 8 else 2
+    hits = process.extract(s, t.spellings, scorer=Levenshtein.distance, score_cutoff=limit, limit=8)
+    if not hits:
+        return None
+    best = min(h[1] for h in hits)
+    keys = {t.spelling_keys[h[2]] for h in hits if h[1] == best}
+    spelling = next(h[0] for h in hits if h[1] == best)
+    if len(keys) != 1 or spelling[-1] != s[-1]:
+        return None  # ambiguous, or a change in the head noun (局 / 院 / 委 …): not a typo we dare fix
+    return t.by_spelling[spelling], spelling
+
+
+def _department(s: str) -> tuple[Department, str, int | None, str] | None:
+    """Department, spelling matched, level marker (市 → 1 …) and how: exact first, with or without a marker,
+    then fuzzy (never for a bare township suffix)."""
+    for lookup, how in ((_exact, "exact"), (_fuzzy, "fuzzy")):
+        hit = lookup(s)
+        if hit:
+            return hit[0], hit[1], None, how
+        if len(s) > 2 and s[0] in _MARKERS:
+            hit = lookup(s[1:])
+            if hit:
+                return hit[0], hit[1], _MARKERS[s[0]], how
+        if how == "exact" and (_TOWN.match(s) or _village(s)):
+            return None
+    return None
+
+
+def _village(s: str) -> str | None:
+    for suffix, kind in _VILLAGE_SUFFIXES:
+        if s.endswith(suffix) and len(s) > len(suffix):
+            base = s[: -len(suffix)]
+            for sep in ("街道", "镇", "乡"):
+                i = base.rfind(sep)
+                if i > 0 and len(base) - i - len(sep) >= 2:
+                    base = base[i + len(sep) :]  # 城关镇李家庄村委会 → 李家庄村
+                    break
+            if kind == "村" and base.endswith("村"):
+                base = base[:-1]
+            return base + kind if base else None
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedUnit:
+    """What a raw unit name says: the resulting unit, and how it was read (for flags and tests)."""
+
+    unit: Unit
+    how: str
+    """"exact", "fuzzy", "township", "village" or "unknown"."""
+
+
+@lru_cache(maxsize=200_000)
+def parse_unit(raw: str, county: str | None) -> ParsedUnit:
+    """Read one raw unit name in the context of the filing's county (6-digit code or None).
+
+    >>> parse_unit("国土资源局", "130102").unit.unit_id
+    '130102:natural_resources'
+    >>> parse_unit("石家庄市信访局", "130102").unit.unit_id
+    '130100:petition_bureau'
+    """
+    context = county_by_code(county) if county else None
+    s = normalise_unit_name(raw)
+    rest, place = _strip_places(s, context)
+    the_county = None if place.untold else place.county or (None if place.city or place.province else county)
+    hit = _department(rest)
+    if hit is not None:
+        dep, spelling, marker, how = hit
+        return ParsedUnit(_department_unit(dep, spelling, place, marker, context, the_county), how)
+    town = _TOWN.match(rest)
+    if town and town.group("name") not in _BARE:
+        name = town.group("name")
+        full = name + ("办事处" if name.endswith("街道") else "人民政府")
+        return ParsedUnit(
+            Unit(f"{the_county or NO_COUNTY}:town:{name}", full, the_county, "township"), "township"
+        )
+    village = _village(rest)
+    if village:
+        full = village + ("委员会" if village.endswith("村") else "居民委员会")
+        if village.endswith("村"):
+            full = village + "民委员会"
+        return ParsedUnit(
+            Unit(f"{the_county or NO_COUNTY}:village:{village}", full, the_county, "village_committee"),
+            "village",
+        )
+    name = rest or s or raw.strip()
+    return ParsedUnit(
+        Unit(f"{the_county or NO_COUNTY}:unknown:{name}", name, the_county, None, known=False), "unknown"
+    )
+
+
+def _department_unit(
+    dep: Department,
+    spelling: str,
+    place: _Place,
+    marker: int | None,
+    context: County | None,
+    county: str | None,
+) -> Unit:
+    """Place a department at county, city or province level and build its unit."""
+    level = 2
+    if place.county:
+        level = 2
+    elif place.city:
+        level = 1
+    elif place.province:
+        level = 0
+    if marker is not None and not place.county:
+        level = min(level, marker) if (place.city or place.province) else marker
+    scope = {"city": 1, "province": 0}.get(dep.scope)
+    if scope is None and spelling.endswith("厅"):
+        scope = 0
+    if scope is not None:
+        level = min(level, scope)
+    province = place.province or (context.province_code if context else None)
+    city = place.city or (context.city_code if context else None)
+    if place.county and (level < 2):
+        c = county_by_code(place.county)
+        city = c.city_code if c else city
+    if level == 2:
+        return Unit(f"{county or NO_COUNTY}:{dep.key}", dep.name, county, dep.level)
+    if level == 1:
+        if province in _MUNI:
+            level = 0
+        elif city is None:
+            # a county-level city governed by its province (济源市): its own 市 bodies are county bodies
+            return Unit(f"{county or NO_COUNTY}:{dep.key}", dep.name, county, dep.level)
+        else:
+            c_name = _city_name(city)
+            return Unit(f"{city}:{dep.key}", c_name + dep.name, None, "city")
+    p_name = _province_name(province) if province else ""
+    return Unit(f"{province or NO_COUNTY}:{dep.key}", p_name + dep.name, None, "province")
+
+
+@cache
+def _city_name(code: str) -> str:
+    return next((c.city_name or "" for c in all_counties() if c.city_code == code), "")
+
+
+@cache
+def _province_name(code: str) -> str:
+    return next((c.province_name for c in all_counties() if c.province_code == code), "")
+
+
+def resolve_units(
+    filings: list[Filing], transfers: list[Transfer]
+) -> tuple[list[UnitMention], dict[str, Unit]]:
+    """One mention per non-empty responsible_unit / from_unit / to_unit, and the units they resolve to.
+
+    The county of a mention without a place prefix is the filing's county (place of the matter, else
+    the petitioner's address). Work is done once per distinct (raw name, county).
+    """
+    county_of_filing: dict[str, str | None] = {f.filing_id: f.county for f in filings}
+    mentions: list[UnitMention] = []
+    units: dict[str, Unit] = {}
+
+    def mention(filing_id: str, role: UnitRole, seq: int | None, raw: str) -> None:
+        if not raw or not raw.strip():
+            return
+        unit = parse_unit(raw.strip(), county_of_filing.get(filing_id)).unit
+        units.setdefault(unit.unit_id, unit)
+        mentions.append(UnitMention(filing_id, role, seq, raw, unit.unit_id))
+
+    for f in filings:
+        mention(f.filing_id, UnitRole.RESPONSIBLE, None, f.responsible_unit)
+    for t in transfers:
+        mention(t.filing_id, UnitRole.FROM, t.seq, t.from_unit)
+        mention(t.filing_id, UnitRole.TO, t.seq, t.to_unit)
+    return mentions, units

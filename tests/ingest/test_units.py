@@ -1,0 +1,152 @@
+"""Unit resolution: raw names → one unit per (place, department)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ingest.columns import Action, Channel, Level
+from ingest.records import Filing, Transfer, UnitRole
+from ingest.units import parse_unit, read_alias_table, resolve_units
+
+CHANG_AN = "130102"  # 河北省石家庄市长安区
+HAI_DIAN = "110108"  # 北京市海淀区
+
+
+def uid(raw: str, county: str | None = CHANG_AN) -> str:
+    return parse_unit(raw, county).unit.unit_id
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "自然资源局",
+        "国土资源局",
+        "国土局",
+        "长安区自然资源和规划局",
+        "河北省石家庄市长安区国土资源局",
+        "县自然资源局",
+        "長安區國土資源局",
+        " 长安区 国土资源局 ",
+        "自然资原局",
+    ],
+)
+def test_spellings_of_one_department_in_one_county_are_one_unit(raw: str) -> None:
+    assert uid(raw) == "130102:natural_resources"
+
+
+def test_abbreviations_and_pre_reform_names() -> None:
+    assert uid("人社局") == uid("人力资源和社会保障局") == uid("劳动局") == "130102:human_resources"
+    assert uid("住建局") == uid("住房和城乡建设局") == "130102:housing_construction"
+    assert {uid(n) for n in ("工商局", "质监局", "食药监局", "市场监管局", "市场监督管理局")} == {
+        "130102:market_regulation"
+    }
+    assert uid("信访办") == uid("信访局") == "130102:petition_bureau"
+
+
+def test_same_department_in_two_counties_is_two_units() -> None:
+    assert uid("公安局", CHANG_AN) != uid("公安局", HAI_DIAN)
+    assert uid("海淀区公安分局", CHANG_AN) == uid("公安局", HAI_DIAN) == "110108:public_security"
+
+
+def test_county_prefix_beats_the_filing_county() -> None:
+    assert uid("公安县公安局", CHANG_AN) == "421022:public_security"
+    assert uid("公安局", None) == "none:public_security"
+
+
+def test_city_and_province_bodies() -> None:
+    city = parse_unit("石家庄市信访局", CHANG_AN).unit
+    assert (city.unit_id, city.level, city.county) == ("130100:petition_bureau", "city", None)
+    assert uid("市信访局") == "130100:petition_bureau"
+    assert uid("省信访局") == uid("河北省信访办") == "130000:petition_bureau"
+    assert uid("中级人民法院") == "130100:intermediate_court"
+    assert uid("河北省人社厅") == "130000:human_resources"
+    assert uid("北京市信访办", HAI_DIAN) == "110000:petition_bureau"
+
+
+def test_townships() -> None:
+    ids = {uid(n) for n in ("城关镇人民政府", "城关镇政府", "城关镇", "长安区城关镇人民政府")}
+    assert ids == {"130102:town:城关镇"}
+    unit = parse_unit("东城街道办事处", CHANG_AN).unit
+    assert (unit.unit_id, unit.name, unit.level) == ("130102:town:东城街道", "东城街道办事处", "township")
+    assert uid("城关镇", HAI_DIAN) != uid("城关镇", CHANG_AN)
+
+
+def test_villages() -> None:
+    ids = {uid(n) for n in ("李家庄村委会", "李家庄村村民委员会", "李家庄村民委员会", "城关镇李家庄村委会")}
+    assert ids == {"130102:village:李家庄村"}
+    assert parse_unit("李家庄村委会", CHANG_AN).unit.level == "village_committee"
+
+
+def test_unknown_names_are_kept_and_flagged() -> None:
+    unit = parse_unit("长安区某某开发区管委会", CHANG_AN).unit
+    assert unit.known is False
+    assert unit.unit_id == "130102:unknown:某某开发区管委会"
+    assert uid("某某开发区管委会") == unit.unit_id
+    # An ambiguous typo is not guessed: 人设局 is one edit from 人社局 and from 建设局.
+    assert parse_unit("人设局", CHANG_AN).unit.known is False
+
+
+def test_every_spelling_in_the_table_resolves_to_its_own_key() -> None:
+    for dep in read_alias_table():
+        for spelling in dep.spellings:
+            unit_id = uid(spelling)
+            assert unit_id.endswith(":" + dep.key), (spelling, unit_id)
+
+
+def _filing(fid: str, county: str | None, responsible: str) -> Filing:
+    return Filing(
+        row=2,
+        filing_id=fid,
+        received_date=date(2024, 3, 1),
+        channel=Channel.ONLINE,
+        receiving_level=Level.COUNTY,
+        receiving_org="",
+        petitioner_name="张三",
+        name_norm="张三",
+        name_pinyin="zhang san",
+        content="反映问题",
+        place_county=county,
+        responsible_unit=responsible,
+    )
+
+
+def test_resolve_units_over_filings_and_transfers() -> None:
+    filings = [
+        _filing("F1", CHANG_AN, "国土局"),
+        _filing("F2", HAI_DIAN, "自然资源局"),
+        _filing("F3", CHANG_AN, ""),
+    ]
+    transfers = [
+        Transfer(
+            row=2,
+            filing_id="F1",
+            seq=1,
+            date=date(2024, 3, 2),
+            from_unit="县信访局",
+            to_unit="长安区自然资源和规划局",
+            action=Action.ASSIGN,
+        ),
+        Transfer(
+            row=3,
+            filing_id="F1",
+            seq=2,
+            date=date(2024, 3, 9),
+            from_unit="自然资源局",
+            to_unit="城关镇政府",
+            action=Action.SEND_BACK,
+        ),
+    ]
+    mentions, units = resolve_units(filings, transfers)
+    assert [(m.filing_id, m.role, m.seq, m.unit_id) for m in mentions] == [
+        ("F1", UnitRole.RESPONSIBLE, None, "130102:natural_resources"),
+        ("F2", UnitRole.RESPONSIBLE, None, "110108:natural_resources"),
+        ("F1", UnitRole.FROM, 1, "130102:petition_bureau"),
+        ("F1", UnitRole.TO, 1, "130102:natural_resources"),
+        ("F1", UnitRole.FROM, 2, "130102:natural_resources"),
+        ("F1", UnitRole.TO, 2, "130102:town:城关镇"),
+    ]
+    assert set(units) == {m.unit_id for m in mentions}
+    assert units["130102:natural_resources"].name == "自然资源局"
+    assert units["130102:natural_resources"].county == CHANG_AN

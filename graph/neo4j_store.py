@@ -1,0 +1,315 @@
+"""The Neo4j back end — the only module that imports the `neo4j` driver.
+
+Writes are batched `UNWIND $rows` statements run in managed transactions (`execute_write`), one transaction
+per batch. Labels, relationship types and key names come from graph.model; every value is a parameter.
+
+Crash safety: there is no checkpoint file. Every statement is idempotent (MERGE on the unique key for nodes;
+delete-then-create of each owner's edges inside one transaction), so re-running an interrupted load completes
+it and gives the same graph as an uninterrupted one. Transient failures (TransientError, ServiceUnavailable,
+SessionExpired) are retried by the driver within `execute_write`, then by this module with back-off.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
+
+from graph.errors import StoreUnavailable
+from graph.model import NODE_KEYS, Edge, EdgeSpec, Label, Node, OwnerRow, RelType, Row, freeze_props
+from graph.schema import schema_statements
+from graph.settings import Settings
+from graph.store import DEFAULT_BATCH, Dump, GraphStore, GraphView, GraphWriter, chunks
+
+T = TypeVar("T")
+RETRYABLE = (TransientError, ServiceUnavailable, SessionExpired)
+LABELS = [str(label) for label in Label]
+KEYS = {str(label): key for label, key in NODE_KEYS.items()}
+DUMP_NODES = (
+    "MATCH (n) WITH n, [l IN labels(n) WHERE l IN $labels][0] AS label WHERE label IS NOT NULL "
+    "RETURN label, properties(n) AS props"
+)
+DUMP_EDGES = (
+    "MATCH (a)-[r]->(b) WHERE type(r) IN $rels "
+    "WITH a, r, b, [l IN labels(a) WHERE l IN $labels][0] AS al, "
+    "[l IN labels(b) WHERE l IN $labels][0] AS bl "
+    "RETURN type(r) AS rel, al, a[$keys[al]] AS ak, bl, b[$keys[bl]] AS bk, properties(r) AS props"
+)
+
+
+@cache
+def node_upsert_cypher(label: Label) -> str:
+    return f"UNWIND $rows AS row MERGE (n:{label} {{{label.key}: row.{label.key}}}) SET n += row"
+
+
+@cache
+def edge_replace_cypher(spec: EdgeSpec) -> str:
+    """Per owner row: delete its edges of this kind, then create the given ones (one statement)."""
+    o, x = spec.owner_label, spec.other_label
+    old = f"(o)-[r:{spec.rel}]->(:{x})" if spec.owner == "src" else f"(:{x})-[r:{spec.rel}]->(o)"
+    new = f"(o)-[r:{spec.rel}]->(x)" if spec.owner == "src" else f"(x)-[r:{spec.rel}]->(o)"
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (o:{o} {{{o.key}: row.owner}}) "
+        f"FOREACH (old IN [{old} | r] | DELETE old) "
+        f"WITH o, row UNWIND row.edges AS e "
+        f"MATCH (x:{x} {{{x.key}: e.other}}) "
+        f"CREATE {new} SET r = e.props"
+    )
+
+
+@cache
+def prune_cypher(label: Label, specs: tuple[EdgeSpec, ...]) -> str:
+    conds = " AND ".join(
+        f"NOT (n)-[:{s.rel}]->(:{s.owner_label})"
+        if s.owner == "dst"
+        else f"NOT (:{s.owner_label})-[:{s.rel}]->(n)"
+        for s in specs
+    )
+    return f"MATCH (n:{label}) WHERE {conds} WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
+
+
+def _native(value: Any) -> Any:
+    """Driver values in dump form: neo4j.time.Date → datetime.date, lists → tuples."""
+    if isinstance(value, list):
+        return tuple(_native(v) for v in value)
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    return value
+
+
+class Neo4jView(GraphView):
+    """Read-only access: `run(cypher, params)` executes in a read transaction (the server refuses writes)."""
+
+    backend = "neo4j"
+
+    def __init__(self, store: Neo4jStore) -> None:
+        self._store = store
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Rows of the query as dicts."""
+
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            return [rec.data() for rec in tx.run(cypher, params or {})]
+
+        return self._store._read(work)
+
+
+class Neo4jWriter(GraphWriter):
+    def __init__(self, store: Neo4jStore) -> None:
+        self.store = store
+
+    def upsert_nodes(self, label: Label, rows: Iterable[Row]) -> int:
+        cypher, n = node_upsert_cypher(label), 0
+        for batch in chunks(rows, self.store.batch_size):
+            self.store.run_write(cypher, rows=batch)
+            n += len(batch)
+        return n
+
+    def replace_edges(self, spec: EdgeSpec, rows: Iterable[OwnerRow]) -> int:
+        cypher, n = edge_replace_cypher(spec), 0
+        for batch in chunks(rows, self.store.batch_size):
+            n += self.store.run_write(cypher, rows=batch).counters.relationships_created
+        return n
+
+    def prune(self, label: Label, specs: Sequence[EdgeSpec]) -> int:
+        cypher, total, limit = prune_cypher(label, tuple(specs)), 0, self.store.batch_size
+        while True:
+            n = self.store.run_write(cypher, limit=limit).counters.nodes_deleted
+            total += n
+            if n < limit:
+                return total
+
+
+class Neo4jStore(GraphStore):
+    """A Neo4j database: pass a driver (its owner closes it) or build one with `from_settings`."""
+
+    backend = "neo4j"
+
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        database: str | None = None,
+        *,
+        batch_size: int = DEFAULT_BATCH,
+        owns_driver: bool = False,
+        uri: str = "",
+        retries: int = 4,
+    ) -> None:
+        self.driver = driver
+        self.database = database
+        self.batch_size = batch_size
+        self.owns_driver = owns_driver
+        self.uri = uri or "the configured Neo4j"
+        self.retries = retries
+        self._schema_done = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **kwargs: Any) -> Neo4jStore:
+        """Connect with CASELINK_NEO4J_*; raises StoreUnavailable with what to do when that fails."""
+        if not settings.neo4j_uri:
+            raise StoreUnavailable(
+                "CASELINK_NEO4J_URI is not set: set it (e.g. bolt://localhost:7687) "
+                "or use --backend embedded."
+            )
+        try:
+            driver = neo4j.GraphDatabase.driver(
+                settings.neo4j_uri,
+                auth=(settings.neo4j_user, settings.neo4j_password),
+                max_transaction_retry_time=15.0,
+                connection_acquisition_timeout=30.0,
+            )
+        except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
+            raise StoreUnavailable(
+                f"CASELINK_NEO4J_URI={settings.neo4j_uri!r} is not a Neo4j URI ({exc})."
+            ) from exc
+        store = cls(driver, settings.neo4j_database, owns_driver=True, uri=settings.neo4j_uri, **kwargs)
+        try:
+            store.check(user=settings.neo4j_user)
+        except BaseException:
+            driver.close()
+            raise
+        return store
+
+    def check(self, user: str = "") -> None:
+        """Raise StoreUnavailable unless the server answers and accepts the credentials."""
+        try:
+            self.driver.verify_connectivity()
+            self._read(lambda tx: tx.run("RETURN 1").consume())
+        except AuthError as exc:
+            raise StoreUnavailable(
+                f"Neo4j at {self.uri} refused the credentials{f' of user {user!r}' if user else ''}: "
+                "check CASELINK_NEO4J_USER and CASELINK_NEO4J_PASSWORD."
+            ) from exc
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+            raise StoreUnavailable(self._unreachable(exc)) from exc
+
+    def _unreachable(self, exc: BaseException) -> str:
+        return (
+            f"Cannot reach Neo4j at {self.uri} ({type(exc).__name__}: {exc}). "
+            "Start it (e.g. `bash tools/neo4j.sh start`), fix CASELINK_NEO4J_URI, or use --backend embedded."
+        )
+
+    def _session(self) -> neo4j.Session:
+        # Warnings such as "relationship type does not exist" (counting an empty type) are noise here.
+        if self.database:
+            return self.driver.session(database=self.database, notifications_min_severity="OFF")
+        return self.driver.session(notifications_min_severity="OFF")
+
+    def _retrying(self, fn: Callable[[neo4j.Session], T]) -> T:
+        delay = 0.5
+        for attempt in range(self.retries + 1):
+            try:
+                with self._session() as session:
+                    return fn(session)
+            except AuthError as exc:
+                raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials ({exc}).") from exc
+            except RETRYABLE as exc:
+                if attempt == self.retries:
+                    raise StoreUnavailable(self._unreachable(exc)) from exc
+                time.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")
+
+    def _write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        return self._retrying(lambda s: s.execute_write(work))
+
+    def _read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        return self._retrying(lambda s: s.execute_read(work))
+
+    def run_write(self, cypher: str, **params: Any) -> neo4j.ResultSummary:
+        """Run one statement in a managed write transaction (retried); its summary."""
+
+        def work(tx: neo4j.ManagedTransaction) -> neo4j.ResultSummary:
+            return tx.run(cypher, params).consume()
+
+        return self._write(work)
+
+    def _run_auto(self, cypher: str) -> None:
+        """An auto-commit statement (schema commands cannot run in a managed transaction)."""
+
+        def work(session: neo4j.Session) -> None:
+            session.run(cypher).consume()
+
+        self._retrying(work)
+
+    def ensure_schema(self) -> None:
+        if self._schema_done:
+            return
+        for stmt in schema_statements():
+            self._run_auto(stmt)
+        self._run_auto("CALL db.awaitIndexes(300)")
+        self._schema_done = True
+
+    def schema_names(self) -> set[str]:
+        def work(tx: neo4j.ManagedTransaction) -> set[str]:
+            names = {r["name"] for r in tx.run("SHOW CONSTRAINTS YIELD name")}
+            return names | {r["name"] for r in tx.run("SHOW INDEXES YIELD name")}
+
+        return self._read(work)
+
+    @contextmanager
+    def writer(self) -> Iterator[GraphWriter]:
+        self.ensure_schema()
+        yield Neo4jWriter(self)
+
+    def view(self) -> Neo4jView:
+        return Neo4jView(self)
+
+    def node_count(self, label: Label) -> int:
+        q = f"MATCH (n:{label}) RETURN count(n) AS n"
+        return int(self._read(lambda tx: tx.run(q).single(strict=True)["n"]))
+
+    def edge_count(self, rel: RelType) -> int:
+        q = f"MATCH ()-[r:{rel}]->() RETURN count(r) AS n"
+        return int(self._read(lambda tx: tx.run(q).single(strict=True)["n"]))
+
+    def canonical_dump(self) -> Dump:
+        def work(tx: neo4j.ManagedTransaction) -> Dump:
+            nodes = [
+                Node(
+                    r["label"],
+                    r["props"][KEYS[r["label"]]],
+                    freeze_props({k: _native(v) for k, v in r["props"].items()}),
+                )
+                for r in tx.run(
+                    DUMP_NODES,
+                    labels=LABELS,
+                )
+            ]
+            edges = [
+                Edge(
+                    r["rel"],
+                    r["al"],
+                    r["ak"],
+                    r["bl"],
+                    r["bk"],
+                    freeze_props({k: _native(v) for k, v in r["props"].items()}),
+                )
+                for r in tx.run(
+                    DUMP_EDGES,
+                    rels=[str(r) for r in RelType],
+                    labels=LABELS,
+                    keys=KEYS,
+                )
+            ]
+            return sorted(nodes), sorted(edges)
+
+        return self._read(work)
+
+    def clear(self) -> None:
+        q = (
+            "MATCH (n) WHERE any(l IN labels(n) WHERE l IN $labels) "
+            "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
+        )
+        while self.run_write(q, labels=LABELS, limit=self.batch_size).counters.nodes_deleted:
+            pass
+
+    def close(self) -> None:
+        if self.owns_driver:
+            self.driver.close()

@@ -176,7 +176,11 @@ cmd_run() {
     fi
 
     # A private state dir per run: several runs in one working tree do not share or stop each other's server.
-    local state="$ROOT/.neo4j/run-$$" status=0
+    local state="$ROOT/.neo4j/run-$$" status=0 old
+    # Remove what runs killed outright left behind (their launchers stopped when their pipe closed).
+    for old in "$ROOT"/.neo4j/run-*; do
+        [[ -d "$old" ]] && ! kill -0 "${old##*/run-}" 2>/dev/null && ! live_pid "$old" >/dev/null && rm -rf "$old"
+    done
     # shellcheck disable=SC2064
     trap "stop_state '$state'; exec 3>&-; rm -rf '$state'" EXIT
     trap 'exit 130' INT

@@ -22,12 +22,20 @@ from ingest.columns import Action, Channel, Level, Status
 _CACHE = 2**18
 
 _T2S = opencc.OpenCC("t2s")
+_SURROGATE_RE = re.compile("([\ud800-\udfff]+)")
 
 
 @lru_cache(maxsize=_CACHE)
 def to_simplified(text: str) -> str:
     """Traditional → simplified Chinese with OpenCC's t2s table: 張偉 → 张伟, 臺灣 → 台湾."""
-    return _T2S.convert(text) if text else text
+    if not text:
+        return text
+    try:
+        return str(_T2S.convert(text))
+    except UnicodeEncodeError:  # lone surrogates (broken input) cannot reach the C++ converter
+        return "".join(
+            p if _SURROGATE_RE.fullmatch(p) else str(_T2S.convert(p)) for p in _SURROGATE_RE.split(text) if p
+        )
 
 
 # --- names --------------------------------------------------------------------------------------
@@ -56,7 +64,15 @@ def normalise_name(raw: str) -> str:
     if not raw:
         return ""
     text = to_simplified(unicodedata.normalize("NFKC", raw))
-    if "(" in text or "[" in text or "【" in text or "〔" in text or "<" in text or "《" in text or "{" in text:
+    if (
+        "(" in text
+        or "[" in text
+        or "【" in text
+        or "〔" in text
+        or "<" in text
+        or "《" in text
+        or "{" in text
+    ):
         without_notes = _NOTE_RE.sub("", text)
         if any(_name_char_kept(ch) for ch in without_notes):
             text = without_notes
@@ -67,6 +83,7 @@ def normalise_name(raw: str) -> str:
     return result if result == unicodedata.normalize("NFKC", result) else normalise_name(result)
 
 
+# fmt: off
 _COMPOUND_SURNAMES: dict[str, str] = {
     "欧阳": "ou yang", "司马": "si ma", "上官": "shang guan", "诸葛": "zhu ge", "东方": "dong fang",
     "皇甫": "huang fu", "尉迟": "yu chi", "公孙": "gong sun", "慕容": "mu rong", "长孙": "zhang sun",
@@ -90,6 +107,7 @@ _SURNAME_READINGS: dict[str, str] = {
     "哈": "ha", "相": "xiang", "适": "kuo", "逄": "pang", "蕃": "pi",
 }
 """Single characters whose reading as a surname differs from pypinyin's most common reading."""
+# fmt: on
 
 _GIVEN_READINGS: dict[str, str] = {"卜": "bu"}
 """Readings fixed anywhere in a name (卜 is bo only in 萝卜)."""
@@ -206,7 +224,11 @@ def parse_id_number(raw: str) -> IdInfo:
         upgraded = True
     if not _ID18_RE.fullmatch(text):
         return IdInfo(
-            None, False, None, None, None,
+            None,
+            False,
+            None,
+            None,
+            None,
             f"身份证号应为18位（或旧15位）数字，最后一位可为X，实际为“{raw.strip()}”",
             f"an ID number has 18 digits (or 15 for old ones), the last may be X; got '{raw.strip()}'",
         )
@@ -280,11 +302,10 @@ def normalise_phone(raw: str) -> PhoneInfo:
             return PhoneInfo(found[0], found[1])
     digits = "".join(ch for ch in text if ch.isdigit())
     if 7 <= len(digits) <= 8 and digits[0] not in "01":
-        return PhoneInfo(
-            None, None, f"固定电话“{text}”缺少区号", f"landline '{text}' lacks its area code"
-        )
+        return PhoneInfo(None, None, f"固定电话“{text}”缺少区号", f"landline '{text}' lacks its area code")
     return PhoneInfo(
-        None, None,
+        None,
+        None,
         f"无法识别的电话号码“{text}”：手机应为1开头的11位，固话应带区号",
         f"unreadable phone '{text}': a mobile has 11 digits starting with 1, a landline needs its area code",
     )
@@ -332,6 +353,7 @@ def _key(raw: str) -> str:
     return _KEY_DROP_RE.sub("", unicodedata.normalize("NFKC", raw)).lower()
 
 
+# fmt: off
 CHANNEL_ALIASES: dict[str, Channel] = {
     "信件": Channel.LETTER, "书信": Channel.LETTER, "写信": Channel.LETTER, "信函": Channel.LETTER,
     "来函": Channel.LETTER, "邮寄": Channel.LETTER, "群众来信": Channel.LETTER,
@@ -384,13 +406,14 @@ ACTION_ALIASES: dict[str, Action] = {
     "协助": Action.ASSIST, "协查": Action.ASSIST, "协助办理": Action.ASSIST,
     "督查": Action.SUPERVISE, "催办": Action.SUPERVISE, "督促": Action.SUPERVISE,
 }
+# fmt: on
 
 
 _E = TypeVar("_E", Channel, Level, Status, Action)
 
 
 def _lookup_table(enum: type[_E], aliases: dict[str, _E]) -> dict[str, _E]:
-    table: dict[str, E] = {}
+    table: dict[str, _E] = {}
     for member in enum:
         table[_key(member.value)] = member
         table[_key(member.name)] = member
@@ -407,7 +430,7 @@ _ACTIONS = _lookup_table(Action, ACTION_ALIASES)
 
 @lru_cache(maxsize=4096)
 def parse_channel(raw: str) -> Channel | None:
-    """信访形式: canonical value, English member name or an alias (走访 → 来访, 12345热线 → 电话); else None."""
+    """信访形式: canonical value, member name or alias (走访 → 来访, 12345热线 → 电话); else None."""
     return _CHANNELS.get(_key(raw)) if raw else None
 
 

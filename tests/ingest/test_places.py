@@ -1,0 +1,157 @@
+"""ingest.places: the county reference and free-text place → county code matching."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from ingest.places import all_counties, county_by_code, county_of, short_name
+
+
+def test_reference_has_every_mainland_county_once() -> None:
+    counties = all_counties()
+    codes = [c.code for c in counties]
+    assert len(codes) == len(set(codes))
+    assert 2800 < len(counties) < 3000
+    assert all(len(c.code) == 6 and c.code.isdigit() for c in counties)
+    assert {c.province_code[:2] for c in counties}.isdisjoint({"71", "81", "82", "99"})
+    # Every province of the mainland (31) has counties.
+    assert len({c.province_code for c in counties}) == 31
+
+
+def test_county_fields() -> None:
+    haidian = county_by_code("110108")
+    assert haidian is not None
+    assert (haidian.name, haidian.short) == ("海淀区", "海淀")
+    assert (haidian.city_code, haidian.city_name) == ("110100", "北京市")
+    assert (haidian.province_code, haidian.province_name) == ("110000", "北京市")
+    zhengding = county_by_code("130123")
+    assert zhengding is not None and zhengding.city_name == "石家庄市" and zhengding.province_name == "河北省"
+
+
+def test_counties_governed_by_their_province_have_no_city() -> None:
+    xiantao = county_by_code("429004")
+    assert xiantao is not None and xiantao.name == "仙桃市"
+    assert xiantao.city_code is None and xiantao.province_name == "湖北省"
+
+
+def test_cities_without_counties_count_as_counties() -> None:
+    dongguan = county_by_code("441900")
+    assert dongguan is not None and dongguan.name == "东莞市" and dongguan.city_code == "441900"
+
+
+def test_unknown_code() -> None:
+    assert county_by_code("999999") is None
+    assert county_by_code("110000") is None  # a province, not a county
+
+
+def test_duplicate_county_names_exist_in_the_reference() -> None:
+    names = Counter(c.name for c in all_counties())
+    assert names["长安区"] == 2 and names["朝阳区"] == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("海淀区", "海淀"),
+        ("正定县", "正定"),
+        ("乐东黎族自治县", "乐东"),
+        ("鄂温克族自治旗", "鄂温克"),
+        ("浦东新区", "浦东"),
+        ("城区", "城区"),
+        ("赵县", "赵县"),
+    ],
+)
+def test_short_name(name: str, short: str) -> None:
+    assert short_name(name) == short
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("河北省石家庄市长安区", "130102"),
+        ("河北省石家庄市长安区建设北大街12号", "130102"),
+        ("石家庄长安区", "130102"),
+        ("石家庄市 长安区 XX镇", "130102"),
+        ("陕西省西安市长安区韦曲街道", "610116"),
+        ("西安长安区", "610116"),
+        ("正定县城关镇东街", "130123"),
+        ("河北正定", "130123"),
+        ("北京市朝阳区", "110105"),
+        ("北京朝阳", "110105"),
+        ("吉林省长春市朝阳区", "220104"),
+        ("辽宁省朝阳县", "211321"),
+        ("朝阳县", "211321"),
+        ("北京市海淀区中关村大街1号", "110108"),
+        ("海淀", "110108"),
+        ("上海浦东新区张江镇", "310115"),
+        ("天津和平区", "120101"),
+        ("沈阳市和平区", "210102"),
+        ("重庆市万州区", "500101"),
+        ("重庆市巫山县", "500237"),
+        ("广东省东莞市长安镇", "441900"),
+        ("济南市市中区", "370103"),
+        ("济南市中区", "370103"),  # 济南 + 市中区
+        ("青岛市南区", "370202"),  # 青岛 + 市南区
+        ("河北石家庄桥西区", "130104"),  # 桥西区 also in 张家口
+        ("河北张家口桥西区", "130703"),
+        ("湖北省仙桃市", "429004"),
+        ("海南省乐东黎族自治县", "469027"),
+        ("内蒙古自治区呼伦贝尔市鄂温克族自治旗", "150724"),
+        ("鄂温克旗", "150724"),
+        ("河北省晋州市", "130183"),
+        ("新疆维吾尔自治区乌鲁木齐市天山区", "650102"),
+        ("河北省石家莊市長安區", "130102"),  # traditional characters
+        ("河北省石家庄市长安区", "130102"),
+    ],
+)
+def test_county_of(text: str, code: str) -> None:
+    assert county_of(text) == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "长安区",  # Hebei and Shaanxi
+        "长安区 XX镇",
+        "朝阳区",  # Beijing and Changchun
+        "和平区",
+        "北京市",  # a province, no county named
+        "石家庄市",
+        "中山路88号",  # a street, not 中山市
+        "不知道",
+    ],
+)
+def test_county_of_none_when_absent_or_ambiguous(text: str) -> None:
+    assert county_of(text) is None
+
+
+def test_street_named_after_a_place_does_not_count() -> None:
+    assert county_of("东莞长安镇长安路") == "441900"
+    assert county_of("石家庄市中山路") is None
+
+
+def test_context_county_breaks_ties() -> None:
+    assert county_of("长安区", context_county="130104") == "130102"  # context: 石家庄桥西区
+    assert county_of("长安区 XX镇", context_county="610113") == "610116"  # context: 西安雁塔区
+    assert county_of("朝阳区", context_county="110108") == "110105"
+    assert county_of("朝阳区", context_county="220102") == "220104"
+
+
+def test_text_beats_context_county() -> None:
+    assert county_of("陕西省西安市长安区", context_county="130104") == "610116"
+
+
+def test_every_county_is_found_by_its_full_address() -> None:
+    missed = []
+    for c in all_counties():
+        parts = [c.province_name]
+        if c.city_name and c.city_name != c.province_name and c.city_code != c.code:
+            parts.append(c.city_name)
+        parts.append(c.name)
+        text = "".join(parts) + "某某街道"
+        if county_of(text) != c.code:
+            missed.append(text)
+    assert missed == []

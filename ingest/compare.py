@@ -1,0 +1,512 @@
+"""Field comparisons for petitioner resolution: tiny functions whose docstrings are the reasons shown to users.
+
+Each `Comparison` turns a pair of filings into a small integer *level* for one field: -1 when either side is
+missing (the field then says nothing), 0 when the values disagree, and higher numbers for stronger agreement.
+Every level above 0 is one predicate function; its one-line bilingual docstring is the explanation a clerk
+reads next to the pair ("姓名同音 / names sound the same (pinyin equal)").
+
+Two ways to compare, which must agree (tests check they do):
+- `Comparison.level(a, b)` on two `Filing` objects, for explanations and tests;
+- `Comparison.levels_for(table, left, right)` on whole arrays of pairs, for speed: equality is compared on
+  integer codes, edit distances with `rapidfuzz.process.cpdist` on the pairs that need them only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import re
+from functools import lru_cache
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.process import cpdist
+
+from ingest.places import county_by_code
+from ingest.records import Filing
+
+IntArray = NDArray[np.int64]
+LevelArray = NDArray[np.int8]
+NULL = -1
+"""The level of a pair where either value is missing: it adds nothing to the score."""
+
+
+def _codes(values: Sequence[str | None]) -> NDArray[np.int32]:
+    """Factorise strings into int codes (-1 for None or empty) in first-seen order."""
+    index: dict[str, int] = {}
+    out = np.empty(len(values), dtype=np.int32)
+    for i, v in enumerate(values):
+        out[i] = index.setdefault(v, len(index)) if v else -1
+    return out
+
+
+def _birth_int(d: date | None) -> int:
+    return d.year * 10000 + d.month * 100 + d.day if d is not None else -1
+
+
+_HOUSE_NUMBER = re.compile(r"[0-9０-９一二三四五六七八九十百零〇]+号.*$")
+
+
+@lru_cache(maxsize=4096)
+def _county_names(code: str | None) -> tuple[str, ...]:
+    c = county_by_code(code) if code else None
+    return (c.name, c.short) if c is not None else ()
+
+
+def address_tail(address: str, county: str | None) -> str:
+    """The address below the county (town, village, house), so that 河北省石家庄市井陉县东岗镇宋里村216号 and
+    井陉县东岗镇宋里村216号 compare equal.
+
+    >>> address_tail("河北省石家庄市井陉县东岗镇宋里村216号", "130121")
+    '东岗镇宋里村216号'
+    """
+    text = "".join(address.split())
+    for name in _county_names(county):
+        at = text.find(name)
+        if at >= 0:
+            return text[at + len(name) :]
+    return text
+
+
+def address_village(tail: str) -> str:
+    """The tail without the house number: the village or street.
+
+    >>> address_village("东岗镇宋里村216号")
+    '东岗镇宋里村'
+    """
+    return _HOUSE_NUMBER.sub("", tail)
+
+
+@dataclass(slots=True)
+class FieldTable:
+    """The filings' identity fields as arrays, built once per run: what blocking and comparisons read."""
+
+    filing_ids: list[str]
+    name: NDArray[np.object_]
+    name_code: NDArray[np.int32]
+    pinyin_code: NDArray[np.int32]
+    id_number: NDArray[np.object_]
+    id_code: NDArray[np.int32]
+    id_valid: NDArray[np.bool_]
+    phone: NDArray[np.object_]
+    phone_code: NDArray[np.int32]
+    birth: NDArray[np.int32]
+    """YYYYMMDD as an int, -1 when unknown."""
+    county_code: NDArray[np.int32]
+    """Code of the petitioner's address county (-1 unknown)."""
+    address_code: NDArray[np.int32]
+    """Code of the address below the county (with house number)."""
+    village_code: NDArray[np.int32]
+    """Code of the address below the county without the house number."""
+    place_county_code: NDArray[np.int32]
+    place_code: NDArray[np.int32]
+    """Code of county + place of the matter below the county (-1 when there is nothing below the county)."""
+
+    @classmethod
+    def from_filings(cls, filings: Sequence[Filing]) -> FieldTable:
+        names = [f.name_norm for f in filings]
+        ids = [f.id_number for f in filings]
+        phones = [f.phone for f in filings]
+        tails = [address_tail(f.address, f.address_county) if f.address else "" for f in filings]
+        return cls(
+            filing_ids=[f.filing_id for f in filings],
+            name=np.array(names, dtype=object),
+            name_code=_codes(names),
+            pinyin_code=_codes([f.name_pinyin for f in filings]),
+            id_number=np.array(ids, dtype=object),
+            id_code=_codes(ids),
+            id_valid=np.array([f.id_valid and f.id_number is not None for f in filings], dtype=bool),
+            phone=np.array(phones, dtype=object),
+            phone_code=_codes(phones),
+            birth=np.array([_birth_int(f.birth_date) for f in filings], dtype=np.int32),
+            county_code=_codes([f.address_county for f in filings]),
+            address_code=_codes(tails),
+            village_code=_codes([address_village(t) for t in tails]),
+            place_county_code=_codes([f.place_county for f in filings]),
+            place_code=_codes([k if (k := _place_key(f)) and not k.endswith("|") else None for f in filings]),
+        )
+
+    def __len__(self) -> int:
+        return len(self.filing_ids)
+
+
+# --- the predicates: one line of docstring each, shown to users as the reason ---------------------------
+
+
+def name_equal(a: str, b: str) -> bool:
+    """姓名一致 / same name"""
+    return a == b
+
+
+def name_pinyin_equal(a: str, b: str) -> bool:
+    """姓名同音 / names sound the same (pinyin equal)"""
+    return a == b
+
+
+def name_one_char_dropped(a: str, b: str) -> bool:
+    """姓名多写或漏写一字 / one name has one character more (魏秀莲 / 魏秀)"""
+    return abs(len(a) - len(b)) == 1 and min(len(a), len(b)) >= 2 and Levenshtein.distance(a, b) == 1
+
+
+def name_one_char_off(a: str, b: str) -> bool:
+    """姓名有一字不同 / names differ in one character (of three or more)"""
+    return len(a) == len(b) >= 3 and Levenshtein.distance(a, b, score_cutoff=1) <= 1
+
+
+def name_differ(a: str, b: str) -> bool:
+    """姓名不同 / names differ"""
+    return a != b
+
+
+def id_equal(a: str, b: str) -> bool:
+    """身份证号一致 / same ID number"""
+    return a == b
+
+
+def id_one_off(a: str, b: str) -> bool:
+    """身份证号仅差一位或两位颠倒 / ID number one digit off or two digits swapped"""
+    return OSA.distance(a, b, score_cutoff=1) <= 1
+
+
+def id_differ(a: str, b: str) -> bool:
+    """身份证号不同 / ID numbers differ"""
+    return a != b
+
+
+def phone_equal(a: str, b: str) -> bool:
+    """联系电话一致 / same phone number"""
+    return a == b
+
+
+def phone_one_off(a: str, b: str) -> bool:
+    """联系电话仅差一位 / phone numbers one digit off"""
+    return OSA.distance(a, b, score_cutoff=1) <= 1
+
+
+def phone_differ(a: str, b: str) -> bool:
+    """联系电话不同 / phone numbers differ"""
+    return a != b
+
+
+def birth_equal(a: int, b: int) -> bool:
+    """出生日期一致 / same birth date"""
+    return a == b
+
+
+def birth_close(a: int, b: int) -> bool:
+    """出生日期年月日仅一项不同 / birth dates differ in one of year, month, day"""
+    return sum(x != y for x, y in zip(_ymd(a), _ymd(b), strict=True)) <= 1
+
+
+def birth_differ(a: int, b: int) -> bool:
+    """出生日期不同 / birth dates differ"""
+    return a != b
+
+
+def county_equal(a: str, b: str) -> bool:
+    """住址在同一县区 / addresses in the same county"""
+    return a == b
+
+
+def county_differ(a: str, b: str) -> bool:
+    """住址不在同一县区 / addresses in different counties"""
+    return a != b
+
+
+def address_equal(a: str, b: str) -> bool:
+    """住址一致 / same address"""
+    return a == b
+
+
+def address_same_village(a: str, b: str) -> bool:
+    """住址同村（同街道） / same village or street"""
+    return address_village(a) == address_village(b)
+
+
+def address_differ(a: str, b: str) -> bool:
+    """住址不同 / addresses differ"""
+    return a != b
+
+
+def _ymd(v: int) -> tuple[int, int, int]:
+    return v // 10000, v // 100 % 100, v % 100
+
+
+def reason(predicate: Callable[..., bool]) -> str:
+    """The user-facing reason of a predicate: the first line of its docstring."""
+    return (predicate.__doc__ or predicate.__name__).strip().splitlines()[0]
+
+
+# --- the comparisons -------------------------------------------------------------------------------------
+
+
+class Comparison:
+    """One field's comparison. `agree` lists the agreement predicates strongest first; level k+1..1 map to them.
+
+    Level numbering: NULL (-1) missing, 0 disagree (`differ`), 1 the weakest agreement … len(agree) the strongest.
+    """
+
+    field: str = ""
+    label: str = ""
+    """Bilingual field label, e.g. "姓名 / name"."""
+    agree: tuple[Callable[[Any, Any], bool], ...] = ()
+    differ: Callable[[Any, Any], bool] = staticmethod(name_differ)
+
+    def value(self, f: Filing) -> Any:
+        raise NotImplementedError
+
+    @property
+    def n_levels(self) -> int:
+        """Number of non-null levels (0 … n_levels-1)."""
+        return len(self.agree) + 1
+
+    def reasons(self) -> list[str]:
+        """Reason text per level, index = level."""
+        return [reason(self.differ)] + [reason(p) for p in reversed(self.agree)]
+
+    def level(self, a: Filing, b: Filing) -> int:
+        """The level of one pair, computed from the predicates (the reference implementation)."""
+        va, vb = self.value(a), self.value(b)
+        if va is None or vb is None or va == "" or vb == "" or va == -1 or vb == -1:
+            return NULL
+        for k, pred in enumerate(self.agree):
+            if pred(va, vb):
+                return len(self.agree) - k
+        return 0
+
+    def levels_for(self, t: FieldTable, left: IntArray, right: IntArray) -> LevelArray:
+        """Levels of many pairs at once; must equal `level` pair by pair."""
+        raise NotImplementedError
+
+
+def _lengths(strings: NDArray[np.object_], idx: IntArray) -> NDArray[np.int64]:
+    return np.fromiter((len(x) for x in strings[idx]), dtype=np.int64, count=len(idx))
+
+
+def _equal_or_null(ca: NDArray[np.int32], cb: NDArray[np.int32], top: int) -> LevelArray:
+    out = np.where(ca == cb, np.int8(top), np.int8(0)).astype(np.int8)
+    out[(ca < 0) | (cb < 0)] = NULL
+    return out
+
+
+def _edit_level(
+    out: LevelArray, strings: NDArray[np.object_], left: IntArray, right: IntArray, scorer: Any, level: int
+) -> None:
+    """Set `level` where out == 0 and the strings are at most one edit apart."""
+    todo = np.flatnonzero(out == 0)
+    if len(todo):
+        d = cpdist(strings[left[todo]], strings[right[todo]], scorer=scorer, score_cutoff=2, dtype=np.int8)
+        out[todo[d <= 1]] = level
+
+
+class NameComparison(Comparison):
+    """姓名 / name — 4 same name; 3 same pinyin (homophone); 2 one character more or less;
+    1 one character replaced (names of 3+ characters; 王伟 / 王芳 share only a surname); 0 different."""
+
+    field = "name"
+    label = "姓名 / name"
+    agree = (name_equal, name_pinyin_equal, name_one_char_dropped, name_one_char_off)
+    differ = staticmethod(name_differ)
+
+    def value(self, f: Filing) -> Any:
+        return f.name_norm or None
+
+    def level(self, a: Filing, b: Filing) -> int:
+        if not a.name_norm or not b.name_norm:
+            return NULL
+        if name_equal(a.name_norm, b.name_norm):
+            return 4
+        if a.name_pinyin and name_pinyin_equal(a.name_pinyin, b.name_pinyin):
+            return 3
+        if name_one_char_dropped(a.name_norm, b.name_norm):
+            return 2
+        return 1 if name_one_char_off(a.name_norm, b.name_norm) else 0
+
+    def levels_for(self, t: FieldTable, left: IntArray, right: IntArray) -> LevelArray:
+        out = _equal_or_null(t.name_code[left], t.name_code[right], 4)
+        pa, pb = t.pinyin_code[left], t.pinyin_code[right]
+        out[(out == 0) & (pa == pb) & (pa >= 0)] = 3
+        _edit_level(out, t.name, left, right, Levenshtein.distance, 1)
+        one = np.flatnonzero(out == 1)
+        la, lb = _lengths(t.name, left[one]), _lengths(t.name, right[one])
+        out[one[(la != lb) & (np.minimum(la, lb) >= 2)]] = 2
+        out[one[(la == lb) & (la < 3)]] = 0  # 王伟 / 王芳 share only a surname
+        out[one[(la != lb) & (np.minimum(la, lb) < 2)]] = 0
+        return out
+
+
+class IdComparison(Comparison):
+    """身份证号 / ID number — 2 same; 1 one digit off or two adjacent digits swapped; 0 different."""
+
+    field = "id_number"
+    label = "身份证号 / ID number"
+    agree = (id_equal, id_one_off)
+    differ = staticmethod(id_differ)
+
+    def value(self, f: Filing) -> Any:
+        return f.id_number
+
+    def levels_for(self, t: FieldTable, left: IntArray, right: IntArray) -> LevelArray:
+        out = _equal_or_null(t.id_code[left], t.id_code[right], 2)
+        _edit_level(out, t.id_number, left, right, OSA.distance, 1)
+        return out
+
+
+class PhoneComparison(Comparison):
+    """联系电话 / phone — 2 same; 1 one digit off or two digits swapped; 0 different."""
+
+    field = "phone"
+    label = "联系电话 / phone"
+    agree = (phone_equal, phone_one_off)
+    differ = staticmethod(phone_differ)
+
+    def value(self, f: Filing) -> Any:
+        return f.phone
+
+    def levels_for(self, t: FieldTable, left: IntArray, right: IntArray) -> LevelArray:
+        out = _equal_or_null(t.phone_code[left], t.phone_code[right], 2)
+        _edit_level(out, t.phone, left, right, OSA.distance, 1)
+        return out
+
+
+class BirthComparison(Comparison):
+    """出生日期 / birth date (from the ID number) — 2 same; 1 one of year, month, day differs; 0 different.
+
+    The birth date is read from the ID number, so it is left out (null) when the ID numbers are equal:
+    it would count the same evidence twice. It speaks when the IDs differ (a slip outside the birth date).
+    """
+
+    field = "birth_date"
+    label = "出生日期 / birth date"
+    agree = (birth_equal, birth_close)
+    differ = staticmethod(birth_differ)
+
+    def value(self, f: Filing) -> Any:
+        return _birth_int(f.birth_date) if f.birth_date else None
+
+    def level(self, a: Filing, b: Filing) -> int:
+        if a.id_number is not None and a.id_number == b.id_number:
+            return NULL
+        return super().level(a, b)
+
+    def levels_for(self, t: FieldTable, left: IntArray, right: IntArray) -> LevelArray:
+        a, b = t.birth[left], t.birth[right]
+        same = (
+            (a // 10000 == b // 10000).astype(np.int8)
+            + (a // 100 % 100 == b // 100 % 100).astype(np.int8)
+            + (a % 100 == b % 100).astype(np.int8)
+        )
+        out = np.where(same == 3, 2, np.where(same == 2, 1, 0)).astype(np.int8)
+        out[(a < 0) | (b < 0)] = NULL
+        ia = t.id_code[left]
+        out[(ia >= 0) & (ia == t.id_code[right])] = NULL
+        return out
+
+
+class CountyComparison(Comparison):
+    """住址县区 / address county — 1 same county; 0 different counties."""
+
+    field = "county"
+    label = "住址县区 / county"
+    agree = (county_equal,)
+    differ = staticmethod(county_differ)
+
+    def value(self, f: Filing) -> Any:
+        return f.address_county
+
+    def levels_for(self, t: FieldTable, left: IntArray, right: IntArray) -> LevelArray:
+        return _equal_or_null(t.county_code[left], t.county_code[right], 1)
+
+
+class AddressComparison(Comparison):
+    """住址 / address below the county — 2 same address; 1 same village or street; 0 different."""
+
+    field = "address"
+    label = "住址 / address"
+    agree = (address_equal, address_same_village)
+    differ = staticmethod(address_differ)
+
+    def value(self, f: Filing) -> Any:
+        return address_tail(f.address, f.address_county) if f.address else None
+
+    def levels_for(self, t: FieldTable, left: IntArray, right: IntArray) -> LevelArray:
+        out = _equal_or_null(t.address_code[left], t.address_code[right], 2)
+        va, vb = t.village_code[left], t.village_code[right]
+        out[(out == 0) & (va == vb)] = 1
+        return out
+
+
+def place_equal(a: str, b: str) -> bool:
+    """问题属地相同（到乡村） / same place of the matter (town or village)"""
+    return a == b
+
+
+def place_same_county(a: str, b: str) -> bool:
+    """问题属地在同一县区 / place of the matter in the same county"""
+    return a.split("|")[0] == b.split("|")[0]
+
+
+def place_differ(a: str, b: str) -> bool:
+    """问题属地不同 / places of the matter differ"""
+    return a != b
+
+
+def _place_key(f: Filing) -> str | None:
+    if not f.place_county:
+        return None
+    tail = address_tail(f.issue_place, f.place_county) if f.issue_place else ""
+    return f"{f.place_county}|{tail}"
+
+
+class PlaceComparison(Comparison):
+    """问题属地 / place of the matter — 2 same town or village; 1 same county; 0 different.
+
+    A petitioner mostly writes about the place they live in, again and again; two namesakes in one county
+    rarely write about the same village.
+    """
+
+    field = "place"
+    label = "问题属地 / place of the matter"
+    agree = (place_equal, place_same_county)
+    differ = staticmethod(place_differ)
+
+    def value(self, f: Filing) -> Any:
+        return _place_key(f)
+
+    def level(self, a: Filing, b: Filing) -> int:
+        va, vb = _place_key(a), _place_key(b)
+        if va is None or vb is None:
+            return NULL
+        if va == vb and not va.endswith("|"):
+            return 2
+        return 1 if place_same_county(va, vb) else 0
+
+    def levels_for(self, t: FieldTable, left: IntArray, right: IntArray) -> LevelArray:
+        out = _equal_or_null(t.place_county_code[left], t.place_county_code[right], 1)
+        pa = t.place_code[left]
+        out[(out == 1) & (pa >= 0) & (pa == t.place_code[right])] = 2
+        return out
+
+
+DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
+    NameComparison(),
+    IdComparison(),
+    PhoneComparison(),
+    BirthComparison(),
+    CountyComparison(),
+    AddressComparison(),
+    PlaceComparison(),
+)
+
+
+def compare_pairs(
+    t: FieldTable, left: IntArray, right: IntArray, comparisons: Sequence[Comparison] = DEFAULT_COMPARISONS
+) -> LevelArray:
+    """The level matrix (pairs × comparisons) of many pairs."""
+    if len(left) == 0:
+        return np.empty((0, len(comparisons)), dtype=np.int8)
+    return np.stack([c.levels_for(t, left, right) for c in comparisons], axis=1)

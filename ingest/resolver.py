@@ -1,0 +1,262 @@
+"""Resolution: which filings come from the same petitioner, and why — then units and issues.
+
+Pipeline for petitioners: blocking → candidate pairs → comparison levels → Fellegi–Sunter weights (m, u by
+EM) → accept / review / reject → clustering under constraints and stored decisions → stable ids.
+
+A pair is *accepted* when its match probability reaches `accept` and it carries identity evidence: the same
+ID number, or names that are equal, sound the same or have one character more or less, or names with one character
+replaced backed by the birth date or a near ID.
+Phone, address and county add weight but are never enough on their own (families share them). Pairs with
+probability in [review, accept), and high-scoring pairs without identity evidence, go to the review queue.
+
+`resolve()` is the one entry point used by `caselink ingest` and `caselink resolve`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ingest.blocking import DEFAULT_RULES, RuleReport, block
+from ingest.clustering import cluster
+from ingest.compare import DEFAULT_COMPARISONS, FieldTable, LevelArray, compare_pairs
+from ingest.decisions import DecisionStore, ReviewItem, Verdict
+from ingest.identity import IdRegistry
+from ingest.records import Evidence, Filing, Issue, Resolution, Transfer, Unit, UnitMention, UnitRole
+from ingest.scoring import Model, fit, probability, random_pair_levels, with_random_u
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveSettings:
+    accept: float = 0.9
+    """Match probability from which a pair (with identity evidence) links two filings."""
+    review: float = 0.30
+    """Match probability from which a pair not accepted goes to the review queue."""
+    max_block: int = 200
+    window: int = 30
+    em_sample: int = 1_000_000
+    """EM runs on at most this many candidate pairs (a random sample)."""
+    random_pairs: int = 500_000
+    """Random pairs of filings that give u (how often people in general agree on each level)."""
+    seed: int = 0
+
+
+@dataclass(slots=True)
+class PetitionerReport:
+    """What a run decided, for the command's printout."""
+
+    blocking: list[RuleReport]
+    candidate_pairs: int
+    model: Model
+    accepted_pairs: int
+    refused_pairs: int
+    """Accepted pairs a constraint (ID numbers, a "different" decision) kept apart."""
+    clusters: int
+    review_queue: int
+    decisions_applied: int
+    new_ids: int
+    merges: int
+    splits: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class PetitionerResult:
+    petitioner_of: dict[str, str]
+    evidence: dict[str, Evidence]
+    report: PetitionerReport
+    review: list[ReviewItem]
+
+
+_NAME, _ID, _BIRTH = 0, 1, 3  # columns of DEFAULT_COMPARISONS used by the identity-evidence rule
+
+
+def identity_evidence(levels: LevelArray) -> NDArray[np.bool_]:
+    """Pairs whose agreement is about the person, not only the household (see the module docstring)."""
+    name, idn, birth = levels[:, _NAME], levels[:, _ID], levels[:, _BIRTH]
+    return (idn == 2) | (name >= 2) | ((name == 1) & ((idn == 1) | (birth == 2)))
+
+
+def resolve_petitioners(
+    filings: Sequence[Filing], state_dir: Path | None = None, settings: ResolveSettings | None = None
+) -> PetitionerResult:
+    """Cluster filings into petitioners with stable ids, honouring the decisions stored in `state_dir`."""
+    s = settings or ResolveSettings()
+    clock: dict[str, float] = {}
+    t0 = time.perf_counter()
+    n = len(filings)
+    table = FieldTable.from_filings(filings)
+    clock["fields"] = time.perf_counter() - t0
+
+    t = time.perf_counter()
+    cand = block(filings, table, DEFAULT_RULES, s.max_block, s.window)
+    left, right = cand.left, cand.right
+    clock["blocking"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    levels = compare_pairs(table, left, right, DEFAULT_COMPARISONS)
+    clock["compare"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    rng = np.random.default_rng(s.seed)
+    sample = levels if len(levels) <= s.em_sample else levels[rng.choice(len(levels), s.em_sample, replace=False)]
+    trained = fit(sample, DEFAULT_COMPARISONS)
+    rand = random_pair_levels(table, DEFAULT_COMPARISONS, s.random_pairs, s.seed)
+    model = with_random_u(trained, rand, len(left), n)
+    weight = model.score(levels)
+    prob = np.asarray(probability(weight))
+    clock["scoring"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    store = DecisionStore(state_dir) if state_dir is not None else None
+    position = {fid: i for i, fid in enumerate(table.filing_ids)}
+    must, cannot, decided = [], [], set()
+    for (a, b), d in (store.current().items() if store else []):
+        if a in position and b in position:
+            ia, ib = position[a], position[b]
+            (must if d.verdict is Verdict.SAME else cannot).append((ia, ib))
+            decided.add(min(ia, ib) * n + max(ia, ib))
+    evidence_ok = identity_evidence(levels)
+    accepted = (prob >= s.accept) & evidence_ok
+    acc = np.flatnonzero(accepted)
+    valid_id = np.where(table.id_valid, table.id_code, -1).astype(np.int64)
+    result = cluster(n, left[acc], right[acc], weight[acc], valid_id, must, cannot)
+    labels = result.labels
+    clock["clustering"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, labels[order][1:] != labels[order][:-1], True])
+    ids = table.filing_ids
+    clusters = [[ids[i] for i in order[bounds[k] : bounds[k + 1]].tolist()] for k in range(len(bounds) - 1)]
+    registry = IdRegistry(state_dir)
+    assignment = registry.assign(clusters)
+    petitioner_of = {f: pid for members, pid in zip(clusters, assignment.ids, strict=True) for f in members}
+    clock["ids"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    evidence = _evidence(table, left[acc], right[acc], weight[acc], levels[acc], labels, model)
+    pair_keys = left * n + right
+    in_decided = np.isin(pair_keys, np.fromiter(decided, dtype=np.int64, count=len(decided)))
+    about_person = (levels[:, _NAME] >= 1) | (levels[:, _ID] >= 1)  # a shared household alone is not queued
+    uncertain = ((prob >= s.review) & ~accepted | (prob >= s.accept) & ~evidence_ok) & about_person
+    queue_idx = np.flatnonzero(uncertain & ~in_decided & (labels[left] != labels[right]))
+    queue_idx = queue_idx[np.argsort(-weight[queue_idx], kind="stable")]
+    explain_cache: dict[bytes, tuple[str, ...]] = {}
+    review = []
+    for k in queue_idx.tolist():
+        a, b = int(left[k]), int(right[k])
+        key = levels[k].tobytes()
+        if key not in explain_cache:
+            explain_cache[key] = model.explain(levels[k].tolist())
+        review.append(
+            ReviewItem(ids[a], ids[b], float(weight[k]), float(prob[k]), str(table.name[a]), str(table.name[b]),
+                       explain_cache[key])
+        )
+    if store is not None:
+        store.write_review_queue(review)
+    clock["evidence"] = time.perf_counter() - t
+    clock["total"] = time.perf_counter() - t0
+
+    report = PetitionerReport(
+        blocking=cand.report,
+        candidate_pairs=len(left),
+        model=model,
+        accepted_pairs=len(acc),
+        refused_pairs=len(result.refused),
+        clusters=len(clusters),
+        review_queue=len(review),
+        decisions_applied=len(must) + len(cannot),
+        new_ids=assignment.new_ids,
+        merges=sum(e.event == "merge" for e in assignment.events),
+        splits=sum(e.event == "split" for e in assignment.events),
+        seconds=clock,
+    )
+    return PetitionerResult(petitioner_of, evidence, report, review)
+
+
+def _evidence(
+    table: FieldTable,
+    left: NDArray[np.int64],
+    right: NDArray[np.int64],
+    weight: NDArray[np.float64],
+    levels: LevelArray,
+    labels: NDArray[np.int64],
+    model: Model,
+) -> dict[str, Evidence]:
+    """Per filing: its strongest accepted link inside its own cluster, explained field by field."""
+    ids = table.filing_ids
+    inside = labels[left] == labels[right]
+    idx = np.flatnonzero(inside)
+    ends = np.r_[left[idx], right[idx]]
+    other = np.r_[right[idx], left[idx]]
+    edge = np.r_[idx, idx]
+    order = np.lexsort((-weight[edge], ends))
+    first = order[np.r_[True, ends[order][1:] != ends[order][:-1]]] if len(order) else order
+    cache: dict[bytes, tuple[str, ...]] = {}
+    out = {fid: Evidence(0.0) for fid in ids}
+    for j in first.tolist():
+        e = int(edge[j])
+        key = levels[e].tobytes()
+        if key not in cache:
+            cache[key] = model.explain(levels[e].tolist())
+        out[ids[int(ends[j])]] = Evidence(round(float(weight[e]), 2), cache[key], ids[int(other[j])])
+    return out
+
+
+def _placeholder_units(filings: Sequence[Filing], transfers: Sequence[Transfer]) -> tuple[list[UnitMention], dict[str, Unit]]:
+    """One unit per mention ("U-" + filing_id + role + seq) until units are resolved."""
+    mentions: list[UnitMention] = []
+    for f in filings:
+        if f.responsible_unit:
+            mentions.append(UnitMention(f.filing_id, UnitRole.RESPONSIBLE, None, f.responsible_unit,
+                                        f"U-{f.filing_id}-{UnitRole.RESPONSIBLE.value}"))
+    for tr in transfers:
+        for role, name in ((UnitRole.FROM, tr.from_unit), (UnitRole.TO, tr.to_unit)):
+            mentions.append(UnitMention(tr.filing_id, role, tr.seq, name, f"U-{tr.filing_id}-{role.value}-{tr.seq}"))
+    units = {m.unit_id: Unit(m.unit_id, m.raw_name, None, None, known=False) for m in mentions}
+    return mentions, units
+
+
+def _placeholder_issues(filings: Sequence[Filing]) -> tuple[dict[str, str], dict[str, Evidence], dict[str, Issue]]:
+    """One issue per filing ("I-" + filing_id) until issues are resolved."""
+    issue_of = {f.filing_id: f"I-{f.filing_id}" for f in filings}
+    issues = {
+        iid: Issue(iid, f.category or f.content[:20], f.county, f.category)
+        for f, iid in ((f, issue_of[f.filing_id]) for f in filings)
+    }
+    return issue_of, {fid: Evidence(0.0) for fid in issue_of}, issues
+
+
+def resolve_with_report(
+    filings: list[Filing],
+    transfers: list[Transfer],
+    state_dir: Path | None = None,
+    settings: ResolveSettings | None = None,
+) -> tuple[Resolution, PetitionerReport]:
+    """`resolve`, also returning what the petitioner run decided (for the command's printout)."""
+    pet = resolve_petitioners(filings, state_dir, settings)
+    mentions, units = _placeholder_units(filings, transfers)
+    issue_of, issue_evidence, issues = _placeholder_issues(filings)
+    resolution = Resolution(
+        filings=filings,
+        transfers=transfers,
+        petitioner_of=pet.petitioner_of,
+        petitioner_evidence=pet.evidence,
+        issue_of=issue_of,
+        issue_evidence=issue_evidence,
+        issues=issues,
+        unit_mentions=mentions,
+        units=units,
+    )
+    return resolution, pet.report
+
+
+def resolve(filings: list[Filing], transfers: list[Transfer], state_dir: Path | None = None) -> Resolution:
+    """Resolve petitioners, units and issues of `filings`; `state_dir` holds decisions and stable ids."""
+    return resolve_with_report(filings, transfers, state_dir)[0]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -28,7 +29,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from ingest.normalise import to_simplified
-from ingest.places import County, all_counties, county_by_code, short_name
+from ingest.places import County, all_counties, county_by_code, county_of, short_name
 from ingest.records import Filing, Transfer, Unit, UnitMention, UnitRole
 
 ALIASES_PATH = Path(__file__).parent / "reference" / "unit_aliases.csv"
@@ -178,6 +179,8 @@ _BARE = frozenset(
         "社区",
     }
 )
+_HEAD_NOUNS = frozenset("局委院厅办所站队部处室会中心科股庭")
+"""Last characters that name a kind of body: a fuzzy match may not change one into another."""
 _NOT_AFTER_SHORT = frozenset("局委院厅办所队站镇乡村街社")
 _MARKERS = {"省": 0, "市": 1, "州": 1, "盟": 1, "县": 2, "区": 2, "旗": 2}
 
@@ -234,7 +237,7 @@ def _strip_places(s: str, context: County | None) -> tuple[str, _Place]:
         if not n:
             break
         rest = s[n:]
-        if rest in _BARE:
+        if rest in _BARE or len(rest) < 2:
             break  # 东城街道办事处: the "county" was the start of a township's name
         cands = t.places[s[:n]]
         if rest[0] in _NOT_AFTER_SHORT and not any(full for _, _, full in cands):
@@ -286,9 +289,9 @@ def _fuzzy(s: str) -> tuple[Department, str] | None:
     best = min(h[1] for h in hits)
     keys = {t.spelling_keys[h[2]] for h in hits if h[1] == best}
     spelling = next(h[0] for h in hits if h[1] == best)
-    if len(keys) != 1 or spelling[-1] != s[-1]:
-        return None  # ambiguous, or a change in the head noun (局 / 院 / 委 …): not a typo we dare fix
-    return t.by_spelling[spelling], spelling
+    if len(keys) != 1 or (spelling[-1] != s[-1] and s[-1] in _HEAD_NOUNS):
+        return None  # ambiguous, or another kind of body (财政所 is not 财政局): not a typo we dare fix
+    return t.by_spelling[spelling], s
 
 
 def _department(s: str) -> tuple[Department, str, int | None, str] | None:
@@ -304,6 +307,37 @@ def _department(s: str) -> tuple[Department, str, int | None, str] | None:
                 return hit[0], hit[1], _MARKERS[s[0]], how
         if how == "exact" and (_TOWN.match(s) or _village(s)):
             return None
+    return None
+
+
+_BRANCH = re.compile(r"^(?P<dep>.+?局)(?P<county>.{2,8}?)分局$")
+
+
+def _county_branch(
+    s: str, place: _Place, context: County | None
+) -> tuple[tuple[Department, str, int | None, str], _Place] | None:
+    """A city bureau's branch in a county (生态环境局行唐县分局) is that county's department."""
+    m = _BRANCH.match(s)
+    if not m:
+        return None
+    hit = _department(m.group("dep"))
+    cands = [c for c in _tables().places.get(m.group("county"), []) if c[0] == 2]
+    pick = _pick(cands, place, context) if hit and cands else None
+    if hit is None or pick is None:
+        return None
+    county = county_by_code(pick[1])
+    where = _Place(province=pick[1][:2] + "0000", city=county.city_code if county else None, county=pick[1])
+    return (hit[0], hit[1], None, hit[3]), where
+
+
+def _after_inner_county(s: str) -> tuple[str, str] | None:
+    """The first county named in full (3+ characters) inside s, and what follows it."""
+    t = _tables()
+    for i in range(1, len(s) - 2):
+        for n in range(min(t.max_place_len, len(s) - i - 1), 2, -1):
+            counties = [c for k, c, full in t.places.get(s[i : i + n], ()) if k == 2 and full]
+            if len(counties) == 1:
+                return counties[0], s[i + n :]
     return None
 
 
@@ -345,8 +379,16 @@ def parse_unit(raw: str, county: str | None) -> ParsedUnit:
     rest, place = _strip_places(s, context)
     the_county = None if place.untold else place.county or (None if place.city or place.province else county)
     hit = _department(rest)
+    if hit is None:
+        branch = _county_branch(rest, place, context)
+        if branch is not None:
+            hit, place = branch
+            the_county = place.county
     if hit is not None:
         dep, spelling, marker, how = hit
+        if dep.scope == "national":
+            name = dep.key.removeprefix("national_")
+            return ParsedUnit(Unit(f"national:{name}", dep.name, None, "national"), how)
         return ParsedUnit(_department_unit(dep, spelling, place, marker, context, the_county), how)
     town = _TOWN.match(rest)
     if town and town.group("name") not in _BARE:
@@ -364,6 +406,11 @@ def parse_unit(raw: str, county: str | None) -> ParsedUnit:
             Unit(f"{the_county or NO_COUNTY}:village:{village}", full, the_county, "village_committee"),
             "village",
         )
+    inner = _after_inner_county(s)
+    if inner is not None and inner[1]:
+        again = parse_unit(inner[1], inner[0])
+        if again.unit.known:
+            return again  # 堡定市定兴县信访局: a typo in the city, the county named in full after it
     name = rest or s or raw.strip()
     return ParsedUnit(
         Unit(f"{the_county or NO_COUNTY}:unknown:{name}", name, the_county, None, known=False), "unknown"
@@ -423,6 +470,59 @@ def _province_name(code: str) -> str:
     return next((c.province_name for c in all_counties() if c.province_code == code), "")
 
 
+def _filing_counties(filings: list[Filing], transfers: list[Transfer]) -> dict[str, str | None]:
+    """The county each filing's unit names are read in: the filing's county, else the one its receiving
+    office, address or place of the matter names (with the other as context), else the first county
+    named by one of its unit names."""
+    out: dict[str, str | None] = {}
+    for f in filings:
+        county = f.county
+        if county is None:
+            for text in (f.receiving_org, f.issue_place, f.address):
+                county = _county_of(text) if text else None
+                if county:
+                    break
+        if county is None and f.responsible_unit:
+            county = parse_unit(f.responsible_unit.strip(), None).unit.county
+        out[f.filing_id] = county
+    for t in transfers:
+        if out.get(t.filing_id, "") is None:
+            for raw in (t.from_unit, t.to_unit):
+                county = parse_unit(raw.strip(), None).unit.county if raw.strip() else None
+                if county:
+                    out[t.filing_id] = county
+                    break
+    # Left: filings whose every place name is shared by several counties (新华区, 桥西区 …). Read them as
+    # the county of that name that this batch of filings is most about.
+    seen = Counter(c for c in out.values() if c)
+    texts: dict[str, list[str]] = {}
+    for f in filings:
+        if out[f.filing_id] is None:
+            texts[f.filing_id] = [f.receiving_org, f.issue_place, f.address, f.responsible_unit]
+    for t in transfers:
+        if t.filing_id in texts:
+            texts[t.filing_id] += [t.from_unit, t.to_unit]
+    for fid, names in texts.items():
+        out[fid] = next((c for c in (_likeliest_county(n, seen) for n in names if n) if c), None)
+    return out
+
+
+def _likeliest_county(text: str, seen: Counter[str]) -> str | None:
+    """Among the counties a leading place name may stand for, the one most filings of the batch are in."""
+    s = normalise_unit_name(text)
+    t = _tables()
+    for n in range(min(t.max_place_len, len(s) - 1), 1, -1):
+        cands = [c for k, c, _ in t.places.get(s[:n], ()) if k == 2 and seen[c]]
+        if cands:
+            return max(cands, key=lambda c: (seen[c], c))
+    return None
+
+
+@lru_cache(maxsize=100_000)
+def _county_of(text: str) -> str | None:
+    return county_of(text)
+
+
 def resolve_units(
     filings: list[Filing], transfers: list[Transfer]
 ) -> tuple[list[UnitMention], dict[str, Unit]]:
@@ -431,7 +531,7 @@ def resolve_units(
     The county of a mention without a place prefix is the filing's county (place of the matter, else
     the petitioner's address). Work is done once per distinct (raw name, county).
     """
-    county_of_filing: dict[str, str | None] = {f.filing_id: f.county for f in filings}
+    county_of_filing = _filing_counties(filings, transfers)
     mentions: list[UnitMention] = []
     units: dict[str, Unit] = {}
 
@@ -447,4 +547,43 @@ def resolve_units(
     for t in transfers:
         mention(t.filing_id, UnitRole.FROM, t.seq, t.from_unit)
         mention(t.filing_id, UnitRole.TO, t.seq, t.to_unit)
+    moved = _near_known(units)
+    if moved:
+        mentions = [
+            m
+            if m.unit_id not in moved
+            else UnitMention(m.filing_id, m.role, m.seq, m.raw_name, moved[m.unit_id])
+            for m in mentions
+        ]
+        for old in moved:
+            del units[old]
     return mentions, units
+
+
+def _near_known(units: dict[str, Unit]) -> dict[str, str]:
+    """Unknown units one typo away (two for long names) from exactly one known unit of the same county,
+    or of the city or province above it: 葛堡镇人民正府 → 葛堡镇人民政府, 堡定市信访局 → 保定市信访局."""
+    near: dict[str | None, list[Unit]] = {}
+    for u in units.values():
+        if u.known:
+            near.setdefault(u.county, []).append(u)
+    upper = {
+        u.unit_id.split(":")[0]: u for u in units.values() if u.known and u.level in ("city", "province")
+    }
+    moved: dict[str, str] = {}
+    for u in units.values():
+        if u.known or len(u.name) < 3:
+            continue
+        cands = list(near.get(u.county, []))
+        c = county_by_code(u.county) if u.county else None
+        if c is not None:
+            cands += [x for x in upper.values() if x.unit_id.split(":")[0] in (c.city_code, c.province_code)]
+        names = [x.name for x in cands]
+        limit = 1 if len(u.name) < 8 else 2
+        hits = process.extract(u.name, names, scorer=Levenshtein.distance, score_cutoff=limit, limit=4)
+        if hits:
+            best = min(h[1] for h in hits)
+            targets = {cands[h[2]].unit_id for h in hits if h[1] == best}
+            if len(targets) == 1:
+                moved[u.unit_id] = targets.pop()
+    return moved

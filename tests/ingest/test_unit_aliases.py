@@ -19,7 +19,7 @@ def test_header_and_one_row_per_key() -> None:
 def test_every_key_has_a_known_level_and_scope() -> None:
     for dep in read_alias_table():
         assert dep.level in LEVELS, dep.key
-        assert dep.scope in ("", "city", "province"), dep.key
+        assert dep.scope in ("", "city", "province", "national"), dep.key
         assert dep.name and dep.spellings, dep.key
 
 

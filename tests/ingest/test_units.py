@@ -65,6 +65,17 @@ def test_city_and_province_bodies() -> None:
     assert uid("北京市信访办", HAI_DIAN) == "110000:petition_bureau"
 
 
+def test_national_bodies_and_county_branches_of_city_bureaus() -> None:
+    assert uid("国家信访局") == uid("国家信访局", None) == "national:petition_bureau"
+    assert uid("石家庄市生态环境局行唐县分局") == uid("行唐县环保局", None) == "130125:ecology_environment"
+
+
+def test_typos_in_head_nouns_and_place_names() -> None:
+    assert uid("长安区信访居") == "130102:petition_bureau"  # 居 for 局
+    assert uid("行唐县生态环境居") == "130125:ecology_environment"  # not the province's 生态环境厅
+    assert uid("公安居", HAI_DIAN) == "110108:public_security"
+
+
 def test_townships() -> None:
     ids = {uid(n) for n in ("城关镇人民政府", "城关镇政府", "城关镇", "长安区城关镇人民政府")}
     assert ids == {"130102:town:城关镇"}
@@ -92,7 +103,7 @@ def test_every_spelling_in_the_table_resolves_to_its_own_key() -> None:
     for dep in read_alias_table():
         for spelling in dep.spellings:
             unit_id = uid(spelling)
-            assert unit_id.endswith(":" + dep.key), (spelling, unit_id)
+            assert unit_id.endswith(":" + dep.key.removeprefix("national_")), (spelling, unit_id)
 
 
 def _filing(fid: str, county: str | None, responsible: str) -> Filing:
@@ -148,5 +159,10 @@ def test_resolve_units_over_filings_and_transfers() -> None:
         ("F1", UnitRole.TO, 2, "130102:town:城关镇"),
     ]
     assert set(units) == {m.unit_id for m in mentions}
+    # A typo no rule catches is repaired against a known unit of the same county.
+    more = [_filing("F4", CHANG_AN, "城关镇人民正府")]
+    mentions2, units2 = resolve_units(filings + more, transfers)
+    f4 = next(m for m in mentions2 if m.filing_id == "F4")
+    assert f4.unit_id == "130102:town:城关镇" and "130102:unknown:城关镇人民正府" not in units2
     assert units["130102:natural_resources"].name == "自然资源局"
     assert units["130102:natural_resources"].county == CHANG_AN

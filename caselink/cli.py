@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from caselink.commands.demo_data import demo_data
+from caselink.commands.serve import serve
+from caselink.commands.validate import validate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -17,6 +19,8 @@ def cli() -> None:
 
 
 cli.add_command(demo_data)
+cli.add_command(serve)
+cli.add_command(validate)
 
 
 def main() -> None:

@@ -15,7 +15,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_WORKSPACE = Path(os.environ.get("CASELINK_WORKSPACE", "workspace"))
+
+
+def default_root() -> Path:
+    """$CASELINK_WORKSPACE, else ./workspace."""
+    return Path(os.environ.get("CASELINK_WORKSPACE") or "workspace")
 
 
 @dataclass(frozen=True)
@@ -24,7 +28,7 @@ class Workspace:
 
     @classmethod
     def open(cls, root: Path | str | None = None) -> Workspace:
-        ws = cls(Path(root) if root is not None else DEFAULT_WORKSPACE)
+        ws = cls(Path(root) if root is not None else default_root())
         for sub in (ws.records_dir, ws.resolution_dir, ws.graph_dir, ws.index_dir, ws.reports_dir):
             sub.mkdir(parents=True, exist_ok=True)
         return ws

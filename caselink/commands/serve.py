@@ -1,0 +1,44 @@
+"""`caselink serve`: start the Streamlit dashboards on localhost."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+import dashboards
+
+APP = Path(dashboards.__file__).with_name("streamlit_app.py")
+
+
+@click.command()
+@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Workspace folder made by `caselink ingest` (default: $CASELINK_WORKSPACE or ./workspace).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Only localhost unless you mean to expose personal data on a network.")
+@click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default=None,
+              help="Graph back end (default: neo4j when CASELINK_NEO4J_URI is set, else embedded).")
+def serve(workspace: Path | None, port: int, host: str, backend: str | None) -> None:
+    """Start the dashboards (Streamlit) and block until stopped with Ctrl+C."""
+    env = dict(os.environ)
+    if workspace is not None:
+        env["CASELINK_WORKSPACE"] = str(workspace.resolve())
+    if backend is not None:
+        env["CASELINK_BACKEND"] = backend
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.port", str(port),
+        "--server.address", host,
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--global.developmentMode", "false",
+    ]
+    click.echo(f"caselink dashboards on http://{host}:{port}  (Ctrl+C to stop)", err=True)
+    try:
+        raise SystemExit(subprocess.call(cmd, env=env))
+    except KeyboardInterrupt:
+        raise SystemExit(0) from None

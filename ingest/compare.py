@@ -97,7 +97,7 @@ class FieldTable:
     birth: NDArray[np.int32]
     """YYYYMMDD as an int, -1 when unknown."""
     county_code: NDArray[np.int32]
-    """Code of the petitioner's address county (-1 unknown)."""
+    """Code of the petitioner's home county: the address county, else the county of the matter (-1 unknown)."""
     address_code: NDArray[np.int32]
     """Code of the address below the county (with house number)."""
     village_code: NDArray[np.int32]
@@ -105,6 +105,9 @@ class FieldTable:
     place_county_code: NDArray[np.int32]
     place_code: NDArray[np.int32]
     """Code of county + place of the matter below the county (-1 when there is nothing below the county)."""
+    town_code: NDArray[np.int32]
+    """Code of county + township of the place of the matter (-1 when no township is written)."""
+    category_code: NDArray[np.int32]
 
     @classmethod
     def from_filings(cls, filings: Sequence[Filing]) -> FieldTable:
@@ -112,6 +115,8 @@ class FieldTable:
         ids = [f.id_number for f in filings]
         phones = [f.phone for f in filings]
         tails = [address_tail(f.address, f.address_county) if f.address else "" for f in filings]
+        place_keys = [_place_key(f) for f in filings]
+        places = [k if k and not k.endswith("|") else None for k in place_keys]
         return cls(
             filing_ids=[f.filing_id for f in filings],
             name=np.array(names, dtype=object),
@@ -123,11 +128,14 @@ class FieldTable:
             phone=np.array(phones, dtype=object),
             phone_code=_codes(phones),
             birth=np.array([_birth_int(f.birth_date) for f in filings], dtype=np.int32),
-            county_code=_codes([f.address_county for f in filings]),
+            county_code=_codes([home_county(f) for f in filings]),
             address_code=_codes(tails),
             village_code=_codes([address_village(t) for t in tails]),
             place_county_code=_codes([f.place_county for f in filings]),
-            place_code=_codes([k if (k := _place_key(f)) and not k.endswith("|") else None for f in filings]),
+            place_code=_codes(places),
+            town_code=_codes([f"{k.split('|')[0]}|{tw}" if k and (tw := town_of(k.split("|")[1])) else None
+                              for k in places]),
+            category_code=_codes([f.category for f in filings]),
         )
 
     def __len__(self) -> int:
@@ -208,12 +216,12 @@ def birth_differ(a: int, b: int) -> bool:
 
 
 def county_equal(a: str, b: str) -> bool:
-    """住址在同一县区 / addresses in the same county"""
+    """同一县区 / same county"""
     return a == b
 
 
 def county_differ(a: str, b: str) -> bool:
-    """住址不在同一县区 / addresses in different counties"""
+    """不在同一县区 / different counties"""
     return a != b
 
 
@@ -407,16 +415,21 @@ class BirthComparison(Comparison):
         return out
 
 
+def home_county(f: Filing) -> str | None:
+    """The county a petitioner lives in: the address county, else the county of the matter."""
+    return f.address_county or f.place_county
+
+
 class CountyComparison(Comparison):
-    """住址县区 / address county — 1 same county; 0 different counties."""
+    """县区 / county (of the address, else of the matter) — 1 same county; 0 different counties."""
 
     field = "county"
-    label = "住址县区 / county"
+    label = "县区 / county"
     agree = (county_equal,)
     differ = staticmethod(county_differ)
 
     def value(self, f: Filing) -> Any:
-        return f.address_county
+        return home_county(f)
 
     def levels_for(self, t: FieldTable, left: IntArray, right: IntArray) -> LevelArray:
         return _equal_or_null(t.county_code[left], t.county_code[right], 1)
@@ -440,14 +453,29 @@ class AddressComparison(Comparison):
         return out
 
 
+_TOWN = re.compile(r"^.*?(?:镇|乡|街道|办事处)")
+
+
+def town_of(tail: str) -> str:
+    """The township part of an address below the county ("" when none is written).
+
+    >>> town_of("赵头镇南园村108号")
+    '赵头镇'
+    """
+    m = _TOWN.match(tail)
+    return m.group(0) if m else ""
+
+
 def place_equal(a: str, b: str) -> bool:
-    """问题属地相同（到乡村） / same place of the matter (town or village)"""
+    """问题属地同村 / same village or street as the place of the matter"""
     return a == b
 
 
-def place_same_county(a: str, b: str) -> bool:
-    """问题属地在同一县区 / place of the matter in the same county"""
-    return a.split("|")[0] == b.split("|")[0]
+def place_same_town(a: str, b: str) -> bool:
+    """问题属地同乡镇 / place of the matter in the same township"""
+    ca, ta = a.split("|")
+    cb, tb = b.split("|")
+    return ca == cb and town_of(ta) != "" and town_of(ta) == town_of(tb)
 
 
 def place_differ(a: str, b: str) -> bool:
@@ -458,12 +486,13 @@ def place_differ(a: str, b: str) -> bool:
 def _place_key(f: Filing) -> str | None:
     if not f.place_county:
         return None
-    tail = address_tail(f.issue_place, f.place_county) if f.issue_place else ""
+    tail = address_village(address_tail(f.issue_place, f.place_county)) if f.issue_place else ""
     return f"{f.place_county}|{tail}"
 
 
 class PlaceComparison(Comparison):
-    """问题属地 / place of the matter — 2 same town or village; 1 same county; 0 different.
+    """问题属地 / place of the matter — 2 same village or street; 1 same township; 0 different or only the same
+    county (the county itself is the county comparison's business: counted once).
 
     A petitioner mostly writes about the place they live in, again and again; two namesakes in one county
     rarely write about the same village.
@@ -471,7 +500,7 @@ class PlaceComparison(Comparison):
 
     field = "place"
     label = "问题属地 / place of the matter"
-    agree = (place_equal, place_same_county)
+    agree = (place_equal, place_same_town)
     differ = staticmethod(place_differ)
 
     def value(self, f: Filing) -> Any:
@@ -483,13 +512,40 @@ class PlaceComparison(Comparison):
             return NULL
         if va == vb and not va.endswith("|"):
             return 2
-        return 1 if place_same_county(va, vb) else 0
+        return 1 if place_same_town(va, vb) else 0
 
     def levels_for(self, t: FieldTable, left: IntArray, right: IntArray) -> LevelArray:
-        out = _equal_or_null(t.place_county_code[left], t.place_county_code[right], 1)
+        out = _equal_or_null(t.place_county_code[left], t.place_county_code[right], 0)
+        ta = t.town_code[left]
+        out[(out == 0) & (ta >= 0) & (ta == t.town_code[right])] = 1
         pa = t.place_code[left]
-        out[(out == 1) & (pa >= 0) & (pa == t.place_code[right])] = 2
+        out[(out >= 0) & (pa >= 0) & (pa == t.place_code[right])] = 2
         return out
+
+
+def category_equal(a: str, b: str) -> bool:
+    """内容分类相同 / same category of matter"""
+    return a == b
+
+
+def category_differ(a: str, b: str) -> bool:
+    """内容分类不同 / different categories of matter"""
+    return a != b
+
+
+class CategoryComparison(Comparison):
+    """内容分类 / category — 1 same category; 0 different. A petitioner tends to keep raising one matter."""
+
+    field = "category"
+    label = "内容分类 / category"
+    agree = (category_equal,)
+    differ = staticmethod(category_differ)
+
+    def value(self, f: Filing) -> Any:
+        return f.category or None
+
+    def levels_for(self, t: FieldTable, left: IntArray, right: IntArray) -> LevelArray:
+        return _equal_or_null(t.category_code[left], t.category_code[right], 1)
 
 
 DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
@@ -500,6 +556,7 @@ DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
     CountyComparison(),
     AddressComparison(),
     PlaceComparison(),
+    CategoryComparison(),
 )
 
 

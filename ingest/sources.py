@@ -23,9 +23,10 @@ import csv
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import Literal
 
@@ -77,6 +78,12 @@ class SourceTable:
     _positions: tuple[tuple[str, int], ...] = ()
     _width: int = 0
     _header_row: int = 1
+    _names: tuple[str, ...] = ()
+    _pick: Callable[[list[str]], tuple[str, ...]] = tuple
+
+    def __post_init__(self) -> None:
+        self._names = tuple(name for name, _ in self._positions)
+        self._pick = itemgetter(*(min(pos, self._width) for _, pos in self._positions))
 
     def rows(self) -> Iterator[RawRow]:
         """Yield every record after the header, in file order. Raises InputFileError on a file-level fault."""
@@ -86,39 +93,55 @@ class SourceTable:
 
     def _csv_rows(self) -> Iterator[RawRow]:
         with self.path.open("r", encoding=self.encoding, errors="strict", newline="") as fh:
-            last_line = [""]
-            reader = csv.reader(_remember_last(fh, last_line), strict=True)
-            next(reader, None)  # the header was read by open_source
-            row_no = self._header_row
-            blank = 0
-            while True:
-                lines_before = reader.line_num
-                try:
-                    fields = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as exc:
-                    row_no += 1
-                    if "unexpected end of data" not in str(exc):
-                        yield self._broken_row(row_no, last_line[0], "quote")
-                        continue
-                    if reader.line_num - lines_before > 1:
-                        raise InputFileError(
-                            f"{self.path.name}: 第 {row_no} 行（文本第 {lines_before + 1} 行）的引号没有闭合，"
-                            f"其后 {reader.line_num - lines_before} 行都会被当成一个单元格。请修正该行的引号后重试。"
-                            f" / Row {row_no} (text line {lines_before + 1}) opens a quote that is never closed, "
-                            f"so the {reader.line_num - lines_before} lines after it would read as one cell. "
-                            "Fix the quote in that row and run again."
-                        ) from None
-                    yield self._broken_row(row_no, last_line[0], "truncated")
-                    break
+            counts = [0, 0]
+            yield from self.csv_records(fh, self._header_row, counts, skip_header=True)
+            if counts[1]:
+                self.notes.append(f"跳过空行 {counts[1]} 行 / {counts[1]} blank rows skipped")
+
+    def csv_records(
+        self, lines: Iterable[str], last_row: int, counts: list[int], *, skip_header: bool = False
+    ) -> Iterator[RawRow]:
+        """Parse CSV text lines into RawRows numbered from last_row + 1 (used for whole files and for chunks).
+
+        counts receives [records seen including blank ones, blank records skipped].
+        """
+        last_line = [""]
+        reader = csv.reader(_remember_last(lines, last_line), strict=True)
+        if skip_header:
+            next(reader, None)
+        row_no = last_row
+        make_row = self._make_row
+        while True:
+            lines_before = reader.line_num
+            try:
+                fields = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
                 row_no += 1
-                if not fields or (len(fields) == 1 and not fields[0].strip()):
-                    blank += 1
+                counts[0] += 1
+                if "unexpected end of data" not in str(exc):
+                    yield self._broken_row(row_no, last_line[0], "quote")
                     continue
-                yield self._make_row(row_no, fields)
-            if blank:
-                self.notes.append(f"跳过空行 {blank} 行 / {blank} blank rows skipped")
+                if reader.line_num - lines_before > 1:
+                    raise InputFileError(
+                        _msg(
+                            self.path,
+                            f"第 {row_no} 行的引号没有闭合，其后 {reader.line_num - lines_before} 行文本"
+                            "都会被当成一个单元格。请修正该行的引号后重试。",
+                            f"row {row_no} opens a quote that is never closed, so the "
+                            f"{reader.line_num - lines_before} lines of text after it would read as one cell. "
+                            "Fix the quote in that row and run again.",
+                        )
+                    ) from None
+                yield self._broken_row(row_no, last_line[0], "truncated")
+                break
+            row_no += 1
+            counts[0] += 1
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                counts[1] += 1
+                continue
+            yield make_row(row_no, fields)
 
     def _xlsx_rows(self) -> Iterator[RawRow]:
         blank = 0
@@ -139,6 +162,9 @@ class SourceTable:
             self.notes.append(f"跳过空行 {blank} 行 / {blank} blank rows skipped")
 
     def _make_row(self, row_no: int, fields: list[str]) -> RawRow:
+        if len(fields) == self._width and max(map(len, fields)) <= MAX_CELL_CHARS:
+            fields.append("")  # the cell of every absent column
+            return RawRow(row_no, dict(zip(self._names, map(str.strip, self._pick(fields)))), [])
         problems: list[Problem] = []
         if len(fields) != self._width and not (len(fields) > self._width and not any(fields[self._width :])):
             problems.append(

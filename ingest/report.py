@@ -1,0 +1,121 @@
+"""The validation report a clerk opens: rejected and flagged rows as CSV (UTF-8 with BOM, so Excel shows the
+Chinese) and XLSX, plus the per-file summary table.
+
+Cells are sanitised against spreadsheet formula injection: a value starting with = + - @ tab or CR gets a
+leading apostrophe, in both files.
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from pathlib import Path
+
+from ingest.pipeline import ValidationResult
+from ingest.records import Problem
+
+PROBLEM_COLUMNS = ("file", "row", "column", "value", "reason_zh", "reason_en", "severity")
+XLSX_MAX_ROWS = 1_048_576
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SUMMARY_HEADER = (
+    ("file", "文件"),
+    ("read", "读取"),
+    ("loaded", "导入"),
+    ("rejected", "拒绝"),
+    ("flagged", "标记"),
+)
+
+
+def safe_cell(text: str) -> str:
+    """Text a spreadsheet will show as text, never run as a formula: '=1+1' → "'=1+1"."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_report(result: ValidationResult, out_dir: Path) -> list[Path]:
+    """Write problems.csv, problems.xlsx and summary.txt into out_dir (created); return the paths written."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    csv_path = out_dir / "problems.csv"
+    xlsx_path = out_dir / "problems.xlsx"
+    summary_path = out_dir / "summary.txt"
+    with csv_path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(PROBLEM_COLUMNS)
+        writer.writerows(_cells(p) for p in result.problems)
+    _write_xlsx(result, xlsx_path)
+    summary_path.write_text(format_summary(result) + "\n", encoding="utf-8-sig")
+    return [csv_path, xlsx_path, summary_path]
+
+
+def format_summary(result: ValidationResult) -> str:
+    """The per-file table (read / loaded / rejected / flagged) and the file notes, as printed by the CLI."""
+    header = [f"{en} {zh}" for en, zh in _SUMMARY_HEADER]
+    body = [
+        [s.file, str(s.read), str(s.loaded), str(s.rejected), str(s.flagged)] for s in result.summaries
+    ]
+    widths = [max(_width(r[i]) for r in [header, *body]) for i in range(len(header))]
+    lines = []
+    for r in [header, *body]:
+        cells = [_pad(r[0], widths[0], left=True)] + [_pad(c, w, left=False) for c, w in zip(r[1:], widths[1:])]
+        lines.append("  ".join(cells).rstrip())
+    for s in result.summaries:
+        for note in s.notes:
+            lines.append(f"  {s.file}: {note}")
+    return "\n".join(lines)
+
+
+def _cells(p: Problem) -> list[str | int]:
+    return [
+        p.file,
+        p.row,
+        p.column,
+        safe_cell(p.value),
+        safe_cell(p.reason_zh),
+        safe_cell(p.reason_en),
+        str(p.severity),
+    ]
+
+
+def _write_xlsx(result: ValidationResult, path: Path) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
+    try:
+        sheet = book.add_worksheet("problems 问题")
+        bold = book.add_format({"bold": True})
+        sheet.write_row(0, 0, PROBLEM_COLUMNS, bold)
+        sheet.freeze_panes(1, 0)
+        room = XLSX_MAX_ROWS - 1
+        for r, p in enumerate(result.problems[:room], start=1):
+            for c, value in enumerate(_cells(p)):
+                if isinstance(value, int):
+                    sheet.write_number(r, c, value)
+                else:
+                    sheet.write_string(r, c, value)
+        summary = book.add_worksheet("summary 汇总")
+        summary.write_row(0, 0, [f"{en} {zh}" for en, zh in _SUMMARY_HEADER], bold)
+        for r, s in enumerate(result.summaries, start=1):
+            summary.write_string(r, 0, s.file)
+            for c, n in enumerate((s.read, s.loaded, s.rejected, s.flagged), start=1):
+                summary.write_number(r, c, n)
+        r = len(result.summaries) + 2
+        notes = [f"{s.file}: {n}" for s in result.summaries for n in s.notes]
+        if len(result.problems) > room:
+            notes.append(
+                f"问题共 {len(result.problems)} 条，工作表只容纳前 {room} 条，完整列表见 problems.csv / "
+                f"{len(result.problems)} problems; the sheet holds the first {room}, see problems.csv for all"
+            )
+        for note in notes:
+            summary.write_string(r, 0, safe_cell(note))
+            r += 1
+    finally:
+        book.close()
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, *, left: bool) -> str:
+    gap = " " * (width - _width(text))
+    return text + gap if left else gap + text

@@ -1,0 +1,273 @@
+"""Raw rows → validated, normalised records, or the problems that reject them.
+
+Per-row rules live here as pure functions (`validate_filing`, `validate_transfer`); the checks that need other
+rows (a filing_id seen before, a transfer naming an unknown filing) are `duplicate_id` and `unknown_filing`,
+applied by ingest.pipeline in file order.
+
+Reject (row not loaded): a required cell empty, a date that cannot be read or lies after `today`, an unknown
+channel / level / action, headcount not an integer ≥ 1, concluded_date before received_date, seq not an
+integer, a duplicated filing_id, a transfer naming an unknown filing, a fault found while reading the row.
+Flag (row loaded, problem recorded): ID number unparseable or with a wrong checksum, phone unparseable,
+address / place of the matter with no recognisable county, unknown status, birth date (from the ID) after
+the filing date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from sys import intern as _intern
+
+from ingest import normalise, places
+from ingest.columns import FILING_COLUMNS, TRANSFER_COLUMNS
+from ingest.records import Filing, Problem, Severity, Transfer
+from ingest.sources import RawRow
+
+_REQUIRED_FILING = tuple((c.name, c.alias_zh) for c in FILING_COLUMNS if c.required)
+_REQUIRED_TRANSFER = tuple((c.name, c.alias_zh) for c in TRANSFER_COLUMNS if c.required)
+_REJECT = Severity.REJECT
+_FLAG = Severity.FLAG
+_Reject = Callable[[str, str, str], None]
+
+
+def validate_filing(raw: RawRow, today: date) -> Filing | list[Problem]:
+    """One filings row → a Filing (soft problems in .flags) or the list of its problems when rejected."""
+    v = raw.values
+    row = raw.row
+    problems: list[Problem] = list(raw.problems)
+    if problems and _row_broken(problems):
+        return problems  # the row itself is broken (wrong field count, bad quoting): its cells mean nothing
+
+    def reject(column: str, zh: str, en: str) -> None:
+        problems.append(Problem("filings", row, column, v.get(column, ""), zh, en, _REJECT))
+
+    def flag(column: str, zh: str, en: str) -> None:
+        problems.append(Problem("filings", row, column, v.get(column, ""), zh, en, _FLAG))
+
+    for name, alias in _REQUIRED_FILING:
+        if not v[name] and not _has_problem(problems, name):
+            reject(name, f"必填项{alias}为空", f"required column {name} is empty")
+
+    received = _date_cell(v["received_date"], "received_date", today, reject)
+    concluded = (
+        _date_cell(v["concluded_date"], "concluded_date", today, reject) if v["concluded_date"] else None
+    )
+    if received is not None and concluded is not None and concluded < received:
+        reject(
+            "concluded_date",
+            f"办结日期早于登记日期（{received.isoformat()}）",
+            f"concluded_date is before received_date ({received.isoformat()})",
+        )
+
+    channel = normalise.parse_channel(v["channel"]) if v["channel"] else None
+    if v["channel"] and channel is None:
+        reject(
+            "channel",
+            "无法识别的信访形式",
+            "unknown channel (expected 来信/来访/网上信访/电话/领导信箱/其他)",
+        )
+    level = normalise.parse_level(v["receiving_level"]) if v["receiving_level"] else None
+    if v["receiving_level"] and level is None:
+        reject(
+            "receiving_level", "无法识别的登记层级", "unknown receiving level (expected 乡镇/县/市/省/国家)"
+        )
+
+    headcount = 1
+    if v["headcount"]:
+        headcount = _int_or_none(v["headcount"]) or 0
+        if headcount < 1:
+            reject("headcount", "人数应为不小于 1 的整数", "headcount must be a whole number of at least 1")
+
+    if v["status"]:
+        status = normalise.parse_status(v["status"])
+        if status is None:
+            flag("status", "无法识别的办理状态，已置空", "unknown status, left empty")
+    else:
+        status = None
+
+    id_number = None
+    id_valid = False
+    birth = sex = region = None
+    if v["id_number"]:
+        info = normalise.parse_id_number(v["id_number"])
+        id_number, id_valid, birth, sex, region = (
+            info.number,
+            info.valid,
+            info.birth_date,
+            info.sex,
+            info.region,
+        )
+        if info.problem_zh or not info.valid:
+            flag(
+                "id_number",
+                info.problem_zh or "身份证号无效",
+                info.problem_en or "ID number is not valid",
+            )
+        if birth is not None and received is not None and birth > received:
+            flag(
+                "id_number",
+                "身份证号中的出生日期晚于登记日期",
+                "the birth date in the ID number is after received_date",
+            )
+
+    phone = None
+    if v["phone"]:
+        pinfo = normalise.normalise_phone(v["phone"])
+        phone = pinfo.number
+        if phone is None or pinfo.problem_zh:
+            flag(
+                "phone",
+                pinfo.problem_zh or "无法识别的电话号码",
+                pinfo.problem_en or "phone number not recognised",
+            )
+
+    address_county = places.county_of(v["address"]) if v["address"] else None
+    if v["address"] and address_county is None:
+        flag("address", "住址中找不到可识别的县（区）", "no county recognised in the address")
+    place_county = places.county_of(v["issue_place"], address_county) if v["issue_place"] else None
+    if v["issue_place"] and place_county is None:
+        flag(
+            "issue_place",
+            "问题属地中找不到可识别的县（区）",
+            "no county recognised in the place of the matter",
+        )
+
+    if any(p.severity is _REJECT for p in problems):
+        return problems
+    assert (
+        received is not None and channel is not None and level is not None
+    )  # guaranteed by the checks above
+    name_norm = normalise.normalise_name(v["petitioner_name"])
+    return Filing(
+        row=row,
+        filing_id=v["filing_id"],
+        received_date=received,
+        channel=channel,
+        receiving_level=level,
+        receiving_org=_intern(v["receiving_org"]),
+        petitioner_name=_intern(v["petitioner_name"]),
+        name_norm=name_norm,
+        name_pinyin=normalise.name_pinyin(name_norm),
+        content=v["content"],
+        id_number=id_number,
+        id_valid=id_valid,
+        birth_date=birth,
+        sex=sex,
+        id_region=region,
+        phone=phone,
+        address=_intern(v["address"]),
+        address_county=address_county,
+        issue_place=_intern(v["issue_place"]),
+        place_county=place_county,
+        headcount=headcount,
+        co_petitioners=normalise.split_co_petitioners(v["co_petitioners"]) if v["co_petitioners"] else (),
+        category=_intern(v["category"]),
+        responsible_unit=_intern(v["responsible_unit"]),
+        status=status,
+        concluded_date=concluded,
+        flags=problems,
+    )
+
+
+def validate_transfer(raw: RawRow, today: date) -> Transfer | list[Problem]:
+    """One transfers row → a Transfer or the list of its problems (the filing reference is checked later)."""
+    v = raw.values
+    row = raw.row
+    problems: list[Problem] = list(raw.problems)
+    if problems and _row_broken(problems):
+        return problems
+
+    def reject(column: str, zh: str, en: str) -> None:
+        problems.append(Problem("transfers", row, column, v.get(column, ""), zh, en, _REJECT))
+
+    for name, alias in _REQUIRED_TRANSFER:
+        if not v[name] and not _has_problem(problems, name):
+            reject(name, f"必填项{alias}为空", f"required column {name} is empty")
+    seq = _int_or_none(v["seq"]) if v["seq"] else None
+    if v["seq"] and seq is None:
+        reject("seq", "序号应为整数", "seq must be a whole number")
+    when = _date_cell(v["date"], "date", today, reject)
+    action = normalise.parse_action(v["action"]) if v["action"] else None
+    if v["action"] and action is None:
+        reject("action", "无法识别的流转类型", "unknown action (expected 交办/转送/退回/协办/督办)")
+    if problems and _any_reject(problems):
+        return problems
+    assert seq is not None and when is not None and action is not None
+    return Transfer(
+        row=row,
+        filing_id=v["filing_id"],
+        seq=seq,
+        date=when,
+        from_unit=_intern(v["from_unit"]),
+        to_unit=_intern(v["to_unit"]),
+        action=action,
+        note=v["note"],
+        flags=problems,
+    )
+
+
+def duplicate_id(raw: RawRow, first_row: int) -> Problem:
+    """The rejecting problem of a filings row whose filing_id already appeared in row `first_row`."""
+    return Problem(
+        "filings",
+        raw.row,
+        "filing_id",
+        raw.values["filing_id"],
+        f"信访件编号重复（首次出现在第 {first_row} 行，以该行为准）",
+        f"duplicate filing_id (first seen in row {first_row}, which is kept)",
+        _REJECT,
+    )
+
+
+def unknown_filing(raw: RawRow, rejected_row: int | None) -> Problem:
+    """The rejecting problem of a transfer whose filing is not loaded: unknown, or rejected in `rejected_row`."""
+    if rejected_row is None:
+        zh = "信访件编号在信访件文件和已导入的数据中都找不到"
+        en = "filing_id not found in the filings file nor in earlier ingests"
+    else:
+        zh = f"所指信访件（信访件文件第 {rejected_row} 行）未通过校验，未导入"
+        en = f"the filing it names (filings row {rejected_row}) was rejected, so it is not loaded"
+    return Problem("transfers", raw.row, "filing_id", raw.values["filing_id"], zh, en, _REJECT)
+
+
+def _date_cell(text: str, column: str, today: date, reject: _Reject) -> date | None:
+    if not text:
+        return None
+    parsed = normalise.parse_date(text)
+    if parsed is None:
+        reject(
+            column,
+            "无法识别的日期（应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYY年MM月DD日）",
+            "date not understood (expected YYYY-MM-DD, YYYY/MM/DD or YYYY年MM月DD日)",
+        )
+        return None
+    if parsed > today:
+        reject(
+            column,
+            f"日期晚于今天（{today.isoformat()}）",
+            f"date is in the future (after {today.isoformat()})",
+        )
+        return None
+    return parsed
+
+
+def _int_or_none(text: str) -> int | None:
+    try:
+        number = float(text) if "." in text else int(text)
+    except ValueError:
+        return None
+    if isinstance(number, float):
+        return int(number) if number.is_integer() else None
+    return number
+
+
+def _row_broken(problems: list[Problem]) -> bool:
+    return any(p.column == "" and p.severity is _REJECT for p in problems)
+
+
+def _has_problem(problems: list[Problem], column: str) -> bool:
+    return any(p.column == column for p in problems) if problems else False
+
+
+def _any_reject(problems: list[Problem]) -> bool:
+    return any(p.severity is _REJECT for p in problems)

@@ -3,13 +3,13 @@
 Several keys are combined (a pair is a candidate when any rule puts both filings in one block), so that a
 homophone, a one-character slip, a mistyped ID or a changed phone still leaves some key in common:
 
-    id          same ID number (valid or not)
-    phone       same phone number
-    pinyin      same name pinyin within one county (homophones and traditional/simplified variants meet)
-    name_birth  same name and birth date (a person who moved county, or whose ID has a slip outside the birth date)
-    pinyin_birth  same name pinyin and birth date
-    id_birth_region  same ID region, birth date and sex code position (an ID slip in the last digits and a
-                  name written differently)
+    id             same ID number (valid or not)
+    phone          same phone number
+    pinyin_county  same name pinyin within one county (homophones, traditional/simplified variants meet)
+    name_birth     same name and birth date (a person who moved county)
+    pinyin_birth   same name pinyin and birth date
+    id_head        same first 14 ID characters: region and birth date (a slip in the last digits together
+                   with a name written differently)
 
 Guard for huge blocks (common names such as 王伟 in a big county): a block with more than `max_block`
 filings is not compared all-against-all and not dropped either; its filings are sorted by secondary keys
@@ -107,7 +107,9 @@ def _factorise(keys: Sequence[str | None]) -> NDArray[np.int64]:
     return out
 
 
-def window_pairs(codes: NDArray[np.int64], orders: Sequence[NDArray[np.int64]], max_block: int, window: int) -> IntArray:
+def window_pairs(
+    codes: NDArray[np.int64], orders: Sequence[NDArray[np.int64]], max_block: int, window: int
+) -> IntArray:
     """Pair keys (i * n + j, i < j) of filings that share a code (-1 = no key).
 
     Blocks up to `max_block` give all their pairs; larger blocks give, for each secondary order in `orders`,

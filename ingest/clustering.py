@@ -51,9 +51,13 @@ def connected_components(n: int, left: IntArray, right: IntArray) -> IntArray:
 class _ConstrainedUnionFind:
     """Union-find whose roots carry their valid IDs and their cannot-link partners."""
 
-    def __init__(self, nodes: Sequence[int], valid_id: NDArray[np.int64], cannot: dict[int, set[int]]) -> None:
+    def __init__(
+        self, nodes: Sequence[int], valid_id: NDArray[np.int64], cannot: dict[int, set[int]]
+    ) -> None:
         self.parent = {x: x for x in nodes}
-        self.ids: dict[int, set[int]] = {x: ({int(valid_id[x])} if valid_id[x] >= 0 else set()) for x in nodes}
+        self.ids: dict[int, set[int]] = {
+            x: ({int(valid_id[x])} if valid_id[x] >= 0 else set()) for x in nodes
+        }
         self.cannot = {x: set(cannot.get(x, ())) for x in nodes}
 
     def find(self, x: int) -> int:

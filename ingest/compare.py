@@ -1,4 +1,4 @@
-"""Field comparisons for petitioner resolution: tiny functions whose docstrings are the reasons shown to users.
+"""Field comparisons for petitioner resolution: tiny functions whose docstrings are the reasons users see.
 
 Each `Comparison` turns a pair of filings into a small integer *level* for one field: -1 when either side is
 missing (the field then says nothing), 0 when the values disagree, and higher numbers for stronger agreement.
@@ -13,13 +13,12 @@ Two ways to compare, which must agree (tests check they do):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
-
-import re
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -97,7 +96,7 @@ class FieldTable:
     birth: NDArray[np.int32]
     """YYYYMMDD as an int, -1 when unknown."""
     county_code: NDArray[np.int32]
-    """Code of the petitioner's home county: the address county, else the county of the matter (-1 unknown)."""
+    """Code of the home county: the address county, else the county of the matter (-1 unknown)."""
     address_code: NDArray[np.int32]
     """Code of the address below the county (with house number)."""
     village_code: NDArray[np.int32]
@@ -133,8 +132,12 @@ class FieldTable:
             village_code=_codes([address_village(t) for t in tails]),
             place_county_code=_codes([f.place_county for f in filings]),
             place_code=_codes(places),
-            town_code=_codes([f"{k.split('|')[0]}|{tw}" if k and (tw := town_of(k.split("|")[1])) else None
-                              for k in places]),
+            town_code=_codes(
+                [
+                    f"{k.split('|')[0]}|{tw}" if k and (tw := town_of(k.split("|")[1])) else None
+                    for k in places
+                ]
+            ),
             category_code=_codes([f.category for f in filings]),
         )
 
@@ -253,9 +256,9 @@ def reason(predicate: Callable[..., bool]) -> str:
 
 
 class Comparison:
-    """One field's comparison. `agree` lists the agreement predicates strongest first; level k+1..1 map to them.
+    """One field's comparison. `agree` lists the agreement predicates, strongest first.
 
-    Level numbering: NULL (-1) missing, 0 disagree (`differ`), 1 the weakest agreement … len(agree) the strongest.
+    Levels: NULL (-1) missing, 0 disagree (`differ`), 1 the weakest agreement … len(agree) the strongest.
     """
 
     field: str = ""
@@ -491,8 +494,8 @@ def _place_key(f: Filing) -> str | None:
 
 
 class PlaceComparison(Comparison):
-    """问题属地 / place of the matter — 2 same village or street; 1 same township; 0 different or only the same
-    county (the county itself is the county comparison's business: counted once).
+    """问题属地 / place of the matter — 2 same village or street; 1 same township; 0 different or only the
+    same county (the county itself is the county comparison's business: counted once).
 
     A petitioner mostly writes about the place they live in, again and again; two namesakes in one county
     rarely write about the same village.

@@ -74,7 +74,9 @@ class DecisionStore:
     def review_path(self) -> Path:
         return self.directory / REVIEW_FILE
 
-    def record(self, filing_a: str, filing_b: str, verdict: Verdict | str, who: str, note: str = "") -> Decision:
+    def record(
+        self, filing_a: str, filing_b: str, verdict: Verdict | str, who: str, note: str = ""
+    ) -> Decision:
         """Append one decision and return it."""
         if filing_a == filing_b:
             raise ValueError("A decision needs two different filings.")

@@ -54,8 +54,10 @@ class Assignment:
     new_ids: int = 0
 
 
-def assign_ids(clusters: Sequence[Sequence[str]], known: dict[str, str], next_number: int) -> tuple[Assignment, int]:
-    """Give each cluster (a list of filing ids) a petitioner id, keeping known ids; returns the next counter."""
+def assign_ids(
+    clusters: Sequence[Sequence[str]], known: dict[str, str], next_number: int
+) -> tuple[Assignment, int]:
+    """Give each cluster (a list of filing ids) a petitioner id, keeping known ids; return next counter."""
     votes = [Counter(known[f] for f in members if f in known) for members in clusters]
     smallest = [min(members) for members in clusters]
     claims = sorted(

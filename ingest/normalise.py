@@ -12,10 +12,13 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from operator import mul
 from typing import Literal, TypeVar
 
 import opencc
 from pypinyin import Style, lazy_pinyin
+from pypinyin.phrases_dict import phrases_dict as PHRASES_DICT
+from pypinyin.pinyin_dict import pinyin_dict as PINYIN_DICT
 
 from ingest.columns import Action, Channel, Level, Status
 
@@ -113,20 +116,46 @@ _GIVEN_READINGS: dict[str, str] = {"卜": "bu"}
 """Readings fixed anywhere in a name (卜 is bo only in 萝卜)."""
 
 
+_MAX_PHRASE = 4
+
+
+@lru_cache(maxsize=2**16)
+def _token_syllables(token: str) -> tuple[str, ...]:
+    """pypinyin's toneless reading of one character or one phrase of its dictionary, ASCII only."""
+    return tuple(
+        word
+        for piece in lazy_pinyin(token, style=Style.NORMAL, errors="default")
+        if (word := "".join(c for c in piece.lower() if c.isascii() and c.isalnum()))
+    )
+
+
 def _syllables(text: str) -> list[str]:
-    """Toneless ASCII syllables of text; runs between fixed-reading characters go to pypinyin whole
-    (so its phrase table still sees them), and non-Han runs become one lower-case word."""
+    """Toneless syllables of text: Han characters by forward longest match on pypinyin's phrase table
+    (what lazy_pinyin does, minus its per-call overhead), other runs as one lower-case ASCII word."""
     out: list[str] = []
-    run_start = 0
-    for i, ch in enumerate(text + "\0"):
-        if ch in _GIVEN_READINGS or ch == "\0":
-            for piece in lazy_pinyin(text[run_start:i], style=Style.NORMAL, errors="default"):
-                word = "".join(c for c in piece.lower() if c.isascii() and c.isalnum())
-                if word:
-                    out.append(word)
-            if ch != "\0":
-                out.append(_GIVEN_READINGS[ch])
-            run_start = i + 1
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in _GIVEN_READINGS:
+            out.append(_GIVEN_READINGS[ch])
+            i += 1
+        elif ord(ch) in PINYIN_DICT:
+            for size in range(min(_MAX_PHRASE, n - i), 1, -1):
+                if text[i : i + size] in PHRASES_DICT:
+                    out.extend(_token_syllables(text[i : i + size]))
+                    i += size
+                    break
+            else:
+                out.extend(_token_syllables(ch))
+                i += 1
+        else:
+            j = i + 1
+            while j < n and ord(text[j]) not in PINYIN_DICT and text[j] not in _GIVEN_READINGS:
+                j += 1
+            word = "".join(c for c in text[i:j].lower() if c.isascii() and c.isalnum())
+            if word:
+                out.append(word)
+            i = j
     return out
 
 
@@ -141,11 +170,13 @@ def name_pinyin(name_norm: str) -> str:
         return ""
     text = name_norm
     head: list[str] = []
-    if "·" not in text:
+    if "·" not in text and len(text) >= 2 and ord(text[0]) in PINYIN_DICT:
         if len(text) >= 3 and text[:2] in _COMPOUND_SURNAMES:
             head, text = _COMPOUND_SURNAMES[text[:2]].split(), text[2:]
-        elif len(text) >= 2 and text[0] in _SURNAME_READINGS:
-            head, text = [_SURNAME_READINGS[text[0]]], text[1:]
+        else:  # the surname is read on its own, never as the start of a phrase
+            first = _SURNAME_READINGS.get(text[0]) or _GIVEN_READINGS.get(text[0])
+            head = [first] if first else list(_token_syllables(text[0]))
+            text = text[1:]
     return " ".join(head + _syllables(text))
 
 
@@ -172,9 +203,12 @@ ID_CHECK_CHARS = "10X98765432"
 """Check character indexed by (weighted sum of the first 17 digits) mod 11."""
 
 
+_ZERO_OFFSET = ord("0") * sum(ID_WEIGHTS)
+
+
 def id_check_char(first17: str) -> str:
-    """The GB 11643 check character of 17 digits: id_check_char("11010519491231002") == "X"."""
-    return ID_CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
+    """The GB 11643 check character of 17 ASCII digits: id_check_char("11010519491231002") == "X"."""
+    return ID_CHECK_CHARS[(sum(map(mul, first17.encode("ascii"), ID_WEIGHTS)) - _ZERO_OFFSET) % 11]
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,8 +226,8 @@ class IdInfo:
 
 
 _ID_STRIP_RE = re.compile(r"[\s\-_.·]+")
-_ID18_RE = re.compile(r"\d{17}[\dX]")
-_ID15_RE = re.compile(r"\d{15}")
+_ID18_RE = re.compile(r"\d{17}[\dX]", re.ASCII)
+_ID15_RE = re.compile(r"\d{15}", re.ASCII)
 
 
 def _birth(digits8: str) -> date | None:
@@ -258,14 +292,18 @@ class PhoneInfo:
 
 
 _PHONE_ALT_SPLIT_RE = re.compile(r"[/，,；;、]|或")
-_PHONE_EXT_RE = re.compile(r"(?:转|分机|ext\.?|x|#).*$", re.IGNORECASE)
-_PHONE_JUNK_RE = re.compile(r"[\s\-()（）\[\]【】.·—]+")
-_MOBILE_RE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE_RE = re.compile(r"(?:010|02\d|0[3-9]\d\d)[1-9]\d{6,7}")
+_PHONE_EXT_RE = re.compile(r"转|分机|ext|x|#", re.IGNORECASE)
+_PHONE_JUNK = str.maketrans("", "", " \t\r\n\u3000-‐–—()（）[]【】.·")
+_MOBILE_RE = re.compile(r"1[3-9]\d{9}", re.ASCII)
+_LANDLINE_RE = re.compile(r"(?:010|02\d|0[3-9]\d\d)[1-9]\d{6,7}", re.ASCII)
 
 
 def _one_phone(part: str) -> tuple[str, Literal["mobile", "landline"]] | None:
-    text = _PHONE_JUNK_RE.sub("", _PHONE_EXT_RE.sub("", part))
+    text = part.translate(_PHONE_JUNK)
+    if not text.isdigit():
+        ext = _PHONE_EXT_RE.search(text)
+        if ext is not None:
+            text = text[: ext.start()]
     international = False
     if text.startswith("+"):
         text, international = text[1:], True
@@ -315,7 +353,8 @@ def normalise_phone(raw: str) -> PhoneInfo:
 
 _DATE_RE = re.compile(
     r"(\d{4})(?:(-)|(/)|(年))(\d{1,2})(?(2)-|(?(3)/|月))(\d{1,2})(?(4)日?|)"
-    r"(?:(?<!日)[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+    r"(?:(?<!日)[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?",
+    re.ASCII,
 )
 
 MIN_YEAR, MAX_YEAR = 1900, 2100

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import importlib.metadata
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from ingest.normalise import to_simplified
 
@@ -171,6 +173,8 @@ def county_by_code(code: str) -> County | None:
 
 _PROVINCE, _CITY, _COUNTY = 0, 1, 2
 
+_FIRST_DIGIT_RE = re.compile(r"\d", re.ASCII)
+
 _SHORT_BLOCKERS = frozenset("路街道巷弄里村镇乡屯庄园桥站店厂楼号院苑大公广")
 """A short name before one of these is a street, village or building (中山路, 长安镇), not a place."""
 
@@ -182,9 +186,13 @@ class _Entry:
     short: bool
 
 
+_Trie = dict[str, Any]
+"""A character trie of place names: child nodes by character; the key "" holds a name's entries."""
+
+
 @cache
-def _index() -> tuple[dict[str, tuple[_Entry, ...]], dict[str, tuple[int, ...]]]:
-    """Place names (full and short) → entries; first character → term lengths, longest first."""
+def _index() -> _Trie:
+    """Every province, city and county name, full and short, in a character trie."""
     counties, cities, provinces = _reference()
     terms: dict[str, list[_Entry]] = {}
 
@@ -206,23 +214,29 @@ def _index() -> tuple[dict[str, tuple[_Entry, ...]], dict[str, tuple[int, ...]]]
         add(k.name, _Entry(_COUNTY, k.code, False))
         if k.short != k.name:
             add(k.short, _Entry(_COUNTY, k.code, True))
-    lengths: dict[str, set[int]] = {}
-    for term in terms:
-        lengths.setdefault(term[0], set()).add(len(term))
-    frozen = {t: tuple(e) for t, e in terms.items()}
-    return frozen, {ch: tuple(sorted(ns, reverse=True)) for ch, ns in lengths.items()}
+    root: _Trie = {}
+    for term, entries in terms.items():
+        node = root
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = tuple(entries)
+    return root
 
 
 def _longest_at(text: str, i: int) -> tuple[int, tuple[_Entry, ...]] | None:
     """The longest place term starting at text[i], as (length, entries)."""
-    terms, lengths = _index()
-    n = len(text)
-    for size in lengths.get(text[i], ()) if i < n else ():
-        if i + size <= n:
-            entries = terms.get(text[i : i + size])
-            if entries is not None:
-                return size, entries
-    return None
+    node = _index().get(text[i]) if i < len(text) else None
+    found = None
+    j = i + 1
+    while node is not None:
+        entries = node.get("")
+        if entries is not None:
+            found = (j - i, entries)
+        if j == len(text):
+            break
+        node = node.get(text[j])
+        j += 1
+    return found
 
 
 def _mentions(text: str) -> list[tuple[_Entry, ...]]:
@@ -274,15 +288,28 @@ def county_of(text: str, context_county: str | None = None) -> str | None:
 
     Province and city mentions anywhere in the text decide between counties of the same name; a county
     named in full beats a short name; `context_county` (e.g. the receiving office's county) breaks what
-    is left of a tie; otherwise the first county mentioned wins.
+    is left of a tie; otherwise the first county mentioned wins. The text from its first digit on (house
+    numbers) is read only when the part before it names no county.
 
     >>> county_of("河北省石家庄市长安区建设北大街"), county_of("北京朝阳"), county_of("朝阳区")
     ('130102', '110105', None)
     """
     if not text:
         return None
-    clean = to_simplified(unicodedata.normalize("NFKC", text))
-    mentions = _mentions(clean)
+    clean = unicodedata.normalize("NFKC", text)
+    # Most addresses are unique only by their house number: the part before the first digit repeats,
+    # and in a Chinese address the county comes before it.
+    cut = _FIRST_DIGIT_RE.search(clean)
+    if cut is not None and cut.start() > 0:
+        found = _county_of_clean(clean[: cut.start()], context_county)
+        if found is not None:
+            return found
+    return _county_of_clean(clean, context_county)
+
+
+@lru_cache(maxsize=2**18)
+def _county_of_clean(text: str, context_county: str | None) -> str | None:
+    mentions = _mentions(to_simplified(text))
     if not mentions:
         return None
     counties = _reference()[0]

@@ -4,12 +4,14 @@ Pipeline for petitioners: blocking → candidate pairs → comparison levels →
 EM) → accept / review / reject → clustering under constraints and stored decisions → stable ids.
 
 A pair is *accepted* when its match probability reaches `accept` and it carries identity evidence: the same
-ID number, or names that are equal, sound the same or have one character more or less, or names with one character
-replaced backed by the birth date or a near ID.
+ID number, or names that are equal, sound the same or have one character more or less, or names with one
+character replaced backed by the birth date or a near ID.
 Phone, address and county add weight but are never enough on their own (families share them). Pairs with
 probability in [review, accept), and high-scoring pairs without identity evidence, go to the review queue.
 
-`resolve()` is the one entry point used by `caselink ingest` and `caselink resolve`.
+`resolve()` is the one entry point used by `caselink ingest` and `caselink resolve`. Units come from
+`ingest.units.resolve_units`; issues are per-filing placeholders ("I-" + filing_id) until issue resolution
+lands.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from ingest.clustering import cluster
 from ingest.compare import DEFAULT_COMPARISONS, FieldTable, LevelArray, compare_pairs
 from ingest.decisions import DecisionStore, ReviewItem, Verdict
 from ingest.identity import IdRegistry
-from ingest.records import Evidence, Filing, Issue, Resolution, Transfer, Unit, UnitMention, UnitRole
+from ingest.records import Evidence, Filing, Issue, Resolution, Transfer
 from ingest.scoring import Model, fit, probability, random_pair_levels, with_random_u
+from ingest.units import resolve_units
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +107,9 @@ def resolve_petitioners(
 
     t = time.perf_counter()
     rng = np.random.default_rng(s.seed)
-    sample = levels if len(levels) <= s.em_sample else levels[rng.choice(len(levels), s.em_sample, replace=False)]
+    sample = (
+        levels if len(levels) <= s.em_sample else levels[rng.choice(len(levels), s.em_sample, replace=False)]
+    )
     trained = fit(sample, DEFAULT_COMPARISONS)
     rand = random_pair_levels(table, DEFAULT_COMPARISONS, s.random_pairs, s.seed)
     model = with_random_u(trained, rand, len(left), n)
@@ -116,7 +121,7 @@ def resolve_petitioners(
     store = DecisionStore(state_dir) if state_dir is not None else None
     position = {fid: i for i, fid in enumerate(table.filing_ids)}
     must, cannot, decided = [], [], set()
-    for (a, b), d in (store.current().items() if store else []):
+    for (a, b), d in store.current().items() if store else []:
         if a in position and b in position:
             ia, ib = position[a], position[b]
             (must if d.verdict is Verdict.SAME else cannot).append((ia, ib))
@@ -155,8 +160,15 @@ def resolve_petitioners(
         if key not in explain_cache:
             explain_cache[key] = model.explain(levels[k].tolist())
         review.append(
-            ReviewItem(ids[a], ids[b], float(weight[k]), float(prob[k]), str(table.name[a]), str(table.name[b]),
-                       explain_cache[key])
+            ReviewItem(
+                ids[a],
+                ids[b],
+                float(weight[k]),
+                float(prob[k]),
+                str(table.name[a]),
+                str(table.name[b]),
+                explain_cache[key],
+            )
         )
     if store is not None:
         store.write_review_queue(review)
@@ -209,21 +221,9 @@ def _evidence(
     return out
 
 
-def _placeholder_units(filings: Sequence[Filing], transfers: Sequence[Transfer]) -> tuple[list[UnitMention], dict[str, Unit]]:
-    """One unit per mention ("U-" + filing_id + role + seq) until units are resolved."""
-    mentions: list[UnitMention] = []
-    for f in filings:
-        if f.responsible_unit:
-            mentions.append(UnitMention(f.filing_id, UnitRole.RESPONSIBLE, None, f.responsible_unit,
-                                        f"U-{f.filing_id}-{UnitRole.RESPONSIBLE.value}"))
-    for tr in transfers:
-        for role, name in ((UnitRole.FROM, tr.from_unit), (UnitRole.TO, tr.to_unit)):
-            mentions.append(UnitMention(tr.filing_id, role, tr.seq, name, f"U-{tr.filing_id}-{role.value}-{tr.seq}"))
-    units = {m.unit_id: Unit(m.unit_id, m.raw_name, None, None, known=False) for m in mentions}
-    return mentions, units
-
-
-def _placeholder_issues(filings: Sequence[Filing]) -> tuple[dict[str, str], dict[str, Evidence], dict[str, Issue]]:
+def _placeholder_issues(
+    filings: Sequence[Filing],
+) -> tuple[dict[str, str], dict[str, Evidence], dict[str, Issue]]:
     """One issue per filing ("I-" + filing_id) until issues are resolved."""
     issue_of = {f.filing_id: f"I-{f.filing_id}" for f in filings}
     issues = {
@@ -241,7 +241,7 @@ def resolve_with_report(
 ) -> tuple[Resolution, PetitionerReport]:
     """`resolve`, also returning what the petitioner run decided (for the command's printout)."""
     pet = resolve_petitioners(filings, state_dir, settings)
-    mentions, units = _placeholder_units(filings, transfers)
+    mentions, units = resolve_units(filings, transfers)
     issue_of, issue_evidence, issues = _placeholder_issues(filings)
     resolution = Resolution(
         filings=filings,

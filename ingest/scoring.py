@@ -26,6 +26,8 @@ from ingest.compare import DEFAULT_COMPARISONS, NULL, Comparison, FieldTable, Le
 
 FloatArray = NDArray[np.float64]
 _EPS = 1e-6
+M_FLOOR = 1e-3
+"""Smallest m of any level after EM: a person moving county or changing every field stays possible."""
 
 
 @dataclass(slots=True)
@@ -40,8 +42,9 @@ class FieldParams:
 
     @property
     def weights(self) -> list[float]:
-        """log2(m/u) per level."""
-        return [math.log2(mi / ui) for mi, ui in zip(self.m, self.u, strict=True)]
+        """log2(m/u) per level; an agreement level never weighs less than disagreement (level 0)."""
+        raw = [math.log2(mi / ui) for mi, ui in zip(self.m, self.u, strict=True)]
+        return [raw[0]] + [max(w, raw[0]) for w in raw[1:]]
 
 
 @dataclass(slots=True)
@@ -172,7 +175,8 @@ def fit(
     w = counts.astype(float)
     m, u, lam = anchored_start(levels, comparisons, anchor)
     it = 0
-    for it in range(1, max_iter + 1):
+    while it < max_iter:
+        it += 1
         log_m = np.zeros(len(pats))
         log_u = np.zeros(len(pats))
         for k in range(len(comparisons)):
@@ -196,6 +200,7 @@ def fit(
         lam = new_lam
         if delta < tol:
             break
+    m = [(mk + M_FLOOR) / (1 + M_FLOOR * len(mk)) for mk in m]  # no level is ever impossible for a match
     return Model(
         fields=[
             FieldParams(c.field, c.label, c.reasons(), [float(x) for x in m[k]], [float(x) for x in u[k]])
@@ -218,5 +223,7 @@ def with_random_u(model: Model, random_levels: LevelArray, n_candidates: int, n_
     u = _frequencies(random_levels, n_levels, pseudo=0.5)
     total_pairs = max(n_records * (n_records - 1) / 2, 1.0)
     prior = float(np.clip(model.prior * n_candidates / total_pairs, 1e-12, 1 - 1e-6))
-    fields = [FieldParams(f.field, f.label, f.reasons, f.m, uk) for f, uk in zip(model.fields, u, strict=True)]
+    fields = [
+        FieldParams(f.field, f.label, f.reasons, f.m, uk) for f, uk in zip(model.fields, u, strict=True)
+    ]
     return Model(fields=fields, prior=prior, iterations=model.iterations)

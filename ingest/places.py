@@ -244,16 +244,28 @@ def _mentions(text: str) -> list[tuple[_Entry, ...]]:
 
     A short name followed by a street or village word (中山路, 长安镇) is skipped unless another place
     name follows it (石家庄桥西区); a name ending in 市 gives its 市 back to a county that needs it
-    (济南市中区 = 济南 + 市中区, 青岛市南区 = 青岛 + 市南区).
+    (济南市中区 = 济南 + 市中区, 青岛市南区 = 青岛 + 市南区). The scan stops after a county named in full
+    that has no namesake.
     """
+    root = _index()
     found: list[tuple[_Entry, ...]] = []
     i, n = 0, len(text)
     while i < n:
-        hit = _longest_at(text, i)
+        node = root.get(text[i])
+        size, hit = 0, None
+        j = i + 1
+        while node is not None:  # the trie walk of _longest_at, inlined: this loop is the hot path
+            entries = node.get("")
+            if entries is not None:
+                size, hit = j - i, entries
+            if j == n:
+                break
+            node = node.get(text[j])
+            j += 1
         if hit is None:
             i += 1
             continue
-        size, entries = hit
+        entries = hit
         end = i + size
         if end < n and text[end] in _SHORT_BLOCKERS and _longest_at(text, end) is None:
             entries = tuple(e for e in entries if not e.short)
@@ -268,6 +280,8 @@ def _mentions(text: str) -> list[tuple[_Entry, ...]]:
                     size, entries = shorter
                     end = i + size
         found.append(entries)
+        if len(entries) == 1 and entries[0].level == _COUNTY and not entries[0].short:
+            break  # a county named in full and without namesake: what follows is town, village, house
         i = end
     return found
 

@@ -177,6 +177,12 @@ def test_garbage_ids_give_no_number(raw: str) -> None:
     assert info.problem_zh and info.problem_en
 
 
+def test_digits_of_other_scripts_are_not_id_digits() -> None:
+    arabic_indic = "".join(chr(0x660 + int(d)) for d in "11010519491231002") + "X"
+    assert parse_id_number(arabic_indic).number is None
+    assert normalise_phone("".join(chr(0x660 + int(d)) for d in "13800138000")).number is None
+
+
 def test_empty_id_is_a_problem_not_an_error() -> None:
     info = parse_id_number("")
     assert info.number is None and info.problem_en

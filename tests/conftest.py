@@ -41,7 +41,8 @@ def neo4j_driver() -> Iterator[Driver]:
             pytest.skip(f"{SKIP_VAR}=1: Neo4j tests skipped on request")
         pytest.fail(
             f"{URI_VAR} is not set. Run the tests with `make test` (it starts a Neo4j and stops it), or "
-            f'`eval "$(tools/neo4j.sh start)"` before pytest. Outside CI, {SKIP_VAR}=1 skips the Neo4j tests.',
+            f'`eval "$(tools/neo4j.sh start)"` before pytest. '
+            f"Outside CI, {SKIP_VAR}=1 skips the Neo4j tests.",
             pytrace=False,
         )
     auth = (os.environ.get(USER_VAR, "neo4j"), os.environ.get(PASSWORD_VAR, ""))

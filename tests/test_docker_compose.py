@@ -34,7 +34,11 @@ def test_neo4j_is_5_26_community_with_a_data_volume(compose: dict[str, Any]) -> 
 
 def test_every_published_port_is_bound_to_localhost(compose: dict[str, Any]) -> None:
     published = [(name, port) for name, svc in compose["services"].items() for port in svc.get("ports", [])]
-    assert {port for _, port in published} >= {"127.0.0.1:7687:7687", "127.0.0.1:7474:7474", "127.0.0.1:8501:8501"}
+    assert {port for _, port in published} >= {
+        "127.0.0.1:7687:7687",
+        "127.0.0.1:7474:7474",
+        "127.0.0.1:8501:8501",
+    }
     assert all(str(port).startswith("127.0.0.1:") for _, port in published), published
 
 

@@ -31,7 +31,9 @@ def test_listens_on_loopback_only(neo4j_driver: Driver) -> None:
 
 
 def test_rejects_a_wrong_password(neo4j_driver: Driver) -> None:
-    with GraphDatabase.driver(os.environ["CASELINK_TEST_NEO4J_URI"], auth=("neo4j", "not-the-password")) as bad:
+    with GraphDatabase.driver(
+        os.environ["CASELINK_TEST_NEO4J_URI"], auth=("neo4j", "not-the-password")
+    ) as bad:
         with pytest.raises(AuthError):
             bad.verify_connectivity()
 
@@ -42,7 +44,8 @@ def test_write_read_round_trip_with_parameters(neo4j_clean: Driver) -> None:
         {"id": "F-0002", "name": "李娜", "count": 1, "tags": []},
     ]
     neo4j_clean.execute_query(
-        "UNWIND $rows AS row CREATE (f:Filing {id: row.id, name: row.name, count: row.count, tags: row.tags})",
+        "UNWIND $rows AS row "
+        "CREATE (f:Filing {id: row.id, name: row.name, count: row.count, tags: row.tags})",
         rows=rows,
     )
     neo4j_clean.execute_query(
@@ -77,7 +80,9 @@ def test_neo4j_clean_empties_data_and_schema(neo4j_driver: Driver, request: pyte
     neo4j_driver.execute_query(
         "CREATE CONSTRAINT $name IF NOT EXISTS FOR (x:Leftover) REQUIRE x.u IS UNIQUE", name="leftover_u"
     )
-    neo4j_driver.execute_query("CREATE INDEX $name IF NOT EXISTS FOR (x:Leftover) ON (x.k)", name="leftover_k")
+    neo4j_driver.execute_query(
+        "CREATE INDEX $name IF NOT EXISTS FOR (x:Leftover) ON (x.k)", name="leftover_k"
+    )
 
     driver = request.getfixturevalue("neo4j_clean")
 

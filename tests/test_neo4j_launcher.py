@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from neo4j import Driver, GraphDatabase
-from neo4j.exceptions import AuthError, ConstraintError
+from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_answers_return_1(neo4j_driver: Driver) -> None:
@@ -92,3 +97,35 @@ def test_neo4j_clean_empties_data_and_schema(neo4j_driver: Driver, request: pyte
     assert constraints == []
     indexes, _, _ = driver.execute_query("SHOW INDEXES YIELD name, type RETURN name, type")
     assert {r["type"] for r in indexes} == {"LOOKUP"}
+
+
+def test_run_gives_the_command_its_own_neo4j_and_always_stops_it(neo4j_driver: Driver) -> None:
+    inner = (
+        "import os, sys\n"
+        "from neo4j import GraphDatabase\n"
+        "uri = os.environ['CASELINK_TEST_NEO4J_URI']\n"
+        "auth = (os.environ['CASELINK_TEST_NEO4J_USER'], os.environ['CASELINK_TEST_NEO4J_PASSWORD'])\n"
+        "with GraphDatabase.driver(uri, auth=auth) as d:\n"
+        "    print(uri, d.execute_query('RETURN 41 + 1 AS x').records[0]['x'])\n"
+        "sys.exit(7)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASELINK_TEST_NEO4J_")}
+    proc = subprocess.Popen(
+        ["bash", str(ROOT / "tools" / "neo4j.sh"), "run", "--", sys.executable, "-c", inner],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    out, err = proc.communicate(timeout=300)
+
+    assert proc.returncode == 7, err
+    inner_uri, answer = out.split()
+    assert answer == "42"
+    assert inner_uri.startswith("bolt://127.0.0.1:")
+    assert inner_uri != os.environ["CASELINK_TEST_NEO4J_URI"]
+    assert not (ROOT / ".neo4j" / f"run-{proc.pid}").exists()
+    with GraphDatabase.driver(inner_uri, auth=("neo4j", "caselink-test")) as gone:
+        with pytest.raises(ServiceUnavailable):
+            gone.verify_connectivity()

@@ -94,7 +94,7 @@ launch() {
     rm -rf "$state/work" "$state/bolt-uri"
     mkdir -p "$state"
     # shellcheck disable=SC2086
-    "${prefix[@]}" java $JAVA_OPTS $JVM_OPENS -cp "$TARGET/classes:$(cat "$TARGET/classpath.txt")" "$MAIN_CLASS" \
+    "${prefix[@]}" java $JAVA_OPTS $JVM_OPENS -XX:ErrorFile="$state/hs_err_pid%p.log" -cp "$TARGET/classes:$(cat "$TARGET/classpath.txt")" "$MAIN_CLASS" \
         --work-dir "$state/work" --uri-file "$state/bolt-uri" --password "$NEO4J_PASSWORD" \
         --pagecache-mb 256 "$@" <"$stdin" >"$state/launcher.log" 2>&1 3>&- &
     echo $! >"$state/launcher.pid"

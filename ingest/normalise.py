@@ -50,6 +50,8 @@ so full-width forms (．) arrive here as their ASCII twins."""
 _DOT_RE = re.compile("[" + re.escape(_DOTS) + "]+")
 _NOTE_RE = re.compile(r"[(\[{【〔<《][^)\]}】〕>》]*[)\]}】〕>》]")
 """A bracketed note after or inside a name: 李娜（女）, 王五(代), 张三【已故】."""
+_NOTE_OPEN_RE = re.compile(r"[(\[{【〔<《]")
+_PLAIN_HAN_RE = re.compile("[\u4e00-\u9fff]+")
 
 
 def _name_char_kept(ch: str) -> bool:
@@ -66,16 +68,12 @@ def normalise_name(raw: str) -> str:
     """
     if not raw:
         return ""
+    if _PLAIN_HAN_RE.fullmatch(raw):  # the usual case: nothing to fold or strip, NFKC leaves it alone
+        plain = to_simplified(raw)
+        if _PLAIN_HAN_RE.fullmatch(plain):
+            return plain
     text = to_simplified(unicodedata.normalize("NFKC", raw))
-    if (
-        "(" in text
-        or "[" in text
-        or "【" in text
-        or "〔" in text
-        or "<" in text
-        or "《" in text
-        or "{" in text
-    ):
+    if _NOTE_OPEN_RE.search(text):
         without_notes = _NOTE_RE.sub("", text)
         if any(_name_char_kept(ch) for ch in without_notes):
             text = without_notes
@@ -230,12 +228,19 @@ _ID18_RE = re.compile(r"\d{17}[\dX]", re.ASCII)
 _ID15_RE = re.compile(r"\d{15}", re.ASCII)
 
 
-def _birth(digits8: str) -> date | None:
+@lru_cache(maxsize=2**16)
+def _calendar_date(digits8: str) -> date | None:
+    """YYYYMMDD as a date from 1900 on, or None (cached: birthdays repeat)."""
     try:
         born = date(int(digits8[:4]), int(digits8[4:6]), int(digits8[6:8]))
     except ValueError:
         return None
-    return born if 1900 <= born.year and born <= date.today() else None
+    return born if born.year >= 1900 else None
+
+
+def _birth(digits8: str) -> date | None:
+    born = _calendar_date(digits8)
+    return born if born is not None and born <= date.today() else None
 
 
 @lru_cache(maxsize=_CACHE)
@@ -248,7 +253,10 @@ def parse_id_number(raw: str) -> IdInfo:
     >>> parse_id_number("11010519491231002x").number, parse_id_number("11010519491231002X").valid
     ('11010519491231002X', True)
     """
-    text = _ID_STRIP_RE.sub("", unicodedata.normalize("NFKC", raw or "")).upper()
+    if len(raw) == 18 and raw.isascii() and raw.isalnum():  # the usual case: clean, maybe a lower-case x
+        text = raw.upper()
+    else:
+        text = _ID_STRIP_RE.sub("", unicodedata.normalize("NFKC", raw or "")).upper()
     if not text:
         return IdInfo(None, False, None, None, None, "身份证号为空", "ID number is empty")
     upgraded = False
@@ -331,6 +339,8 @@ def normalise_phone(raw: str) -> PhoneInfo:
     Country code, separators, brackets and extensions are dropped; when several numbers are given the
     first usable one is kept. A landline needs its area code.
     """
+    if len(raw) == 11 and raw.isascii() and _MOBILE_RE.fullmatch(raw):  # the usual case: a clean mobile
+        return PhoneInfo(raw, "mobile")
     text = unicodedata.normalize("NFKC", raw or "").strip()
     if not text:
         return PhoneInfo(None, None, "联系电话为空", "phone is empty")

@@ -286,24 +286,28 @@ def _mentions(text: str) -> list[tuple[_Entry, ...]]:
     return found
 
 
-def _closeness(county: County, other: County | None) -> int:
-    if other is None:
+def _closeness(county: County, context: str | None) -> int:
+    """3 for the context county itself, 2 for its city (or a context city), 1 for its province, else 0."""
+    if not context:
         return 0
-    if county.code == other.code:
+    if county.code == context:
         return 3
-    if county.city_code is not None and county.city_code == other.city_code:
+    other = _reference()[0].get(context)
+    context_city = other.city_code if other is not None else context if context[2:4] != "00" else None
+    if county.city_code is not None and county.city_code == context_city:
         return 2
-    return 1 if county.province_code == other.province_code else 0
+    return 1 if county.province_code == context[:2] + "0000" else 0
 
 
 @lru_cache(maxsize=2**18)
 def county_of(text: str, context_county: str | None = None) -> str | None:
     """The 6-digit code of the county a free-text address or place names, or None if none or ambiguous.
 
-    Province and city mentions anywhere in the text decide between counties of the same name; a county
-    named in full beats a short name; `context_county` (e.g. the receiving office's county) breaks what
-    is left of a tie; otherwise the first county mentioned wins. The text from its first digit on (house
-    numbers) is read only when the part before it names no county.
+    Province and city mentions in the text decide between counties of the same name; a county named in
+    full beats a short name; `context_county` breaks what is left of a tie (a county, city or province
+    code, e.g. the petitioner's county or `region_of(receiving_org)`); otherwise the first county
+    mentioned wins. The text from its first digit on (house numbers) is read only when the part before
+    it names no county.
 
     >>> county_of("河北省石家庄市长安区建设北大街"), county_of("北京朝阳"), county_of("朝阳区")
     ('130102', '110105', None)
@@ -327,7 +331,6 @@ def _county_of_clean(text: str, context_county: str | None) -> str | None:
     if not mentions:
         return None
     counties = _reference()[0]
-    context = counties.get(context_county) if context_county else None
     # For every mention, the codes it may stand for at province and city level.
     higher: list[set[str]] = [{e.code for e in m if e.level != _COUNTY} for m in mentions]
     best_key: tuple[int, int, int, int] | None = None
@@ -342,11 +345,29 @@ def _county_of_clean(text: str, context_county: str | None) -> str | None:
                 for j, codes in enumerate(higher)
                 if j != pos and (county.province_code in codes or county.city_code in codes)
             )
-            key = (support, 0 if entry.short else 1, _closeness(county, context), -pos)
+            key = (support, 0 if entry.short else 1, _closeness(county, context_county), -pos)
             if best_key is None or key > best_key:
                 best_key, best = key, {county.code}
             elif key == best_key:
                 best.add(county.code)
     if len(best) == 1:
         return next(iter(best))
+    return None
+
+
+@lru_cache(maxsize=2**16)
+def region_of(text: str) -> str | None:
+    """The most precise unit a text names: its county code, else the one city, else the one province.
+
+    Meant for office names, to give `county_of` its context: region_of("石家庄市信访局") == "130100",
+    region_of("河北省信访局") == "130000", region_of("正定县信访局") == "130123", region_of("信访局") is None.
+    """
+    county = county_of(text)
+    if county is not None or not text:
+        return county
+    mentions = _mentions(to_simplified(unicodedata.normalize("NFKC", text)))
+    for level in (_CITY, _PROVINCE):
+        codes = {e.code for m in mentions for e in m if e.level == level}
+        if len(codes) == 1:
+            return codes.pop()
     return None

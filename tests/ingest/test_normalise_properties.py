@@ -56,6 +56,16 @@ def test_upgrading_a_valid_15_digit_id_gives_a_valid_18_digit_one(old: str) -> N
     assert parse_id_number(info.number) == info
 
 
+@given(old_ids(), st.lists(st.integers(0, 18), max_size=4), st.booleans())
+def test_spaces_and_case_do_not_change_an_id(old: str, cuts: list[int], lower: bool) -> None:
+    number = parse_id_number(old).number
+    assert number is not None
+    messy = number.lower() if lower else number
+    for k in sorted(cuts, reverse=True):
+        messy = messy[:k] + " " + messy[k:]
+    assert parse_id_number(messy).number == number
+
+
 phone_chars = st.sampled_from(list("0123456789０１２３４５６７８９ -()（）+转#/、x"))
 
 

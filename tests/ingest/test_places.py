@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from ingest.places import all_counties, county_by_code, county_of, short_name
+from ingest.places import all_counties, county_by_code, county_of, region_of, short_name
 
 
 def test_reference_has_every_mainland_county_once() -> None:
@@ -138,6 +138,31 @@ def test_context_county_breaks_ties() -> None:
     assert county_of("长安区 XX镇", context_county="610113") == "610116"  # context: 西安雁塔区
     assert county_of("朝阳区", context_county="110108") == "110105"
     assert county_of("朝阳区", context_county="220102") == "220104"
+
+
+def test_context_may_be_a_city_or_a_province() -> None:
+    assert county_of("长安区", context_county="130100") == "130102"  # 石家庄市
+    assert county_of("长安区", context_county="610000") == "610116"  # 陕西省
+    assert county_of("新华区", context_county="130100") == "130105"
+    assert county_of("新华区", context_county="130000") is None  # 石家庄 and 沧州 both have one
+
+
+@pytest.mark.parametrize(
+    ("office", "code"),
+    [
+        ("正定县信访局", "130123"),
+        ("石家庄市信访局", "130100"),
+        ("吉林市信访局", "220200"),
+        ("河北省信访局", "130000"),
+        ("吉林省信访局", "220000"),
+        ("北京市信访局", "110000"),
+        ("信访局", None),
+        ("国家信访局", None),
+        ("", None),
+    ],
+)
+def test_region_of_office_names(office: str, code: str | None) -> None:
+    assert region_of(office) == code
 
 
 def test_text_beats_context_county() -> None:

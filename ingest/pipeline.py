@@ -7,14 +7,20 @@ all raises ingest.errors.InputFileError before anything is returned.
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
+import os
 from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from ingest.columns import Channel, Level, Status
 from ingest.errors import InputFileError
-from ingest.records import Filing, Problem, Transfer
-from ingest.sources import Kind, RawRow, SourceTable, load_mapping, open_source
+from ingest.records import Filing, Problem, Severity, Transfer
+from ingest.sources import Kind, RawRow, SourceTable, load_mapping, open_source, read_span, split_csv
 from ingest.validate import duplicate_id, unknown_filing, validate_filing, validate_transfer
 
 PROGRESS_MIN_ROWS = 20_000
@@ -59,40 +65,39 @@ def read_and_validate(
     known_filing_ids are filings loaded by earlier ingests: transfers may refer to them.
     progress shows a tqdm bar on stderr for long files.
     """
-    today = today or date.today()
+    with _gc_paused():
+        return _read_and_validate(
+            Path(filings_path),
+            transfers_path,
+            mapping_path,
+            known_filing_ids,
+            progress,
+            today or date.today(),
+        )
+
+
+def _read_and_validate(
+    filings_path: Path,
+    transfers_path: Path | None,
+    mapping_path: Path | None,
+    known_filing_ids: Collection[str],
+    progress: bool,
+    today: date,
+) -> ValidationResult:
     mapping = load_mapping(Path(mapping_path)) if mapping_path is not None else None
     filings_table = _open(Path(filings_path), "filings", mapping)
     transfers_table = (
         _open(Path(transfers_path), "transfers", mapping) if transfers_path is not None else None
     )
 
-    filings: list[Filing] = []
-    problems: list[Problem] = []
-    first_row: dict[str, int] = {}
-    rejected_row: dict[str, int] = {}
-    summary = FileSummary("filings", 0, 0, 0, 0, str(filings_path))
-    for raw in _rows(filings_table, progress):
-        summary.read += 1
-        result = validate_filing(raw, today)
-        fid = raw.values["filing_id"]
-        if fid:
-            seen = first_row.get(fid)
-            if seen is None:
-                first_row[fid] = raw.row
-            else:
-                dup = duplicate_id(raw, seen)
-                result = [*result.flags, dup] if isinstance(result, Filing) else [*result, dup]
-        if isinstance(result, Filing):
-            filings.append(result)
-            summary.loaded += 1
-            if result.flags:
-                summary.flagged += 1
-                problems.extend(result.flags)
-        else:
-            summary.rejected += 1
-            problems.extend(result)
-            if fid and fid not in rejected_row:
-                rejected_row[fid] = raw.row
+    try:
+        filings, problems, summary, rejected_row = _load_filings(
+            filings_table, today, progress, parallel=True
+        )
+    except _ReadFault:  # a malformed row may have misled the split: read the file again in one piece
+        filings, problems, summary, rejected_row = _load_filings(
+            filings_table, today, progress, parallel=False
+        )
     summary.notes = _notes(filings_table)
     summaries = [summary]
 
@@ -126,6 +131,19 @@ def read_and_validate(
     return ValidationResult(filings, transfers, problems, summaries)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: records hold no cycles, and with millions of new objects its
+    repeated full passes would cost more than the validation itself."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _open(path: Path, kind: Kind, mapping: dict[str, str] | None) -> SourceTable:
     try:
         return open_source(path, kind, mapping)
@@ -136,16 +154,73 @@ def _open(path: Path, kind: Kind, mapping: dict[str, str] | None) -> SourceTable
         ) from None
 
 
+def _load_filings(
+    table: SourceTable, today: date, progress: bool, *, parallel: bool
+) -> tuple[list[Filing], list[Problem], FileSummary, dict[str, int]]:
+    filings: list[Filing] = []
+    problems: list[Problem] = []
+    first_row: dict[str, int] = {}
+    rejected_row: dict[str, int] = {}
+    summary = FileSummary("filings", 0, 0, 0, 0, str(table.path))
+    for fid, row, result in _checked_filings(table, today, progress, parallel):
+        summary.read += 1
+        if fid:
+            seen = first_row.get(fid)
+            if seen is None:
+                first_row[fid] = row
+            else:
+                dup = duplicate_id(row, fid, seen)
+                result = [*result.flags, dup] if isinstance(result, Filing) else [*result, dup]
+        if isinstance(result, Filing):
+            filings.append(result)
+            summary.loaded += 1
+            if result.flags:
+                summary.flagged += 1
+                problems.extend(result.flags)
+        else:
+            summary.rejected += 1
+            problems.extend(result)
+            if fid and fid not in rejected_row:
+                rejected_row[fid] = row
+    return filings, problems, summary, rejected_row
+
+
+def _checked_filings(
+    table: SourceTable, today: date, progress: bool, parallel: bool
+) -> Iterator[tuple[str, int, Checked]]:
+    """(filing_id, row, Filing or problems) for every row, in file order; in parallel for big CSV files."""
+    spans = split_csv(table, WORKERS) if parallel and WORKERS > 1 else None
+    if spans is not None:
+        yield from _validate_in_parallel(table, today, spans, progress)
+        return
+    for raw in _rows(table, progress):
+        yield raw.values["filing_id"], raw.row, validate_filing(raw, today)
+
+
 def _rows(table: SourceTable, progress: bool) -> Iterator[RawRow]:
     rows = table.rows()
-    if not progress:
+    bar = _progress_bar(table, progress)
+    if bar is None:
         return rows
+    return _counted(rows, bar)
+
+
+def _counted(rows: Iterator[RawRow], bar: Any) -> Iterator[RawRow]:
+    with bar:
+        for raw in rows:
+            bar.update()
+            yield raw
+
+
+def _progress_bar(table: SourceTable, progress: bool) -> Any:
+    if not progress:
+        return None
     estimate = _estimated_rows(table)
     if estimate < PROGRESS_MIN_ROWS:
-        return rows
+        return None
     from tqdm import tqdm
 
-    return iter(tqdm(rows, total=estimate, desc=table.path.name, unit=" rows", unit_scale=True, leave=False))
+    return tqdm(total=estimate, desc=table.path.name, unit=" rows", unit_scale=True, leave=False)
 
 
 def _estimated_rows(table: SourceTable) -> int:
@@ -164,3 +239,191 @@ def _notes(table: SourceTable) -> list[str]:
         notes.append(f"编码 / encoding: {table.encoding}")
     notes.extend(table.notes)
     return notes
+
+
+# --- parallel reading of big CSV files ------------------------------------------------------------------
+
+Checked = Filing | list[Problem]
+WORKERS = max(1, min(2, os.cpu_count() or 1, int(os.environ.get("CASELINK_INGEST_WORKERS", "2"))))
+"""Processes that read and validate spans of a big filings CSV (CASELINK_INGEST_WORKERS, at most 2)."""
+
+_JOB: tuple[SourceTable, date] | None = None
+"""What the forked workers read: set just before the pool starts."""
+
+
+class _ReadFault(Exception):
+    """A span held a row-level read fault: the split may be wrong, so the file is read again in one piece."""
+
+
+def _validate_in_parallel(
+    table: SourceTable, today: date, spans: list[tuple[int, int]], progress: bool
+) -> Iterator[tuple[str, int, Checked]]:
+    """Validate spans in worker processes (fork), yielding results in file order with file row numbers.
+
+    Raises _ReadFault (possibly after yielding) when a span reports a row that could not be split into
+    cells: the caller then starts again reading the file in one piece.
+    """
+    global _JOB
+    _warm_up()
+    _JOB = (table, today)
+    bar = _progress_bar(table, progress)
+    offset = 0
+    blank = 0
+    try:
+        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+            for records, blanks, fault, encoded in pool.imap(_validate_span, spans, chunksize=1):
+                if fault:
+                    raise _ReadFault()
+                for item in encoded:
+                    yield item[1], item[2] + offset, _decode(item, offset)
+                if bar is not None:
+                    bar.update(len(encoded))
+                offset += records
+                blank += blanks
+    except InputFileError:
+        raise _ReadFault() from None
+    finally:
+        _JOB = None
+        if bar is not None:
+            bar.close()
+    if blank:
+        table.notes.append(f"跳过空行 {blank} 行 / {blank} blank rows skipped")
+
+
+def _warm_up() -> None:
+    """Load reference data once in the parent so forked workers share it instead of each loading it."""
+    from ingest import normalise, places
+
+    places.county_of("河北省石家庄市长安区")
+    normalise.name_pinyin(normalise.normalise_name("张三"))
+
+
+def _validate_span(span: tuple[int, int]) -> tuple[int, int, bool, list[tuple[Any, ...]]]:
+    assert _JOB is not None
+    table, today = _JOB
+    gc.disable()  # as in the parent (see _gc_paused); the worker ends after the pool closes
+    counts = [0, 0]
+    encoded: list[tuple[Any, ...]] = []
+    fault = False
+    for raw in read_span(table, span[0], span[1], counts):
+        if raw.problems and any(p.column == "" for p in raw.problems):
+            fault = True
+        encoded.append(_encode(raw.values["filing_id"], raw.row, validate_filing(raw, today)))
+    return counts[0], counts[1], fault, encoded
+
+
+# Filings cross the process boundary as plain tuples: pickling the dataclasses (with their enums) costs
+# several times more than the validation itself.
+
+
+def _encode(fid: str, row: int, result: Checked) -> tuple[Any, ...]:
+    if isinstance(result, Filing):
+        f = result
+        return (
+            True,
+            fid,
+            row,
+            f.received_date,
+            f.channel.value,
+            f.receiving_level.value,
+            f.receiving_org,
+            f.petitioner_name,
+            f.name_norm,
+            f.name_pinyin,
+            f.content,
+            f.id_number,
+            f.id_valid,
+            f.birth_date,
+            f.sex,
+            f.id_region,
+            f.phone,
+            f.address,
+            f.address_county,
+            f.issue_place,
+            f.place_county,
+            f.headcount,
+            f.co_petitioners,
+            f.category,
+            f.responsible_unit,
+            f.status.value if f.status is not None else None,
+            f.concluded_date,
+            [_encode_problem(p) for p in f.flags] if f.flags else None,
+        )
+    return (False, fid, row, [_encode_problem(p) for p in result])
+
+
+def _decode(item: tuple[Any, ...], offset: int) -> Checked:
+    if not item[0]:
+        return [_decode_problem(p, offset) for p in item[3]]
+    (
+        _,
+        fid,
+        row,
+        received,
+        channel,
+        level,
+        org,
+        name,
+        name_norm,
+        pinyin,
+        content,
+        id_number,
+        id_valid,
+        birth,
+        sex,
+        region,
+        phone,
+        address,
+        address_county,
+        issue_place,
+        place_county,
+        headcount,
+        co,
+        category,
+        unit,
+        status,
+        concluded,
+        flags,
+    ) = item
+    return Filing(
+        row + offset,
+        fid,
+        received,
+        _CHANNELS[channel],
+        _LEVELS[level],
+        org,
+        name,
+        name_norm,
+        pinyin,
+        content,
+        id_number,
+        id_valid,
+        birth,
+        sex,
+        region,
+        phone,
+        address,
+        address_county,
+        issue_place,
+        place_county,
+        headcount,
+        co,
+        category,
+        unit,
+        _STATUSES[status] if status is not None else None,
+        concluded,
+        [_decode_problem(p, offset) for p in flags] if flags else [],
+    )
+
+
+def _encode_problem(p: Problem) -> tuple[str, int, str, str, str, str, str]:
+    return (p.file, p.row, p.column, p.value, p.reason_zh, p.reason_en, p.severity.value)
+
+
+def _decode_problem(t: tuple[str, int, str, str, str, str, str], offset: int) -> Problem:
+    return Problem(t[0], t[1] + offset, t[2], t[3], t[4], t[5], Severity(t[6]))
+
+
+_CHANNELS = {c.value: c for c in Channel}
+_LEVELS = {c.value: c for c in Level}
+_STATUSES = {c.value: c for c in Status}

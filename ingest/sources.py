@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
+import mmap
 import re
 import unicodedata
 import zipfile
@@ -588,3 +590,79 @@ def _msg(path: Path, zh: str, en: str) -> str:
 
 
 csv.field_size_limit(_CSV_FIELD_LIMIT)
+
+
+SPLIT_MIN_BYTES = 16 * 1024 * 1024
+"""CSV files smaller than this are read in one piece."""
+_SPLIT_ENCODINGS = {"utf-8-sig": "utf-8", "gb18030": "gb18030"}
+
+
+def split_csv(
+    table: SourceTable, parts: int, min_bytes: int = SPLIT_MIN_BYTES
+) -> list[tuple[int, int]] | None:
+    """Byte ranges [start, end) of the records after the header, cut at record boundaries, for parallel reading.
+
+    A line break is a record boundary when an even number of quote characters precede it (quotes come in
+    pairs in well-formed CSV; in UTF-8 and GB18030 the bytes '"' and '\\n' never occur inside a multi-byte
+    character). None when the file is small, not CSV, or in another encoding: read it in one piece then.
+    A malformed file can mislead the cut; callers fall back to one piece when a span reports a read fault.
+    """
+    if table.file_format != "csv" or table.encoding not in _SPLIT_ENCODINGS or parts < 2:
+        return None
+    size = table.path.stat().st_size
+    if size < (SPLIT_MIN_BYTES if min_bytes is None else min_bytes):
+        return None
+    with table.path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        pos = 0
+        quotes = 0
+        header_end = -1
+        while header_end < 0:  # the header record ends at the first line break with balanced quotes
+            nl = mm.find(b"\n", pos)
+            if nl < 0:
+                return None
+            quotes += mm[pos : nl + 1].count(b'"')
+            pos = nl + 1
+            if quotes % 2 == 0:
+                header_end = pos
+        n_chunks = max(parts * 4, size // (8 * 1024 * 1024))
+        step = (size - header_end) // n_chunks
+        bounds = [header_end]
+        for k in range(1, n_chunks):
+            target = header_end + k * step
+            if target <= pos:
+                continue
+            quotes += _count_quotes(mm, pos, target)
+            pos = target
+            while True:
+                nl = mm.find(b"\n", pos)
+                if nl < 0:
+                    pos = size
+                    break
+                quotes += mm[pos : nl + 1].count(b'"')
+                pos = nl + 1
+                if quotes % 2 == 0:
+                    if pos < size:
+                        bounds.append(pos)
+                    break
+        bounds.append(size)
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def read_span(table: SourceTable, start: int, end: int, counts: list[int]) -> Iterator[RawRow]:
+    """The records in bytes [start, end) of a CSV (a span from split_csv), numbered as if the span began at row 2.
+
+    counts receives [records seen including blank ones, blank records skipped]; the caller shifts the row
+    numbers by the records of the spans before.
+    """
+    with table.path.open("rb") as fh:
+        fh.seek(start)
+        data = fh.read(end - start)
+    text = data.decode(_SPLIT_ENCODINGS[table.encoding])
+    return table.csv_records(io.StringIO(text, newline=""), 1, counts)
+
+
+def _count_quotes(mm: mmap.mmap, start: int, end: int) -> int:
+    total = 0
+    for a in range(start, end, _CHUNK_BYTES):
+        total += mm[a : min(end, a + _CHUNK_BYTES)].count(b'"')
+    return total

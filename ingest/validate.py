@@ -206,13 +206,13 @@ def validate_transfer(raw: RawRow, today: date) -> Transfer | list[Problem]:
     )
 
 
-def duplicate_id(raw: RawRow, first_row: int) -> Problem:
-    """The rejecting problem of a filings row whose filing_id already appeared in row `first_row`."""
+def duplicate_id(row: int, filing_id: str, first_row: int) -> Problem:
+    """The rejecting problem of filings row `row` whose filing_id already appeared in row `first_row`."""
     return Problem(
         "filings",
-        raw.row,
+        row,
         "filing_id",
-        raw.values["filing_id"],
+        filing_id,
         f"信访件编号重复（首次出现在第 {first_row} 行，以该行为准）",
         f"duplicate filing_id (first seen in row {first_row}, which is kept)",
         _REJECT,

@@ -1,0 +1,710 @@
+"""Issue resolution: group filings into issues (信访事项), one grievance each.
+
+An issue is told in many filings — one person's refilings, many villagers' filings on one collective
+matter, people in several counties on one shared matter — in different words. What stays the same across
+the words are the particulars: the village, the estate, the company or factory, the year, the area in 亩,
+the sums in 元. The pipeline:
+
+1. features: for each distinct content, typed particulars read from the text (`particulars`), weighted
+   by how rare they are within the category (IDF); a MinHash signature of its character bigrams;
+2. blocking → candidate pairs (sorted neighbourhood inside each block, so no block costs n²): same
+   petitioner and category; same category, county and named place or body; same category, city and any
+   particular; same MinHash band (LSH) and category;
+3. scoring: shared particulars (weights summed), content similarity (MinHash estimate of the Jaccard of
+   bigram sets), same petitioner, co-signers named as the other's petitioner; a pair is vetoed when both
+   filings name a particular of one kind and none agree (two villages, two different sums);
+4. clustering: connected components over accepted pairs, with a stricter bar for pairs of different
+   petitioners, and stricter still across counties.
+
+Each filing keeps the reasons of its strongest link as Evidence, for the UI.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ingest.records import Evidence, Filing, Issue
+
+# ------------------------------------------------------------------------------------------ particulars
+
+YEAR, YEARS, AREA, MONEY, VILLAGE, TOWN, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL = range(11)
+KIND_NAMES = {
+    YEAR: ("年份", "year"),
+    YEARS: ("年数", "years"),
+    AREA: ("面积", "area"),
+    MONEY: ("金额", "sum"),
+    VILLAGE: ("村", "village"),
+    TOWN: ("乡镇", "township"),
+    ESTATE: ("小区", "estate"),
+    COMPANY: ("公司", "company"),
+    FACTORY: ("厂", "factory"),
+    SCHOOL: ("学校", "school"),
+    HOSPITAL: ("医院", "hospital"),
+}
+"""Kinds of particulars, with their Chinese and English labels for evidence lines."""
+PLACE_KINDS = frozenset({VILLAGE, TOWN, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL})
+"""Named places and bodies: a block on one of these plus county and category is small and telling."""
+
+_NUMBERS = re.compile(r"(\d+(?:\.\d+)?)(亩|平方米|万元|元|年)")
+_SUFFIXES = (
+    ("有限公司", COMPANY, 8),
+    ("公司", COMPANY, 8),
+    ("小区", ESTATE, 5),
+    ("中心小学", SCHOOL, 5),
+    ("小学", SCHOOL, 5),
+    ("中学", SCHOOL, 6),
+    ("医院", HOSPITAL, 6),
+    ("街道", TOWN, 4),
+    ("镇", TOWN, 4),
+    ("乡", TOWN, 4),
+    ("村", VILLAGE, 4),
+    ("社区", VILLAGE, 4),
+    ("厂", FACTORY, 6),
+)
+_SUFFIX_RE = re.compile("|".join(re.escape(s) for s, _, _ in _SUFFIXES))
+_SUFFIX_INFO = {s: (k, n) for s, k, n in _SUFFIXES}
+_STOP = frozenset(
+    "，。、；：,.;:！？!?（）()“”\"' \u3000的在是住原和被向了对把将从由到给与及等我们你他她其该为于叫并"
+    "县区市省镇乡村里人个名户位年月日各每这那在有无没已未也都就又还要请求反映称说"
+)
+"""Characters a name does not run back across: punctuation, function words, and the place suffixes."""
+_COUNTY_HEADS = frozenset("县区市旗")
+_NOT_NAMES = frozenset(
+    {
+        "本村",
+        "该村",
+        "同村",
+        "全村",
+        "邻村",
+        "我村",
+        "村民",
+        "农村",
+        "乡村",
+        "城乡",
+        "本镇",
+        "该镇",
+        "乡镇",
+        "村镇",
+        "村里",
+        "镇里",
+        "公司",
+        "工厂",
+        "学校",
+        "医院",
+    }
+)
+
+
+def normalise_content(text: str) -> str:
+    """NFKC (full-width digits and letters to ASCII), no whitespace."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def particulars(text: str) -> list[tuple[int, str]]:
+    """The typed particulars a content names: years, spans of years, areas, sums, and named places and bodies.
+
+    >>> particulars("2015年柳营镇北王村300亩耕地被征收，每亩补偿5000元")
+    [(0, '2015'), (2, '300亩'), (3, '5000元'), (5, '柳营镇'), (4, '北王村')]
+    """
+    s = normalise_content(text)
+    out: list[tuple[int, str]] = []
+    for m in _NUMBERS.finditer(s):
+        value, unit = m.group(1), m.group(2)
+        if m.start() > 0 and s[m.start() - 1].isdigit():
+            continue
+        if unit == "年":
+            kind = YEAR if len(value) == 4 and value[:2] in ("19", "20") else YEARS if len(value) <= 2 else -1
+            if kind < 0:
+                continue
+            out.append((kind, value))
+        elif unit in ("亩", "平方米"):
+            out.append((AREA, value + unit))
+        else:
+            out.append((MONEY, value + unit))
+    for m in _SUFFIX_RE.finditer(s):
+        suffix = m.group(0)
+        kind, longest = _SUFFIX_INFO[suffix]
+        i = m.start()
+        j = i
+        while j > 0 and i - j < longest and s[j - 1] not in _STOP and not s[j - 1].isdigit():
+            j -= 1
+        after = s[m.end() : m.end() + 1]
+        if after in _COUNTY_HEADS or (suffix == "乡" and after in "村镇亲"):
+            continue  # 柏乡县 is a county, 乡村医生 no township
+        if i - j >= 2:
+            name = s[j : m.end()]
+            if name not in _NOT_NAMES and len(name) >= 2:
+                out.append((kind, name))
+    return out
+
+
+# --------------------------------------------------------------------------------------------- minhash
+
+_K = 16
+"""MinHash functions per content (bands of 4 rows → 4 bands)."""
+_ROWS = 4
+_MULT = np.array(
+    [
+        0x9E3779B1,
+        0x85EBCA77,
+        0xC2B2AE3D,
+        0x27D4EB2F,
+        0x165667B1,
+        0xD3A2646C,
+        0xFD7046C5,
+        0xB55A4F09,
+        0x7FEB352D,
+        0x846CA68B,
+        0x2C1B3C6D,
+        0x297A2D39,
+        0xA136AA97,
+        0x5F356495,
+        0x61C88647,
+        0x9E485565,
+    ],
+    dtype=np.uint32,
+)
+_XOR = np.array(
+    [
+        0x68E31DA4,
+        0xB5297A4D,
+        0x1B56C4E9,
+        0x3C6EF372,
+        0xA54FF53A,
+        0x510E527F,
+        0x9B05688C,
+        0x1F83D9AB,
+        0x5BE0CD19,
+        0x6A09E667,
+        0xBB67AE85,
+        0x243F6A88,
+        0x85A308D3,
+        0x13198A2E,
+        0x03707344,
+        0xA4093822,
+    ],
+    dtype=np.uint32,
+)
+
+
+def minhash_signatures(texts: list[str]) -> NDArray[np.uint32]:
+    """A (len(texts), 16) MinHash signature of each text's set of character bigrams, computed in numpy
+    over all texts at once, deterministic across runs. Texts shorter than two characters get a unique
+    signature that matches nothing."""
+    sig = np.empty((len(texts), _K), dtype=np.uint32)
+    step = 50_000
+    for lo in range(0, len(texts), step):
+        chunk = texts[lo : lo + step]
+        joined = "\x00".join(chunk) + "\x00"
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        grams = (codes[:-1] * np.uint32(0x01000193)) ^ (codes[1:] * np.uint32(0x2545F491))
+        valid = (codes[:-1] != 0) & (codes[1:] != 0)
+        lengths = np.fromiter((len(t) for t in chunk), dtype=np.int64, count=len(chunk))
+        doc = np.repeat(np.arange(len(chunk)), lengths + 1)[:-1]
+        grams, doc = grams[valid], doc[valid]
+        has = np.bincount(doc, minlength=len(chunk)) > 0
+        starts = np.searchsorted(doc, np.arange(len(chunk)))
+        out = np.full((len(chunk), _K), 0xFFFFFFFF, dtype=np.uint32)
+        if len(grams):
+            s_ok = starts[has]
+            for k in range(_K):
+                h = (grams ^ _XOR[k]) * _MULT[k]
+                h ^= h >> np.uint32(15)
+                out[has, k] = np.minimum.reduceat(h, s_ok)
+        empty = np.flatnonzero(~has)
+        out[empty] = (
+            np.arange(lo, lo + len(chunk), dtype=np.uint32)[empty, None] * np.uint32(2654435761)
+        ) ^ _XOR
+        sig[lo : lo + len(chunk)] = out
+    return sig
+
+
+# ------------------------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True, slots=True)
+class IssueSettings:
+    """Thresholds of issue resolution (match weights are sums of IDF weights of shared particulars)."""
+
+    same_petitioner: float = 2.0
+    """Same petitioner and category: accepted unless a particular disagrees (and above this weight)."""
+    same_county: float = 6.0
+    """Different petitioners, same county: shared particulars at least this heavy."""
+    other_county: float = 9.0
+    """Different counties of one city: stricter still."""
+    other_city: float = 16.0
+    """Different cities (or a county that cannot be told): strictest."""
+    similar_content: float = 0.55
+    """MinHash Jaccard estimate that counts as similar wording (adds to the weight)."""
+    content_weight: float = 2.0
+    """Weight added for similar content, scaled by (J − similar_content) / (1 − similar_content) + 1."""
+    cosigner_weight: float = 4.0
+    """Weight added when one filing names the other's petitioner as a co-signer."""
+    place_factor: float = 0.3
+    """Share of weight a common village or township counts for: where people live says little of what
+    their matter is (neighbours raise different matters); the particulars of the matter say much."""
+    home_penalty: float = 4.0
+    """Weight taken off a pair of petitioners of one county whose addresses name different villages."""
+    prior_filings: int = 1000
+    """Filings per category assumed on top of those given, so that weights mean the same in a small batch
+    (a particular two filings share out of five is not common)."""
+    window: int = 8
+    """Sorted-neighbourhood window inside a block."""
+    max_particulars: int = 8
+    """Particulars kept per filing (the rarest)."""
+
+
+# ------------------------------------------------------------------------------------------- features
+
+
+@dataclass(slots=True)
+class _Features:
+    n: int
+    cat: NDArray[np.int64]
+    county: NDArray[np.int64]
+    city: NDArray[np.int64]
+    pet: NDArray[np.int64]
+    tok: NDArray[np.int64]
+    """(n, M) particular ids (−1 pads)."""
+    w: NDArray[np.float32]
+    """(n, M) their weights."""
+    kind: NDArray[np.int64]
+    """(n, M) their kinds."""
+    has: NDArray[np.int64]
+    """Bit mask of kinds each filing names."""
+    sig: NDArray[np.uint32]
+    token_text: list[tuple[int, str]]
+    home: NDArray[np.int64]
+    """The village of the petitioner's address (id, −1 when none)."""
+
+
+def _ids(values: list[str | None]) -> NDArray[np.int64]:
+    table: dict[str, int] = {}
+    return np.fromiter(
+        (-1 if v is None or v == "" else table.setdefault(v, len(table)) for v in values),
+        dtype=np.int64,
+        count=len(values),
+    )
+
+
+def _features(filings: list[Filing], petitioner_of: dict[str, str], s: IssueSettings) -> _Features:
+    n = len(filings)
+    content_idx: dict[str, int] = {}
+    cidx = np.fromiter(
+        (content_idx.setdefault(f.content, len(content_idx)) for f in filings), dtype=np.int64, count=n
+    )
+    contents = list(content_idx)
+    parts = [particulars(c) for c in contents]
+    place_parts = {p: particulars(p) for p in {f.issue_place for f in filings if f.issue_place}}
+    cats = [f.category.strip() for f in filings]
+    cat = _ids(cats)  # type: ignore[arg-type]
+    token_id: dict[tuple[int, str], int] = {}
+    rows: list[list[int]] = []
+    df: Counter[tuple[int, int]] = Counter()
+    for i, f in enumerate(filings):
+        ts = parts[cidx[i]]
+        if f.issue_place:
+            ts = ts + [t for t in place_parts[f.issue_place] if t[0] in (VILLAGE, TOWN)]
+        ids = sorted({token_id.setdefault(t, len(token_id)) for t in ts})
+        rows.append(ids)
+        c = int(cat[i])
+        df.update((c, t) for t in ids)
+    per_cat = Counter(int(c) for c in cat)
+    token_text = [("", "")] * len(token_id)
+    for t, k in token_id.items():
+        token_text[k] = t  # type: ignore[call-overload]
+    m = s.max_particulars
+    tok = np.full((n, m), -1, dtype=np.int64)
+    w = np.zeros((n, m), dtype=np.float32)
+    kind = np.zeros((n, m), dtype=np.int64)
+    has = np.zeros(n, dtype=np.int64)
+    for i, ids in enumerate(rows):
+        c = int(cat[i])
+        weighted = sorted(
+            ((math.log((per_cat[c] + s.prior_filings) / (df[(c, t)] + 1)), t) for t in ids), reverse=True
+        )[:m]
+        for j, (wt, t) in enumerate(weighted):
+            tok[i, j] = t
+            w[i, j] = wt
+            kind[i, j] = token_text[t][0]
+            has[i] |= 1 << token_text[t][0]
+    counties = [f.county for f in filings]
+    county = _ids(counties)
+    city = _ids([c[:4] if c else None for c in counties])
+    pet = _ids([petitioner_of.get(f.filing_id, "~" + f.filing_id) for f in filings])
+    sig = minhash_signatures(contents)[cidx]
+    home_of: dict[str, str | None] = {}
+    for x in filings:
+        if x.address and x.address not in home_of:
+            home_of[x.address] = next((t for k, t in particulars(x.address) if k == VILLAGE), None)
+    home = _ids(
+        [
+            (x.county or "") + (home_of.get(x.address) or "")
+            if x.address and home_of.get(x.address)
+            else None
+            for x in filings
+        ]
+    )
+    return _Features(n, cat, county, city, pet, tok, w, kind, has, sig, token_text, home)
+
+
+# ------------------------------------------------------------------------------------------- blocking
+
+
+def _neighbours(
+    keys: NDArray[np.int64], members: NDArray[np.int64], order_by: NDArray[np.int64], window: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Pairs of members at most `window` apart in (key, order_by) order, within the same key."""
+    ok = keys >= 0
+    keys, members, order_by = keys[ok], members[ok], order_by[ok]
+    order = np.lexsort((members, order_by, keys))
+    k, mb = keys[order], members[order]
+    a_parts, b_parts = [], []
+    for d in range(1, window + 1):
+        if d >= len(k):
+            break
+        same = k[d:] == k[:-d]
+        a_parts.append(mb[:-d][same])
+        b_parts.append(mb[d:][same])
+    if not a_parts:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(a_parts), np.concatenate(b_parts)
+
+
+def _candidates(f: _Features, s: IssueSettings) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    n, m = f.n, f.tok.shape[1]
+    idx = np.arange(n, dtype=np.int64)
+    ncat = int(f.cat.max()) + 2 if n else 1
+    cat = f.cat + 1
+    rarest = f.tok[:, 0]
+    pairs = [_neighbours(np.where(f.pet >= 0, f.pet * ncat + cat, -1), idx, rarest, s.window)]
+    # Same category, county and named place / body; same category, city and any particular.
+    rep = np.repeat(idx, m)
+    tok = f.tok.ravel()
+    kind = f.kind.ravel()
+    ntok = int(tok.max()) + 2 if tok.size else 1
+    is_place = np.isin(kind, list(PLACE_KINDS)) & (tok >= 0)
+    county = f.county[rep]
+    key = np.where(is_place & (county >= 0), (cat[rep] * (int(f.county.max()) + 2) + county) * ntok + tok, -1)
+    pairs.append(_neighbours(key, rep, f.pet[rep], s.window))
+    city = f.city[rep]
+    key = np.where((tok >= 0) & (city >= 0), (cat[rep] * (int(f.city.max()) + 2) + city) * ntok + tok, -1)
+    pairs.append(_neighbours(key, rep, rarest[rep], s.window // 2))
+    # MinHash LSH: one band of rows at a time, within the category.
+    for b in range(_K // _ROWS):
+        band = f.sig[:, b * _ROWS : (b + 1) * _ROWS].astype(np.uint64)
+        h = band[:, 0]
+        for r in range(1, _ROWS):
+            h = h * np.uint64(0x100000001B3) ^ band[:, r]
+        key = (h ^ (cat.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))) >> np.uint64(2)
+        pairs.append(_neighbours(key.astype(np.int64), idx, f.pet, s.window // 2))
+    a = np.concatenate([p[0] for p in pairs])
+    b = np.concatenate([p[1] for p in pairs])
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    keep = lo != hi
+    return lo[keep], hi[keep]
+
+
+# -------------------------------------------------------------------------------------------- scoring
+
+
+@dataclass(slots=True)
+class _Scored:
+    a: NDArray[np.int64]
+    b: NDArray[np.int64]
+    weight: NDArray[np.float32]
+    jaccard: NDArray[np.float32]
+    shared: NDArray[np.int64]
+    """Bit mask of kinds with a particular in common."""
+    accepted: NDArray[np.bool_]
+
+
+def _score(
+    f: _Features, a: NDArray[np.int64], b: NDArray[np.int64], cosigned: NDArray[np.bool_], s: IssueSettings
+) -> _Scored:
+    weight = np.zeros(len(a), dtype=np.float32)
+    jac = np.zeros(len(a), dtype=np.float32)
+    shared = np.zeros(len(a), dtype=np.int64)
+    step = 200_000
+    for lo in range(0, len(a), step):
+        ia, ib = a[lo : lo + step], b[lo : lo + step]
+        ta, tb = f.tok[ia], f.tok[ib]
+        eq = (ta[:, :, None] == tb[:, None, :]).any(2) & (ta >= 0)
+        wa = f.w[ia] * np.where(np.isin(f.kind[ia], (VILLAGE, TOWN)), s.place_factor, 1.0)
+        weight[lo : lo + step] = (eq * wa).sum(1)
+        shared[lo : lo + step] = np.bitwise_or.reduce(np.where(eq, np.left_shift(1, f.kind[ia]), 0), axis=1)
+        jac[lo : lo + step] = (f.sig[ia] == f.sig[ib]).mean(1)
+    conflict = (f.has[a] & f.has[b] & ~shared) != 0
+    similar = jac >= s.similar_content
+    total = weight + np.where(
+        similar, s.content_weight * (1 + (jac - s.similar_content) / (1 - s.similar_content)), 0
+    )
+    total = total + np.where(cosigned, s.cosigner_weight, 0)
+    same_cat = f.cat[a] == f.cat[b]
+    same_pet = (f.pet[a] == f.pet[b]) & (f.pet[a] >= 0)
+    same_county = (f.county[a] == f.county[b]) & (f.county[a] >= 0)
+    same_city = (f.city[a] == f.city[b]) & (f.city[a] >= 0)
+    bar = np.where(
+        same_pet,
+        s.same_petitioner,
+        np.where(same_county, s.same_county, np.where(same_city, s.other_county, s.other_city)),
+    )
+    # Neighbours raise different matters: two petitioners living in different villages of one county are
+    # not joined on what they say alone — unless one names the other as a co-signer.
+    apart = (
+        ~same_pet & same_county & (f.home[a] >= 0) & (f.home[b] >= 0) & (f.home[a] != f.home[b]) & ~cosigned
+    )
+    total = total - np.where(apart, s.home_penalty, 0)
+    accepted = same_cat & ~conflict & (total >= bar)
+    return _Scored(a, b, total.astype(np.float32), jac, shared, accepted)
+
+
+def _cosigned(filings: list[Filing], a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Pairs where one filing names the other's petitioner among its co-signers (or both share one)."""
+    names = [frozenset(f.co_petitioners) for f in filings]
+    with_co = np.fromiter((bool(x) for x in names), dtype=bool, count=len(filings))
+    out = np.zeros(len(a), dtype=bool)
+    for k in np.flatnonzero(with_co[a] | with_co[b]):
+        fa, fb = filings[a[k]], filings[b[k]]
+        na, nb = names[a[k]], names[b[k]]
+        out[k] = fa.name_norm in nb or fb.name_norm in na or len(na & nb) >= 2
+    return out
+
+
+# ----------------------------------------------------------------------------------------- clustering
+
+
+def components(n: int, a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Connected components: the smallest member index of each item's component.
+
+    >>> components(5, np.array([0, 3]), np.array([1, 4])).tolist()
+    [0, 0, 2, 3, 3]
+    """
+    parent = np.arange(n, dtype=np.int64)
+    while len(a):
+        pa, pb = parent[a], parent[b]
+        diff = pa != pb
+        a, b, pa, pb = a[diff], b[diff], pa[diff], pb[diff]
+        if not len(a):
+            break
+        np.minimum.at(parent, np.maximum(pa, pb), np.minimum(pa, pb))
+        while True:
+            nxt = parent[parent]
+            if np.array_equal(nxt, parent):
+                break
+            parent = nxt
+    return parent
+
+
+CONFLICT_KINDS = frozenset(
+    {YEAR, YEARS, AREA, MONEY, VILLAGE, TOWN, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL}
+)
+"""Kinds of which one issue names one value: two clusters naming different ones are not merged."""
+
+
+def _guarded_components(
+    f: _Features,
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    weight: NDArray[np.float32],
+    acc: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Components over accepted pairs, guarded against chaining unrelated matters: where a plain component
+    would hold two values of one kind (two villages, two sums), it is rebuilt by merging its pairs
+    strongest first and refusing a merge that would bring two such values together.
+    Returns the component root of each filing and the pairs used."""
+    n = f.n
+    root = components(n, a[acc], b[acc])
+    conflict_kind = np.isin(f.kind, list(CONFLICT_KINDS)) & (f.tok >= 0)
+    rows, cols = np.nonzero(conflict_kind)
+    triples = np.unique(np.stack([root[rows], f.kind[rows, cols], f.tok[rows, cols]]), axis=1)
+    rk = triples[0] * 64 + triples[1]
+    dup = rk[1:] == rk[:-1]
+    suspicious = np.unique(triples[0][1:][dup])
+    if not len(suspicious):
+        return root, acc
+    bad = np.isin(root, suspicious)
+    plain = acc[~bad[a[acc]]]
+    redo = acc[bad[a[acc]]]
+    redo = redo[np.argsort(-weight[redo], kind="stable")]
+    values: dict[int, dict[int, set[int]]] = {}
+    for i, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        if bad[i]:
+            values.setdefault(i, {}).setdefault(int(f.kind[i, c]), set()).add(int(f.tok[i, c]))
+    parent = {i: i for i in np.flatnonzero(bad).tolist()}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    used: list[int] = []
+    empty: dict[int, set[int]] = {}
+    for e in redo.tolist():
+        ra, rb = find(int(a[e])), find(int(b[e]))
+        if ra == rb:
+            used.append(e)
+            continue
+        va, vb = values.get(ra, empty), values.get(rb, empty)
+        if any(k in vb and not (vals & vb[k]) for k, vals in va.items()):
+            continue
+        if len(va) < len(vb):
+            ra, rb, va, vb = rb, ra, vb, va
+        parent[rb] = ra
+        if vb:
+            merged = values.setdefault(ra, {})
+            for k, vals in vb.items():
+                merged.setdefault(k, set()).update(vals)
+            values.pop(rb, None)
+        used.append(e)
+    new_root = root.copy()
+    for i in parent:
+        new_root[i] = find(i)
+    # Renumber the rebuilt clusters by their smallest member so ids do not collide with plain roots.
+    idx = np.flatnonzero(bad)
+    r = new_root[idx]
+    order = np.lexsort((idx, r))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = r[order][1:] != r[order][:-1]
+    smallest = np.maximum.accumulate(np.where(first, idx[order], 0))
+    new_root[idx[order]] = smallest
+    return new_root, np.concatenate([plain, np.array(used, dtype=np.int64)])
+
+
+# -------------------------------------------------------------------------------------------- results
+
+
+def _reasons(
+    f: _Features, filings: list[Filing], i: int, j: int, sc: _Scored, k: int, cosigned: bool
+) -> tuple[str, ...]:
+    out: list[str] = []
+    if f.pet[i] == f.pet[j] and f.pet[i] >= 0:
+        out.append("同一信访人 / same petitioner")
+    if cosigned:
+        out.append("联名人重合 / co-signer in common")
+    shared = set(f.tok[i][f.tok[i] >= 0]) & set(f.tok[j][f.tok[j] >= 0])
+    for t in sorted(shared, key=lambda t: f.token_text[t][0]):
+        kind, text = f.token_text[t]
+        zh, en = KIND_NAMES[kind]
+        out.append(f"同一{zh} {text} / same {en}")
+    jac = float(sc.jaccard[k])
+    out.append(f"内容相似 {jac:.2f} / content similarity {jac:.2f}")
+    if filings[i].category:
+        out.append(f"同类 {filings[i].category} / same category")
+    if f.county[i] != f.county[j]:
+        out.append("跨县 / across counties")
+    return tuple(out)
+
+
+def _registry_path(state_dir: Path) -> Path:
+    return state_dir / "issue_registry.csv"
+
+
+def _read_registry(state_dir: Path | None) -> dict[str, str]:
+    if state_dir is None or not _registry_path(state_dir).exists():
+        return {}
+    with _registry_path(state_dir).open(encoding="utf-8", newline="") as fh:
+        return {r["filing_id"]: r["issue_id"] for r in csv.DictReader(fh)}
+
+
+def _write_registry(state_dir: Path, issue_of: dict[str, str]) -> None:
+    state_dir.mkdir(parents=True, exist_ok=True)
+    tmp = _registry_path(state_dir).with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(("filing_id", "issue_id"))
+        w.writerows(sorted(issue_of.items()))
+    tmp.replace(_registry_path(state_dir))
+
+
+def _new_issue_id(first_filing_id: str) -> str:
+    return "ISS-" + hashlib.sha1(first_filing_id.encode("utf-8")).hexdigest()[:10].upper()
+
+
+def resolve_issues(
+    filings: list[Filing],
+    petitioner_of: dict[str, str],
+    state_dir: Path | None = None,
+    settings: IssueSettings | None = None,
+) -> tuple[dict[str, str], dict[str, Evidence], dict[str, Issue]]:
+    """Group filings into issues: filing_id → issue_id, the evidence of each filing's strongest link, and
+    the issues. Issue ids are stable across runs when a state_dir is given (an issue keeps the id most of
+    its already-known filings had); without one they derive from the earliest filing's id."""
+    s = settings or IssueSettings()
+    n = len(filings)
+    if n == 0:
+        return {}, {}, {}
+    f = _features(filings, petitioner_of, s)
+    a, b = _candidates(f, s)
+    cos = _cosigned(filings, a, b)
+    sc = _score(f, a, b, cos, s)
+    acc = np.flatnonzero(sc.accepted)
+    root, used = _guarded_components(f, a, b, sc.weight, acc)
+
+    # Strongest link of each filing that the clustering used (for evidence).
+    best = np.full(n, -1, dtype=np.int64)
+    order = used[np.argsort(sc.weight[used], kind="stable")]
+    best[a[order]] = order
+    best[b[order]] = order
+
+    members: dict[int, list[int]] = {}
+    for i, r in enumerate(root.tolist()):
+        members.setdefault(r, []).append(i)
+    registry = _read_registry(state_dir)
+    issue_of: dict[str, str] = {}
+    issues: dict[str, Issue] = {}
+    used: set[str] = set()
+    for group in sorted(members.values(), key=lambda g: min(filings[i].received_date for i in g)):
+        group.sort(key=lambda i: (filings[i].received_date, filings[i].filing_id))
+        old = Counter(registry[filings[i].filing_id] for i in group if filings[i].filing_id in registry)
+        iid = next((x for x, _ in old.most_common() if x not in used), None) or _new_issue_id(
+            filings[group[0]].filing_id
+        )
+        used.add(iid)
+        for i in group:
+            issue_of[filings[i].filing_id] = iid
+        issues[iid] = _issue(iid, [filings[i] for i in group], f, group)
+    evidence: dict[str, Evidence] = {}
+    for i in range(n):
+        k = int(best[i])
+        if k < 0:
+            evidence[filings[i].filing_id] = Evidence(0.0, ("新事项 / starts a new issue",), None)
+            continue
+        j = int(b[k]) if a[k] == i else int(a[k])
+        evidence[filings[i].filing_id] = Evidence(
+            round(float(sc.weight[k]), 2),
+            _reasons(f, filings, i, j, sc, k, bool(cos[k])),
+            filings[j].filing_id,
+        )
+    if state_dir is not None:
+        _write_registry(state_dir, {**registry, **issue_of})
+    return issue_of, evidence, issues
+
+
+def _issue(iid: str, group: list[Filing], f: _Features, idx: list[int]) -> Issue:
+    """Title: category and the most named village / estate / factory / company, else the first words."""
+    category = Counter(x.category for x in group if x.category).most_common(1)
+    county = Counter(x.county for x in group if x.county).most_common(1)
+    places: Counter[str] = Counter()
+    for i in idx:
+        for t in f.tok[i]:
+            if t >= 0 and f.token_text[t][0] in PLACE_KINDS:
+                places[f.token_text[t][1]] += 1
+    cat = category[0][0] if category else ""
+    if places:
+        title = f"{cat}：{places.most_common(1)[0][0]}" if cat else places.most_common(1)[0][0]
+    else:
+        words = normalise_content(group[0].content)[:18]
+        title = f"{cat}：{words}" if cat else words
+    return Issue(iid, title, county[0][0] if county else None, cat)

@@ -53,7 +53,7 @@ class MemoryWriter(GraphWriter):
     def __init__(self, graph: nx.MultiDiGraph) -> None:
         self.g = graph
 
-    def upsert_nodes(self, label: Label, rows: Iterable[Row]) -> int:
+    def upsert_nodes(self, label: Label, rows: Iterable[Row], *, new: bool = False) -> int:
         g, name, key_prop, n = self.g, str(label), label.key, 0
         nodes = g._node  # direct access: add_node per row is several times slower
         for row in rows:
@@ -70,7 +70,7 @@ class MemoryWriter(GraphWriter):
             n += 1
         return n
 
-    def replace_edges(self, spec: EdgeSpec, rows: Iterable[OwnerRow]) -> int:
+    def replace_edges(self, spec: EdgeSpec, rows: Iterable[OwnerRow], *, new: bool = False) -> int:
         g, n = self.g, 0
         owner_label, other_label, rel = str(spec.owner_label), str(spec.other_label), str(spec.rel)
         owner_is_src = spec.owner == "src"
@@ -78,8 +78,8 @@ class MemoryWriter(GraphWriter):
             owner = (owner_label, str(row["owner"]))
             if owner not in g:
                 continue
-            stale = _edges_at(g, owner, owner_is_src, rel, other_label)
-            g.remove_edges_from(stale)
+            if not new:
+                g.remove_edges_from(_edges_at(g, owner, owner_is_src, rel, other_label))
             for e in row["edges"]:
                 other = (other_label, str(e["other"]))
                 if other not in g:

@@ -48,18 +48,20 @@ def node_upsert_cypher(label: Label) -> str:
 
 
 @cache
-def edge_replace_cypher(spec: EdgeSpec) -> str:
-    """Per owner row: delete its edges of this kind, then create the given ones (one statement)."""
+def node_create_cypher(label: Label) -> str:
+    return f"UNWIND $rows AS row CREATE (n:{label}) SET n = row"
+
+
+@cache
+def edge_replace_cypher(spec: EdgeSpec, new: bool = False) -> str:
+    """Per owner row: delete its edges of this kind (unless `new`), then create the given ones."""
     o, x = spec.owner_label, spec.other_label
     old = f"(o)-[r:{spec.rel}]->(:{x})" if spec.owner == "src" else f"(:{x})-[r:{spec.rel}]->(o)"
-    new = f"(o)-[r:{spec.rel}]->(x)" if spec.owner == "src" else f"(x)-[r:{spec.rel}]->(o)"
+    create = f"(o)-[r:{spec.rel}]->(x)" if spec.owner == "src" else f"(x)-[r:{spec.rel}]->(o)"
+    delete = "" if new else f"FOREACH (old IN [{old} | r] | DELETE old) WITH o, row "
     return (
-        f"UNWIND $rows AS row "
-        f"MATCH (o:{o} {{{o.key}: row.owner}}) "
-        f"FOREACH (old IN [{old} | r] | DELETE old) "
-        f"WITH o, row UNWIND row.edges AS e "
-        f"MATCH (x:{x} {{{x.key}: e.other}}) "
-        f"CREATE {new} SET r = e.props"
+        f"UNWIND $rows AS row MATCH (o:{o} {{{o.key}: row.owner}}) {delete}"
+        f"UNWIND row.edges AS e MATCH (x:{x} {{{x.key}: e.other}}) CREATE {create} SET r = e.props"
     )
 
 
@@ -104,15 +106,15 @@ class Neo4jWriter(GraphWriter):
     def __init__(self, store: Neo4jStore) -> None:
         self.store = store
 
-    def upsert_nodes(self, label: Label, rows: Iterable[Row]) -> int:
-        cypher, n = node_upsert_cypher(label), 0
+    def upsert_nodes(self, label: Label, rows: Iterable[Row], *, new: bool = False) -> int:
+        cypher, n = (node_create_cypher(label) if new else node_upsert_cypher(label)), 0
         for batch in chunks(rows, self.store.batch_size):
             self.store.run_write(cypher, rows=batch)
             n += len(batch)
         return n
 
-    def replace_edges(self, spec: EdgeSpec, rows: Iterable[OwnerRow]) -> int:
-        cypher, n = edge_replace_cypher(spec), 0
+    def replace_edges(self, spec: EdgeSpec, rows: Iterable[OwnerRow], *, new: bool = False) -> int:
+        cypher, n = edge_replace_cypher(spec, new), 0
         for batch in chunks(rows, self.store.batch_size):
             n += self.store.run_write(cypher, rows=batch).counters.relationships_created
         return n

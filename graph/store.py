@@ -49,12 +49,20 @@ class GraphWriter(ABC):
     """Writes into a store in batches. Obtained from `GraphStore.writer()`; use it as a context manager."""
 
     @abstractmethod
-    def upsert_nodes(self, label: Label, rows: Iterable[Row]) -> int:
-        """Merge nodes on `label.key`, set their properties; returns how many rows were written."""
+    def upsert_nodes(self, label: Label, rows: Iterable[Row], *, new: bool = False) -> int:
+        """Merge nodes on `label.key`, set their properties; returns how many rows were written.
+
+        new=True promises that none of these nodes exists yet, so a back end may create instead of merge
+        (Neo4j's uniqueness constraint still refuses a duplicate key).
+        """
 
     @abstractmethod
-    def replace_edges(self, spec: EdgeSpec, rows: Iterable[OwnerRow]) -> int:
-        """Replace each owner's edges of this kind by the given ones; returns how many edges were written."""
+    def replace_edges(self, spec: EdgeSpec, rows: Iterable[OwnerRow], *, new: bool = False) -> int:
+        """Replace each owner's edges of this kind by the given ones; returns how many edges were written.
+
+        new=True promises that the owners have no edges of this kind yet (they were just created), so the
+        back end may skip looking for old ones.
+        """
 
     @abstractmethod
     def prune(self, label: Label, specs: Sequence[EdgeSpec]) -> int:

@@ -309,10 +309,16 @@ PRUNE: tuple[tuple[Label, tuple[EdgeSpec, ...]], ...] = (
 """Nodes that exist only through filings: removed once no filing points to them (e.g. clusters merged)."""
 
 
-def write_graph(data: GraphData, writer: GraphWriter) -> tuple[int, int]:
-    """Write nodes (all labels) then edges; returns (nodes, edges) written."""
-    n = sum(writer.upsert_nodes(label, rows) for label, rows in data.nodes.items())
-    e = sum(writer.replace_edges(spec, rows) for spec, rows in data.edges.items())
+def write_graph(data: GraphData, writer: GraphWriter, *, new: bool = False) -> tuple[int, int]:
+    """Write nodes (all labels) then edges; returns (nodes, edges) written.
+
+    new=True: the store holds none of these nodes yet (a first load), so nodes are created rather than
+    merged, old edges are not looked for, and owners without edges are not sent at all.
+    """
+    n = sum(writer.upsert_nodes(label, rows, new=new) for label, rows in data.nodes.items())
+    e = 0
+    for spec, rows in data.edges.items():
+        e += writer.replace_edges(spec, [r for r in rows if r["edges"]] if new else rows, new=new)
     return n, e
 
 
@@ -320,25 +326,26 @@ def load(res: Resolution, store: GraphStore, progress: bool = False, chunk: int 
     """Load a Resolution into a store: nodes first, then each chunk of filings with its edges, then pruning.
 
     Idempotent: loading the same Resolution again leaves the same graph; a load interrupted half-way is
-    completed by running it again. `progress` shows a bar (filings) on stderr.
+    completed by running it again (that run merges, since the store is no longer empty). Into an empty store
+    nodes are created instead of merged, which is faster. `progress` shows a bar (filings) on stderr.
     """
     start = time.perf_counter()
     stats = LoadStats(filings=len(res.filings))
+    new = all(store.node_count(label) == 0 for label in Label)
     mapper = _Mapper(res)
     nodes, petitioners = mapper.static_nodes()
     bar = _bar(len(mapper.filings), progress)
     with store.writer() as w:
-        stats.nodes += sum(w.upsert_nodes(label, rows) for label, rows in nodes.items())
+        stats.nodes += write_graph(GraphData(nodes=nodes), w, new=new)[0]
         for batch in chunks(mapper.filings, chunk):
-            n, e = write_graph(mapper.filing_rows(batch), w)
+            n, e = write_graph(mapper.filing_rows(batch), w, new=new)
             stats.nodes += n
             stats.edges += e
             if bar is not None:
                 bar.update(len(batch))
-        stats.edges += sum(
-            w.replace_edges(spec, rows) for spec, rows in mapper.static_edges(petitioners).items()
-        )
-        stats.pruned = sum(w.prune(label, specs) for label, specs in PRUNE)
+        stats.edges += write_graph(GraphData(edges=mapper.static_edges(petitioners)), w, new=new)[1]
+        if not new:
+            stats.pruned = sum(w.prune(label, specs) for label, specs in PRUNE)
     if bar is not None:
         bar.close()
     stats.seconds = time.perf_counter() - start

@@ -99,7 +99,7 @@ def test_partial_then_full_equals_full(store: GraphStore, tmp_path: Path) -> Non
     # an interrupted load: every node, but only the first few owners' edges of each kind were written
     partial = GraphData(nodes=data.nodes, edges={spec: rows[:9] for spec, rows in data.edges.items()})
     with store.writer() as w:
-        write_graph(partial, w)
+        write_graph(partial, w, new=True)  # a first load that crashed half-way
     assert store.canonical_dump() != expected_dump(data)
     load(res, store)
     assert store.canonical_dump() == expected_dump(data)

@@ -1,0 +1,231 @@
+"""`caselink ingest`: read → validate → merge with what the workspace holds → resolve → load into the graph.
+
+    caselink ingest FILINGS [--transfers TRANSFERS] [--workspace DIR] [--backend embedded|neo4j]
+                    [--mapping CSV]
+
+Validated records accumulate in WORKSPACE/records/records.pickle: filings keyed by filing_id, transfers by
+(filing_id, seq); a record read again replaces the stored one (an export with updated statuses updates them),
+so re-ingesting the same files changes nothing and a new file merges into what is there. Every run appends a
+line to WORKSPACE/records/runs.jsonl and writes its problems report under WORKSPACE/reports/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import sys
+import time
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from caselink.workspace import Workspace
+from graph.errors import GraphError
+from graph.settings import BACKENDS, Settings
+from graph.store import GraphStore, open_store
+from ingest.errors import IngestError
+from ingest.load import LoadStats, load
+from ingest.pipeline import read_and_validate
+from ingest.records import Filing, Transfer
+from ingest.report import format_summary, write_report
+from ingest.resolver import resolve
+
+RECORDS_FILE = "records.pickle"
+RUNS_FILE = "runs.jsonl"
+RECORDS_FORMAT = 1
+
+
+@dataclass(slots=True)
+class Records:
+    """Every validated filing and transfer the workspace has taken in."""
+
+    filings: dict[str, Filing] = field(default_factory=dict)
+    transfers: dict[tuple[str, int], Transfer] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class MergeCounts:
+    new: int
+    updated: int
+    unchanged: int
+
+
+def load_records(ws: Workspace) -> Records:
+    """The accumulated records of a workspace (empty when nothing was ingested yet)."""
+    path = ws.records_dir / RECORDS_FILE
+    if not path.exists():
+        return Records()
+    with path.open("rb") as fh:
+        saved = pickle.load(fh)
+    if not isinstance(saved, dict) or saved.get("format") != RECORDS_FORMAT:
+        raise IngestError(
+            f"{path} 由其他版本写入，请删除工作区后重新导入。 / "
+            f"{path} was written by another caselink version: delete the workspace and ingest again."
+        )
+    records: Records = saved["records"]
+    return records
+
+
+def save_records(ws: Workspace, records: Records) -> None:
+    """Write the records atomically (temporary file, then os.replace)."""
+    path = ws.records_dir / RECORDS_FILE
+    tmp = path.with_name(f".{RECORDS_FILE}.{os.getpid()}.tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump({"format": RECORDS_FORMAT, "records": records}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def merge_records(records: Records, filings: list[Filing], transfers: list[Transfer]) -> MergeCounts:
+    """Add or replace records by key; counts of filings that are new, updated or unchanged."""
+    new = updated = unchanged = 0
+    for f in filings:
+        old = records.filings.get(f.filing_id)
+        if old is None:
+            new += 1
+        elif _same_filing(old, f):
+            unchanged += 1
+            continue
+        else:
+            updated += 1
+        records.filings[f.filing_id] = f
+    for t in transfers:
+        key = (t.filing_id, t.seq)
+        old_t = records.transfers.get(key)
+        if old_t is None or not _same_transfer(old_t, t):
+            records.transfers[key] = t
+    return MergeCounts(new, updated, unchanged)
+
+
+def _same_filing(a: Filing, b: Filing) -> bool:
+    """Equal content; the source row number and the flags' row numbers do not count."""
+    return replace(a, row=0, flags=[]) == replace(b, row=0, flags=[]) and [
+        (p.column, p.value, p.reason_en) for p in a.flags
+    ] == [(p.column, p.value, p.reason_en) for p in b.flags]
+
+
+def _same_transfer(a: Transfer, b: Transfer) -> bool:
+    return replace(a, row=0, flags=[]) == replace(b, row=0, flags=[])
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def format_counts(stats: LoadStats) -> str:
+    """The load figures printed at the end of an ingest."""
+    c = stats.counts
+    nodes = ", ".join(f"{k} {c[k]:,}" for k in ("Petitioner", "Filing", "Issue", "Unit", "County", "Org"))
+    edges = ", ".join(
+        f"{k} {c[k]:,}"
+        for k in ("FILED", "CO_SIGNED", "ABOUT", "ROUTED", "HANDLED_BY", "RECEIVED_BY", "LOCATED_IN")
+    )
+    return (
+        f"图谱 / graph: {nodes}\n"
+        f"关系 / edges: {edges}\n"
+        f"写入 / loaded {stats.filings:,} filings in {stats.seconds:.1f} s "
+        f"({stats.rows_per_second:,.0f} rows/s), pruned {stats.pruned:,} stale nodes"
+    )
+
+
+@click.command("ingest")
+@click.argument("filings", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--transfers", type=click.Path(path_type=Path, dir_okay=False), help="The transfers (流转) file."
+)
+@click.option(
+    "--workspace",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Workspace folder (default: $CASELINK_WORKSPACE or ./workspace).",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default=None,
+    help="Graph store; default: neo4j when CASELINK_NEO4J_URI is set, else embedded (in the workspace).",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV `source_header,column` mapping the export's headers to canonical columns.",
+)
+def ingest(
+    filings: Path, transfers: Path | None, workspace: Path | None, backend: str | None, mapping: Path | None
+) -> None:
+    """Read FILINGS (and --transfers), resolve petitioners, units and issues, and load the graph.
+
+    Re-ingesting the same files changes nothing; new files merge into what the workspace holds.
+    Exit code 0 when the run completed (even with rejected rows), 2 when an input file or the graph store
+    cannot be used.
+    """
+    try:
+        ws = Workspace.open(workspace)
+        settings = Settings.from_env(backend=backend)
+        with open_store(settings, ws) as store:  # fail fast when Neo4j is down, before reading anything
+            _run(ws, store, filings, transfers, mapping)
+    except (IngestError, GraphError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    except OSError as exc:
+        click.echo(
+            f"无法读写文件（{exc.strerror}: {exc.filename}）。 / "
+            f"Cannot read or write ({exc.strerror}: {exc.filename}).",
+            err=True,
+        )
+        sys.exit(2)
+    except Exception as exc:  # a clerk never sees a traceback; CASELINK_DEBUG=1 shows it to a developer
+        if os.environ.get("CASELINK_DEBUG"):
+            raise
+        click.echo(
+            f"意外错误：{type(exc).__name__}: {exc}。请把输入文件和这条信息交给技术人员。 / "
+            f"Unexpected error: {type(exc).__name__}: {exc}. "
+            "Pass the input file and this message to support.",
+            err=True,
+        )
+        sys.exit(1)
+
+
+def _run(
+    ws: Workspace, store: GraphStore, filings: Path, transfers: Path | None, mapping: Path | None
+) -> None:
+    started = time.perf_counter()
+    records = load_records(ws)
+    result = read_and_validate(
+        filings, transfers, mapping_path=mapping, known_filing_ids=records.filings.keys(), progress=True
+    )
+    run_id = _stamp()
+    paths = write_report(result, ws.reports_dir / run_id)
+    click.echo(format_summary(result))
+    click.echo(f"报告 / report: {paths[0].parent}")
+
+    counts = merge_records(records, result.filings, result.transfers)
+    save_records(ws, records)
+    click.echo(
+        f"记录 / records: {counts.new:,} new, {counts.updated:,} updated, {counts.unchanged:,} unchanged "
+        f"({len(records.filings):,} filings, {len(records.transfers):,} transfers in the workspace)"
+    )
+
+    all_filings = [records.filings[k] for k in sorted(records.filings)]
+    all_transfers = [records.transfers[k] for k in sorted(records.transfers)]
+    click.echo("归并 / resolving petitioners, units and issues …", err=True)
+    res = resolve(all_filings, all_transfers, state_dir=ws.resolution_dir)
+    click.echo(f"写入图谱 / loading the {store.backend} graph …", err=True)
+    stats = load(res, store, progress=True)
+    click.echo(format_counts(stats))
+    with (ws.records_dir / RUNS_FILE).open("a", encoding="utf-8") as fh:
+        run = {
+            "run": run_id,
+            "filings_file": str(filings),
+            "transfers_file": str(transfers) if transfers else None,
+            "new": counts.new,
+            "updated": counts.updated,
+            "unchanged": counts.unchanged,
+            "backend": store.backend,
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+        fh.write(json.dumps(run, ensure_ascii=False) + "\n")

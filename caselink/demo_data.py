@@ -24,12 +24,16 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
+import os
 import random
+import shutil
 from bisect import bisect
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from itertools import accumulate
+from operator import mul
 from pathlib import Path
 from typing import TypeVar
 
@@ -156,7 +160,7 @@ def _pick_counties() -> list[County]:
 
 def _place_name(rng: random.Random, taken: set[str]) -> str:
     while True:
-        name = rng.choice(_PLACE_A) + rng.choice(_PLACE_B)
+        name = _choice(rng, _PLACE_A) + _choice(rng, _PLACE_B)
         if name not in taken:
             taken.add(name)
             return name
@@ -246,7 +250,7 @@ _ID_CHECK = "10X98765432"
 
 def id_checksum(first17: str) -> str:
     """GB 11643 check character of the first 17 digits of an ID number."""
-    s = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    s = sum(map(mul, map(int, first17), _ID_WEIGHTS))
     return _ID_CHECK[s % 11]
 
 
@@ -351,7 +355,7 @@ class _People:
     def _mobile(self) -> str:
         rng = self.rng
         while True:
-            p = rng.choice(_MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+            p = _choice(rng, _MOBILE_PREFIXES) + f"{_between(rng, 0, 10**8):08d}"
             if p not in self.phones:
                 self.phones.add(p)
                 return p
@@ -359,7 +363,7 @@ class _People:
     def _landline(self, area: str) -> str:
         rng = self.rng
         while True:
-            p = area + str(rng.randrange(2, 9)) + f"{rng.randrange(10**7):07d}"
+            p = area + str(_between(rng, 2, 9)) + f"{_between(rng, 0, 10**7):07d}"
             if p not in self.phones:
                 self.phones.add(p)
                 return p
@@ -367,11 +371,12 @@ class _People:
     def new_phone(self, place: int) -> str:
         return self._landline(self.places[place].area_code) if self.rng.random() < 0.12 else self._mobile()
 
-    def _id(self, county_code: str, birth: date, sex: str) -> str:
+    def _id(self, county_code: str, birth: str, sex: str) -> str:
+        """A unique valid ID: region, birth date (YYYYMMDD), sequence (odd for men), check character."""
         rng = self.rng
         while True:
-            seq = rng.randrange(0, 500) * 2 + (1 if sex == "M" else 0)
-            first17 = f"{county_code}{birth:%Y%m%d}{seq:03d}"
+            seq = _between(rng, 0, 500) * 2 + (1 if sex == "M" else 0)
+            first17 = f"{county_code}{birth}{seq:03d}"
             if first17 not in self.ids:
                 self.ids.add(first17)
                 return first17 + id_checksum(first17)
@@ -382,33 +387,33 @@ class _People:
             return (_POP_M_W if sex == "M" else _POP_F_W).pick(rng)
         a, b = (_GIVEN_M1, _GIVEN_M2) if sex == "M" else (_GIVEN_F1, _GIVEN_F2)
         if rng.random() < 0.25:
-            return rng.choice(b)
-        return rng.choice(a) + rng.choice(b)
+            return _choice(rng, b)
+        return _choice(rng, a) + _choice(rng, b)
 
     def household(self, place: int, town: int | None = None, village: int | None = None) -> list[int]:
         """Create a household of 1–4 people in a village (random if not given); return their indices."""
         rng = self.rng
         pl = self.places[place]
         if town is None:
-            town = rng.randrange(len(pl.towns))
+            town = _between(rng, 0, len(pl.towns))
         if village is None:
-            village = rng.randrange(len(pl.towns[town].villages))
+            village = _between(rng, 0, len(pl.towns[town].villages))
         size = 1 + bisect((35, 65, 85, 100), rng.random() * 100)
         minority = rng.random() < 0.005
         surname = _SURNAME_W.pick(rng)
-        house_no = rng.randrange(1, 300)
+        house_no = _between(rng, 1, 300)
         shared_phone = self.new_phone(place) if rng.random() < self.rates.family_shares_phone else None
         made: list[int] = []
         for k in range(size):
-            sex = rng.choice("MF")
+            sex = _choice(rng, "MF")
             if minority:
-                name = f"{rng.choice(_MINORITY)}·{rng.choice(_MINORITY)}"
+                name = f"{_choice(rng, _MINORITY)}·{_choice(rng, _MINORITY)}"
             elif k == 0 and self.names_by_county[place] and rng.random() < self.rates.namesake:
-                name, sex = rng.choice(self.names_by_county[place])
+                name, sex = _choice(rng, self.names_by_county[place])
             else:
                 name = surname + self._given(sex)
-            year = rng.randrange(1942, self.birth_end)
-            birth = date(year, rng.randrange(1, 13), rng.randrange(1, 29))
+            year = _between(rng, 1942, self.birth_end)
+            birth = f"{year}{_between(rng, 1, 13):02d}{_between(rng, 1, 29):02d}"
             idn = self._id(pl.county.code, birth, sex)
             own = self.new_phone(place) if shared_phone is None or rng.random() < 0.3 else shared_phone
             phones = [own]
@@ -614,7 +619,7 @@ class _Units:
         if rng.random() < typo:
             spots = [i for i, ch in enumerate(form) if ch in _TYPOS]
             if spots:
-                i = rng.choice(spots)
+                i = _choice(rng, spots)
                 form = form[:i] + _TYPOS[form[i]] + form[i + 1 :]
         return form
 
@@ -1010,12 +1015,12 @@ def _status(rng: random.Random, d: int, today: int, prior_done: int) -> tuple[in
         if prior_done >= 2 and r < 0.4:
             return _ST_REREVIEW, 0
         if r < 0.75:
-            return _ST_REJECTED, d + rng.randrange(3, 15)
-        lag = rng.randrange(20, 60)
+            return _ST_REJECTED, d + _between(rng, 3, 15)
+        lag = _between(rng, 20, 60)
         return (_ST_FINAL, d + lag) if d + lag <= today else (_ST_HANDLING, 0)
     if rng.random() < 0.05:
-        return _ST_REJECTED, d + rng.randrange(3, 15)
-    lag = rng.randrange(15, 59) if rng.random() < 0.85 else rng.randrange(61, 130)
+        return _ST_REJECTED, d + _between(rng, 3, 15)
+    lag = _between(rng, 15, 59) if rng.random() < 0.85 else _between(rng, 61, 130)
     if d + lag <= today:
         return _ST_CONCLUDED, d + lag
     return _ST_HANDLING, 0
@@ -1042,6 +1047,7 @@ class _Filing:
 
 class _Generator:
     def __init__(self, seed: int, today: date, rates: Rates) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
         self.rates = rates
         self.today = today.toordinal()
@@ -1075,15 +1081,15 @@ class _Generator:
             "city": pl.county.city_name or "",
             "town": pl.towns[town].name,
             "village": pl.towns[town].villages[village],
-            "year": str(rng.randrange(1998, 2026)),
-            "area": str(rng.choice((rng.randrange(2, 30), rng.randrange(30, 900)))),
-            "price": str(rng.randrange(8, 120) * 1000 if rng.random() < 0.7 else rng.randrange(2, 20) * 50),
-            "amount": str(rng.randrange(30, 3000) * 100),
-            "years": str(rng.randrange(2, 25)),
-            "project": f"{pl.county.short}{rng.choice(_PROJECTS)}",
-            "factory": rng.choice(pl.factories),
-            "estate": rng.choice(pl.estates),
-            "company": f"{pl.county.short}{rng.choice(_BRANDS)}{rng.choice(_COMPANY_KINDS)}",
+            "year": str(_between(rng, 1998, 2026)),
+            "area": str(_choice(rng, (_between(rng, 2, 30), _between(rng, 30, 900)))),
+            "price": str(_between(rng, 8, 120) * 1000 if rng.random() < 0.7 else _between(rng, 2, 20) * 50),
+            "amount": str(_between(rng, 30, 3000) * 100),
+            "years": str(_between(rng, 2, 25)),
+            "project": f"{pl.county.short}{_choice(rng, _PROJECTS)}",
+            "factory": _choice(rng, pl.factories),
+            "estate": _choice(rng, pl.estates),
+            "company": f"{pl.county.short}{_choice(rng, _BRANDS)}{_choice(rng, _COMPANY_KINDS)}",
         }
 
     def _new_issue(self, kind: _Kind, place: int, town: int, village: int, places: list[int]) -> int:
@@ -1102,7 +1108,7 @@ class _Generator:
         out = [first]
         d = first
         for _ in range(k - 1):
-            d += rng.randrange(2, 30) if rng.random() < burst else rng.randrange(30, 330)
+            d += _between(rng, 2, 30) if rng.random() < burst else _between(rng, 30, 330)
             if d > self.today:
                 break
             out.append(d)
@@ -1133,19 +1139,19 @@ class _Generator:
         rng, people = self.rng, self.people
         r = rng.random()
         if r < 0.12 and self.filers:
-            person = rng.choice(self.filers)
+            person = _choice(rng, self.filers)
         elif r < 0.3 and people.spare_members:
             spare = people.spare_members
-            i = rng.randrange(len(spare))
+            i = _between(rng, 0, len(spare))
             spare[i], spare[-1] = spare[-1], spare[i]
             person = spare.pop()
         else:
             person = people.household(self._place_index())[0]
         p = people.people[person]
-        kind = rng.choice(_KINDS_BY_SCOPE["individual"])
+        kind = _choice(rng, _KINDS_BY_SCOPE["individual"])
         issue = self._new_issue(kind, p.place, p.town, p.village, [p.place])
         k = 1 + bisect((35, 60, 78, 88, 95, 100), rng.random() * 100)
-        first = rng.randrange(self.start, self.today - 5)
+        first = _between(rng, self.start, self.today - 5)
         self._add_filings(issue, person, self._days(first, k), p.place)
         if rng.random() < 0.1:
             hh = [
@@ -1154,34 +1160,34 @@ class _Generator:
                 if i != person and people.people[i].house_no == p.house_no
             ]
             if hh:
-                other = rng.choice(hh)
-                more = rng.randrange(self.today - 5 - first) + first if self.today - 5 > first else first
-                self._add_filings(issue, other, self._days(more, rng.randrange(1, 3)), p.place)
+                other = _choice(rng, hh)
+                more = _between(rng, 0, self.today - 5 - first) + first if self.today - 5 > first else first
+                self._add_filings(issue, other, self._days(more, _between(rng, 1, 3)), p.place)
 
     def group(self) -> None:
         rng, people = self.rng, self.people
         place = self._place_index()
         pl = self.places[place]
-        town = rng.randrange(len(pl.towns))
-        village = rng.randrange(len(pl.towns[town].villages))
+        town = _between(rng, 0, len(pl.towns))
+        village = _between(rng, 0, len(pl.towns[town].villages))
         size = min(60, 5 + int(rng.expovariate(1 / 10)))
         members = people.in_village(place, town, village, size, set())
-        kind = rng.choice(_KINDS_BY_SCOPE["group"])
+        kind = _choice(rng, _KINDS_BY_SCOPE["group"])
         issue = self._new_issue(kind, place, town, village, [place])
-        first = rng.randrange(self.start, self.today - 5)
-        span = rng.randrange(30, 600)
-        n_group = 1 + size // 12 + rng.randrange(3)
+        first = _between(rng, self.start, self.today - 5)
+        span = _between(rng, 30, 600)
+        n_group = 1 + size // 12 + _between(rng, 0, 3)
         for _ in range(n_group):
-            rep = rng.choice(members)
+            rep = _choice(rng, members)
             others = [m for m in members if m != rep]
-            co = tuple(rng.sample(others, min(len(others), rng.randrange(3, 12))))
-            head = rng.randrange(max(5, len(co) + 1), size + 1) if size > 5 else 5
-            day = min(self.today, first + rng.randrange(span))
+            co = tuple(rng.sample(others, min(len(others), _between(rng, 3, 12))))
+            head = _between(rng, max(5, len(co) + 1), size + 1) if size > 5 else 5
+            day = min(self.today, first + _between(rng, 0, span))
             self._add_filings(issue, rep, [day], place, True, co, head)
         for m in members:
             if rng.random() < 0.3:
-                day = min(self.today, first + rng.randrange(span))
-                self._add_filings(issue, m, self._days(day, rng.randrange(1, 4)), place)
+                day = min(self.today, first + _between(rng, 0, span))
+                self._add_filings(issue, m, self._days(day, _between(rng, 1, 4)), place)
 
     def cross(self) -> None:
         rng, people = self.rng, self.people
@@ -1189,27 +1195,27 @@ class _Generator:
         city = self.places[home].county.city_code
         same_city = [i for i, p in enumerate(self.places) if p.county.city_code == city and i != home]
         pool = same_city if rng.random() < 0.7 else [i for i in range(len(self.places)) if i != home]
-        counties = [home] + rng.sample(pool, rng.randrange(1, 4))
-        kind = rng.choice(_KINDS_BY_SCOPE["cross"])
+        counties = [home] + rng.sample(pool, _between(rng, 1, 4))
+        kind = _choice(rng, _KINDS_BY_SCOPE["cross"])
         issue = self._new_issue(kind, home, 0, 0, counties)
-        first = rng.randrange(self.start, self.today - 5)
-        span = rng.randrange(60, 700)
+        first = _between(rng, self.start, self.today - 5)
+        span = _between(rng, 60, 700)
         everyone: list[tuple[int, int]] = []
         for place in counties:
-            for _ in range(rng.randrange(2, 9)):
+            for _ in range(_between(rng, 2, 9)):
                 person = people.household(place)[0]
                 everyone.append((person, place))
                 if rng.random() < 0.6:
-                    day = min(self.today, first + rng.randrange(span))
-                    self._add_filings(issue, person, self._days(day, rng.randrange(1, 4)), place)
-        for _ in range(1 + rng.randrange(3)):
-            rep, place = rng.choice(everyone)
+                    day = min(self.today, first + _between(rng, 0, span))
+                    self._add_filings(issue, person, self._days(day, _between(rng, 1, 4)), place)
+        for _ in range(1 + _between(rng, 0, 3)):
+            rep, place = _choice(rng, everyone)
             others = [p for p, _ in everyone if p != rep]
-            co = tuple(rng.sample(others, min(len(others), rng.randrange(4, 12))))
+            co = tuple(rng.sample(others, min(len(others), _between(rng, 4, 12))))
             self._add_filings(
                 issue,
                 rep,
-                [min(self.today, first + rng.randrange(span))],
+                [min(self.today, first + _between(rng, 0, span))],
                 place,
                 True,
                 co,
@@ -1254,14 +1260,14 @@ def _choice(rng: random.Random, seq: Sequence[T]) -> T:
 
 
 def _between(rng: random.Random, a: int, b: int) -> int:
-    """An int in [a, b), like rng.randrange(a, b) but cheaper."""
+    """An int in [a, b), like _between(rng, a, b) but cheaper."""
     return a + int(rng.random() * (b - a))
 
 
 class _Renderer:
-    def __init__(self, g: _Generator) -> None:
+    def __init__(self, g: _Generator, rng: random.Random) -> None:
         self.g = g
-        self.rng = random.Random(f"render-{g.rng.random()}")
+        self.rng = rng
         self.rates = g.rates
         self.units = g.units
         self.date_text: dict[int, str] = {}
@@ -1489,6 +1495,12 @@ class _Renderer:
         return ev
 
 
+def _default_workers(n: int) -> int:
+    if n <= 2 * _CHUNK:
+        return 1
+    return max(1, min(2, len(os.sched_getaffinity(0))))
+
+
 def _header(columns: tuple[Column, ...], chinese: bool) -> list[str]:
     return [c.alias_zh if chinese else c.name for c in columns]
 
@@ -1502,11 +1514,13 @@ def generate(
     chinese_headers: bool = False,
     encoding: str = "utf-8-sig",
     rates: Rates | None = None,
+    workers: int = 0,
 ) -> GeneratedPaths:
     """Write n_filings synthetic filings, their transfers and the ground truth into out_dir.
 
-    Deterministic per (n_filings, seed, today, rates). Input files use `encoding` (utf-8-sig by default) and
-    canonical or Chinese headers; truth files are UTF-8 with English headers.
+    Deterministic per (n_filings, seed, today, rates), whatever the number of render workers (0: one per
+    available core, up to 2, for large runs; 1 for small ones). Input files use `encoding` (utf-8-sig by
+    default) and canonical or Chinese headers; truth files are UTF-8 with English headers.
     """
     if encoding not in ENCODINGS:
         raise ValueError(f"encoding must be one of {', '.join(ENCODINGS)}")
@@ -1525,7 +1539,7 @@ def generate(
         out_dir / "truth_people.csv",
         out_dir / "manifest.json",
     )
-    counts = _render(g, paths, chinese_headers, encoding)
+    counts = _render(g, paths, chinese_headers, encoding, workers or _default_workers(n_filings))
     counts["people"] = _write_people(g, paths.truth_people)
     counts["issues"] = len(g.issues)
     manifest = {
@@ -1544,117 +1558,165 @@ def generate(
     return paths
 
 
-def _render(g: _Generator, paths: GeneratedPaths, chinese: bool, encoding: str) -> dict[str, int]:
-    r = _Renderer(g)
+_CHUNK = 50_000
+"""Filings rendered per chunk; each chunk has its own random stream, so output does not depend on workers."""
+
+_COUNT_KEYS = ("filings", "transfers", "group_filings", "bounced_filings", "skip_level_first")
+
+
+def _filing_ids(g: _Generator) -> list[str]:
+    """XF + year + a running number within the year, in order of receipt."""
+    per_year: dict[int, int] = {}
+    out: list[str] = []
+    for f in g.filings:
+        year = date.fromordinal(f.day).year
+        k = per_year[year] = per_year.get(year, 0) + 1
+        out.append(f"XF{year}{k:07d}")
+    return out
+
+
+_JOB: tuple[_Generator, list[str], Path, str] | None = None
+"""What forked render workers inherit: generator, filing ids, parts folder, encoding of the parts."""
+
+
+def _render_job(chunk: int) -> list[int]:
+    assert _JOB is not None
+    g, fids, parts, encoding = _JOB
+    return _render_chunk(g, fids, parts, encoding, chunk)
+
+
+def _render(
+    g: _Generator, paths: GeneratedPaths, chinese: bool, encoding: str, workers: int
+) -> dict[str, int]:
+    """Render the filings in chunks (in parallel when workers > 1), then join the parts into the outputs."""
+    global _JOB
+    fids = _filing_ids(g)
+    n_chunks = (len(g.filings) + _CHUNK - 1) // _CHUNK
+    parts = paths.filings.parent / ".demo_data_parts"
+    parts.mkdir(exist_ok=True)
+    part_encoding = "utf-8" if encoding == "utf-8-sig" else encoding
+    try:
+        if workers > 1 and n_chunks > 1:
+            _JOB = (g, fids, parts, part_encoding)
+            try:
+                with multiprocessing.get_context("fork").Pool(min(workers, n_chunks)) as pool:
+                    results = pool.map(_render_job, range(n_chunks), chunksize=1)
+            finally:
+                _JOB = None
+        else:
+            results = [_render_chunk(g, fids, parts, part_encoding, c) for c in range(n_chunks)]
+        heads = {
+            paths.filings: (_header(FILING_COLUMNS, chinese), encoding, "filings"),
+            paths.transfers: (_header(TRANSFER_COLUMNS, chinese), encoding, "transfers"),
+            paths.truth_filings: (list(TRUTH_FILING_COLUMNS), "utf-8", "truth_filings"),
+            paths.truth_units: (list(TRUTH_UNIT_COLUMNS), "utf-8", "truth_units"),
+        }
+        for path, (header, enc, kind) in heads.items():
+            with path.open("wb") as out:
+                out.write((",".join(header) + "\n").encode(enc))
+                for c in range(n_chunks):
+                    part = parts / f"{c:05d}.{kind}"
+                    with part.open("rb") as src:
+                        shutil.copyfileobj(src, out, 1 << 20)
+                    part.unlink()
+    finally:
+        shutil.rmtree(parts, ignore_errors=True)
+    return {k: sum(r[i] for r in results) for i, k in enumerate(_COUNT_KEYS)}
+
+
+def _render_chunk(g: _Generator, fids: list[str], parts: Path, encoding: str, chunk: int) -> list[int]:
+    """Write filings [chunk * _CHUNK, …) and everything that hangs off them into four part files."""
+    r = _Renderer(g, random.Random(f"{g.seed}-render-{chunk}"))
     rng = r.rng
     rates = g.rates
     units = g.units
     people = g.people.people
     issues = g.issues
-    counts = {"filings": 0, "transfers": 0, "group_filings": 0, "bounced_filings": 0, "skip_level_first": 0}
-    batch = 20000
-    with (
-        paths.filings.open("w", encoding=encoding, newline="") as ff,
-        paths.transfers.open("w", encoding=encoding, newline="") as tf,
-        paths.truth_filings.open("w", encoding="utf-8", newline="") as tff,
-        paths.truth_units.open("w", encoding="utf-8", newline="") as tuf,
+    n_group = n_bounced = n_skip = n_transfers = 0
+    lo, hi = chunk * _CHUNK, min(len(g.filings), (chunk + 1) * _CHUNK)
+    frows: list[list[str]] = []
+    trows: list[list[str]] = []
+    tfrows: list[list[str]] = []
+    turows: list[list[str]] = []
+    for fid, f in zip(fids[lo:hi], g.filings[lo:hi], strict=True):
+        p = people[f.person]
+        iss = issues[f.issue]
+        received = r.day(f.day)
+        written = r.name(p)
+        level, org, recv_uid = r.receiving(f, p)
+        channel = _CHANNELS.pick(rng)
+        if f.group and rng.random() < 0.6:
+            channel = "来访" if rng.random() < 0.6 else "来信"
+        elif channel == "领导信箱" and level in ("乡镇", "县"):
+            level, org, recv_uid = (
+                "市",
+                units.write(f"{g.places[f.place].county.city_code}:petition_bureau", rng, 0),
+                f"{g.places[f.place].county.city_code}:petition_bureau",
+            )
+        resp = iss.units[f.place]
+        resp_written = (
+            units.write(resp, rng, rates.unit_typo) if f.status != _ST_PENDING or rng.random() < 0.3 else ""
+        )
+        co_names = ""
+        if f.co:
+            sep = _choice(rng, ("、", "、", "；", ";"))
+            co_names = sep.join(r.name(people[c]) for c in f.co)
+            n_group += 1
+        if f.nth == 0 and level in ("市", "省", "国家"):
+            n_skip += 1
+        frows.append(
+            [
+                fid,
+                received,
+                channel,
+                level,
+                org,
+                written,
+                r.id_number(p),
+                r.phone(p, f.nth),
+                r.address(p),
+                r.issue_place(iss, f.place),
+                str(f.headcount) if f.headcount > 1 or rng.random() < 0.5 else "",
+                co_names,
+                iss.kind.category,
+                r.content(iss, f, written),
+                resp_written,
+                _STATUS_TEXT[f.status],
+                r.day(f.concluded) if f.concluded else "",
+            ]
+        )
+        tfrows.append([fid, p.pid, iss.iid, resp, ";".join(people[c].pid for c in f.co)])
+        if resp_written:
+            turows.append([fid, "responsible_unit", "", resp_written, resp])
+        if f.status == _ST_PENDING and rng.random() < 0.7:
+            events: list[tuple[str, str, str]] = []
+        else:
+            events = r.routing(f, recv_uid, resp)
+        if f.status in (_ST_HANDLING, _ST_REVIEW) and g.today - f.day > 60 and rng.random() < 0.3:
+            events.append((f"{g.places[f.place].county.city_code}:petition_bureau", resp, "督办"))
+        if any(a == "退回" for _, _, a in events) or len({u for _, u, _ in events}) < len(events):
+            n_bounced += 1
+        d = f.day
+        end = f.concluded or g.today
+        for seq, (a, b, action) in enumerate(events, 1):
+            step = d + _between(rng, 0, 6) if action != "督办" else g.today - _between(rng, 1, 20)
+            d = max(d, min(end, step))
+            wa, wb = units.write(a, rng, rates.unit_typo), units.write(b, rng, rates.unit_typo)
+            s = str(seq)
+            trows.append([fid, s, r.iso(d), wa, wb, action, _choice(rng, _NOTES[action])])
+            turows.append([fid, "from_unit", s, wa, a])
+            turows.append([fid, "to_unit", s, wb, b])
+        n_transfers += len(events)
+    for kind, rows in (
+        ("filings", frows),
+        ("transfers", trows),
+        ("truth_filings", tfrows),
+        ("truth_units", turows),
     ):
-        fw, tw, tfw, tuw = (csv.writer(x, lineterminator="\n") for x in (ff, tf, tff, tuf))
-        fw.writerow(_header(FILING_COLUMNS, chinese))
-        tw.writerow(_header(TRANSFER_COLUMNS, chinese))
-        tfw.writerow(TRUTH_FILING_COLUMNS)
-        tuw.writerow(TRUTH_UNIT_COLUMNS)
-        frows: list[list[str]] = []
-        trows: list[list[str]] = []
-        tfrows: list[list[str]] = []
-        turows: list[list[str]] = []
-        per_year: dict[str, int] = {}
-        for f in g.filings:
-            p = people[f.person]
-            iss = issues[f.issue]
-            received = r.day(f.day)
-            year = received[:4]
-            per_year[year] = per_year.get(year, 0) + 1
-            fid = f"XF{year}{per_year[year]:07d}"
-            written = r.name(p)
-            level, org, recv_uid = r.receiving(f, p)
-            channel = _CHANNELS.pick(rng)
-            if f.group and rng.random() < 0.6:
-                channel = "来访" if rng.random() < 0.6 else "来信"
-            elif channel == "领导信箱" and level in ("乡镇", "县"):
-                level, org, recv_uid = (
-                    "市",
-                    units.write(f"{g.places[f.place].county.city_code}:petition_bureau", rng, 0),
-                    f"{g.places[f.place].county.city_code}:petition_bureau",
-                )
-            resp = iss.units[f.place]
-            resp_written = (
-                units.write(resp, rng, rates.unit_typo)
-                if f.status != _ST_PENDING or rng.random() < 0.3
-                else ""
-            )
-            co_names = ""
-            if f.co:
-                sep = _choice(rng, ("、", "、", "；", ";"))
-                co_names = sep.join(r.name(people[c]) for c in f.co)
-                counts["group_filings"] += 1
-            if f.nth == 0 and level in ("市", "省", "国家"):
-                counts["skip_level_first"] += 1
-            frows.append(
-                [
-                    fid,
-                    received,
-                    channel,
-                    level,
-                    org,
-                    written,
-                    r.id_number(p),
-                    r.phone(p, f.nth),
-                    r.address(p),
-                    r.issue_place(iss, f.place),
-                    str(f.headcount) if f.headcount > 1 or rng.random() < 0.5 else "",
-                    co_names,
-                    iss.kind.category,
-                    r.content(iss, f, written),
-                    resp_written,
-                    _STATUS_TEXT[f.status],
-                    r.day(f.concluded) if f.concluded else "",
-                ]
-            )
-            tfrows.append([fid, p.pid, iss.iid, resp, ";".join(people[c].pid for c in f.co)])
-            if resp_written:
-                turows.append([fid, "responsible_unit", "", resp_written, resp])
-            if f.status == _ST_PENDING and rng.random() < 0.7:
-                events: list[tuple[str, str, str]] = []
-            else:
-                events = r.routing(f, recv_uid, resp)
-            if f.status in (_ST_HANDLING, _ST_REVIEW) and g.today - f.day > 60 and rng.random() < 0.3:
-                events.append((f"{g.places[f.place].county.city_code}:petition_bureau", resp, "督办"))
-            if any(a == "退回" for _, _, a in events) or len({u for _, u, _ in events}) < len(events):
-                counts["bounced_filings"] += 1
-            d = f.day
-            end = f.concluded or g.today
-            for seq, (a, b, action) in enumerate(events, 1):
-                step = d + _between(rng, 0, 6) if action != "督办" else g.today - _between(rng, 1, 20)
-                d = max(d, min(end, step))
-                wa, wb = units.write(a, rng, rates.unit_typo), units.write(b, rng, rates.unit_typo)
-                s = str(seq)
-                trows.append([fid, s, r.iso(d), wa, wb, action, _choice(rng, _NOTES[action])])
-                turows.append([fid, "from_unit", s, wa, a])
-                turows.append([fid, "to_unit", s, wb, b])
-            counts["filings"] += 1
-            counts["transfers"] += len(events)
-            if len(frows) >= batch:
-                fw.writerows(frows)
-                tw.writerows(trows)
-                tfw.writerows(tfrows)
-                tuw.writerows(turows)
-                frows, trows, tfrows, turows = [], [], [], []
-        fw.writerows(frows)
-        tw.writerows(trows)
-        tfw.writerows(tfrows)
-        tuw.writerows(turows)
-    return counts
+        enc = encoding if kind in ("filings", "transfers") else "utf-8"
+        with (parts / f"{chunk:05d}.{kind}").open("w", encoding=enc, newline="") as fh:
+            csv.writer(fh, lineterminator="\n").writerows(rows)
+    return [hi - lo, n_transfers, n_group, n_bounced, n_skip]
 
 
 def _write_people(g: _Generator, path: Path) -> int:

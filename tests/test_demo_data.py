@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from caselink import demo_data
 from caselink.cli import cli
 from caselink.demo_data import (
     TRUTH_FILING_COLUMNS,
@@ -70,6 +71,26 @@ def test_same_seed_gives_identical_bytes_and_another_seed_differs(tmp_path: Path
     for name in ("filings", "transfers", "truth_filings", "truth_units", "truth_people", "manifest"):
         assert getattr(a, name).read_bytes() == getattr(b, name).read_bytes(), name
     assert a.filings.read_bytes() != c.filings.read_bytes()
+
+
+def test_output_does_not_depend_on_the_number_of_render_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(demo_data, "_CHUNK", 700)  # several chunks without a large run
+    one = generate(2000, 9, tmp_path / "one", workers=1)
+    two = generate(2000, 9, tmp_path / "two", workers=2)
+    for name in ("filings", "transfers", "truth_filings", "truth_units", "truth_people"):
+        assert getattr(one, name).read_bytes() == getattr(two, name).read_bytes(), name
+    assert sorted(p.name for p in (tmp_path / "two").iterdir()) == sorted(
+        [
+            "filings.csv",
+            "transfers.csv",
+            "truth_filings.csv",
+            "truth_units.csv",
+            "truth_people.csv",
+            "manifest.json",
+        ]
+    )
 
 
 def test_headers_are_exactly_the_canonical_ones(data: Data) -> None:

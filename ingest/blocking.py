@@ -35,43 +35,52 @@ IntArray = NDArray[np.int64]
 
 @dataclass(frozen=True, slots=True)
 class BlockingRule:
-    """One blocking key. `key` returns None when the filing cannot be blocked on this rule."""
+    """One blocking key. `key` gives each filing an int code (-1: this rule cannot block the filing)."""
 
     name: str
     description: str
-    key: Callable[[Filing], str | None]
+    key: Callable[[FieldTable], NDArray[np.int64]]
 
 
-def _county(f: Filing) -> str:
-    return f.address_county or f.place_county or ""
+def combine(*parts: NDArray[np.integer]) -> NDArray[np.int64]:
+    """One compact code per row for a tuple of codes; -1 where any part is -1.
 
-
-def _birth(f: Filing) -> str | None:
-    return f.birth_date.isoformat() if f.birth_date else None
+    >>> combine(np.array([0, 1, 1, -1]), np.array([5, 5, 5, 5])).tolist()
+    [0, 1, 1, -1]
+    """
+    ok = np.ones(len(parts[0]), dtype=bool)
+    key = np.zeros(len(parts[0]), dtype=np.int64)
+    for p in parts:
+        p = p.astype(np.int64)
+        ok &= p >= 0
+        key = key * (int(p.max(initial=0)) + 2) + (p + 1)
+    out = np.full(len(key), -1, dtype=np.int64)
+    if ok.any():
+        _, inverse = np.unique(key[ok], return_inverse=True)
+        out[ok] = inverse
+    return out
 
 
 DEFAULT_RULES: tuple[BlockingRule, ...] = (
-    BlockingRule("id", "身份证号相同 / same ID number", lambda f: f.id_number),
-    BlockingRule("phone", "联系电话相同 / same phone", lambda f: f.phone),
+    BlockingRule("id", "身份证号相同 / same ID number", lambda t: t.id_code.astype(np.int64)),
+    BlockingRule("phone", "联系电话相同 / same phone", lambda t: t.phone_code.astype(np.int64)),
     BlockingRule(
         "pinyin_county",
         "同一县区内姓名拼音相同 / same name pinyin within a county",
-        lambda f: f"{f.name_pinyin}|{_county(f)}" if f.name_pinyin else None,
+        lambda t: combine(t.pinyin_code, t.county_code + 1),  # county unknown (-1) is a block of its own
     ),
     BlockingRule(
-        "name_birth",
-        "姓名与出生日期相同 / same name and birth date",
-        lambda f: f"{f.name_norm}|{b}" if f.name_norm and (b := _birth(f)) else None,
+        "name_birth", "姓名与出生日期相同 / same name and birth date", lambda t: combine(t.name_code, t.birth)
     ),
     BlockingRule(
         "pinyin_birth",
         "姓名拼音与出生日期相同 / same name pinyin and birth date",
-        lambda f: f"{f.name_pinyin}|{b}" if f.name_pinyin and (b := _birth(f)) else None,
+        lambda t: combine(t.pinyin_code, t.birth),
     ),
     BlockingRule(
         "id_head",
         "身份证号前14位相同 / same first 14 ID characters (region and birth date)",
-        lambda f: f.id_number[:14] if f.id_number else None,
+        lambda t: t.id_head_code.astype(np.int64),
     ),
 )
 
@@ -99,12 +108,10 @@ class CandidatePairs:
     report: list[RuleReport]
 
 
-def _factorise(keys: Sequence[str | None]) -> NDArray[np.int64]:
-    index: dict[str, int] = {}
-    out = np.empty(len(keys), dtype=np.int64)
-    for i, k in enumerate(keys):
-        out[i] = index.setdefault(k, len(index)) if k else -1
-    return out
+def _unique(a: IntArray) -> IntArray:
+    """Sorted distinct values (sort-based: faster than np.unique's hashing for large int arrays)."""
+    a = np.sort(a)
+    return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
 
 
 def window_pairs(
@@ -140,7 +147,7 @@ def window_pairs(
         other = pos + 1 + (np.arange(total, dtype=np.int64) - first)
         a, b = order[pos], order[other]
         out.append(np.minimum(a, b) * n + np.maximum(a, b))
-    return np.unique(np.concatenate(out)) if out else np.empty(0, dtype=np.int64)
+    return _unique(np.concatenate(out)) if out else np.empty(0, dtype=np.int64)
 
 
 def block(
@@ -160,11 +167,11 @@ def block(
     seen = np.empty(0, dtype=np.int64)
     report: list[RuleReport] = []
     for rule in rules:
-        codes = _factorise([rule.key(f) for f in filings])
+        codes = rule.key(t)
         keyed = codes[codes >= 0]
         counts = np.bincount(keyed) if len(keyed) else np.empty(0, dtype=np.int64)
         pairs = window_pairs(codes, secondary, max_block, window)
-        merged = np.union1d(seen, pairs)
+        merged = _unique(np.concatenate([seen, pairs]))
         report.append(
             RuleReport(
                 name=rule.name,

@@ -36,11 +36,10 @@ NULL = -1
 
 def _codes(values: Sequence[str | None]) -> NDArray[np.int32]:
     """Factorise strings into int codes (-1 for None or empty) in first-seen order."""
-    index: dict[str, int] = {}
-    out = np.empty(len(values), dtype=np.int32)
-    for i, v in enumerate(values):
-        out[i] = index.setdefault(v, len(index)) if v else -1
-    return out
+    index = {k: i for i, k in enumerate(dict.fromkeys(values))}
+    index[None] = -1  # type: ignore[index]
+    index[""] = -1
+    return np.fromiter(map(index.__getitem__, values), dtype=np.int32, count=len(values))
 
 
 def _birth_int(d: date | None) -> int:
@@ -80,6 +79,34 @@ def address_village(tail: str) -> str:
     return _HOUSE_NUMBER.sub("", tail)
 
 
+def _mapped(items: Sequence[Any], fn: Callable[[Any], Any]) -> list[Any]:
+    """fn over many items, each distinct item computed once."""
+    done = {k: fn(k) for k in dict.fromkeys(items)}
+    return list(map(done.__getitem__, items))
+
+
+def _tails(items: list[tuple[str, str | None]]) -> list[str]:
+    """address_tail of many (address, county) pairs, each distinct pair computed once."""
+    return _mapped(items, lambda k: address_tail(*k) if k[0] else "")
+
+
+def _place_of(k: tuple[str, str | None]) -> str | None:
+    """County + village-level place of the matter, None when there is nothing below the county."""
+    place, county = k
+    if not county or not place:
+        return None
+    tail = address_village(address_tail(place, county))
+    return f"{county}|{tail}" if tail else None
+
+
+def _town_key(place: str | None) -> str | None:
+    if not place:
+        return None
+    county, tail = place.split("|", 1)
+    town = town_of(tail)
+    return f"{county}|{town}" if town else None
+
+
 @dataclass(slots=True)
 class FieldTable:
     """The filings' identity fields as arrays, built once per run: what blocking and comparisons read."""
@@ -90,6 +117,8 @@ class FieldTable:
     pinyin_code: NDArray[np.int32]
     id_number: NDArray[np.object_]
     id_code: NDArray[np.int32]
+    id_head_code: NDArray[np.int32]
+    """Code of the first 14 ID characters (region and birth date)."""
     id_valid: NDArray[np.bool_]
     phone: NDArray[np.object_]
     phone_code: NDArray[np.int32]
@@ -113,9 +142,9 @@ class FieldTable:
         names = [f.name_norm for f in filings]
         ids = [f.id_number for f in filings]
         phones = [f.phone for f in filings]
-        tails = [address_tail(f.address, f.address_county) if f.address else "" for f in filings]
-        place_keys = [_place_key(f) for f in filings]
-        places = [k if k and not k.endswith("|") else None for k in place_keys]
+        tails = _tails([(f.address, f.address_county) for f in filings])
+        places = _mapped([(f.issue_place, f.place_county) for f in filings], _place_of)
+        towns = _mapped(places, _town_key)
         return cls(
             filing_ids=[f.filing_id for f in filings],
             name=np.array(names, dtype=object),
@@ -123,21 +152,17 @@ class FieldTable:
             pinyin_code=_codes([f.name_pinyin for f in filings]),
             id_number=np.array(ids, dtype=object),
             id_code=_codes(ids),
+            id_head_code=_codes([i[:14] if i else None for i in ids]),
             id_valid=np.array([f.id_valid and f.id_number is not None for f in filings], dtype=bool),
             phone=np.array(phones, dtype=object),
             phone_code=_codes(phones),
             birth=np.array([_birth_int(f.birth_date) for f in filings], dtype=np.int32),
             county_code=_codes([home_county(f) for f in filings]),
             address_code=_codes(tails),
-            village_code=_codes([address_village(t) for t in tails]),
+            village_code=_codes(_mapped(tails, address_village)),
             place_county_code=_codes([f.place_county for f in filings]),
             place_code=_codes(places),
-            town_code=_codes(
-                [
-                    f"{k.split('|')[0]}|{tw}" if k and (tw := town_of(k.split("|")[1])) else None
-                    for k in places
-                ]
-            ),
+            town_code=_codes(towns),
             category_code=_codes([f.category for f in filings]),
         )
 

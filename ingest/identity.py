@@ -58,7 +58,7 @@ def assign_ids(
     clusters: Sequence[Sequence[str]], known: dict[str, str], next_number: int
 ) -> tuple[Assignment, int]:
     """Give each cluster (a list of filing ids) a petitioner id, keeping known ids; return next counter."""
-    votes = [Counter(known[f] for f in members if f in known) for members in clusters]
+    votes = [Counter(known[f] for f in members if f in known) if known else Counter() for members in clusters]
     smallest = [min(members) for members in clusters]
     claims = sorted(
         ((-n, pid, smallest[ci], ci) for ci, v in enumerate(votes) for pid, n in v.items()),

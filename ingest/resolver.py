@@ -211,7 +211,7 @@ def _evidence(
     order = np.lexsort((-weight[edge], ends))
     first = order[np.r_[True, ends[order][1:] != ends[order][:-1]]] if len(order) else order
     cache: dict[bytes, tuple[str, ...]] = {}
-    out = {fid: Evidence(0.0) for fid in ids}
+    out = dict.fromkeys(ids, Evidence(0.0))  # one shared (immutable) record for filings without a link
     for j in first.tolist():
         e = int(edge[j])
         key = levels[e].tobytes()

@@ -1,0 +1,128 @@
+"""Resolution speed and memory on generated filings: caselink's resolver, and Splink's time beside it.
+
+    python bench/resolve.py [--filings 1000000] [--seed 3] [--work DIR] [--splink-filings 200000] [--no-splink]
+
+Stages, each in its own process so that peak memory (ru_maxrss) belongs to one stage:
+  prepare  generate demo data and validate it once; the validated filings are pickled in --work
+  resolve  load the pickle and run `ingest.resolver.resolve_with_report` (petitioners + units + issues);
+           prints wall time, peak memory of that process and the per-step seconds of petitioner resolution
+  splink   Splink (DuckDB) on the first --splink-filings filings, same configuration as bench/accuracy.py
+Goal: 1M filings in at most 60 s and 4 GB on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import pickle
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def _pickle_path(work: Path, n: int, seed: int) -> Path:
+    return work / f"validated-{n}-{seed}.pkl"
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def prepare(work: Path, n: int, seed: int) -> None:
+    from caselink.demo_data import generate
+    from ingest.pipeline import read_and_validate
+
+    data = work / f"data-{n}-{seed}"
+    t = time.perf_counter()
+    if not (data / "filings.csv").exists():
+        generate(n, seed, data)
+    g = time.perf_counter() - t
+    t = time.perf_counter()
+    v = read_and_validate(data / "filings.csv", data / "transfers.csv")
+    with _pickle_path(work, n, seed).open("wb") as fh:
+        pickle.dump((v.filings, v.transfers), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    print(
+        f"prepare: generated in {g:.0f} s, validated {len(v.filings):,} filings in {time.perf_counter() - t:.0f} s"
+    )
+
+
+def run_resolve(work: Path, n: int, seed: int) -> None:
+    from ingest.clustering import score_clusters
+    from ingest.resolver import resolve_with_report
+
+    with _pickle_path(work, n, seed).open("rb") as fh:
+        filings, transfers = pickle.load(fh)
+    loaded = _peak_mb()
+    t = time.perf_counter()
+    resolution, report = resolve_with_report(filings, transfers, None)
+    wall = time.perf_counter() - t
+    steps = ", ".join(f"{k} {v:.1f}" for k, v in report.seconds.items())
+    print(
+        f"caselink resolve: {len(filings):,} filings in {wall:.1f} s wall, peak memory {_peak_mb():,.0f} MB "
+        f"(filings loaded: {loaded:,.0f} MB); {report.candidate_pairs:,} candidate pairs, "
+        f"{report.clusters:,} petitioners"
+    )
+    print(f"  petitioner steps (s): {steps}")
+    truth_path = work / f"data-{n}-{seed}" / "truth_filings.csv"
+    with truth_path.open(encoding="utf-8") as fh:
+        truth = {r["filing_id"]: r["person_id"] for r in csv.DictReader(fh)}
+    s = score_clusters(resolution.petitioner_of, truth)
+    print(
+        f"  accuracy at this size: P {s.precision:.4f} R {s.recall:.4f} F1 {s.f1:.4f} B3 F1 {s.bcubed_f1:.4f}"
+    )
+
+
+def run_splink_stage(work: Path, n: int, seed: int, k: int) -> None:
+    from bench.splink_petitioners import run_splink
+
+    with _pickle_path(work, n, seed).open("rb") as fh:
+        filings, _ = pickle.load(fh)
+    sub = filings[:k]
+    sp = run_splink(sub)
+    print(f"splink: {len(sub):,} filings in {sp.seconds:.1f} s wall, peak memory {_peak_mb():,.0f} MB")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--filings", type=int, default=1_000_000)
+    ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/caselink-bench-resolve"))
+    ap.add_argument("--splink-filings", type=int, default=200_000)
+    ap.add_argument("--no-splink", action="store_true")
+    ap.add_argument("--stage", choices=["prepare", "resolve", "splink"], help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    if args.stage == "prepare":
+        return prepare(args.work, args.filings, args.seed)
+    if args.stage == "resolve":
+        return run_resolve(args.work, args.filings, args.seed)
+    if args.stage == "splink":
+        return run_splink_stage(args.work, args.filings, args.seed, args.splink_filings)
+
+    base = [
+        sys.executable,
+        __file__,
+        "--filings",
+        str(args.filings),
+        "--seed",
+        str(args.seed),
+        "--work",
+        str(args.work),
+    ]
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    if not _pickle_path(args.work, args.filings, args.seed).exists():
+        subprocess.run([*base, "--stage", "prepare"], check=True, env=env)
+    print(f"cores available: {len(os.sched_getaffinity(0))}")
+    subprocess.run([*base, "--stage", "resolve"], check=True, env=env)
+    if not args.no_splink:
+        k = min(args.splink_filings, args.filings)
+        subprocess.run([*base, "--stage", "splink", "--splink-filings", str(k)], check=True, env=env)
+
+
+if __name__ == "__main__":
+    main()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
@@ -73,6 +76,18 @@ def test_same_seed_gives_identical_bytes_and_another_seed_differs(tmp_path: Path
     assert a.filings.read_bytes() != c.filings.read_bytes()
 
 
+def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    code = (
+        "import sys; from pathlib import Path; from caselink.demo_data import generate; "
+        "generate(400, 3, Path(sys.argv[1]))"
+    )
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run([sys.executable, "-c", code, str(tmp_path / hash_seed)], check=True, env=env)
+    for name in ("filings.csv", "transfers.csv", "truth_units.csv", "truth_people.csv"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+
+
 def test_output_does_not_depend_on_the_number_of_render_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -132,6 +147,10 @@ def test_values_are_in_the_contract_enums_and_dates_are_consistent(data: Data) -
             assert f["concluded_date"], f["filing_id"]
         if f["status"] in ("待受理", "办理中", "复查中", "复核中"):
             assert not f["concluded_date"], f["filing_id"]
+    overdue = [
+        f for f in data.filings if f["status"] == "办理中" and (TODAY - _date(f["received_date"])).days > 60
+    ]
+    assert len(overdue) >= 10, "some filings are still being handled past the 60-day limit"
     for fid, chain in data.chains.items():
         assert [int(t["seq"]) for t in chain] == list(range(1, len(chain) + 1))
         days = [_date(t["date"]) for t in chain]

@@ -712,8 +712,8 @@ _KINDS = (
         "township",
         "any",
         (
-            "{year}年{town}{village}实施{project}，我家{area}平方米房屋被拆除，补偿标准明显低于周边",
-            "{village}房屋拆迁时约定{year}年底交付安置房，至今安置房没有交付，过渡费也停发了",
+            "{recent}年{town}{village}实施{project}，我家{area}平方米房屋被拆除，补偿标准明显低于周边",
+            "{village}房屋拆迁时约定{recent}年底交付安置房，至今安置房没有交付，过渡费也停发了",
             "{project}拆迁中我家房屋被强制拆除，评估面积少算了{area}平方米",
         ),
         (
@@ -730,8 +730,8 @@ _KINDS = (
         "human_resources",
         "any",
         (
-            "{year}年在{company}承建的{project}工地务工，被拖欠工资{amount}元至今没有结清",
-            "{company}拖欠我们{headcount}名农民工{year}年工资共计{amount}元，包工头失联",
+            "{recent}年在{company}承建的{project}工地务工，被拖欠工资{amount}元至今没有结清",
+            "{company}拖欠我们{headcount}名农民工{recent}年工资共计{amount}元，包工头失联",
             "本人在{company}打工，老板以各种理由拖欠工资{amount}元",
         ),
         (
@@ -766,7 +766,7 @@ _KINDS = (
         "housing_construction",
         "group",
         (
-            "{estate}小区开发商承诺{year}年交房，至今逾期两年多没有交付",
+            "{estate}小区开发商承诺{recent}年交房，至今逾期两年多没有交付",
             "{estate}小区业主交房{years}年了一直办不下来房产证，开发商推说手续不全",
             "{estate}小区存在严重质量问题，墙体开裂、漏水，开发商拒不维修",
         ),
@@ -815,7 +815,7 @@ _KINDS = (
         "agriculture_rural",
         "any",
         (
-            "{year}年至今没有领到耕地地力保护补贴，共{area}亩",
+            "{recent}年至今没有领到耕地地力保护补贴，共{area}亩",
             "{village}的种粮补贴被村干部冒领，本人{area}亩地的补贴一分没拿到",
         ),
         ("问了村里说名单报上去了", "别的村民都领到了"),
@@ -858,7 +858,7 @@ _KINDS = (
         "health",
         "individual",
         (
-            "{year}年本人家属在{county}人民医院手术后出现严重并发症，医院拒不承担责任",
+            "{recent}年本人家属在{county}人民医院手术后出现严重并发症，医院拒不承担责任",
             "{county}中医院收费不透明，住院{years}周花费{amount}元，明细对不上",
         ),
         ("找医院协商没有结果", "医疗鉴定费用太高承担不起"),
@@ -909,7 +909,7 @@ _KINDS = (
         "public_security",
         "individual",
         (
-            "{year}年本人被人打伤，派出所至今没有立案",
+            "{recent}年本人被人打伤，派出所至今没有立案",
             "本人被骗{amount}元报案后一直没有进展",
         ),
         ("多次到派出所询问都说在查", "嫌疑人还在村里"),
@@ -935,7 +935,7 @@ _KINDS = (
         "civil_affairs",
         "individual",
         (
-            "本人家庭困难，{year}年被取消低保，理由不清楚",
+            "本人家庭困难，{recent}年被取消低保，理由不清楚",
             "{village}村干部的亲属吃低保，真正困难的户却评不上",
         ),
         ("找村里和镇民政所都没有答复", "家里有重病人"),
@@ -946,7 +946,7 @@ _KINDS = (
         "社会保障",
         "medical_security",
         "individual",
-        ("{year}年在外地住院花费{amount}元，医保一直报销不了",),
+        ("{recent}年在外地住院花费{amount}元，医保一直报销不了",),
         ("医保局说材料不全，补了还是不行",),
         ("请求尽快按政策报销",),
     ),
@@ -1051,6 +1051,7 @@ class _Generator:
         self.rng = random.Random(seed)
         self.rates = rates
         self.today = today.toordinal()
+        self.today_year = today.year
         self.start = self.today - 3 * 365
         self.places = _build_places(self.rng)
         self.units = _Units(self.places)
@@ -1086,6 +1087,7 @@ class _Generator:
             "price": str(_between(rng, 8, 120) * 1000 if rng.random() < 0.7 else _between(rng, 2, 20) * 50),
             "amount": str(_between(rng, 30, 3000) * 100),
             "years": str(_between(rng, 2, 25)),
+            "recent": str(_between(rng, self.today_year - 5, self.today_year)),
             "project": f"{pl.county.short}{_choice(rng, _PROJECTS)}",
             "factory": _choice(rng, pl.factories),
             "estate": _choice(rng, pl.estates),

@@ -129,10 +129,10 @@ class SourceTable:
                     raise InputFileError(
                         _msg(
                             self.path,
-                            f"第 {row_no} 行的引号没有闭合，其后 {reader.line_num - lines_before} 行文本"
+                            f"第 {row_no} 行的引号没有闭合，其后 {reader.line_num - lines_before - 1} 行文本"
                             "都会被当成一个单元格。请修正该行的引号后重试。",
                             f"row {row_no} opens a quote that is never closed, so the "
-                            f"{reader.line_num - lines_before} lines of text after it would read as one cell. "
+                            f"{reader.line_num - lines_before - 1} lines of text after it would read as one cell. "
                             "Fix the quote in that row and run again.",
                         )
                     ) from None
@@ -140,7 +140,7 @@ class SourceTable:
                 break
             row_no += 1
             counts[0] += 1
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
+            if not fields or (not fields[0].strip() and not any(f.strip() for f in fields)):
                 counts[1] += 1
                 continue
             yield make_row(row_no, fields)

@@ -67,6 +67,8 @@ class Rates:
     """A new person takes the name of someone already living in the same county."""
     family_shares_phone: float = 0.6
     bounced: float = 0.08
+    stuck: float = 0.03
+    """A filing is never concluded: still 办理中 long past the 60-day limit."""
     unit_typo: float = 0.01
     alt_date_format: float = 0.02
     """A received/concluded date written YYYY/MM/DD or YYYY年MM月DD日 instead of ISO."""
@@ -1002,7 +1004,7 @@ _ST_PENDING, _ST_HANDLING, _ST_CONCLUDED, _ST_REJECTED, _ST_REVIEW, _ST_REREVIEW
 _STATUS_TEXT = ("待受理", "办理中", "已办结", "不予受理", "复查中", "复核中", "已终结")
 
 
-def _status(rng: random.Random, d: int, today: int, prior_done: int) -> tuple[int, int]:
+def _status(rng: random.Random, d: int, today: int, prior_done: int, stuck: float) -> tuple[int, int]:
     """(status, concluded ordinal or 0) for a filing received on day d; prior_done counts earlier
     concluded filings of the same person on the same issue."""
     age = today - d
@@ -1018,8 +1020,11 @@ def _status(rng: random.Random, d: int, today: int, prior_done: int) -> tuple[in
             return _ST_REJECTED, d + _between(rng, 3, 15)
         lag = _between(rng, 20, 60)
         return (_ST_FINAL, d + lag) if d + lag <= today else (_ST_HANDLING, 0)
-    if rng.random() < 0.05:
+    r = rng.random()
+    if r < 0.05:
         return _ST_REJECTED, d + _between(rng, 3, 15)
+    if r < 0.05 + stuck:
+        return _ST_HANDLING, 0
     lag = _between(rng, 15, 59) if rng.random() < 0.85 else _between(rng, 61, 130)
     if d + lag <= today:
         return _ST_CONCLUDED, d + lag
@@ -1129,7 +1134,7 @@ class _Generator:
     ) -> None:
         done = 0
         for n, d in enumerate(days):
-            st, concl = _status(self.rng, d, self.today, done)
+            st, concl = _status(self.rng, d, self.today, done, self.rates.stuck)
             if concl:
                 concl = min(concl, self.today)
                 done += 1

@@ -665,7 +665,7 @@ _OPENERS_GROUP = (
     "{town}{village}{headcount}名村民集体反映：",
     "{name}等{headcount}人反映：",
 )
-_OPENERS_CROSS = ("", "本人{name}，", "反映人{name}反映：", "我们{headcount}人联名反映：")
+_OPENERS_CROSS = ("", "本人{name}，", "反映人{name}反映：", "{name}来信反映：")
 
 
 @dataclass(frozen=True)
@@ -1056,7 +1056,6 @@ class _Generator:
         self.rng = random.Random(seed)
         self.rates = rates
         self.today = today.toordinal()
-        self.today_year = today.year
         self.start = self.today - 3 * 365
         self.places = _build_places(self.rng)
         self.units = _Units(self.places)
@@ -1079,7 +1078,9 @@ class _Generator:
             return pl.towns[town].village_uids[village]
         return f"{pl.county.code}:{kind.unit}"
 
-    def _slots(self, place: int, town: int, village: int) -> dict[str, str]:
+    def _slots(self, place: int, town: int, village: int, first: int) -> dict[str, str]:
+        """The specifics of one issue; years lie before its first filing (day ordinal `first`)."""
+        first_year = date.fromordinal(first).year
         rng = self.rng
         pl = self.places[place]
         return {
@@ -1087,26 +1088,30 @@ class _Generator:
             "city": pl.county.city_name or "",
             "town": pl.towns[town].name,
             "village": pl.towns[town].villages[village],
-            "year": str(_between(rng, 1998, 2026)),
+            "year": str(_between(rng, 1995, first_year)),
             "area": str(_choice(rng, (_between(rng, 2, 30), _between(rng, 30, 900)))),
             "price": str(_between(rng, 8, 120) * 1000 if rng.random() < 0.7 else _between(rng, 2, 20) * 50),
             "amount": str(_between(rng, 30, 3000) * 100),
             "years": str(_between(rng, 2, 25)),
-            "recent": str(_between(rng, self.today_year - 5, self.today_year)),
+            "recent": str(_between(rng, first_year - 4, first_year + 1)),
             "project": f"{pl.county.short}{_choice(rng, _PROJECTS)}",
             "factory": _choice(rng, pl.factories),
             "estate": _choice(rng, pl.estates),
             "company": f"{pl.county.short}{_choice(rng, _BRANDS)}{_choice(rng, _COMPANY_KINDS)}",
         }
 
-    def _new_issue(self, kind: _Kind, place: int, town: int, village: int, places: list[int]) -> int:
+    def _new_issue(
+        self, kind: _Kind, place: int, town: int, village: int, places: list[int], first: int
+    ) -> int:
         idx = len(self.issues)
         units = {
             p: self._unit_for(kind, p, town if p == place else 0, village if p == place else 0)
             for p in places
         }
         self.issues.append(
-            _Issue(f"I{idx + 1:07d}", kind, place, town, village, self._slots(place, town, village), units)
+            _Issue(
+                f"I{idx + 1:07d}", kind, place, town, village, self._slots(place, town, village, first), units
+            )
         )
         return idx
 
@@ -1156,9 +1161,9 @@ class _Generator:
             person = people.household(self._place_index())[0]
         p = people.people[person]
         kind = _choice(rng, _KINDS_BY_SCOPE["individual"])
-        issue = self._new_issue(kind, p.place, p.town, p.village, [p.place])
-        k = 1 + bisect((35, 60, 78, 88, 95, 100), rng.random() * 100)
         first = _between(rng, self.start, self.today - 5)
+        issue = self._new_issue(kind, p.place, p.town, p.village, [p.place], first)
+        k = 1 + bisect((35, 60, 78, 88, 95, 100), rng.random() * 100)
         self._add_filings(issue, person, self._days(first, k), p.place)
         if rng.random() < 0.1:
             hh = [
@@ -1180,8 +1185,8 @@ class _Generator:
         size = min(60, 5 + int(rng.expovariate(1 / 10)))
         members = people.in_village(place, town, village, size, set())
         kind = _choice(rng, _KINDS_BY_SCOPE["group"])
-        issue = self._new_issue(kind, place, town, village, [place])
         first = _between(rng, self.start, self.today - 5)
+        issue = self._new_issue(kind, place, town, village, [place], first)
         span = _between(rng, 30, 600)
         n_group = 1 + size // 12 + _between(rng, 0, 3)
         for _ in range(n_group):
@@ -1204,8 +1209,8 @@ class _Generator:
         pool = same_city if rng.random() < 0.7 else [i for i in range(len(self.places)) if i != home]
         counties = [home] + rng.sample(pool, _between(rng, 1, 4))
         kind = _choice(rng, _KINDS_BY_SCOPE["cross"])
-        issue = self._new_issue(kind, home, 0, 0, counties)
         first = _between(rng, self.start, self.today - 5)
+        issue = self._new_issue(kind, home, 0, 0, counties, first)
         span = _between(rng, 60, 700)
         everyone: list[tuple[int, int]] = []
         for place in counties:

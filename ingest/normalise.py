@@ -28,22 +28,45 @@ _T2S = opencc.OpenCC("t2s")
 _SURROGATE_RE = re.compile("([\ud800-\udfff]+)")
 
 
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @lru_cache(maxsize=_CACHE)
 def to_simplified(text: str) -> str:
-    """Traditional → simplified Chinese with OpenCC's t2s table: 張偉 → 张伟, 臺灣 → 台湾."""
+    """Traditional → simplified Chinese with OpenCC's t2s table: 張偉 → 张伟, 臺灣 → 台湾.
+
+    A character that is itself standard simplified (in GB 2312) is kept even where OpenCC would map it,
+    so names and places keep 乾, 於, 著: 李乾 stays 李乾, 乾安县 stays 乾安县. Applied until nothing
+    changes (OpenCC alone takes two steps for 薴 → 苧 → 苎), so the result is a fixed point.
+    """
+    out = _t2s_once(text)
+    while out != text:
+        text, out = out, _t2s_once(out)
+    return out
+
+
+def _t2s_once(text: str) -> str:
     if not text:
         return text
     try:
-        return str(_T2S.convert(text))
+        out = str(_T2S.convert(text))
     except UnicodeEncodeError:  # lone surrogates (broken input) cannot reach the C++ converter
-        return "".join(
+        out = "".join(
             p if _SURROGATE_RE.fullmatch(p) else str(_T2S.convert(p)) for p in _SURROGATE_RE.split(text) if p
         )
+    if out == text or len(out) != len(text):
+        return out
+    return "".join(o if o == t or not _in_gb2312(t) else t for o, t in zip(out, text, strict=True))
 
 
 # --- names --------------------------------------------------------------------------------------
 
-_DOTS = "·•‧・･∙⋅●・․‐.。"
+_DOTS = "·•‧・･∙⋅●・․‐‑-.。"
 """Characters written as the separator of a transliterated minority name (阿卜杜·热合曼); NFKC runs first,
 so full-width forms (．) arrive here as their ASCII twins."""
 
@@ -301,6 +324,7 @@ class PhoneInfo:
 
 _PHONE_ALT_SPLIT_RE = re.compile(r"[/，,；;、]|或")
 _PHONE_EXT_RE = re.compile(r"转|分机|ext|x|#", re.IGNORECASE)
+_PHONE_EDGES_RE = re.compile(r"^[^\d+]+|\D+$", re.ASCII)
 _PHONE_JUNK = str.maketrans("", "", " \t\r\n\u3000-‐–—()（）[]【】.·")
 _MOBILE_RE = re.compile(r"1[3-9]\d{9}", re.ASCII)
 _LANDLINE_RE = re.compile(r"(?:010|02\d|0[3-9]\d\d)[1-9]\d{6,7}", re.ASCII)
@@ -312,6 +336,7 @@ def _one_phone(part: str) -> tuple[str, Literal["mobile", "landline"]] | None:
         ext = _PHONE_EXT_RE.search(text)
         if ext is not None:
             text = text[: ext.start()]
+        text = _PHONE_EDGES_RE.sub("", text)  # labels and notes: 手机:138…, 138…(本人)
     international = False
     if text.startswith("+"):
         text, international = text[1:], True

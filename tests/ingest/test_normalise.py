@@ -56,6 +56,7 @@ def test_independent_checksum_agrees_with_a_published_example() -> None:
         ("阿卜杜・热合曼", "阿卜杜·热合曼"),  # katakana middle dot
         ("阿卜杜．热合曼", "阿卜杜·热合曼"),  # full-width full stop
         ("阿卜杜.热合曼", "阿卜杜·热合曼"),
+        ("阿卜杜-热合曼", "阿卜杜·热合曼"),
         ("·阿卜杜 ‧ 热合曼·", "阿卜杜·热合曼"),
         ("张\u200b三", "张三"),  # zero-width space
         ("", ""),
@@ -68,6 +69,20 @@ def test_normalise_name(raw: str, expected: str) -> None:
 
 def test_to_simplified_converts_words_not_just_characters() -> None:
     assert to_simplified("臺灣頭髮") == "台湾头发"
+
+
+def test_to_simplified_reaches_a_fixed_point_on_every_cjk_character() -> None:
+    # OpenCC alone is not idempotent here: 薴 → 苧 → 苎.
+    assert to_simplified("薴") == "苎"
+    chars = [chr(c) for c in range(0x3400, 0xA000)]
+    assert [c for c in chars if to_simplified(to_simplified(c)) != to_simplified(c)] == []
+
+
+def test_to_simplified_keeps_characters_that_are_already_simplified() -> None:
+    # OpenCC maps 乾 → 干 and 於 → 于, but both are standard simplified characters in names and places.
+    assert to_simplified("李乾") == "李乾"
+    assert to_simplified("於丽") == "於丽"
+    assert normalise_name("乾安縣") == "乾安县"
 
 
 @pytest.mark.parametrize(
@@ -229,6 +244,9 @@ def test_birth_date_in_the_future_is_invalid() -> None:
         ("0311-87654321", "031187654321", "landline"),
         ("（0311）8765432转8012", "03118765432", "landline"),
         ("0755-26543210 ext 12", "075526543210", "landline"),
+        ("手机：13800138000", "13800138000", "mobile"),
+        ("13800138000（本人）", "13800138000", "mobile"),
+        ("电话 0311-8765432 转 8", "03118765432", "landline"),
     ],
 )
 def test_phone_normalised(raw: str, number: str, kind: str) -> None:

@@ -66,7 +66,8 @@ class Rates:
     namesake: float = 0.04
     """A new person takes the name of someone already living in the same county."""
     family_shares_phone: float = 0.6
-    bounced: float = 0.08
+    bounced: float = 0.1
+    """Of filings routed to a county department (most of them): ~8% of all filings are bounced."""
     stuck: float = 0.03
     """A filing is never concluded: still 办理中 long past the 60-day limit."""
     unit_typo: float = 0.01
@@ -89,6 +90,7 @@ class GeneratedPaths:
 TRUTH_FILING_COLUMNS = ("filing_id", "person_id", "issue_id", "responsible_unit_id", "co_signer_person_ids")
 TRUTH_UNIT_COLUMNS = ("filing_id", "role", "seq", "raw_name", "unit_id")
 TRUTH_PEOPLE_COLUMNS = ("person_id", "name", "id_number", "phone", "county")
+"""One row per person who appears in filings (as petitioner or co-signer); phone is their first number."""
 
 # ---------------------------------------------------------------------------------------------- geography
 

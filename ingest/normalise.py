@@ -100,8 +100,7 @@ def normalise_name(raw: str) -> str:
         without_notes = _NOTE_RE.sub("", text)
         if any(_name_char_kept(ch) for ch in without_notes):
             text = without_notes
-    parts = [p for p in _DOT_RE.split(text)]
-    cleaned = ["".join(ch for ch in p if _name_char_kept(ch)) for p in parts]
+    cleaned = ["".join(ch for ch in p if _name_char_kept(ch)) for p in _DOT_RE.split(text)]
     result = "·".join(p for p in cleaned if p)
     # t2s may map a character to a sequence NFKC would fold again; make the function idempotent.
     return result if result == unicodedata.normalize("NFKC", result) else normalise_name(result)

@@ -197,10 +197,9 @@ def _index() -> _Trie:
     terms: dict[str, list[_Entry]] = {}
 
     def add(term: str, entry: _Entry) -> None:
-        # Texts are matched after t2s, which also rewrites a few simplified names (乾安县 → 干安县).
-        for spelling in {term, to_simplified(term)}:
-            if len(spelling) >= 2 and entry not in terms.setdefault(spelling, []):
-                terms[spelling].append(entry)
+        # Texts are matched after to_simplified, which leaves every reference name as it is (a test says so).
+        if len(term) >= 2 and entry not in terms.setdefault(term, []):
+            terms[term].append(entry)
 
     for p in provinces.values():
         add(p.name, _Entry(_PROVINCE, p.code, False))

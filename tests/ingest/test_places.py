@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from ingest.normalise import to_simplified
 from ingest.places import all_counties, county_by_code, county_of, region_of, short_name
 
 
@@ -18,6 +19,11 @@ def test_reference_has_every_mainland_county_once() -> None:
     assert {c.province_code[:2] for c in counties}.isdisjoint({"71", "81", "82", "99"})
     # Every province of the mainland (31) has counties.
     assert len({c.province_code for c in counties}) == 31
+
+
+def test_reference_names_survive_to_simplified() -> None:
+    # county_of simplifies the text before matching, so the names must be fixed points (乾安县, 乾县).
+    assert [c.name for c in all_counties() if to_simplified(c.name) != c.name] == []
 
 
 def test_county_fields() -> None:

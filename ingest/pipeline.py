@@ -150,7 +150,8 @@ def _open(path: Path, kind: Kind, mapping: dict[str, str] | None) -> SourceTable
     except OSError as exc:
         raise InputFileError(
             f"{path}: 无法打开文件（{exc.strerror}）。请检查文件是否被其他程序占用或是否有读取权限。 / "
-            f"Cannot open the file ({exc.strerror}). Check that no other program holds it and that you may read it."
+            f"Cannot open the file ({exc.strerror}). Check that no other program holds it and that you may "
+            "read it."
         ) from None
 
 

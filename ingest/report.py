@@ -50,13 +50,12 @@ def write_report(result: ValidationResult, out_dir: Path) -> list[Path]:
 def format_summary(result: ValidationResult) -> str:
     """The per-file table (read / loaded / rejected / flagged) and the file notes, as printed by the CLI."""
     header = [f"{en} {zh}" for en, zh in _SUMMARY_HEADER]
-    body = [
-        [s.file, str(s.read), str(s.loaded), str(s.rejected), str(s.flagged)] for s in result.summaries
-    ]
+    body = [[s.file, str(s.read), str(s.loaded), str(s.rejected), str(s.flagged)] for s in result.summaries]
     widths = [max(_width(r[i]) for r in [header, *body]) for i in range(len(header))]
     lines = []
     for r in [header, *body]:
-        cells = [_pad(r[0], widths[0], left=True)] + [_pad(c, w, left=False) for c, w in zip(r[1:], widths[1:])]
+        cells = [_pad(r[0], widths[0], left=True)]
+        cells += [_pad(c, w, left=False) for c, w in zip(r[1:], widths[1:], strict=True)]
         lines.append("  ".join(cells).rstrip())
     for s in result.summaries:
         for note in s.notes:

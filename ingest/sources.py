@@ -11,9 +11,9 @@ Encodings are never guessed: strict UTF-8 (BOM optional) first, then strict GB18
 BOM. charset-normalizer is consulted only to name the likely encoding in the refusal message.
 
 Column-mapping file (`--mapping`): a small CSV, in any encoding the readers accept, with two columns
-`source_header,column` (Chinese headers `原表头,标准列` also work): each line maps one header of the export to a
-canonical column name of ingest.columns, e.g. ``来信人姓名,petitioner_name``. It applies to both input files and
-takes precedence over the built-in aliases.
+`source_header,column` (Chinese headers `原表头,标准列` also work): each line maps one header of the
+export to a canonical column name of ingest.columns, e.g. ``来信人姓名,petitioner_name``. It applies to both
+input files and takes precedence over the built-in aliases.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import mmap
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from operator import itemgetter
@@ -52,7 +52,7 @@ COLUMNS_OF: dict[str, tuple[Column, ...]] = {"filings": FILING_COLUMNS, "transfe
 
 @dataclass(slots=True)
 class RawRow:
-    """One record as read: canonical column → text (surrounding whitespace stripped), missing columns as ""."""
+    """One record as read: canonical column → text (outer whitespace stripped), absent columns as ""."""
 
     row: int
     """Spreadsheet row number: the header is row 1."""
@@ -132,7 +132,8 @@ class SourceTable:
                             f"第 {row_no} 行的引号没有闭合，其后 {reader.line_num - lines_before - 1} 行文本"
                             "都会被当成一个单元格。请修正该行的引号后重试。",
                             f"row {row_no} opens a quote that is never closed, so the "
-                            f"{reader.line_num - lines_before - 1} lines of text after it would read as one cell. "
+                            f"{reader.line_num - lines_before - 1} lines of text after it would read as one "
+                            "cell. "
                             "Fix the quote in that row and run again.",
                         )
                     ) from None
@@ -166,7 +167,7 @@ class SourceTable:
     def _make_row(self, row_no: int, fields: list[str]) -> RawRow:
         if len(fields) == self._width and max(map(len, fields)) <= MAX_CELL_CHARS:
             fields.append("")  # the cell of every absent column
-            return RawRow(row_no, dict(zip(self._names, map(str.strip, self._pick(fields)))), [])
+            return RawRow(row_no, dict(zip(self._names, map(str.strip, self._pick(fields)), strict=True)), [])
         problems: list[Problem] = []
         if len(fields) != self._width and not (len(fields) > self._width and not any(fields[self._width :])):
             problems.append(
@@ -221,7 +222,7 @@ class SourceTable:
 
 
 def open_source(path: Path, kind: Kind, mapping: Mapping[str, str] | None = None) -> SourceTable:
-    """Open `path` as a filings or transfers file and check its header; raise InputFileError if it cannot be read."""
+    """Open `path` as a filings or transfers file and check its header (InputFileError if unusable)."""
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"{path}: 找不到该文件。请检查路径。 / File not found: check the path.")
@@ -256,7 +257,7 @@ def read_rows(path: Path, kind: Kind, mapping: Mapping[str, str] | None = None) 
 
 
 def load_mapping(path: Path) -> dict[str, str]:
-    """Read a column-mapping CSV (`source_header,column`) into {normalised source header: canonical column}."""
+    """Read a column-mapping CSV (`source_header,column`) into {normalised header: canonical column}."""
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"{path}: 找不到列映射文件。 / Column-mapping file not found.")
@@ -279,7 +280,8 @@ def load_mapping(path: Path) -> dict[str, str]:
                     _msg(
                         path,
                         f"列映射文件第 {line_no} 行应为两列：原表头,标准列。",
-                        f"line {line_no} of the column-mapping file must have two cells: source_header,column.",
+                        f"line {line_no} of the column-mapping file must have two cells: "
+                        "source_header,column.",
                     )
                 )
             target = _norm_header(cells[1])
@@ -287,7 +289,8 @@ def load_mapping(path: Path) -> dict[str, str]:
                 raise InputFileError(
                     _msg(
                         path,
-                        f"列映射文件第 {line_no} 行的标准列 {cells[1]!r} 不存在；可用的列：{', '.join(sorted(known))}。",
+                        f"列映射文件第 {line_no} 行的标准列 {cells[1]!r} 不存在；"
+                        f"可用的列：{', '.join(sorted(known))}。",
                         f"line {line_no} of the column-mapping file names an unknown column {cells[1]!r}; "
                         f"known columns: {', '.join(sorted(known))}.",
                     )
@@ -297,7 +300,7 @@ def load_mapping(path: Path) -> dict[str, str]:
 
 
 def detect_encoding(path: Path, head: bytes | None = None) -> str:
-    """The text encoding of a CSV: 'utf-8-sig', 'gb18030', 'utf-16' or 'utf-32'; raise InputFileError otherwise.
+    """The encoding of a CSV: 'utf-8-sig', 'gb18030', 'utf-16' or 'utf-32'; raise InputFileError otherwise.
 
     The whole file is decoded strictly, so a file is never read with an encoding that garbles part of it.
     """
@@ -335,8 +338,8 @@ def detect_encoding(path: Path, head: bytes | None = None) -> str:
             path,
             f"无法确定文件编码{zh_guess}：既不是 UTF-8 也不是 GB18030。为避免乱码未读取。"
             "请在 Excel 中“另存为 CSV UTF-8”后重试。",
-            f"cannot tell the file's encoding{en_guess}: it is neither UTF-8 nor GB18030. It was not read, to avoid "
-            "garbled text. Save it from Excel as 'CSV UTF-8' and try again.",
+            f"cannot tell the file's encoding{en_guess}: it is neither UTF-8 nor GB18030. It was not read, "
+            "to avoid garbled text. Save it from Excel as 'CSV UTF-8' and try again.",
         )
     )
 
@@ -444,7 +447,7 @@ def _is_xlsx(path: Path, head: bytes) -> bool:
     return "xl/workbook.xml" in names
 
 
-def _xlsx_sheet_rows(path: Path) -> Iterator[list[object]]:
+def _xlsx_sheet_rows(path: Path) -> Iterator[Sequence[object]]:
     import python_calamine
 
     try:
@@ -526,7 +529,8 @@ def _build(
                 _msg(
                     path,
                     f"表头中 {first!r} 和 {raw.strip()!r} 都对应列 {name}；请删除或改名其中一列。",
-                    f"the headers {first!r} and {raw.strip()!r} both mean column {name}; remove or rename one.",
+                    f"the headers {first!r} and {raw.strip()!r} both mean column {name}; "
+                    "remove or rename one.",
                 )
             )
         positions[name] = pos
@@ -550,7 +554,8 @@ def _build(
         raise InputFileError(
             _msg(
                 path,
-                f"缺少必需的列：{names_zh}。表头为：{found}。如果导出文件的列名不同，请用 --mapping 提供列映射文件。",
+                f"缺少必需的列：{names_zh}。表头为：{found}。"
+                "如果导出文件的列名不同，请用 --mapping 提供列映射文件。",
                 f"missing required columns: {names_en}. The header is: {found}. "
                 "If your export names its columns differently, pass a column-mapping file with --mapping.",
             )
@@ -600,7 +605,7 @@ _SPLIT_ENCODINGS = {"utf-8-sig": "utf-8", "gb18030": "gb18030"}
 def split_csv(
     table: SourceTable, parts: int, min_bytes: int = SPLIT_MIN_BYTES
 ) -> list[tuple[int, int]] | None:
-    """Byte ranges [start, end) of the records after the header, cut at record boundaries, for parallel reading.
+    """Byte ranges [start, end) of the records after the header, cut at record boundaries, for parallel reads.
 
     A line break is a record boundary when an even number of quote characters precede it (quotes come in
     pairs in well-formed CSV; in UTF-8 and GB18030 the bytes '"' and '\\n' never occur inside a multi-byte
@@ -649,7 +654,7 @@ def split_csv(
 
 
 def read_span(table: SourceTable, start: int, end: int, counts: list[int]) -> Iterator[RawRow]:
-    """The records in bytes [start, end) of a CSV (a span from split_csv), numbered as if the span began at row 2.
+    """The records in bytes [start, end) of a CSV (a span of split_csv), numbered as if it began at row 2.
 
     counts receives [records seen including blank ones, blank records skipped]; the caller shifts the row
     numbers by the records of the spans before.

@@ -220,7 +220,7 @@ def duplicate_id(row: int, filing_id: str, first_row: int) -> Problem:
 
 
 def unknown_filing(raw: RawRow, rejected_row: int | None) -> Problem:
-    """The rejecting problem of a transfer whose filing is not loaded: unknown, or rejected in `rejected_row`."""
+    """The rejecting problem of a transfer naming a filing not loaded: unknown, or rejected in that row."""
     if rejected_row is None:
         zh = "信访件编号在信访件文件和已导入的数据中都找不到"
         en = "filing_id not found in the filings file nor in earlier ingests"

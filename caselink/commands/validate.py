@@ -1,4 +1,4 @@
-"""`caselink validate`: read, validate and normalise input files, write the problems report, print the summary."""
+"""`caselink validate`: read, validate and normalise input files, write the report, print a summary."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from ingest.report import format_summary, write_report
 
 @click.command("validate")
 @click.argument("filings", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--transfers", type=click.Path(path_type=Path, dir_okay=False), help="The transfers (流转) file.")
+@click.option(
+    "--transfers", type=click.Path(path_type=Path, dir_okay=False), help="The transfers (流转) file."
+)
 @click.option(
     "--mapping",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -29,7 +31,7 @@ from ingest.report import format_summary, write_report
     help="Folder for problems.csv, problems.xlsx and summary.txt.",
 )
 def validate(filings: Path, transfers: Path | None, mapping: Path | None, out: Path) -> None:
-    """Check FILINGS (and --transfers) without loading anything: every row is loaded or rejected with a reason.
+    """Check FILINGS (and --transfers) without storing anything: each row is loaded or rejected with a reason.
 
     Exit code 0 when the run completed (even with rejected rows), 2 when a whole file cannot be read.
     """
@@ -51,7 +53,8 @@ def validate(filings: Path, transfers: Path | None, mapping: Path | None, out: P
             raise
         click.echo(
             f"意外错误：{type(exc).__name__}: {exc}。请把输入文件和这条信息交给技术人员。 / "
-            f"Unexpected error: {type(exc).__name__}: {exc}. Pass the input file and this message to support.",
+            f"Unexpected error: {type(exc).__name__}: {exc}. "
+            "Pass the input file and this message to support.",
             err=True,
         )
         sys.exit(1)

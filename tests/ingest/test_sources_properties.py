@@ -91,7 +91,8 @@ def test_parallel_pipeline_equals_serial(tmp_path: Path, monkeypatch: pytest.Mon
         content = f'"第{i}件，""引号""\n第二行"' if i % 7 == 0 else f"内容{i}"
         date_text = "2024-02-30" if i % 97 == 0 else f"2024-03-{i % 28 + 1:02d}"
         fid = f"F{i - 1}" if i % 113 == 0 else f"F{i}"
-        lines.append(f"{fid},{date_text},来访,县,张{i % 50},{content},1380013{i % 10000:04d},河北省石家庄市长安区")
+        phone = f"1380013{i % 10000:04d}"
+        lines.append(f"{fid},{date_text},来访,县,张{i % 50},{content},{phone},河北省石家庄市长安区")
         if i % 500 == 0:
             lines.append("")
     path = tmp_path / "filings.csv"

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 CACHE = Path("/tmp/caselink-bench")
-TODAY = date(2026, 1, 1)
+SYNTHETIC_TODAY = date(2026, 1, 1)
 
 
 def main() -> None:
@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # child process: measure one file
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(_measure(args.measure)))
+        print(json.dumps(_measure(args.measure, _today_for(args.measure))))
         return
     path = args.data or _data_file(args.rows, args.seed, args.synthetic)
     child = subprocess.run(
@@ -68,12 +68,20 @@ def main() -> None:
     )
 
 
-def _measure(path: Path) -> dict[str, float]:
+def _today_for(path: Path) -> date:
+    """The generator's "today" (manifest.json beside the data) so its recent filings are not in the future."""
+    manifest = path.parent / "manifest.json"
+    if manifest.exists():
+        return date.fromisoformat(json.loads(manifest.read_text(encoding="utf-8"))["today"])
+    return SYNTHETIC_TODAY if path.name.startswith("synthetic-") else date.today()
+
+
+def _measure(path: Path, today: date) -> dict[str, float]:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from ingest.pipeline import read_and_validate
 
     start = time.perf_counter()
-    result = read_and_validate(path, today=TODAY)
+    result = read_and_validate(path, today=today)
     seconds = time.perf_counter() - start
     (summary,) = result.summaries
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -228,7 +236,7 @@ def _synthesise(path: Path, rows: int, seed: int) -> None:
                     f"编号{rng.randint(1, 10**6)}",
                     rng.choice(_UNITS),
                     status,
-                    concluded.isoformat() if concluded and concluded <= TODAY else "",
+                    concluded.isoformat() if concluded and concluded <= SYNTHETIC_TODAY else "",
                 )
             )
 

@@ -98,7 +98,7 @@ def _read_and_validate(
         filings, problems, summary, rejected_row = _load_filings(
             filings_table, today, progress, parallel=False
         )
-    summary.notes = _notes(filings_table)
+    summary.notes = _notes(filings_table, summary.read)
     summaries = [summary]
 
     transfers: list[Transfer] = []
@@ -126,7 +126,7 @@ def _read_and_validate(
             else:
                 tsummary.rejected += 1
                 problems.extend(tresult)
-        tsummary.notes = _notes(transfers_table)
+        tsummary.notes = _notes(transfers_table, tsummary.read)
         summaries.append(tsummary)
     return ValidationResult(filings, transfers, problems, summaries)
 
@@ -234,10 +234,12 @@ def _estimated_rows(table: SourceTable) -> int:
     return size // max(1, len(sample) // max(1, lines)) if lines else 0
 
 
-def _notes(table: SourceTable) -> list[str]:
+def _notes(table: SourceTable, read: int) -> list[str]:
     notes = []
     if table.file_format == "csv":
         notes.append(f"编码 / encoding: {table.encoding}")
+    if read == 0:
+        notes.append("表头之后没有记录 / no records after the header")
     notes.extend(table.notes)
     return notes
 

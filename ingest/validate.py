@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from sys import intern as _intern
 
 from ingest import normalise, places
 from ingest.columns import FILING_COLUMNS, TRANSFER_COLUMNS
@@ -132,11 +131,9 @@ def validate_filing(raw: RawRow, today: date) -> Filing | list[Problem]:
             "no county recognised in the place of the matter",
         )
 
-    if any(p.severity is _REJECT for p in problems):
+    if problems and _any_reject(problems):
         return problems
-    assert (
-        received is not None and channel is not None and level is not None
-    )  # guaranteed by the checks above
+    assert received is not None and channel is not None and level is not None  # by the checks above
     name_norm = normalise.normalise_name(v["petitioner_name"])
     return Filing(
         row=row,
@@ -144,8 +141,8 @@ def validate_filing(raw: RawRow, today: date) -> Filing | list[Problem]:
         received_date=received,
         channel=channel,
         receiving_level=level,
-        receiving_org=_intern(v["receiving_org"]),
-        petitioner_name=_intern(v["petitioner_name"]),
+        receiving_org=v["receiving_org"],
+        petitioner_name=v["petitioner_name"],
         name_norm=name_norm,
         name_pinyin=normalise.name_pinyin(name_norm),
         content=v["content"],
@@ -155,14 +152,14 @@ def validate_filing(raw: RawRow, today: date) -> Filing | list[Problem]:
         sex=sex,
         id_region=region,
         phone=phone,
-        address=_intern(v["address"]),
+        address=v["address"],
         address_county=address_county,
-        issue_place=_intern(v["issue_place"]),
+        issue_place=v["issue_place"],
         place_county=place_county,
         headcount=headcount,
         co_petitioners=normalise.split_co_petitioners(v["co_petitioners"]) if v["co_petitioners"] else (),
-        category=_intern(v["category"]),
-        responsible_unit=_intern(v["responsible_unit"]),
+        category=v["category"],
+        responsible_unit=v["responsible_unit"],
         status=status,
         concluded_date=concluded,
         flags=problems,
@@ -198,8 +195,8 @@ def validate_transfer(raw: RawRow, today: date) -> Transfer | list[Problem]:
         filing_id=v["filing_id"],
         seq=seq,
         date=when,
-        from_unit=_intern(v["from_unit"]),
-        to_unit=_intern(v["to_unit"]),
+        from_unit=v["from_unit"],
+        to_unit=v["to_unit"],
         action=action,
         note=v["note"],
         flags=problems,

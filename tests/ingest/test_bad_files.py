@@ -65,6 +65,7 @@ def test_header_only(tmp_path: Path) -> None:
     result = read_and_validate(write(tmp_path / "filings.csv", [HEADER]), today=TODAY)
     (summary,) = result.summaries
     assert (summary.read, summary.loaded, summary.rejected) == (0, 0, 0)
+    assert "no records after the header" in " ".join(summary.notes)
     accounted(result)
 
 

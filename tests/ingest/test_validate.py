@@ -205,3 +205,28 @@ def test_pipeline_counts_and_cross_row_rules(tmp_path: Path) -> None:
     assert "filings row 5" in rejected_ref.reason_en
     unknown = next(p for p in result.problems if p.file == "transfers" and p.row == 5)
     assert "not found" in unknown.reason_en
+
+
+def test_report_files_open_in_excel_and_never_run_formulas(tmp_path: Path) -> None:
+    import openpyxl
+
+    from ingest.report import format_summary, write_report
+
+    filings = tmp_path / "filings.csv"
+    filings.write_text(
+        "filing_id,received_date,channel,receiving_level,petitioner_name,content\n"
+        "F1,2024-03-01,=cmd|' /C calc'!A0,县,张三,内容\n"
+        "F2,2024-03-01,来访,县,李四,内容\n",
+        encoding="utf-8",
+    )
+    result = read_and_validate(filings, today=TODAY)
+    paths = write_report(result, tmp_path / "report")
+    assert [p.name for p in paths] == ["problems.csv", "problems.xlsx", "summary.txt"]
+    text = paths[0].read_bytes().decode("utf-8")
+    assert text.startswith("\ufefffile,row,column,value,reason_zh,reason_en,severity")
+    assert "filings,2,channel,'=cmd|' /C calc'!A0,无法识别的信访形式" in text.replace('"', "")
+    sheet = openpyxl.load_workbook(paths[1]).worksheets[0]
+    assert [c.value for c in sheet[2]][:4] == ["filings", 2, "channel", "'=cmd|' /C calc'!A0"]
+    assert sheet["D2"].data_type == "s"
+    table = format_summary(result)
+    assert table.splitlines()[1].split()[:5] == ["filings", "2", "1", "1", "0"]

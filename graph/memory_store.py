@@ -189,6 +189,15 @@ class MemoryStore(GraphStore):
         name = str(rel)
         return sum(1 for _, _, k in self.graph.edges(keys=True) if k[0] == name)
 
+    def counts(self) -> dict[str, int]:
+        """One pass over nodes and edges (the base class would make one per label and type)."""
+        out = dict.fromkeys([str(label) for label in Label] + [str(rel) for rel in RelType], 0)
+        for lab, _ in self.graph.nodes:
+            out[lab] = out.get(lab, 0) + 1
+        for _, _, k in self.graph.edges(keys=True):
+            out[k[0]] = out.get(k[0], 0) + 1
+        return out
+
     def canonical_dump(self) -> Dump:
         g = self.graph
         nodes = sorted(Node(lab, key, freeze_props(data)) for (lab, key), data in g.nodes(data=True))

@@ -17,6 +17,7 @@ from typing import Any
 from graph import model
 from graph.model import EdgeSpec, Label, OwnerRow, Row
 from graph.store import GraphStore, GraphWriter, chunks
+from ingest.columns import Level
 from ingest.places import county_by_code
 from ingest.records import Evidence, Filing, Resolution, Transfer, UnitMention, UnitRole
 
@@ -32,6 +33,7 @@ FILING_SPECS: tuple[EdgeSpec, ...] = (
 """Edge kinds owned by a filing, written with each chunk of filings."""
 
 CHUNK = 10_000
+RANK = {level: level.rank for level in Level}
 
 
 @dataclass(slots=True)
@@ -216,7 +218,7 @@ class _Mapper:
                     "received_date": f.received_date,
                     "channel": str(f.channel),
                     "receiving_level": str(f.receiving_level),
-                    "level_rank": f.receiving_level.rank,
+                    "level_rank": RANK[f.receiving_level],
                     "receiving_org": f.receiving_org or None,
                     "petitioner_name": f.petitioner_name,
                     "content": f.content,

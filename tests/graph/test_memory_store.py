@@ -1,0 +1,111 @@
+"""The embedded store on disk: atomic save, failed writes, read-only view, settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from graph import model
+from graph.errors import GraphError
+from graph.memory_store import FILE_NAME, MemoryStore
+from graph.model import Label
+from graph.settings import Settings
+from graph.store import open_store
+from ingest.load import load
+from tests.graph.sample import synthetic_resolution
+
+
+class Ws:
+    """The part of caselink.workspace.Workspace that open_store needs."""
+
+    def __init__(self, root: Path) -> None:
+        self.graph_dir = root / "graph"
+
+
+def test_round_trip_through_the_workspace(tmp_path: Path) -> None:
+    ws = Ws(tmp_path)
+    store = open_store(Settings(), ws)
+    assert isinstance(store, MemoryStore)
+    load(synthetic_resolution(120, seed=2), store)
+    dump, counts = store.canonical_dump(), store.counts()
+    store.close()
+    again = open_store(Settings(), ws)  # a later `caselink serve` / `query` in another process
+    assert again.canonical_dump() == dump
+    assert again.counts() == counts
+    assert counts["Filing"] == 120
+    assert [p.name for p in (tmp_path / "graph").iterdir()] == [FILE_NAME]  # no temporary file left behind
+
+
+def test_nothing_is_read_until_used(tmp_path: Path) -> None:
+    (tmp_path / "graph").mkdir()
+    (tmp_path / "graph" / FILE_NAME).write_bytes(b"not a pickle")
+    store = MemoryStore(tmp_path / "graph")  # lazy: opening does not read
+    with pytest.raises(GraphError, match="cannot be read"):
+        store.counts()
+
+
+def test_a_failed_writer_block_leaves_the_file_as_it_was(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path)
+    with store.writer() as w:
+        w.upsert_nodes(Label.FILING, [{"filing_id": "F1"}])
+    before = (tmp_path / FILE_NAME).read_bytes()
+    with pytest.raises(RuntimeError), store.writer() as w:
+        w.upsert_nodes(Label.FILING, [{"filing_id": "F2"}])
+        raise RuntimeError("crash half-way")
+    assert (tmp_path / FILE_NAME).read_bytes() == before
+    assert store.counts()["Filing"] == 1  # the in-memory change was dropped too
+
+
+def test_view_is_read_only_and_keyed_by_label_and_key(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path)
+    with store.writer() as w:
+        w.upsert_nodes(Label.FILING, [{"filing_id": "F1", "channel": "来信"}])
+        w.upsert_nodes(Label.UNIT, [{"unit_id": "U1"}, {"unit_id": "U2"}])
+        w.replace_edges(
+            model.ROUTED,
+            [
+                {
+                    "owner": "F1",
+                    "edges": [{"other": "U1", "props": {"seq": 1}}, {"other": "U2", "props": {"seq": 2}}],
+                }
+            ],
+        )
+    view = store.view()
+    assert view.node(Label.FILING, "F1") == {"filing_id": "F1", "channel": "来信"}
+    assert sorted(k for _, _, k in view.graph.out_edges(("Filing", "F1"), keys=True)) == [
+        ("ROUTED", 1),
+        ("ROUTED", 2),
+    ]
+    assert sorted(key for key, _ in view.nodes(Label.UNIT)) == ["U1", "U2"]
+    with pytest.raises(nx.NetworkXError):
+        view.graph.add_node(("Filing", "F9"))
+
+
+def test_settings_default_to_embedded_and_pick_neo4j_when_a_uri_is_set(tmp_path: Path) -> None:
+    assert Settings.from_env({}, dotenv=None).backend == "embedded"
+    s = Settings.from_env(
+        {"CASELINK_NEO4J_URI": "bolt://h:7687", "CASELINK_NEO4J_PASSWORD": "pw"}, dotenv=None
+    )
+    assert (s.backend, s.neo4j_uri, s.neo4j_user, s.neo4j_password) == (
+        "neo4j",
+        "bolt://h:7687",
+        "neo4j",
+        "pw",
+    )
+    assert "pw" not in repr(s)
+    assert (
+        Settings.from_env({"CASELINK_NEO4J_URI": "bolt://h"}, backend="embedded", dotenv=None).backend
+        == "embedded"
+    )
+    env = tmp_path / ".env"
+    env.write_text(
+        "# local\nexport CASELINK_NEO4J_URI='bolt://x:1'\nCASELINK_NEO4J_USER=u\n", encoding="utf-8"
+    )
+    s = Settings.from_env({"CASELINK_NEO4J_USER": "wins"}, dotenv=env)
+    assert (s.backend, s.neo4j_uri, s.neo4j_user) == ("neo4j", "bolt://x:1", "wins")
+    with pytest.raises(GraphError, match="CASELINK_NEO4J_URI"):
+        Settings.from_env({}, backend="neo4j", dotenv=None)
+    with pytest.raises(GraphError, match="Unknown backend"):
+        Settings.from_env({"CASELINK_BACKEND": "sqlite"}, dotenv=None)

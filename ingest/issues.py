@@ -105,9 +105,25 @@ _NOT_NAMES = frozenset(
 )
 
 
+_WIDE = re.compile(r"[\uff10-\uff19\uff0e]")
+_WIDE_TABLE = {0xFF10 + i: ord("0") + i for i in range(10)} | {0xFF0E: ord(".")}
+_SPACE = re.compile(r"\s+")
+_NAMED_REVERSED = re.compile(
+    "(?<![县区市旗])(?P<suffix>"
+    + "|".join(re.escape(x[::-1]) if x != "乡" else "(?<![村镇亲])乡" for x, _, _ in _SUFFIXES)
+    + ")(?P<name>[^"
+    + re.escape("".join(sorted(_STOP)))
+    + r"\d]{2,8})"
+)
+"""Read on the reversed text (so the suffix anchors the match and no backtracking is needed): a suffix,
+not followed by a county head (柏乡县), then a run of name characters (no stop character, no digit)."""
+
+
 def normalise_content(text: str) -> str:
-    """NFKC (full-width digits and letters to ASCII), no whitespace."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    """Full-width digits to ASCII, no whitespace (cheap: the rest of NFKC changes no particular)."""
+    if _WIDE.search(text):
+        text = text.translate(_WIDE_TABLE)
+    return _SPACE.sub("", text)
 
 
 def particulars(text: str) -> list[tuple[int, str]]:
@@ -118,33 +134,20 @@ def particulars(text: str) -> list[tuple[int, str]]:
     """
     s = normalise_content(text)
     out: list[tuple[int, str]] = []
-    for m in _NUMBERS.finditer(s):
-        value, unit = m.group(1), m.group(2)
-        if m.start() > 0 and s[m.start() - 1].isdigit():
-            continue
+    for value, unit in _NUMBERS.findall(s):
         if unit == "年":
-            kind = YEAR if len(value) == 4 and value[:2] in ("19", "20") else YEARS if len(value) <= 2 else -1
-            if kind < 0:
-                continue
-            out.append((kind, value))
-        elif unit in ("亩", "平方米"):
+            if len(value) == 4 and value[:2] in ("19", "20"):
+                out.append((YEAR, value))
+            elif len(value) <= 2:
+                out.append((YEARS, value))
+        elif unit == "亩" or unit == "平方米":
             out.append((AREA, value + unit))
         else:
             out.append((MONEY, value + unit))
-    for m in _SUFFIX_RE.finditer(s):
-        suffix = m.group(0)
-        kind, longest = _SUFFIX_INFO[suffix]
-        i = m.start()
-        j = i
-        while j > 0 and i - j < longest and s[j - 1] not in _STOP and not s[j - 1].isdigit():
-            j -= 1
-        after = s[m.end() : m.end() + 1]
-        if after in _COUNTY_HEADS or (suffix == "乡" and after in "村镇亲"):
-            continue  # 柏乡县 is a county, 乡村医生 no township
-        if i - j >= 2:
-            name = s[j : m.end()]
-            if name not in _NOT_NAMES and len(name) >= 2:
-                out.append((kind, name))
+    for suffix, name in _NAMED_REVERSED.findall(s[::-1]):
+        full = (suffix + name)[::-1]
+        if full not in _NOT_NAMES:
+            out.append((_SUFFIX_INFO[suffix[::-1]][0], full))
     return out
 
 
@@ -259,8 +262,14 @@ class IssueSettings:
     """Filings per category assumed on top of those given, so that weights mean the same in a small batch
     (a particular two filings share out of five is not common)."""
     window: int = 8
-    """Sorted-neighbourhood window inside a block."""
-    max_particulars: int = 8
+    """Sorted-neighbourhood window inside a petitioner-and-category block."""
+    place_window: int = 4
+    """… inside a category, county and named place block."""
+    city_window: int = 2
+    """… inside a category, city and particular block."""
+    lsh_window: int = 2
+    """… inside a MinHash band bucket."""
+    max_particulars: int = 6
     """Particulars kept per filing (the rarest)."""
 
 
@@ -297,64 +306,101 @@ def _ids(values: list[str | None]) -> NDArray[np.int64]:
     )
 
 
+_HOME = re.compile(r"(?:镇|乡|街道)([^\d镇乡村街道]{1,5}村)")
+"""The village of an address: the name after the township, ending in 村."""
+
+
+def _expand(
+    idx: NDArray[np.int64], start: NDArray[np.int64], length: NDArray[np.int64], flat: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """For each i, the items flat[start[idx[i]] : start[idx[i]] + length[idx[i]]], as (row, item) arrays."""
+    lens = length[idx]
+    rows = np.repeat(np.arange(len(idx), dtype=np.int64), lens)
+    first = np.repeat(start[idx], lens)
+    offs = np.arange(len(rows), dtype=np.int64) - np.repeat(np.cumsum(lens) - lens, lens)
+    return rows, flat[first + offs]
+
+
 def _features(filings: list[Filing], petitioner_of: dict[str, str], s: IssueSettings) -> _Features:
     n = len(filings)
+    token_id: dict[tuple[int, str], int] = {}
+
+    def table(texts: list[str], keep: frozenset[int] | None) -> tuple[NDArray[np.int64], ...]:
+        """CSR of particular ids per text."""
+        flat: list[int] = []
+        lens = np.zeros(len(texts), dtype=np.int64)
+        for i, text in enumerate(texts):
+            ids = [
+                token_id.setdefault(t, len(token_id))
+                for t in particulars(text)
+                if keep is None or t[0] in keep
+            ]
+            flat.extend(ids)
+            lens[i] = len(ids)
+        return np.cumsum(lens) - lens, lens, np.array(flat, dtype=np.int64)
+
     content_idx: dict[str, int] = {}
     cidx = np.fromiter(
         (content_idx.setdefault(f.content, len(content_idx)) for f in filings), dtype=np.int64, count=n
     )
     contents = list(content_idx)
-    parts = [particulars(c) for c in contents]
-    place_parts = {p: particulars(p) for p in {f.issue_place for f in filings if f.issue_place}}
-    cats = [f.category.strip() for f in filings]
-    cat = _ids(cats)  # type: ignore[arg-type]
-    token_id: dict[tuple[int, str], int] = {}
-    rows: list[list[int]] = []
-    df: Counter[tuple[int, int]] = Counter()
-    for i, f in enumerate(filings):
-        ts = parts[cidx[i]]
-        if f.issue_place:
-            ts = ts + [t for t in place_parts[f.issue_place] if t[0] in (VILLAGE, TOWN)]
-        ids = sorted({token_id.setdefault(t, len(token_id)) for t in ts})
-        rows.append(ids)
-        c = int(cat[i])
-        df.update((c, t) for t in ids)
-    per_cat = Counter(int(c) for c in cat)
-    token_text = [("", "")] * len(token_id)
+    place_idx: dict[str, int] = {"": 0}
+    pidx = np.fromiter(
+        (place_idx.setdefault(f.issue_place, len(place_idx)) for f in filings), dtype=np.int64, count=n
+    )
+    c_start, c_len, c_flat = table(contents, None)
+    p_start, p_len, p_flat = table(list(place_idx), frozenset({VILLAGE, TOWN}))
+    r1, t1 = _expand(cidx, c_start, c_len, c_flat)
+    r2, t2 = _expand(pidx, p_start, p_len, p_flat)
+    rows, toks = np.concatenate([r1, r2]), np.concatenate([t1, t2])
+    nt = max(len(token_id), 1)
+    pair = np.unique(rows * nt + toks)
+    rows, toks = pair // nt, pair % nt
+
+    cat = _ids([f.category.strip() for f in filings])
+    token_text: list[tuple[int, str]] = [("", "")] * len(token_id)  # type: ignore[list-item]
     for t, k in token_id.items():
-        token_text[k] = t  # type: ignore[call-overload]
+        token_text[k] = t
+    token_kind = np.array([k for k, _ in token_text] or [0], dtype=np.int64)
+    # Weight: IDF of the particular within the category (with a prior, so small batches mean the same).
+    ct = (cat[rows] + 1) * nt + toks
+    uniq, inv, counts = np.unique(ct, return_inverse=True, return_counts=True)
+    per_cat = np.bincount(cat + 1)
+    weight = np.log((per_cat[cat[rows] + 1] + s.prior_filings) / (counts[inv] + 1)).astype(np.float32)
+    # Keep the m rarest particulars of each filing.
     m = s.max_particulars
+    order = np.lexsort((-weight, rows))
+    rows, toks, weight = rows[order], toks[order], weight[order]
+    row_start = np.searchsorted(rows, np.arange(n))
+    rank = np.arange(len(rows)) - row_start[rows]
+    keep = rank < m
+    rows, toks, weight, rank = rows[keep], toks[keep], weight[keep], rank[keep]
     tok = np.full((n, m), -1, dtype=np.int64)
     w = np.zeros((n, m), dtype=np.float32)
     kind = np.zeros((n, m), dtype=np.int64)
+    tok[rows, rank] = toks
+    w[rows, rank] = weight
+    kind[rows, rank] = token_kind[toks]
     has = np.zeros(n, dtype=np.int64)
-    for i, ids in enumerate(rows):
-        c = int(cat[i])
-        weighted = sorted(
-            ((math.log((per_cat[c] + s.prior_filings) / (df[(c, t)] + 1)), t) for t in ids), reverse=True
-        )[:m]
-        for j, (wt, t) in enumerate(weighted):
-            tok[i, j] = t
-            w[i, j] = wt
-            kind[i, j] = token_text[t][0]
-            has[i] |= 1 << token_text[t][0]
+    np.bitwise_or.at(has, rows, np.left_shift(1, token_kind[toks]))
+
     counties = [f.county for f in filings]
-    county = _ids(counties)
+    county = _ids(counties)  # type: ignore[arg-type]
     city = _ids([c[:4] if c else None for c in counties])
     pet = _ids([petitioner_of.get(f.filing_id, "~" + f.filing_id) for f in filings])
     sig = minhash_signatures(contents)[cidx]
-    home_of: dict[str, str | None] = {}
-    for x in filings:
-        if x.address and x.address not in home_of:
-            home_of[x.address] = next((t for k, t in particulars(x.address) if k == VILLAGE), None)
-    home = _ids(
-        [
-            (x.county or "") + (home_of.get(x.address) or "")
-            if x.address and home_of.get(x.address)
-            else None
-            for x in filings
-        ]
-    )
+    home_of: dict[str, str] = {}
+    homes: list[str | None] = []
+    for x, c in zip(filings, counties, strict=True):
+        if not x.address:
+            homes.append(None)
+            continue
+        h = home_of.get(x.address)
+        if h is None:
+            found = _HOME.search(x.address)
+            h = home_of[x.address] = found.group(1) if found else ""
+        homes.append((c or "") + h if h else None)
+    home = _ids(homes)
     return _Features(n, cat, county, city, pet, tok, w, kind, has, sig, token_text, home)
 
 
@@ -396,10 +442,10 @@ def _candidates(f: _Features, s: IssueSettings) -> tuple[NDArray[np.int64], NDAr
     is_place = np.isin(kind, list(PLACE_KINDS)) & (tok >= 0)
     county = f.county[rep]
     key = np.where(is_place & (county >= 0), (cat[rep] * (int(f.county.max()) + 2) + county) * ntok + tok, -1)
-    pairs.append(_neighbours(key, rep, f.pet[rep], s.window))
+    pairs.append(_neighbours(key, rep, f.pet[rep], s.place_window))
     city = f.city[rep]
     key = np.where((tok >= 0) & (city >= 0), (cat[rep] * (int(f.city.max()) + 2) + city) * ntok + tok, -1)
-    pairs.append(_neighbours(key, rep, rarest[rep], s.window // 2))
+    pairs.append(_neighbours(key, rep, rarest[rep], s.city_window))
     # MinHash LSH: one band of rows at a time, within the category.
     for b in range(_K // _ROWS):
         band = f.sig[:, b * _ROWS : (b + 1) * _ROWS].astype(np.uint64)
@@ -407,10 +453,11 @@ def _candidates(f: _Features, s: IssueSettings) -> tuple[NDArray[np.int64], NDAr
         for r in range(1, _ROWS):
             h = h * np.uint64(0x100000001B3) ^ band[:, r]
         key = (h ^ (cat.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))) >> np.uint64(2)
-        pairs.append(_neighbours(key.astype(np.int64), idx, f.pet, s.window // 2))
+        pairs.append(_neighbours(key.astype(np.int64), idx, f.pet, s.lsh_window))
     a = np.concatenate([p[0] for p in pairs])
     b = np.concatenate([p[1] for p in pairs])
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    key = np.unique(np.minimum(a, b) * n + np.maximum(a, b))
+    lo, hi = key // n, key % n
     keep = lo != hi
     return lo[keep], hi[keep]
 
@@ -435,15 +482,20 @@ def _score(
     weight = np.zeros(len(a), dtype=np.float32)
     jac = np.zeros(len(a), dtype=np.float32)
     shared = np.zeros(len(a), dtype=np.int64)
-    step = 200_000
+    w_eff = f.w * np.where((f.kind == VILLAGE) | (f.kind == TOWN), np.float32(s.place_factor), np.float32(1))
+    bits = np.where(f.tok >= 0, np.left_shift(1, f.kind), 0)
+    tok = np.where(f.tok >= 0, f.tok, -2)  # pads never equal each other
+    m = f.tok.shape[1]
+    step = 250_000
     for lo in range(0, len(a), step):
         ia, ib = a[lo : lo + step], b[lo : lo + step]
-        ta, tb = f.tok[ia], f.tok[ib]
-        eq = (ta[:, :, None] == tb[:, None, :]).any(2) & (ta >= 0)
-        wa = f.w[ia] * np.where(np.isin(f.kind[ia], (VILLAGE, TOWN)), s.place_factor, 1.0)
-        weight[lo : lo + step] = (eq * wa).sum(1)
-        shared[lo : lo + step] = np.bitwise_or.reduce(np.where(eq, np.left_shift(1, f.kind[ia]), 0), axis=1)
-        jac[lo : lo + step] = (f.sig[ia] == f.sig[ib]).mean(1)
+        ta, tb = tok[ia], f.tok[ib]
+        eq_any = np.empty((len(ia), m), dtype=bool)
+        for j in range(m):
+            eq_any[:, j] = (ta[:, j : j + 1] == tb).any(1)
+        weight[lo : lo + step] = (eq_any * w_eff[ia]).sum(1)
+        shared[lo : lo + step] = np.bitwise_or.reduce(np.where(eq_any, bits[ia], 0), axis=1)
+        jac[lo : lo + step] = (f.sig[ia] == f.sig[ib]).sum(1) / np.float32(f.sig.shape[1])
     conflict = (f.has[a] & f.has[b] & ~shared) != 0
     similar = jac >= s.similar_content
     total = weight + np.where(
@@ -470,14 +522,30 @@ def _score(
 
 
 def _cosigned(filings: list[Filing], a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.bool_]:
-    """Pairs where one filing names the other's petitioner among its co-signers (or both share one)."""
-    names = [frozenset(f.co_petitioners) for f in filings]
-    with_co = np.fromiter((bool(x) for x in names), dtype=bool, count=len(filings))
+    """Pairs where one filing names the other's petitioner among its co-signers."""
+    name_id: dict[str, int] = {}
+    own = np.fromiter(
+        (name_id.setdefault(f.name_norm, len(name_id)) for f in filings), dtype=np.int64, count=len(filings)
+    )
+    keys: list[int] = []
+    nn = 1 << 32
+    for i, f in enumerate(filings):
+        for name in f.co_petitioners:
+            keys.append(i * nn + name_id.setdefault(name, len(name_id)))
+    if not keys:
+        return np.zeros(len(a), dtype=bool)
+    known = np.unique(np.array(keys, dtype=np.int64))
+
+    def listed(x: NDArray[np.int64], y: NDArray[np.int64]) -> NDArray[np.bool_]:
+        q = x * nn + own[y]
+        pos = np.minimum(np.searchsorted(known, q), len(known) - 1)
+        return known[pos] == q
+
+    has_co = np.zeros(len(filings), dtype=bool)
+    has_co[np.unique(known // nn)] = True
     out = np.zeros(len(a), dtype=bool)
-    for k in np.flatnonzero(with_co[a] | with_co[b]):
-        fa, fb = filings[a[k]], filings[b[k]]
-        na, nb = names[a[k]], names[b[k]]
-        out[k] = fa.name_norm in nb or fb.name_norm in na or len(na & nb) >= 2
+    sel = np.flatnonzero(has_co[a] | has_co[b])
+    out[sel] = listed(a[sel], b[sel]) | listed(b[sel], a[sel])
     return out
 
 

@@ -18,9 +18,12 @@ stands in for a county that cannot be told.
 from __future__ import annotations
 
 import csv
+import gc
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -226,14 +229,13 @@ def _strip_places(s: str, context: County | None) -> tuple[str, _Place]:
     t = _tables()
     found = _Place()
     while s not in t.by_spelling:
-        n = next(
-            (
-                n
-                for n in range(min(len(s) - 1, t.max_place_len), 1, -1)
-                if any(k > _deepest(found) for k, _, _ in t.places.get(s[:n], ()))
-            ),
-            0,
-        )
+        deepest = _deepest(found)
+        n = 0
+        for size in range(min(len(s) - 1, t.max_place_len), 1, -1):
+            cands = t.places.get(s[:size])
+            if cands is not None and any(k > deepest for k, _, _ in cands):
+                n = size
+                break
         if not n:
             break
         rest = s[n:]
@@ -470,6 +472,19 @@ def _province_name(code: str) -> str:
     return next((c.province_name for c in all_counties() if c.province_code == code), "")
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small acyclic records (it would rescan the
+    whole heap again and again for nothing); restores the previous state."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _filing_counties(filings: list[Filing], transfers: list[Transfer]) -> dict[str, str | None]:
     """The county each filing's unit names are read in: the filing's county, else the one its receiving
     office, address or place of the matter names (with the other as context), else the first county
@@ -531,22 +546,56 @@ def resolve_units(
     The county of a mention without a place prefix is the filing's county (place of the matter, else
     the petitioner's address). Work is done once per distinct (raw name, county).
     """
+    with _no_gc():
+        return _resolve_units(filings, transfers)
+
+
+def _resolve_units(
+    filings: list[Filing], transfers: list[Transfer]
+) -> tuple[list[UnitMention], dict[str, Unit]]:
     county_of_filing = _filing_counties(filings, transfers)
     mentions: list[UnitMention] = []
     units: dict[str, Unit] = {}
+    by_county: dict[str | None, dict[str, str]] = {}
+    add = mentions.append
 
-    def mention(filing_id: str, role: UnitRole, seq: int | None, raw: str) -> None:
-        if not raw or not raw.strip():
-            return
-        unit = parse_unit(raw.strip(), county_of_filing.get(filing_id)).unit
+    def unit_id(raw: str, county: str | None, seen: dict[str, str]) -> str:
+        if not normalise_unit_name(raw):
+            uid = seen[raw] = ""  # only spaces or punctuation: no mention
+            return uid
+        unit = parse_unit(raw.strip(), county).unit
         units.setdefault(unit.unit_id, unit)
-        mentions.append(UnitMention(filing_id, role, seq, raw, unit.unit_id))
+        uid = seen[raw] = unit.unit_id
+        return uid
 
+    responsible, from_, to = UnitRole.RESPONSIBLE, UnitRole.FROM, UnitRole.TO
     for f in filings:
-        mention(f.filing_id, UnitRole.RESPONSIBLE, None, f.responsible_unit)
+        raw = f.responsible_unit
+        if raw:
+            county = county_of_filing.get(f.filing_id)
+            seen = by_county.get(county) or by_county.setdefault(county, {})
+            uid = seen.get(raw)
+            add(
+                UnitMention(
+                    f.filing_id, responsible, None, raw, unit_id(raw, county, seen) if uid is None else uid
+                )
+            )
     for t in transfers:
-        mention(t.filing_id, UnitRole.FROM, t.seq, t.from_unit)
-        mention(t.filing_id, UnitRole.TO, t.seq, t.to_unit)
+        county = county_of_filing.get(t.filing_id)
+        seen = by_county.get(county) or by_county.setdefault(county, {})
+        raw = t.from_unit
+        if raw:
+            uid = seen.get(raw)
+            add(
+                UnitMention(
+                    t.filing_id, from_, t.seq, raw, unit_id(raw, county, seen) if uid is None else uid
+                )
+            )
+        raw = t.to_unit
+        if raw:
+            uid = seen.get(raw)
+            add(UnitMention(t.filing_id, to, t.seq, raw, unit_id(raw, county, seen) if uid is None else uid))
+    mentions = [m for m in mentions if m.unit_id]
     moved = _near_known(units)
     if moved:
         mentions = [

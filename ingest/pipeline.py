@@ -261,36 +261,37 @@ class _ReadFault(Exception):
 def _validate_in_parallel(
     table: SourceTable, today: date, spans: list[tuple[int, int]], progress: bool
 ) -> Iterator[tuple[str, int, Checked]]:
-    """Validate spans in worker processes (fork), yielding results in file order with file row numbers.
+    """Validate spans in worker processes (fork), yielding results in file order.
 
-    Raises _ReadFault (possibly after yielding) when a span reports a row that could not be split into
-    cells: the caller then starts again reading the file in one piece.
+    The workers send back only what validation derived (dates, enums, normalised name, ID and phone
+    fields, counties, problems); this process reads the file itself for the text, which is cheaper than
+    pickling it across. Raises _ReadFault (possibly after yielding) when a span reports a row that could
+    not be split into cells or the two readings disagree: the caller then starts again in one piece.
     """
     global _JOB
     _warm_up()
     _JOB = (table, today)
-    bar = _progress_bar(table, progress)
-    offset = 0
-    blank = 0
     try:
         with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
-            for records, blanks, fault, encoded in pool.imap(_validate_span, spans, chunksize=1):
-                if fault:
+            derived = _flatten(pool.imap(_validate_span, spans, chunksize=1))
+            for raw in _rows(table, progress):
+                item = next(derived, None)
+                if item is None or item[1] != raw.values["filing_id"]:
                     raise _ReadFault()
-                for item in encoded:
-                    yield item[1], item[2] + offset, _decode(item, offset)
-                if bar is not None:
-                    bar.update(len(encoded))
-                offset += records
-                blank += blanks
+                yield item[1], raw.row, _assemble(raw, item)
+            if next(derived, None) is not None:
+                raise _ReadFault()
     except InputFileError:
         raise _ReadFault() from None
     finally:
         _JOB = None
-        if bar is not None:
-            bar.close()
-    if blank:
-        table.notes.append(f"跳过空行 {blank} 行 / {blank} blank rows skipped")
+
+
+def _flatten(results: Iterator[tuple[bool, list[tuple[Any, ...]]]]) -> Iterator[tuple[Any, ...]]:
+    for fault, encoded in results:
+        if fault:
+            raise _ReadFault()
+        yield from encoded
 
 
 def _warm_up() -> None:
@@ -301,130 +302,116 @@ def _warm_up() -> None:
     normalise.name_pinyin(normalise.normalise_name("张三"))
 
 
-def _validate_span(span: tuple[int, int]) -> tuple[int, int, bool, list[tuple[Any, ...]]]:
+def _validate_span(span: tuple[int, int]) -> tuple[bool, list[tuple[Any, ...]]]:
     assert _JOB is not None
     table, today = _JOB
     gc.disable()  # as in the parent (see _gc_paused); the worker ends after the pool closes
-    counts = [0, 0]
     encoded: list[tuple[Any, ...]] = []
     fault = False
-    for raw in read_span(table, span[0], span[1], counts):
+    for raw in read_span(table, span[0], span[1], [0, 0]):
         if raw.problems and any(p.column == "" for p in raw.problems):
             fault = True
-        encoded.append(_encode(raw.values["filing_id"], raw.row, validate_filing(raw, today)))
-    return counts[0], counts[1], fault, encoded
+        encoded.append(_derived(raw.values["filing_id"], validate_filing(raw, today)))
+    return fault, encoded
 
 
-# Filings cross the process boundary as plain tuples: pickling the dataclasses (with their enums) costs
-# several times more than the validation itself.
+# Results cross the process boundary as plain tuples without the row's text: pickling the dataclasses
+# (with their enums) and the text costs more than the validation itself.
 
 
-def _encode(fid: str, row: int, result: Checked) -> tuple[Any, ...]:
+def _derived(fid: str, result: Checked) -> tuple[Any, ...]:
     if isinstance(result, Filing):
         f = result
         return (
             True,
             fid,
-            row,
             f.received_date,
             f.channel.value,
             f.receiving_level.value,
-            f.receiving_org,
-            f.petitioner_name,
             f.name_norm,
             f.name_pinyin,
-            f.content,
             f.id_number,
             f.id_valid,
             f.birth_date,
             f.sex,
             f.id_region,
             f.phone,
-            f.address,
             f.address_county,
-            f.issue_place,
             f.place_county,
             f.headcount,
             f.co_petitioners,
-            f.category,
-            f.responsible_unit,
             f.status.value if f.status is not None else None,
             f.concluded_date,
             [_encode_problem(p) for p in f.flags] if f.flags else None,
         )
-    return (False, fid, row, [_encode_problem(p) for p in result])
+    return (False, fid, [_encode_problem(p) for p in result])
 
 
-def _decode(item: tuple[Any, ...], offset: int) -> Checked:
+def _assemble(raw: RawRow, item: tuple[Any, ...]) -> Checked:
+    """Worker-derived values plus this process's reading of the text: what validate_filing would return."""
+    row = raw.row
     if not item[0]:
-        return [_decode_problem(p, offset) for p in item[3]]
+        return [_decode_problem(p, row) for p in item[2]]
     (
         _,
         fid,
-        row,
         received,
         channel,
         level,
-        org,
-        name,
         name_norm,
         pinyin,
-        content,
         id_number,
         id_valid,
         birth,
         sex,
         region,
         phone,
-        address,
         address_county,
-        issue_place,
         place_county,
         headcount,
         co,
-        category,
-        unit,
         status,
         concluded,
         flags,
     ) = item
+    v = raw.values
     return Filing(
-        row + offset,
+        row,
         fid,
         received,
         _CHANNELS[channel],
         _LEVELS[level],
-        org,
-        name,
+        v["receiving_org"],
+        v["petitioner_name"],
         name_norm,
         pinyin,
-        content,
+        v["content"],
         id_number,
         id_valid,
         birth,
         sex,
         region,
         phone,
-        address,
+        v["address"],
         address_county,
-        issue_place,
+        v["issue_place"],
         place_county,
         headcount,
         co,
-        category,
-        unit,
+        v["category"],
+        v["responsible_unit"],
         _STATUSES[status] if status is not None else None,
         concluded,
-        [_decode_problem(p, offset) for p in flags] if flags else [],
+        [_decode_problem(p, row) for p in flags] if flags else [],
     )
 
 
-def _encode_problem(p: Problem) -> tuple[str, int, str, str, str, str, str]:
-    return (p.file, p.row, p.column, p.value, p.reason_zh, p.reason_en, p.severity.value)
+def _encode_problem(p: Problem) -> tuple[str, str, str, str, str, str]:
+    return (p.file, p.column, p.value, p.reason_zh, p.reason_en, p.severity.value)
 
 
-def _decode_problem(t: tuple[str, int, str, str, str, str, str], offset: int) -> Problem:
-    return Problem(t[0], t[1] + offset, t[2], t[3], t[4], t[5], Severity(t[6]))
+def _decode_problem(t: tuple[str, str, str, str, str, str], row: int) -> Problem:
+    return Problem(t[0], row, t[1], t[2], t[3], t[4], Severity(t[5]))
 
 
 _CHANNELS = {c.value: c for c in Channel}

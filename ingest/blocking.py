@@ -61,6 +61,12 @@ def combine(*parts: NDArray[np.integer]) -> NDArray[np.int64]:
     return out
 
 
+def _with_locality(t: FieldTable, name_code: NDArray[np.integer]) -> NDArray[np.int64]:
+    """Two keys per filing: the name code with the locality of the address, and with that of the matter."""
+    both = combine(np.r_[name_code, name_code], np.r_[t.locality_code[:, 0], t.locality_code[:, 1]])
+    return both.reshape(2, -1).T  # one code space for both columns
+
+
 DEFAULT_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("id", "身份证号相同 / same ID number", lambda t: t.id_code.astype(np.int64)),
     BlockingRule("phone", "联系电话相同 / same phone", lambda t: t.phone_code.astype(np.int64)),
@@ -76,6 +82,21 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
         "pinyin_birth",
         "姓名拼音与出生日期相同 / same name pinyin and birth date",
         lambda t: combine(t.pinyin_code, t.birth),
+    ),
+    BlockingRule(
+        "pinyin_locality",
+        "同村（街道）内姓名拼音相同 / same name pinyin in one village (of the address or of the matter)",
+        lambda t: _with_locality(t, t.pinyin_code),
+    ),
+    BlockingRule(
+        "name_ends_locality",
+        "同村内姓名首尾字相同 / same first and last character of the name in one village (魏秀莲 / 魏莲)",
+        lambda t: _with_locality(t, t.name_ends_code),
+    ),
+    BlockingRule(
+        "name_head_locality",
+        "同村内姓名前两字相同 / same first two characters of the name in one village (许海涛 / 许海)",
+        lambda t: _with_locality(t, t.name_head_code),
     ),
     BlockingRule(
         "id_head",
@@ -115,20 +136,29 @@ def _unique(a: IntArray) -> IntArray:
 
 
 def window_pairs(
-    codes: NDArray[np.int64], orders: Sequence[NDArray[np.int64]], max_block: int, window: int
+    codes: NDArray[np.int64],
+    orders: Sequence[NDArray[np.int64]],
+    max_block: int,
+    window: int,
+    owner: NDArray[np.int64] | None = None,
+    n: int | None = None,
 ) -> IntArray:
     """Pair keys (i * n + j, i < j) of filings that share a code (-1 = no key).
 
     Blocks up to `max_block` give all their pairs; larger blocks give, for each secondary order in `orders`,
-    each filing paired with the next `window` filings of its block in that order.
+    each filing paired with the next `window` filings of its block in that order. With `owner`, codes are
+    per *entry* (a filing may hold several keys) and owner[e] is the filing of entry e, out of n.
     """
-    n = len(codes)
+    if owner is None:
+        owner = np.arange(len(codes), dtype=np.int64)
+        n = len(codes)
+    assert n is not None
     keyed = np.flatnonzero(codes >= 0)
     if len(keyed) < 2:
         return np.empty(0, dtype=np.int64)
     counts = np.bincount(codes[keyed])
     if counts.max() <= max_block:
-        orders = [np.zeros(n, dtype=np.int64)]  # no guarded block: one order gives every pair
+        orders = [np.zeros(len(codes), dtype=np.int64)]  # no guarded block: one order gives every pair
     out: list[IntArray] = []
     for secondary in orders:
         order = keyed[np.lexsort((keyed, secondary[keyed], codes[keyed]))]
@@ -145,7 +175,9 @@ def window_pairs(
         pos = np.repeat(np.arange(len(c), dtype=np.int64), partners)
         first = np.repeat(np.cumsum(partners) - partners, partners)
         other = pos + 1 + (np.arange(total, dtype=np.int64) - first)
-        a, b = order[pos], order[other]
+        a, b = owner[order[pos]], owner[order[other]]
+        keep = a != b
+        a, b = a[keep], b[keep]
         out.append(np.minimum(a, b) * n + np.maximum(a, b))
     return _unique(np.concatenate(out)) if out else np.empty(0, dtype=np.int64)
 
@@ -168,9 +200,19 @@ def block(
     report: list[RuleReport] = []
     for rule in rules:
         codes = rule.key(t)
+        if codes.ndim == 2:  # several keys per filing: one entry per (filing, key)
+            k = codes.shape[1]
+            codes = codes.copy()
+            for j in range(1, k):  # a key repeated within one filing counts once
+                codes[:, j][(codes[:, :j] == codes[:, j : j + 1]).any(axis=1)] = -1
+            owner = np.repeat(np.arange(n, dtype=np.int64), k)
+            codes = codes.ravel()
+            orders = [o[owner] for o in secondary]
+        else:
+            owner, orders = np.arange(n, dtype=np.int64), secondary
         keyed = codes[codes >= 0]
         counts = np.bincount(keyed) if len(keyed) else np.empty(0, dtype=np.int64)
-        pairs = window_pairs(codes, secondary, max_block, window)
+        pairs = window_pairs(codes, orders, max_block, window, owner, n)
         merged = _unique(np.concatenate([seen, pairs]))
         report.append(
             RuleReport(

@@ -79,6 +79,26 @@ def address_village(tail: str) -> str:
     return _HOUSE_NUMBER.sub("", tail)
 
 
+_ABOVE_VILLAGE = re.compile(r"^(?:.*?(?:省|自治区))?(?:.*?市)?(?:.*?(?:县|区|市|旗))?")
+_LOCALITY_MARK = re.compile(r"(?:村|街道|社区|镇|乡|庄|屯|营)")
+
+
+def locality(text: str) -> str | None:
+    """The town + village (or street) named in a free-text address, without needing to know the county.
+
+    >>> locality("河北石家庄长安区北营街道新官村80号"), locality("宋铺街道范园村"), locality("长安区")
+    ('北营街道新官村', '宋铺街道范园村', None)
+    """
+    rest = address_village(_ABOVE_VILLAGE.sub("", "".join(text.split()), count=1))
+    return rest if len(rest) >= 3 and _LOCALITY_MARK.search(rest) else None
+
+
+def _locality_codes(filings: Sequence[Filing]) -> NDArray[np.int32]:
+    values = _mapped([f.address for f in filings] + [f.issue_place for f in filings], locality)
+    codes = _codes(values)
+    return np.stack([codes[: len(filings)], codes[len(filings) :]], axis=1)
+
+
 def _mapped(items: Sequence[Any], fn: Callable[[Any], Any]) -> list[Any]:
     """fn over many items, each distinct item computed once."""
     done = {k: fn(k) for k in dict.fromkeys(items)}
@@ -136,6 +156,13 @@ class FieldTable:
     town_code: NDArray[np.int32]
     """Code of county + township of the place of the matter (-1 when no township is written)."""
     category_code: NDArray[np.int32]
+    locality_code: NDArray[np.int32]
+    """(n, 2) codes of the village or street named in the address and in the place of the matter (-1 none),
+    read without needing the county (so "长安区北营街道新官村" meets "石家庄市长安区北营街道新官村80号")."""
+    name_ends_code: NDArray[np.int32]
+    """Code of the first + last character of names of 3+ characters, or of 2-character names themselves."""
+    name_head_code: NDArray[np.int32]
+    """Code of the first two characters of the name."""
 
     @classmethod
     def from_filings(cls, filings: Sequence[Filing]) -> FieldTable:
@@ -164,6 +191,9 @@ class FieldTable:
             place_code=_codes(places),
             town_code=_codes(towns),
             category_code=_codes([f.category for f in filings]),
+            locality_code=_locality_codes(filings),
+            name_ends_code=_codes([n[0] + n[-1] if len(n) >= 2 else None for n in names]),
+            name_head_code=_codes([n[:2] if len(n) >= 2 else None for n in names]),
         )
 
     def __len__(self) -> int:

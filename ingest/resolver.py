@@ -5,7 +5,8 @@ EM) → accept / review / reject → clustering under constraints and stored dec
 
 A pair is *accepted* when its match probability reaches `accept` and it carries identity evidence: the same
 ID number, or names that are equal, sound the same or have one character more or less, or names with one
-character replaced backed by the birth date or a near ID.
+character replaced backed by a near ID or the birth date. (Known weakness: 刘浩 and 刘文浩 at one address may
+be two members of one family; requiring an ID for such pairs cost more recall than it gained precision.)
 Phone, address and county add weight but are never enough on their own (families share them). Pairs with
 probability in [review, accept), and high-scoring pairs without identity evidence, go to the review queue.
 
@@ -44,6 +45,8 @@ class ResolveSettings:
     window: int = 30
     em_sample: int = 1_000_000
     """EM runs on at most this many candidate pairs (a random sample)."""
+    name_frequency: bool = False
+    """Adjust the same-name weight by how common the name is."""
     random_pairs: int = 500_000
     """Random pairs of filings that give u (how often people in general agree on each level)."""
     seed: int = 0
@@ -76,13 +79,33 @@ class PetitionerResult:
     review: list[ReviewItem]
 
 
-_NAME, _ID, _BIRTH = 0, 1, 3  # columns of DEFAULT_COMPARISONS used by the identity-evidence rule
+_NAME, _ID, _BIRTH = 0, 1, 3  # columns of DEFAULT_COMPARISONS read by the identity-evidence rule
 
 
 def identity_evidence(levels: LevelArray) -> NDArray[np.bool_]:
     """Pairs whose agreement is about the person, not only the household (see the module docstring)."""
     name, idn, birth = levels[:, _NAME], levels[:, _ID], levels[:, _BIRTH]
     return (idn == 2) | (name >= 2) | ((name == 1) & ((idn == 1) | (birth == 2)))
+
+
+def name_frequency_adjustment(
+    table: FieldTable, left: NDArray[np.int64], right: NDArray[np.int64], levels: LevelArray, model: Model
+) -> NDArray[np.float64]:
+    """Term-frequency adjustment of "same name": a rare name is stronger evidence than 王伟.
+
+    The model's weight for the level uses u = P(two random filings share a name); for one name the
+    chance is its own share f of the filings, so the weight moves by log2(u / f) (bounded to ±6 bits).
+    """
+    n = len(table)
+    counts = np.bincount(table.name_code[table.name_code >= 0], minlength=1)
+    same = levels[:, _NAME] == 4
+    out = np.zeros(len(left))
+    if not same.any():
+        return out
+    share = counts[table.name_code[left[same]]] / max(n, 1)
+    u = model.fields[_NAME].u[4]
+    out[same] = np.clip(np.log2(u / share), -6.0, 6.0)
+    return out
 
 
 def resolve_petitioners(
@@ -113,7 +136,8 @@ def resolve_petitioners(
     trained = fit(sample, DEFAULT_COMPARISONS)
     rand = random_pair_levels(table, DEFAULT_COMPARISONS, s.random_pairs, s.seed)
     model = with_random_u(trained, rand, len(left), n)
-    weight = model.score(levels)
+    tf_adjust = name_frequency_adjustment(table, left, right, levels, model) if s.name_frequency else None
+    weight = model.score(levels) + (tf_adjust if tf_adjust is not None else 0.0)
     prob = np.asarray(probability(weight))
     clock["scoring"] = time.perf_counter() - t
 

@@ -23,6 +23,7 @@ committee) — the same scheme as ingest.units. Village names are unique within 
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import multiprocessing
 import os
@@ -1543,19 +1544,25 @@ def generate(
     rates = rates or Rates()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    g = _Generator(seed, today, rates)
-    g.build(n_filings)
-    paths = GeneratedPaths(
-        out_dir / "filings.csv",
-        out_dir / "transfers.csv",
-        out_dir / "truth_filings.csv",
-        out_dir / "truth_units.csv",
-        out_dir / "truth_people.csv",
-        out_dir / "manifest.json",
-    )
-    counts = _render(g, paths, chinese_headers, encoding, workers or _default_workers(n_filings))
-    counts["people"] = _write_people(g, paths.truth_people)
-    counts["issues"] = len(g.issues)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # millions of long-lived acyclic objects: collection passes only cost time (~25%)
+    try:
+        g = _Generator(seed, today, rates)
+        g.build(n_filings)
+        paths = GeneratedPaths(
+            out_dir / "filings.csv",
+            out_dir / "transfers.csv",
+            out_dir / "truth_filings.csv",
+            out_dir / "truth_units.csv",
+            out_dir / "truth_people.csv",
+            out_dir / "manifest.json",
+        )
+        counts = _render(g, paths, chinese_headers, encoding, workers or _default_workers(n_filings))
+        counts["people"] = _write_people(g, paths.truth_people)
+        counts["issues"] = len(g.issues)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     manifest = {
         "generator": "caselink.demo_data",
         "version": GENERATOR_VERSION,

@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import math
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,13 +237,13 @@ def minhash_signatures(texts: list[str]) -> NDArray[np.uint32]:
 class IssueSettings:
     """Thresholds of issue resolution (match weights are sums of IDF weights of shared particulars)."""
 
-    same_petitioner: float = 2.0
+    same_petitioner: float = 0.0
     """Same petitioner and category: accepted unless a particular disagrees (and above this weight)."""
-    same_county: float = 6.0
+    same_county: float = 4.0
     """Different petitioners, same county: shared particulars at least this heavy."""
-    other_county: float = 9.0
+    other_county: float = 6.0
     """Different counties of one city: stricter still."""
-    other_city: float = 16.0
+    other_city: float = 10.0
     """Different cities (or a county that cannot be told): strictest."""
     similar_content: float = 0.55
     """MinHash Jaccard estimate that counts as similar wording (adds to the weight)."""
@@ -505,7 +503,8 @@ def _score(
     same_cat = f.cat[a] == f.cat[b]
     same_pet = (f.pet[a] == f.pet[b]) & (f.pet[a] >= 0)
     same_county = (f.county[a] == f.county[b]) & (f.county[a] >= 0)
-    same_city = (f.city[a] == f.city[b]) & (f.city[a] >= 0)
+    # A filing whose county cannot be told is held to the bar of another county of the same city.
+    same_city = ((f.city[a] == f.city[b]) & (f.city[a] >= 0)) | (f.county[a] < 0) | (f.county[b] < 0)
     bar = np.where(
         same_pet,
         s.same_petitioner,
@@ -595,10 +594,10 @@ def _guarded_components(
     root = components(n, a[acc], b[acc])
     conflict_kind = np.isin(f.kind, list(CONFLICT_KINDS)) & (f.tok >= 0)
     rows, cols = np.nonzero(conflict_kind)
-    triples = np.unique(np.stack([root[rows], f.kind[rows, cols], f.tok[rows, cols]]), axis=1)
-    rk = triples[0] * 64 + triples[1]
-    dup = rk[1:] == rk[:-1]
-    suspicious = np.unique(triples[0][1:][dup])
+    nt = int(f.tok.max()) + 1
+    keys = np.unique((root[rows] * 64 + f.kind[rows, cols]) * nt + f.tok[rows, cols])
+    rk = keys // nt
+    suspicious = np.unique(rk[1:][rk[1:] == rk[:-1]] // 64)
     if not len(suspicious):
         return root, acc
     bad = np.isin(root, suspicious)
@@ -606,9 +605,10 @@ def _guarded_components(
     redo = acc[bad[a[acc]]]
     redo = redo[np.argsort(-weight[redo], kind="stable")]
     values: dict[int, dict[int, set[int]]] = {}
-    for i, c in zip(rows.tolist(), cols.tolist(), strict=True):
-        if bad[i]:
-            values.setdefault(i, {}).setdefault(int(f.kind[i, c]), set()).add(int(f.tok[i, c]))
+    sel = bad[rows]
+    rows, cols = rows[sel], cols[sel]
+    for i, k, t in zip(rows.tolist(), f.kind[rows, cols].tolist(), f.tok[rows, cols].tolist(), strict=True):
+        values.setdefault(i, {}).setdefault(k, set()).add(t)
     parent = {i: i for i in np.flatnonzero(bad).tolist()}
 
     def find(x: int) -> int:
@@ -619,8 +619,8 @@ def _guarded_components(
 
     used: list[int] = []
     empty: dict[int, set[int]] = {}
-    for e in redo.tolist():
-        ra, rb = find(int(a[e])), find(int(b[e]))
+    for e, x, y in zip(redo.tolist(), a[redo].tolist(), b[redo].tolist(), strict=True):
+        ra, rb = find(x), find(y)
         if ra == rb:
             used.append(e)
             continue
@@ -645,8 +645,8 @@ def _guarded_components(
     order = np.lexsort((idx, r))
     first = np.ones(len(order), dtype=bool)
     first[1:] = r[order][1:] != r[order][:-1]
-    smallest = np.maximum.accumulate(np.where(first, idx[order], 0))
-    new_root[idx[order]] = smallest
+    start = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
+    new_root[idx[order]] = idx[order][start]
     return new_root, np.concatenate([plain, np.array(used, dtype=np.int64)])
 
 

@@ -40,6 +40,8 @@ class FileSummary:
     """The input file as given."""
     notes: list[str] = field(default_factory=list)
     """File-level remarks for the clerk: encoding used, ignored columns, blank rows skipped …"""
+    workers: int = 1
+    """Processes that validated the file (2 for big CSV files, see WORKERS)."""
 
 
 @dataclass
@@ -163,7 +165,9 @@ def _load_filings(
     first_row: dict[str, int] = {}
     rejected_row: dict[str, int] = {}
     summary = FileSummary("filings", 0, 0, 0, 0, str(table.path))
-    for fid, row, result in _checked_filings(table, today, progress, parallel):
+    spans = split_csv(table, WORKERS) if parallel and WORKERS > 1 else None
+    summary.workers = WORKERS if spans is not None else 1
+    for fid, row, result in _checked_filings(table, today, progress, spans):
         summary.read += 1
         if fid:
             seen = first_row.get(fid)
@@ -187,10 +191,9 @@ def _load_filings(
 
 
 def _checked_filings(
-    table: SourceTable, today: date, progress: bool, parallel: bool
+    table: SourceTable, today: date, progress: bool, spans: list[tuple[int, int]] | None
 ) -> Iterator[tuple[str, int, Checked]]:
-    """(filing_id, row, Filing or problems) for every row, in file order; in parallel for big CSV files."""
-    spans = split_csv(table, WORKERS) if parallel and WORKERS > 1 else None
+    """(filing_id, row, Filing or problems) for every row, in file order; in parallel when given spans."""
     if spans is not None:
         yield from _validate_in_parallel(table, today, spans, progress)
         return

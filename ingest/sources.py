@@ -602,9 +602,7 @@ SPLIT_MIN_BYTES = 16 * 1024 * 1024
 _SPLIT_ENCODINGS = {"utf-8-sig": "utf-8", "gb18030": "gb18030"}
 
 
-def split_csv(
-    table: SourceTable, parts: int, min_bytes: int = SPLIT_MIN_BYTES
-) -> list[tuple[int, int]] | None:
+def split_csv(table: SourceTable, parts: int, min_bytes: int | None = None) -> list[tuple[int, int]] | None:
     """Byte ranges [start, end) of the records after the header, cut at record boundaries, for parallel reads.
 
     A line break is a record boundary when an even number of quote characters precede it (quotes come in

@@ -85,14 +85,35 @@ def test_spans_cover_every_record_once(rows: list[list[str]]) -> None:
 
 
 def test_parallel_pipeline_equals_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    header = "filing_id,received_date,channel,receiving_level,petitioner_name,content,phone,address"
+    header = (
+        "filing_id,received_date,channel,receiving_level,receiving_org,petitioner_name,id_number,phone,"
+        "address,issue_place,headcount,co_petitioners,category,content,responsible_unit,status,concluded_date"
+    )
     lines = [header]
     for i in range(3000):
         content = f'"第{i}件，""引号""\n第二行"' if i % 7 == 0 else f"内容{i}"
         date_text = "2024-02-30" if i % 97 == 0 else f"2024-03-{i % 28 + 1:02d}"
         fid = f"F{i - 1}" if i % 113 == 0 else f"F{i}"
-        phone = f"1380013{i % 10000:04d}"
-        lines.append(f"{fid},{date_text},来访,县,张{i % 50},{content},{phone},河北省石家庄市长安区")
+        cells = [
+            fid,
+            date_text,
+            "来访",
+            "县",
+            f"机关{i % 3}",
+            f"张{i % 50}",
+            f"1301021980010{i % 1000:04d}"[:17] + "X",
+            f"1380013{i % 10000:04d}",
+            "河北省石家庄市长安区" if i % 5 else "幸福路",
+            "正定县" if i % 3 else "",
+            str(i % 7 + 1),
+            "李四、王五" if i % 4 == 0 else "",
+            f"类别{i % 4}",
+            content,
+            f"单位{i % 6}",
+            "已办结" if i % 2 else "搁置",
+            "2024-04-01" if i % 2 else "",
+        ]
+        lines.append(",".join(cells))
         if i % 500 == 0:
             lines.append("")
     path = tmp_path / "filings.csv"
@@ -102,6 +123,8 @@ def test_parallel_pipeline_equals_serial(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(pipeline, "WORKERS", 2)
     monkeypatch.setattr("ingest.sources.SPLIT_MIN_BYTES", 0)
     parallel = pipeline.read_and_validate(path, today=date(2025, 1, 1))
+    assert (parallel.summaries[0].workers, serial.summaries[0].workers) == (2, 1)
+    parallel.summaries[0].workers = 1
     assert parallel.summaries == serial.summaries
     assert parallel.filings == serial.filings
     assert parallel.problems == serial.problems

@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ingest.records import Evidence, Filing, Issue
+from ingest.units import paused_gc
 
 # ------------------------------------------------------------------------------------------ particulars
 
@@ -654,18 +655,27 @@ def _guarded_components(
 
 
 def _reasons(
-    f: _Features, filings: list[Filing], i: int, j: int, sc: _Scored, k: int, cosigned: bool
+    f: _Features,
+    filings: list[Filing],
+    i: int,
+    j: int,
+    sc: _Scored,
+    k: int,
+    cosigned: bool,
+    tok_rows: list[list[int]],
 ) -> tuple[str, ...]:
+    """Readable lines, Chinese / English, of why filing i was linked to filing j."""
     out: list[str] = []
     if f.pet[i] == f.pet[j] and f.pet[i] >= 0:
         out.append("同一信访人 / same petitioner")
     if cosigned:
         out.append("联名人重合 / co-signer in common")
-    shared = set(f.tok[i][f.tok[i] >= 0]) & set(f.tok[j][f.tok[j] >= 0])
-    for t in sorted(shared, key=lambda t: f.token_text[t][0]):
-        kind, text = f.token_text[t]
-        zh, en = KIND_NAMES[kind]
-        out.append(f"同一{zh} {text} / same {en}")
+    other = tok_rows[j]
+    for t in tok_rows[i]:
+        if t >= 0 and t in other:
+            kind, text = f.token_text[t]
+            zh, en = KIND_NAMES[kind]
+            out.append(f"同一{zh} {text} / same {en}")
     jac = float(sc.jaccard[k])
     out.append(f"内容相似 {jac:.2f} / content similarity {jac:.2f}")
     if filings[i].category:
@@ -709,7 +719,13 @@ def resolve_issues(
     """Group filings into issues: filing_id → issue_id, the evidence of each filing's strongest link, and
     the issues. Issue ids are stable across runs when a state_dir is given (an issue keeps the id most of
     its already-known filings had); without one they derive from the earliest filing's id."""
-    s = settings or IssueSettings()
+    with paused_gc():
+        return _resolve_issues(filings, petitioner_of, state_dir, settings or IssueSettings())
+
+
+def _resolve_issues(
+    filings: list[Filing], petitioner_of: dict[str, str], state_dir: Path | None, s: IssueSettings
+) -> tuple[dict[str, str], dict[str, Evidence], dict[str, Issue]]:
     n = len(filings)
     if n == 0:
         return {}, {}, {}
@@ -726,53 +742,74 @@ def resolve_issues(
     best[a[order]] = order
     best[b[order]] = order
 
-    members: dict[int, list[int]] = {}
-    for i, r in enumerate(root.tolist()):
-        members.setdefault(r, []).append(i)
+    # Issues in order of their earliest filing; a filing's place inside its issue by date, then input order.
+    day = np.fromiter((x.received_date.toordinal() for x in filings), dtype=np.int64, count=n)
+    first_day = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_day, root, day)
+    order = np.lexsort((np.arange(n), day, root, first_day[root]))
+    head = np.ones(n, dtype=bool)
+    head[1:] = root[order][1:] != root[order][:-1]
+    starts = np.flatnonzero(head)
+    ends = np.append(starts[1:], n)
     registry = _read_registry(state_dir)
+    fids = [x.filing_id for x in filings]
     issue_of: dict[str, str] = {}
     issues: dict[str, Issue] = {}
-    used: set[str] = set()
-    for group in sorted(members.values(), key=lambda g: min(filings[i].received_date for i in g)):
-        group.sort(key=lambda i: (filings[i].received_date, filings[i].filing_id))
-        old = Counter(registry[filings[i].filing_id] for i in group if filings[i].filing_id in registry)
-        iid = next((x for x, _ in old.most_common() if x not in used), None) or _new_issue_id(
-            filings[group[0]].filing_id
-        )
-        used.add(iid)
+    taken: set[str] = set()
+    tok_rows = f.tok.tolist()
+    order_list = order.tolist()
+    for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
+        group = order_list[lo:hi]
+        iid = None
+        if registry:
+            old = Counter(registry[fids[i]] for i in group if fids[i] in registry)
+            iid = next((x for x, _ in old.most_common() if x not in taken), None)
+        iid = iid or _new_issue_id(fids[group[0]])
+        taken.add(iid)
         for i in group:
-            issue_of[filings[i].filing_id] = iid
-        issues[iid] = _issue(iid, [filings[i] for i in group], f, group)
+            issue_of[fids[i]] = iid
+        issues[iid] = _issue(iid, filings, group, tok_rows, f.token_text)
     evidence: dict[str, Evidence] = {}
+    new_issue = Evidence(0.0, ("新事项 / starts a new issue",), None)
+    best_list = best.tolist()
     for i in range(n):
-        k = int(best[i])
+        k = best_list[i]
         if k < 0:
-            evidence[filings[i].filing_id] = Evidence(0.0, ("新事项 / starts a new issue",), None)
+            evidence[fids[i]] = new_issue
             continue
         j = int(b[k]) if a[k] == i else int(a[k])
-        evidence[filings[i].filing_id] = Evidence(
-            round(float(sc.weight[k]), 2),
-            _reasons(f, filings, i, j, sc, k, bool(cos[k])),
-            filings[j].filing_id,
+        evidence[fids[i]] = Evidence(
+            round(float(sc.weight[k]), 2), _reasons(f, filings, i, j, sc, k, bool(cos[k]), tok_rows), fids[j]
         )
     if state_dir is not None:
         _write_registry(state_dir, {**registry, **issue_of})
     return issue_of, evidence, issues
 
 
-def _issue(iid: str, group: list[Filing], f: _Features, idx: list[int]) -> Issue:
-    """Title: category and the most named village / estate / factory / company, else the first words."""
-    category = Counter(x.category for x in group if x.category).most_common(1)
-    county = Counter(x.county for x in group if x.county).most_common(1)
-    places: Counter[str] = Counter()
-    for i in idx:
-        for t in f.tok[i]:
-            if t >= 0 and f.token_text[t][0] in PLACE_KINDS:
-                places[f.token_text[t][1]] += 1
-    cat = category[0][0] if category else ""
-    if places:
-        title = f"{cat}：{places.most_common(1)[0][0]}" if cat else places.most_common(1)[0][0]
-    else:
-        words = normalise_content(group[0].content)[:18]
-        title = f"{cat}：{words}" if cat else words
-    return Issue(iid, title, county[0][0] if county else None, cat)
+_TITLE_RANK = {ESTATE: 0, FACTORY: 0, COMPANY: 0, SCHOOL: 0, HOSPITAL: 0, VILLAGE: 1, TOWN: 2}
+
+
+def _issue(
+    iid: str,
+    filings: list[Filing],
+    group: list[int],
+    tok_rows: list[list[int]],
+    token_text: list[tuple[int, str]],
+) -> Issue:
+    """Title: category and the place or body the first filings name (an estate, factory, company, school or
+    hospital before a village, a village before a township), else the first words of the earliest filing."""
+    head = filings[group[0]]
+    place = None
+    rank = 9
+    for i in group[:5]:
+        for t in tok_rows[i]:
+            if t >= 0:
+                r = _TITLE_RANK.get(token_text[t][0], 9)
+                if r < rank:
+                    place, rank = token_text[t][1], r
+        if rank == 0:
+            break
+    cat = head.category.strip()
+    what = place or normalise_content(head.content)[:18]
+    county = next((filings[i].county for i in group[:20] if filings[i].county), None)
+    return Issue(iid, f"{cat}：{what}" if cat else what, county, cat)

@@ -1,4 +1,4 @@
-"""Unit resolution: every raw unit name (责任单位, 发出单位, 接收单位) → one canonical unit per (place, department).
+"""Unit resolution: each raw unit name (责任单位, 发出单位, 接收单位) → one unit per (place, department).
 
 A raw name is read in four steps, each cached per distinct (raw name, county of the filing):
 
@@ -63,7 +63,8 @@ class Department:
     name: str
     level: str
     scope: str
-    """"" (where the prefix says), "city" or "province": the lowest level such a body sits at (中级人民法院)."""
+    """"" (where the prefix says), "city", "province" or "national": the lowest level such a body sits at
+    (中级人民法院 → city)."""
     spellings: tuple[str, ...]
 
 
@@ -205,7 +206,7 @@ def _scope(code: str) -> str:
 def _pick(
     cands: list[tuple[int, str, bool]], found: _Place, context: County | None
 ) -> tuple[int, str] | None:
-    """Choose one place among same-text candidates, by what the prefix said so far, then the filing's county."""
+    """One place among same-text candidates: by what the prefix said so far, then the filing's county."""
     pool = [(k, c, full) for k, c, full in cands if k > _deepest(found)]
     inner = found.county or found.city or found.province
     if inner:
@@ -243,7 +244,7 @@ def _strip_places(s: str, context: County | None) -> tuple[str, _Place]:
             break  # 东城街道办事处: the "county" was the start of a township's name
         cands = t.places[s[:n]]
         if rest[0] in _NOT_AFTER_SHORT and not any(full for _, _, full in cands):
-            break  # 公安局, 城关镇…: a short county name (公安县, 城关区) that is really the start of another name
+            break  # 公安局, 城关镇: a short county name (公安县, 城关区) that begins another name
         pick = _pick(cands, found, context)
         if pick is None:
             found = _Place(province=found.province, city=found.city, county=found.county, untold=True)
@@ -473,7 +474,7 @@ def _province_name(code: str) -> str:
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
+def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many small acyclic records (it would rescan the
     whole heap again and again for nothing); restores the previous state."""
     was = gc.isenabled()
@@ -546,7 +547,7 @@ def resolve_units(
     The county of a mention without a place prefix is the filing's county (place of the matter, else
     the petitioner's address). Work is done once per distinct (raw name, county).
     """
-    with _no_gc():
+    with paused_gc():
         return _resolve_units(filings, transfers)
 
 

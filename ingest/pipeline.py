@@ -250,8 +250,9 @@ def _notes(table: SourceTable, read: int) -> list[str]:
 # --- parallel reading of big CSV files ------------------------------------------------------------------
 
 Checked = Filing | list[Problem]
-WORKERS = max(1, min(2, os.cpu_count() or 1, int(os.environ.get("CASELINK_INGEST_WORKERS", "2"))))
-"""Processes that read and validate spans of a big filings CSV (CASELINK_INGEST_WORKERS, at most 2)."""
+WORKERS = max(1, min(os.cpu_count() or 1, int(os.environ.get("CASELINK_INGEST_WORKERS", "2"))))
+"""Processes (this one included) that validate a big filings CSV: CASELINK_INGEST_WORKERS, default 2,
+at most the number of cores. 1 reads every file in one piece."""
 
 _JOB: tuple[SourceTable, date] | None = None
 """What the forked workers read: set just before the pool starts."""
@@ -264,37 +265,69 @@ class _ReadFault(Exception):
 def _validate_in_parallel(
     table: SourceTable, today: date, spans: list[tuple[int, int]], progress: bool
 ) -> Iterator[tuple[str, int, Checked]]:
-    """Validate spans in worker processes (fork), yielding results in file order.
+    """Validate the spans in order, some here and the rest in forked workers, yielding file-order results.
 
-    The workers send back only what validation derived (dates, enums, normalised name, ID and phone
-    fields, counties, problems); this process reads the file itself for the text, which is cheaper than
-    pickling it across. Raises _ReadFault (possibly after yielding) when a span reports a row that could
-    not be split into cells or the two readings disagree: the caller then starts again in one piece.
+    This process reads every span itself (it needs the text anyway). Of a worker's span it takes only
+    what validation derived (dates, enums, normalised name, ID and phone fields, counties, problems):
+    pickling the text or the dataclasses across would cost more than validating. The spans it validates
+    itself cost no pickling at all, so it keeps a share of them (see _worker_spans). Raises _ReadFault
+    (possibly after yielding) when a span holds a row that could not be split into cells, or the two
+    readings of a span disagree: the caller then starts again reading the file in one piece.
     """
     global _JOB
     _warm_up()
     _JOB = (table, today)
+    remote = _worker_spans(len(spans))
+    bar = _progress_bar(table, progress)
+    last_row = 1  # the header
+    blank = 0
     try:
-        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
-            derived = _flatten(pool.imap(_validate_span, spans, chunksize=1))
-            for raw in _rows(table, progress):
-                item = next(derived, None)
-                if item is None or item[1] != raw.values["filing_id"]:
-                    raise _ReadFault()
-                yield item[1], raw.row, _assemble(raw, item)
-            if next(derived, None) is not None:
-                raise _ReadFault()
+        with multiprocessing.get_context("fork").Pool(WORKERS - 1) as pool:
+            results = pool.imap(_validate_span, [spans[k] for k in sorted(remote)], chunksize=1)
+            for k, (start, end) in enumerate(spans):
+                counts = [0, 0]
+                rows = read_span(table, start, end, counts, last_row)
+                if k in remote:
+                    fault, derived = next(results)
+                    if fault:
+                        raise _ReadFault()
+                    items = iter(derived)
+                    for raw in rows:
+                        item = next(items, None)
+                        if item is None or item[1] != raw.values["filing_id"]:
+                            raise _ReadFault()
+                        yield item[1], raw.row, _assemble(raw, item)
+                    if next(items, None) is not None:
+                        raise _ReadFault()
+                else:
+                    for raw in rows:
+                        if raw.problems and _read_fault(raw):
+                            raise _ReadFault()
+                        yield raw.values["filing_id"], raw.row, validate_filing(raw, today)
+                last_row += counts[0]
+                blank += counts[1]
+                if bar is not None:
+                    bar.update(counts[0] - counts[1])
     except InputFileError:
         raise _ReadFault() from None
     finally:
         _JOB = None
+        if bar is not None:
+            bar.close()
+    if blank:
+        table.notes.append(f"跳过空行 {blank} 行 / {blank} blank rows skipped")
 
 
-def _flatten(results: Iterator[tuple[bool, list[tuple[Any, ...]]]]) -> Iterator[tuple[Any, ...]]:
-    for fault, encoded in results:
-        if fault:
-            raise _ReadFault()
-        yield from encoded
+def _worker_spans(n: int) -> set[int]:
+    """Which spans go to the workers: with one worker, 3 in 5 (the parent also re-reads their text and
+    assembles the records, which costs it about half of validating a span itself)."""
+    if WORKERS > 2:
+        return {k for k in range(n) if k % WORKERS}
+    return {k for k in range(n) if k % 5 in (0, 1, 3)}
+
+
+def _read_fault(raw: RawRow) -> bool:
+    return any(p.column == "" for p in raw.problems)
 
 
 def _warm_up() -> None:
@@ -312,7 +345,7 @@ def _validate_span(span: tuple[int, int]) -> tuple[bool, list[tuple[Any, ...]]]:
     encoded: list[tuple[Any, ...]] = []
     fault = False
     for raw in read_span(table, span[0], span[1], [0, 0]):
-        if raw.problems and any(p.column == "" for p in raw.problems):
+        if raw.problems and _read_fault(raw):
             fault = True
         encoded.append(_derived(raw.values["filing_id"], validate_filing(raw, today)))
     return fault, encoded

@@ -651,17 +651,19 @@ def split_csv(table: SourceTable, parts: int, min_bytes: int | None = None) -> l
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
-def read_span(table: SourceTable, start: int, end: int, counts: list[int]) -> Iterator[RawRow]:
-    """The records in bytes [start, end) of a CSV (a span of split_csv), numbered as if it began at row 2.
+def read_span(
+    table: SourceTable, start: int, end: int, counts: list[int], last_row: int = 1
+) -> Iterator[RawRow]:
+    """The records in bytes [start, end) of a CSV (a span of split_csv), numbered from last_row + 1.
 
-    counts receives [records seen including blank ones, blank records skipped]; the caller shifts the row
-    numbers by the records of the spans before.
+    counts receives [records seen including blank ones, blank records skipped], so a caller reading the
+    spans in order knows where the next one starts: last_row + counts[0].
     """
     with table.path.open("rb") as fh:
         fh.seek(start)
         data = fh.read(end - start)
     text = data.decode(_SPLIT_ENCODINGS[table.encoding])
-    return table.csv_records(io.StringIO(text, newline=""), 1, counts)
+    return table.csv_records(io.StringIO(text, newline=""), last_row, counts)
 
 
 def _count_quotes(mm: mmap.mmap, start: int, end: int) -> int:

@@ -1,0 +1,409 @@
+"""One contract for the query library on both back ends: the embedded networkx store and the real Neo4j.
+
+The hand-built fixture (tests/queries/fixtures.py) has, for every pattern, cases that must and must not match;
+each query must give exactly the rows known by construction on both back ends. A generated data set checks
+that the two back ends also agree on messier data, and EXPLAIN proves every query's Cypher is read-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from neo4j import Driver
+
+from graph.memory_store import MemoryStore
+from graph.neo4j_store import Neo4jStore
+from graph.store import GraphStore
+from ingest.load import load
+from ingest.records import Resolution
+from queries.registry import SPECS
+from queries.run import parse_params, run_query
+from tests.conftest import wipe_database
+from tests.queries.fixtures import AS_OF, generated_resolution, query_fixture
+
+BACKENDS = ["embedded", "neo4j"]
+A, B = "110101", "110102"
+
+
+def _open(backend: str, request: pytest.FixtureRequest, folder: Path, res: Resolution) -> GraphStore:
+    if backend == "embedded":
+        store: GraphStore = MemoryStore(folder)
+    else:
+        driver: Driver = request.getfixturevalue("neo4j_driver")
+        wipe_database(driver)
+        store = Neo4jStore(driver)
+    load(res, store)
+    return store
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
+    """The hand-built fixture loaded into one back end (once per module and back end)."""
+    s = _open(request.param, request, tmp_path_factory.mktemp("graph"), query_fixture())
+    yield s
+    s.close()
+
+
+def rows(store: GraphStore, name: str, **params: Any) -> list[dict[str, Any]]:
+    return run_query(name, store, params).records()
+
+
+# --- expected rows, known by construction -----------------------------------------------------------------
+
+
+def repeat(
+    pid: str,
+    iid: str,
+    fids: list[str],
+    first: str,
+    last: str,
+    channels: list[str],
+    concluded: str,
+    after: int,
+) -> dict[str, Any]:
+    return {
+        "petitioner_id": pid,
+        "issue_id": iid,
+        "filings": len(fids),
+        "filing_ids": fids,
+        "first_date": first,
+        "last_date": last,
+        "channels": channels,
+        "concluded_date": concluded,
+        "after_conclusion": after > 0,
+        "filings_after_conclusion": after,
+    }
+
+
+REPEATS = [
+    repeat("P1", "I1", ["F01", "F02"], "2024-01-05", "2024-03-10", ["来信", "来访"], "2024-02-01", 1),
+    repeat("P2", "I2", ["F03", "F04"], "2024-01-10", "2024-01-20", ["网上信访"], "2024-02-20", 0),
+    repeat("P3", "I3", ["F05", "F06"], "2023-12-01", "2024-02-01", ["来信", "来访"], "2023-12-20", 1),
+    repeat("P4", "I4", ["F07", "F08"], "2024-01-01", "2024-04-01", ["来信"], "2024-04-15", 0),
+]
+
+
+def test_repeat_petitions(store: GraphStore) -> None:
+    assert rows(store, "repeat-petitions") == REPEATS
+    assert rows(store, "repeat-petitions", min_filings="3") == []
+
+
+def multi(
+    pid: str, iid: str, channels: list[str], orgs: list[str], fids: list[str], by_channel: bool, by_org: bool
+) -> dict[str, Any]:
+    return {
+        "petitioner_id": pid,
+        "issue_id": iid,
+        "channels": channels,
+        "receiving_orgs": orgs,
+        "filing_ids": fids,
+        "by_channel": by_channel,
+        "by_receiving_org": by_org,
+    }
+
+
+def test_multi_channel(store: GraphStore) -> None:
+    p1 = multi("P1", "I1", ["来信", "来访"], ["乙市信访局", "甲县信访局"], ["F01", "F02"], True, False)
+    p2 = multi("P2", "I2", ["网上信访"], ["甲县信访局", "省信访局"], ["F03", "F04"], False, True)
+    p3 = multi("P3", "I3", ["来信", "来访"], ["甲县信访局", "省信访局"], ["F05", "F06"], True, False)
+    assert rows(store, "multi-channel") == [p1, p2, p3]
+    # P4 wrote to two bodies 91 days apart: multi-headed only with a window of at least 91 days
+    p4 = multi("P4", "I4", ["来信"], ["乙市信访局", "甲县信访局"], ["F07", "F08"], False, True)
+    assert rows(store, "multi-channel", window_days=91)[-1] == p4
+    # P1 wrote to two bodies 65 days apart, P3 to two 62 days apart
+    assert rows(store, "multi-channel", window_days=61) == [p1, p2, p3]
+    assert [r["by_receiving_org"] for r in rows(store, "multi-channel", window_days=90)] == [True, True, True]
+
+
+def test_skip_level(store: GraphStore) -> None:
+    assert rows(store, "skip-level") == [
+        {
+            "filing_id": "F03",
+            "petitioner_id": "P2",
+            "issue_id": "I2",
+            "receiving_level": "省",
+            "received_date": "2024-01-10",
+            "receiving_org": "省信访局",
+            "channel": "网上信访",
+        },
+        {
+            "filing_id": "F09",
+            "petitioner_id": "P5",
+            "issue_id": "I5",
+            "receiving_level": "国家",
+            "received_date": "2024-05-01",
+            "receiving_org": "国家信访局",
+            "channel": "来访",
+        },
+        {
+            "filing_id": "F10",
+            "petitioner_id": "P6",
+            "issue_id": "I5",
+            "receiving_level": "市",
+            "received_date": "2024-06-01",
+            "receiving_org": "乙市信访局",
+            "channel": "来信",
+        },
+    ]
+    # counting 市 as local too leaves only the provincial and national first filings
+    assert [r["filing_id"] for r in rows(store, "skip-level", local_levels="乡镇,县,市")] == ["F03", "F09"]
+
+
+def test_cross_county(store: GraphStore) -> None:
+    assert rows(store, "cross-county") == [
+        {
+            "group_id": "F11",
+            "kind": "Filing",
+            "petitioner_ids": ["P7", "P8"],
+            "counties": [A, B],
+            "issue_ids": ["I6"],
+            "size": 2,
+        },
+        {
+            "group_id": "I5",
+            "kind": "Issue",
+            "petitioner_ids": ["P5", "P6"],
+            "counties": [A, B],
+            "issue_ids": ["I5"],
+            "size": 2,
+        },
+        {
+            "group_id": "I6",
+            "kind": "Issue",
+            "petitioner_ids": ["P7", "P8"],
+            "counties": [A, B],
+            "issue_ids": ["I6"],
+            "size": 2,
+        },
+    ]
+    one_county = rows(store, "cross-county", min_counties=1)
+    assert {
+        "group_id": "F12",
+        "kind": "Filing",
+        "petitioner_ids": ["P1", "P2"],
+        "counties": [A],
+        "issue_ids": ["I7"],
+        "size": 2,
+    } in one_county
+    assert len(one_county) == 10  # 8 issues and 2 co-signed filings
+
+
+def test_bounced_cases(store: GraphStore) -> None:
+    assert rows(store, "bounced-cases") == [
+        {
+            "filing_id": "F03",
+            "chain": ["信访局", "自然资源局", "住建局", "自然资源局"],
+            "chain_unit_ids": ["U08", "U01", "U02", "U01"],
+            "distinct_units": 2,
+            "returns": 1,
+            "send_backs": 0,
+            "days_in_routing": 14,
+            "reason": ["return"],
+        },
+        {
+            "filing_id": "F05",
+            "chain": ["信访局", "人社局", "信访局"],
+            "chain_unit_ids": ["U08", "U03", "U08"],
+            "distinct_units": 1,
+            "returns": 0,
+            "send_backs": 1,
+            "days_in_routing": 3,
+            "reason": ["send_back"],
+        },
+        {
+            "filing_id": "F07",
+            "chain": ["信访局", "自然资源局", "住建局", "人社局"],
+            "chain_unit_ids": ["U08", "U01", "U02", "U03"],
+            "distinct_units": 3,
+            "returns": 0,
+            "send_backs": 0,
+            "days_in_routing": 7,
+            "reason": ["many_units"],
+        },
+        {
+            "filing_id": "F10",
+            "chain": ["信访局", "自然资源局", "住建局", "自然资源局", "住建局"],
+            "chain_unit_ids": ["U08", "U01", "U02", "U01", "U02"],
+            "distinct_units": 2,
+            "returns": 2,
+            "send_backs": 1,
+            "days_in_routing": 10,
+            "reason": ["return", "send_back"],
+        },
+    ]
+
+
+def test_bounced_cases_parameters(store: GraphStore) -> None:
+    # counting 协办 and 督办 as moves makes F01 a three-unit chain
+    moved = rows(store, "bounced-cases", ignore_actions="")
+    assert [r["filing_id"] for r in moved] == ["F01", "F03", "F05", "F07", "F10"]
+    # with no dispatch-only units, F08 (信访局→热线→信访局) and F09 (U01→信访局→U01) return
+    every_unit = rows(store, "bounced-cases", dispatch_markers="")
+    assert {"F08", "F09"} <= {r["filing_id"] for r in every_unit}
+    assert [r["filing_id"] for r in rows(store, "bounced-cases", min_units=2)] == ["F03", "F05", "F07", "F10"]
+
+
+def test_unit_bounce_pairs(store: GraphStore) -> None:
+    pair = {
+        "unit_a": "U01",
+        "unit_b": "U02",
+        "unit_a_name": "自然资源局",
+        "unit_b_name": "住建局",
+        "bounces": 3,
+        "filings": 2,
+        "filing_ids": ["F03", "F10"],
+    }
+    assert rows(store, "unit-bounce-pairs") == [pair]
+    assert rows(store, "unit-bounce-pairs", min_bounces=4) == []
+
+
+def test_overdue(store: GraphStore) -> None:
+    def late(
+        fid: str,
+        pid: str,
+        iid: str,
+        day: str,
+        status: str | None,
+        unit: str | None,
+        ext: bool,
+        limit: int,
+        days: int,
+    ) -> dict[str, Any]:
+        return {
+            "filing_id": fid,
+            "petitioner_id": pid,
+            "issue_id": iid,
+            "received_date": day,
+            "status": status,
+            "responsible_unit": unit,
+            "extended": ext,
+            "limit_days": limit,
+            "days_open": days,
+            "days_overdue": days - limit,
+        }
+
+    assert rows(store, "overdue", as_of=AS_OF.isoformat()) == [
+        late("F04", "P2", "I2", "2024-01-20", "办理中", None, False, 60, 194),
+        late("F02", "P1", "I1", "2024-03-10", "办理中", "自然资源局", False, 60, 144),
+        late("F08", "P4", "I4", "2024-04-01", "办理中", None, True, 90, 122),
+        late("F09", "P5", "I5", "2024-05-01", None, None, False, 60, 92),
+    ]
+    # F10 is 61 days open with an extension: overdue only when extensions are not recognised
+    no_ext = rows(store, "overdue", as_of=AS_OF, extension_marker="不会出现的备注")
+    assert [r["filing_id"] for r in no_ext] == ["F04", "F02", "F08", "F09", "F10"]
+    assert rows(store, "overdue", as_of="2024-01-01") == []
+
+
+def test_petitioner_profile(store: GraphStore) -> None:
+    got = rows(store, "petitioner", petitioner_id="P2")
+    assert [(r["filing_id"], r["role"], r["issue_id"]) for r in got] == [
+        ("F03", "FILED", "I2"),
+        ("F04", "FILED", "I2"),
+        ("F12", "CO_SIGNED", "I7"),
+    ]
+    assert got[0]["units"] == ["住建局", "自然资源局"]
+    assert got[0]["received_date"] == "2024-01-10" and got[0]["concluded_date"] == "2024-02-20"
+    assert got[2]["co_petitioner_ids"] == ["P1"] and got[2]["issue_petitioner_ids"] == ["P1"]
+    assert got[1]["co_petitioner_ids"] == [] and got[1]["issue_petitioner_ids"] == []
+    assert rows(store, "petitioner", petitioner_id="nobody") == []
+
+
+def test_neighbourhood(store: GraphStore) -> None:
+    one = [(r["label"], r["key"], r["distance"]) for r in rows(store, "neighbourhood", key="F11")]
+    assert one == [
+        ("Filing", "F11", 0),
+        ("County", A, 1),
+        ("Issue", "I6", 1),
+        ("Org", "丙县信访局", 1),
+        ("Petitioner", "P7", 1),
+        ("Petitioner", "P8", 1),
+    ]
+    two = rows(store, "neighbourhood", key="F11", hops=2)
+    assert ("Filing", "F13", 2) in [(r["label"], r["key"], r["distance"]) for r in two]
+    assert rows(store, "neighbourhood", key="F11", hops=2, limit=3) == two[:3]
+    assert rows(store, "neighbourhood", key="F11", label="Unit") == []
+    assert rows(store, "neighbourhood", key="U02", hops=0) == [{"label": "Unit", "key": "U02", "distance": 0}]
+
+
+def test_path(store: GraphStore) -> None:
+    got = [
+        (r["step"], r["label"], r["key"], r["rel"]) for r in rows(store, "path", from_id="F03", to_id="F05")
+    ]
+    # several 4-step paths exist (through U01 or U02, F01 or F07); the first by node keys is shown
+    assert got == [
+        (0, "Filing", "F03", None),
+        (1, "Unit", "U01", "ROUTED"),
+        (2, "Filing", "F01", "ROUTED"),
+        (3, "Unit", "U03", "ROUTED"),
+        (4, "Filing", "F05", "ROUTED"),
+    ]
+    cosigned = [(r["label"], r["key"], r["rel"]) for r in rows(store, "path", from_id="P7", to_id="P8")]
+    assert cosigned == [
+        ("Petitioner", "P7", None),
+        ("Filing", "F11", "FILED"),
+        ("Petitioner", "P8", "CO_SIGNED"),
+    ]
+    assert rows(store, "path", from_id="F03", to_id="F05", max_hops=3) == []
+    assert rows(store, "path", from_id="F11", to_id="F01") == []  # only a county or a body joins them
+
+
+# --- both back ends agree on data from the project's generator; the Cypher only reads ----------------------
+
+
+@pytest.fixture(scope="module")
+def generated(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, GraphStore]]:
+    res = generated_resolution(600, 3, tmp_path_factory.mktemp("demo"))
+    stores = {b: _open(b, request, tmp_path_factory.mktemp(b), res) for b in BACKENDS}
+    yield stores
+    for s in stores.values():
+        s.close()
+
+
+GENERATED_CASES: list[tuple[str, dict[str, Any]]] = [
+    ("repeat-petitions", {}),
+    ("repeat-petitions", {"min_filings": 4}),
+    ("multi-channel", {}),
+    ("multi-channel", {"window_days": 0, "min_channels": 3}),
+    ("skip-level", {}),
+    ("cross-county", {}),
+    ("bounced-cases", {}),
+    ("bounced-cases", {"min_units": 2, "dispatch_markers": ""}),
+    ("unit-bounce-pairs", {}),
+    ("overdue", {"as_of": "2026-11-01"}),
+    ("petitioner", {"petitioner_id": "FIRST_PETITIONER"}),
+    ("neighbourhood", {"key": "XF20230000007", "hops": 2}),
+    ("neighbourhood", {"key": "130104:petition_bureau", "hops": 2, "limit": 100}),
+    ("path", {"from_id": "XF20230000001", "to_id": "XF20240000092"}),
+    ("path", {"from_id": "XF20230000001", "to_id": "XF20240000099", "max_hops": 12}),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "params"), GENERATED_CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(GENERATED_CASES)]
+)
+def test_back_ends_agree_on_generated_data(
+    generated: dict[str, GraphStore], name: str, params: dict[str, Any]
+) -> None:
+    if params.get("petitioner_id") == "FIRST_PETITIONER":
+        params = {"petitioner_id": run_query("repeat-petitions", generated["embedded"], {}).rows[0][0]}
+    embedded = run_query(name, generated["embedded"], params)
+    neo4j = run_query(name, generated["neo4j"], params)
+    assert embedded.rows == neo4j.rows
+    assert embedded.rows, f"{name} {params} found nothing: the comparison would prove little"
+
+
+@pytest.mark.parametrize("name", [s.name for s in SPECS])
+def test_cypher_is_read_only(neo4j_driver: Driver, name: str) -> None:
+    spec = next(s for s in SPECS if s.name == name)
+    required = {p.name: "X1" for p in spec.params if p.required}
+    if name == "path":
+        required = {"from_id": "X1", "to_id": "X2"}
+    params = parse_params(spec, required)
+    summary = neo4j_driver.execute_query("EXPLAIN " + spec.cypher, params).summary
+    assert summary.query_type == "r"
+    assert spec.is_write is False

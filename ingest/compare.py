@@ -365,7 +365,14 @@ def _edit_level(
     """Set `level` where out == 0 and the strings are at most one edit apart."""
     todo = np.flatnonzero(out == 0)
     if len(todo):
-        d = cpdist(strings[left[todo]], strings[right[todo]], scorer=scorer, score_cutoff=2, dtype=np.int8)
+        d = cpdist(
+            strings[left[todo]],
+            strings[right[todo]],
+            scorer=scorer,
+            score_cutoff=2,
+            dtype=np.int8,
+            workers=-1,
+        )
         out[todo[d <= 1]] = level
 
 

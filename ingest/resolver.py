@@ -45,7 +45,7 @@ class ResolveSettings:
     window: int = 30
     em_sample: int = 1_000_000
     """EM runs on at most this many candidate pairs (a random sample)."""
-    name_frequency: bool = False
+    name_frequency: bool = True
     """Adjust the same-name weight by how common the name is."""
     random_pairs: int = 500_000
     """Random pairs of filings that give u (how often people in general agree on each level)."""
@@ -169,7 +169,16 @@ def resolve_petitioners(
     clock["ids"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    evidence = _evidence(table, left[acc], right[acc], weight[acc], levels[acc], labels, model)
+    evidence = _evidence(
+        table,
+        left[acc],
+        right[acc],
+        weight[acc],
+        levels[acc],
+        labels,
+        model,
+        tf_adjust[acc] if tf_adjust is not None else None,
+    )
     pair_keys = left * n + right
     in_decided = np.isin(pair_keys, np.fromiter(decided, dtype=np.int64, count=len(decided)))
     about_person = (levels[:, _NAME] >= 1) | (levels[:, _ID] >= 1)  # a shared household alone is not queued
@@ -224,24 +233,35 @@ def _evidence(
     levels: LevelArray,
     labels: NDArray[np.int64],
     model: Model,
+    name_adjust: NDArray[np.float64] | None = None,
 ) -> dict[str, Evidence]:
     """Per filing: its strongest accepted link inside its own cluster, explained field by field."""
     ids = table.filing_ids
-    inside = labels[left] == labels[right]
-    idx = np.flatnonzero(inside)
+    idx = np.flatnonzero(labels[left] == labels[right])
     ends = np.r_[left[idx], right[idx]]
     other = np.r_[right[idx], left[idx]]
     edge = np.r_[idx, idx]
     order = np.lexsort((-weight[edge], ends))
     first = order[np.r_[True, ends[order][1:] != ends[order][:-1]]] if len(order) else order
-    cache: dict[bytes, tuple[str, ...]] = {}
+    e = edge[first]
+    # explain each distinct level pattern (and name-frequency adjustment) once
+    adjust = np.round(name_adjust[e], 1) if name_adjust is not None else np.zeros(len(e))
+    code = np.zeros(len(e), dtype=np.int64)
+    for k in range(levels.shape[1]):
+        code = code * 16 + levels[e, k].astype(np.int64) + 1
+    keys = list(zip(code.tolist(), adjust.tolist(), strict=True))
+    reasons: dict[tuple[int, float], tuple[str, ...]] = {}
+    for key, row in zip(keys, e.tolist(), strict=True):
+        if key not in reasons:
+            lines = model.explain(levels[row].tolist())
+            if key[1]:
+                word = "姓名少见 / uncommon name" if key[1] > 0 else "姓名常见 / common name"
+                lines = (*lines, f"{word} ({key[1]:+.1f})")
+            reasons[key] = lines
     out = dict.fromkeys(ids, Evidence(0.0))  # one shared (immutable) record for filings without a link
-    for j in first.tolist():
-        e = int(edge[j])
-        key = levels[e].tobytes()
-        if key not in cache:
-            cache[key] = model.explain(levels[e].tolist())
-        out[ids[int(ends[j])]] = Evidence(round(float(weight[e]), 2), cache[key], ids[int(other[j])])
+    scores = np.round(weight[e], 2).tolist()
+    for end, oth, sc, key in zip(ends[first].tolist(), other[first].tolist(), scores, keys, strict=True):
+        out[ids[end]] = Evidence(sc, reasons[key], ids[oth])
     return out
 
 

@@ -1,4 +1,4 @@
-// multi-channel — 多头访 / Multi-channel, multi-headed petitioning
+// multi-channel — 多头访 / Multi-channel petitioning
 // One petitioner and one issue through at least $min_channels channels (any time), or to at least two
 // different receiving bodies with filings no more than $window_days days apart.
 // params:

@@ -1,4 +1,4 @@
-// neighbourhood — 关联范围 / Neighbourhood of a node
+// neighbourhood — 关联范围 / Neighbourhood
 // Every node within $hops steps (0 to 3, any relationship, either direction) of the node whose key is $key
 // (a filing_id, petitioner_id, issue_id, unit_id, county code or receiving body name), with its distance.
 // $label narrows the start to one label when keys collide ('' = any). At most $limit rows, nearest first.
@@ -17,7 +17,7 @@ CALL {
   UNION MATCH (n:County {code: $key}) RETURN n
   UNION MATCH (n:Org {name: $key}) RETURN n
 }
-WITH n WHERE $label = '' OR $label IN labels(n)
+WITH n WHERE size($label) = 0 OR $label IN labels(n)
 WITH collect(n) AS l0
 CALL {
   WITH l0

@@ -1,7 +1,8 @@
 // path — 最短关联 / Shortest connection
 // The shortest connection between two filings or petitioners ($from_id, $to_id: a filing_id or
 // petitioner_id each) over FILED, CO_SIGNED, ABOUT, ROUTED and HANDLED_BY in either direction, at most
-// $max_hops steps (20 at most). Counties and receiving bodies are left out: they join everything to everything.
+// $max_hops steps (20 at most). Counties and receiving bodies are left out: they join everything to
+// everything.
 // The search itself is bounded at 20 steps; $max_hops filters after it (a path predicate inside
 // allShortestPaths makes Neo4j fall back to an exhaustive search when no path qualifies).
 // Of several shortest paths the first by (node labels and keys, then relationship types) is shown, so

@@ -1,4 +1,4 @@
-// unit-bounce-pairs — 推诿单位对 / Units that pass filings back and forth
+// unit-bounce-pairs — 推诿单位对 / Unit bounce pairs
 // For every filing, the chain of handling units (as in bounced-cases: moves only, dispatch-only units left
 // out, repeats in a row counted once). A bounce is a step from unit B back to unit A after an earlier step
 // from A to B in the same filing. Pairs (unit_a < unit_b by id) with at least $min_bounces bounces.

@@ -6,6 +6,7 @@ import click
 
 from caselink.commands.demo_data import demo_data
 from caselink.commands.ingest import ingest
+from caselink.commands.query import query
 from caselink.commands.resolve import resolve
 from caselink.commands.serve import serve
 from caselink.commands.validate import validate
@@ -22,6 +23,7 @@ def cli() -> None:
 
 cli.add_command(demo_data)
 cli.add_command(ingest)
+cli.add_command(query)
 cli.add_command(resolve)
 cli.add_command(serve)
 cli.add_command(validate)

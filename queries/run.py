@@ -123,7 +123,7 @@ def run_query(name: str, store: GraphStore, params: Mapping[str, Any]) -> QueryR
         raise QueryError(f"No way to run queries on the {view.backend!r} back end.")
     columns = list(spec.columns)
     if raw and list(raw[0]) != columns:
-        raise QueryError(f"{name} on {view.backend} returned columns {list(raw[0])}, its spec says {columns}.")
+        raise QueryError(f"{name} on {view.backend} returned columns {list(raw[0])}, not {columns}.")
     return QueryResult(columns, [[normalise(r.get(c)) for c in columns] for r in raw])
 
 

@@ -320,7 +320,7 @@ def detect_encoding(path: Path, head: bytes | None = None) -> str:
         if error is None:
             return enc
         failures.append((enc, error))
-        if enc == "utf-8-sig" and _mostly_utf8(head):
+        if enc == "utf-8-sig" and (_mostly_utf8(head) or _utf8_before(path, error.start)):
             raise InputFileError(
                 _msg(
                     path,
@@ -368,6 +368,17 @@ def _mostly_utf8(head: bytes) -> bool:
     bad = text.count("\ufffd")
     good = sum(1 for ch in text if ord(ch) > 127) - bad
     return good >= 4 and good > 4 * bad
+
+
+def _utf8_before(path: Path, offset: int) -> bool:
+    """True when the 64 KiB before the first UTF-8 error hold CJK-range UTF-8 text (3-byte sequences):
+    then the file is UTF-8 with damaged bytes, not GB18030 (whose text fails UTF-8 almost at once)."""
+    start = max(0, offset - _SNIFF_BYTES)
+    with path.open("rb") as fh:
+        fh.seek(start)
+        window = fh.read(offset - start)
+    text = window.decode("utf-8", errors="ignore")
+    return sum(1 for ch in text if ord(ch) >= 0x800) >= 4
 
 
 def _where(path: Path, error: UnicodeDecodeError) -> str:

@@ -52,6 +52,18 @@ def test_damaged_utf8_is_refused_not_garbled(tmp_path: Path) -> None:
         detect_encoding(path)
 
 
+def test_damage_after_a_long_ascii_start_is_refused_not_read_as_gb18030(tmp_path: Path) -> None:
+    ascii_rows = "".join(f"F{i},2024-03-01,visit,county,Zhang San,ok\n" for i in range(3000))
+    data = bytearray(f"{HEADER}\n{ascii_rows}G1,2024-03-01,visit,county,张三张三,ok\n".encode())
+    data[-4] = 0xC3  # broken UTF-8, but 0xC3 'o' is a GB18030 character
+    path = tmp_path / "f.csv"
+    path.write_bytes(bytes(data))
+    assert len(data) > 70_000
+    assert bytes(data).decode("gb18030").endswith("寮犱笁寮犱笁胦k\n")  # what guessing would have read
+    with pytest.raises(InputFileError, match="The file is UTF-8 but has damaged bytes at text line 3002"):
+        detect_encoding(path)
+
+
 def test_unknown_encoding_is_refused_with_advice(tmp_path: Path) -> None:
     path = tmp_path / "f.csv"
     path.write_bytes(HEADER.encode() + b"\nF1,2024-03-01,\xff\xfe\xff,\x80\x80,x,y\n")

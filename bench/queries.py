@@ -1,0 +1,127 @@
+"""Query latency: every named query on generated filings, in the embedded store and in Neo4j.
+
+    python bench/queries.py --filings 200000 --backend embedded
+    tools/neo4j.sh run -- python bench/queries.py --filings 1000000 --backend neo4j
+
+The filings come from the project's generator (`caselink demo-data`), are validated
+(ingest.pipeline.read_and_validate) and resolved (ingest.resolver.resolve) as an ingest would; issues are
+taken from the generator's ground truth until issue resolution lands (tests/queries/fixtures.py). The data
+are then loaded into the store(s) and each query runs --repeat times with its default parameters (lookups
+get ids found in the data); the first run and the best of the rest are printed. Goals: at most 1 s per query
+on 1M filings in Neo4j; the embedded store is measured at 200k.
+
+Neo4j is taken from CASELINK_NEO4J_URI/USER/PASSWORD, else from CASELINK_TEST_NEO4J_* (tools/neo4j.sh);
+the caselink nodes of that database are deleted before the load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from graph.memory_store import MemoryStore  # noqa: E402
+from graph.settings import Settings  # noqa: E402
+from graph.store import GraphStore  # noqa: E402
+from ingest.load import load  # noqa: E402
+from queries.registry import SPECS  # noqa: E402
+from queries.run import run_query  # noqa: E402
+from tests.queries.fixtures import generated_resolution  # noqa: E402
+
+GOAL_SECONDS = 1.0
+
+
+def neo4j_settings() -> Settings:
+    if os.environ.get("CASELINK_NEO4J_URI"):
+        return Settings.from_env(backend="neo4j")
+    uri = os.environ.get("CASELINK_TEST_NEO4J_URI")
+    if not uri:
+        sys.exit(
+            "No Neo4j: set CASELINK_NEO4J_URI, or run under `tools/neo4j.sh run -- python bench/queries.py`."
+        )
+    return Settings(
+        backend="neo4j",
+        neo4j_uri=uri,
+        neo4j_user=os.environ.get("CASELINK_TEST_NEO4J_USER", "neo4j"),
+        neo4j_password=os.environ.get("CASELINK_TEST_NEO4J_PASSWORD", ""),
+    )
+
+
+def lookup_params(store: GraphStore) -> dict[str, dict[str, Any]]:
+    """Lookup parameters from the data: a repeat petitioner, their first filing, a bounced filing."""
+    repeat = run_query("repeat-petitions", store, {}).records()
+    bounced = run_query("bounced-cases", store, {}).records()
+    if not repeat or not bounced:
+        sys.exit("The data have no repeat petitions or no bounced cases: use more filings.")
+    first = repeat[0]["filing_ids"][0]
+    return {
+        "overdue": {"as_of": "2026-11-01"},
+        "petitioner": {"petitioner_id": repeat[0]["petitioner_id"]},
+        "neighbourhood": {"key": first, "hops": 2},
+        "path": {"from_id": first, "to_id": bounced[-1]["filing_id"]},
+    }
+
+
+def time_queries(store: GraphStore, name: str, repeat: int) -> None:
+    params = lookup_params(store)
+    print(f"{'query':<20} {'rows':>8} {'first s':>9} {'best s':>9} {'median s':>9}  ({name})", flush=True)
+    for spec in SPECS:
+        times, rows = [], 0
+        for _ in range(repeat):
+            start = time.perf_counter()
+            rows = len(run_query(spec.name, store, params.get(spec.name, {})).rows)
+            times.append(time.perf_counter() - start)
+        rest = times[1:] or times
+        flag = "" if min(rest) <= GOAL_SECONDS else "  > goal"
+        print(
+            f"{spec.name:<20} {rows:>8,} {times[0]:>9.3f} {min(rest):>9.3f} "
+            f"{statistics.median(rest):>9.3f}{flag}",
+            flush=True,
+        )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--filings", type=int, default=200_000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--backend", choices=("both", "embedded", "neo4j"), default="both")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per query (the first warms caches)")
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="caselink-bench-queries-") as tmp:
+        start = time.perf_counter()
+        res = generated_resolution(args.filings, args.seed, Path(tmp) / "demo")
+        print(
+            f"generated, validated and resolved {len(res.filings):,} filings "
+            f"({len(set(res.petitioner_of.values())):,} petitioners, {len(res.issues):,} issues) "
+            f"in {time.perf_counter() - start:.1f} s",
+            flush=True,
+        )
+        if args.backend in ("both", "embedded"):
+            store: GraphStore = MemoryStore(Path(tmp) / "graph")
+            stats = load(res, store)
+            print(f"embedded: loaded in {stats.seconds:.1f} s", flush=True)
+            time_queries(store, f"embedded, {args.filings:,} filings", args.repeat)
+            store.close()
+        if args.backend in ("both", "neo4j"):
+            from graph.neo4j_store import Neo4jStore
+
+            neo = Neo4jStore.from_settings(neo4j_settings())
+            try:
+                neo.clear()
+                stats = load(res, neo)
+                print(f"neo4j: loaded in {stats.seconds:.1f} s", flush=True)
+                time_queries(neo, f"neo4j, {args.filings:,} filings", args.repeat)
+            finally:
+                neo.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -244,24 +244,25 @@ def _evidence(
     order = np.lexsort((-weight[edge], ends))
     first = order[np.r_[True, ends[order][1:] != ends[order][:-1]]] if len(order) else order
     e = edge[first]
-    # explain each distinct level pattern (and name-frequency adjustment) once
+    # explain each distinct level pattern once; the name-frequency adjustment is a line of its own
     adjust = np.round(name_adjust[e], 1) if name_adjust is not None else np.zeros(len(e))
     code = np.zeros(len(e), dtype=np.int64)
     for k in range(levels.shape[1]):
         code = code * 16 + levels[e, k].astype(np.int64) + 1
-    keys = list(zip(code.tolist(), adjust.tolist(), strict=True))
-    reasons: dict[tuple[int, float], tuple[str, ...]] = {}
-    for key, row in zip(keys, e.tolist(), strict=True):
-        if key not in reasons:
-            lines = model.explain(levels[row].tolist())
-            if key[1]:
-                word = "姓名少见 / uncommon name" if key[1] > 0 else "姓名常见 / common name"
-                lines = (*lines, f"{word} ({key[1]:+.1f})")
-            reasons[key] = lines
+    codes = code.tolist()
+    reasons: dict[int, tuple[str, ...]] = {}
+    for c, row in zip(codes, e.tolist(), strict=True):
+        if c not in reasons:
+            reasons[c] = model.explain(levels[row].tolist())
     out = dict.fromkeys(ids, Evidence(0.0))  # one shared (immutable) record for filings without a link
     scores = np.round(weight[e], 2).tolist()
-    for end, oth, sc, key in zip(ends[first].tolist(), other[first].tolist(), scores, keys, strict=True):
-        out[ids[end]] = Evidence(sc, reasons[key], ids[oth])
+    rows = zip(ends[first].tolist(), other[first].tolist(), scores, codes, adjust.tolist(), strict=True)
+    for end, oth, sc, c, adj in rows:
+        lines = reasons[c]
+        if adj:
+            word = "姓名少见 / uncommon name" if adj > 0 else "姓名常见 / common name"
+            lines = (*lines, f"{word} ({adj:+.1f})")
+        out[ids[end]] = Evidence(sc, lines, ids[oth])
     return out
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -47,7 +48,7 @@ class FieldParams:
         return [raw[0]] + [max(w, raw[0]) for w in raw[1:]]
 
 
-@dataclass(slots=True)
+@dataclass
 class Model:
     """A fitted Fellegi–Sunter model."""
 
@@ -62,6 +63,10 @@ class Model:
 
     def weight_table(self) -> list[list[float]]:
         """Per field, per level: the weight it adds (nulls add 0, handled by the caller)."""
+        return self._weights
+
+    @cached_property
+    def _weights(self) -> list[list[float]]:
         return [f.weights for f in self.fields]
 
     def score(self, levels: LevelArray) -> FloatArray:
@@ -76,9 +81,9 @@ class Model:
     def contributions(self, levels: Sequence[int]) -> list[tuple[str, str, float]]:
         """One pair's score as readable lines: (field label, level reason, weight); nulls are left out."""
         out = []
-        for f, lv in zip(self.fields, levels, strict=True):
+        for f, w, lv in zip(self.fields, self._weights, levels, strict=True):
             if lv != NULL:
-                out.append((f.label, f.reasons[lv], f.weights[lv]))
+                out.append((f.label, f.reasons[lv], w[lv]))
         return out
 
     def explain(self, levels: Sequence[int]) -> tuple[str, ...]:

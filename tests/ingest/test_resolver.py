@@ -153,3 +153,33 @@ def test_registry_persists(tmp_path: Path) -> None:
     again = IdRegistry(tmp_path)
     assert again.known == {"x": "P0000001", "y": "P0000001", "z": "P0000002"}
     assert again.assign([["z"], ["w"]]).ids == ["P0000002", "P0000003"]
+
+
+def test_resolve_command_writes_the_contract_files(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from caselink.cli import cli
+    from caselink.demo_data import generate
+
+    paths = generate(300, 2, tmp_path / "data")
+    out = tmp_path / "out"
+    args = ["resolve", str(paths.filings), "--transfers", str(paths.transfers), "--out", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "review queue" in result.output and "pinyin_county" in result.output
+    with (out / "filings_resolved.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 300
+    assert {"filing_id", "petitioner_id", "issue_id"} <= set(rows[0])
+    assert all(r["petitioner_id"].startswith("P") for r in rows)
+    with (out / "units_resolved.csv").open(encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        units = list(reader)
+    assert reader.fieldnames == ["filing_id", "role", "seq", "unit_id"]
+    assert {u["role"] for u in units} <= {"responsible_unit", "from_unit", "to_unit"}
+    assert all((u["seq"] == "") == (u["role"] == "responsible_unit") for u in units)
+    # a second run keeps every id (the workspace under OUT holds the registry)
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    with (out / "filings_resolved.csv").open(encoding="utf-8") as fh:
+        assert [r["petitioner_id"] for r in csv.DictReader(fh)] == [r["petitioner_id"] for r in rows]

@@ -278,11 +278,12 @@ def _validate_in_parallel(
     _warm_up()
     _JOB = (table, today)
     remote = _worker_spans(len(spans))
-    bar = _progress_bar(table, progress)
+    bar = None
     last_row = 1  # the header
     blank = 0
     try:
         with multiprocessing.get_context("fork").Pool(WORKERS - 1) as pool:
+            bar = _progress_bar(table, progress)  # after the fork: tqdm starts a monitor thread
             results = pool.imap(_validate_span, [spans[k] for k in sorted(remote)], chunksize=1)
             for k, (start, end) in enumerate(spans):
                 counts = [0, 0]

@@ -314,12 +314,10 @@ def detect_encoding(path: Path, head: bytes | None = None) -> str:
     else:
         _refuse_binary(path, head)
         candidates = ("utf-8-sig", "gb18030")
-    failures: list[tuple[str, UnicodeDecodeError]] = []
     for enc in candidates:
         error = _strict_decode_error(path, enc)
         if error is None:
             return enc
-        failures.append((enc, error))
         if enc == "utf-8-sig" and (_mostly_utf8(head) or _utf8_before(path, error.start)):
             raise InputFileError(
                 _msg(

@@ -4,6 +4,8 @@ Importable (``units_scores``, ``issues_scores``, ``pairwise``, ``bcubed``) by be
 
     python bench/accuracy_units_issues.py --filings 20000 --seed 7
     python bench/accuracy_units_issues.py --data DIR          # a folder written by `caselink demo-data`
+    python bench/accuracy_units_issues.py --data /tmp/caselink-bench-resolve/data-1000000-3 \
+        --pickle /tmp/caselink-bench-resolve/validated-1000000-3.pkl     # what bench/resolve.py prepared
 
 Petitioner ids for issue resolution come from the truth's person_id (so the issue figures measure issues
 alone) unless --resolved-petitioners is given, which runs ingest.resolver.resolve_petitioners first.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import resource
 import sys
 import tempfile
 import time
@@ -20,6 +23,10 @@ from collections import Counter
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ingest.records import UnitMention
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +96,8 @@ def read_truth_filings(path: Path) -> tuple[dict[str, str], dict[str, str]]:
     return issue, person
 
 
-def units_scores(truth_units_csv: Path, mentions: list) -> dict[str, Scores]:  # type: ignore[type-arg]
-    """Pairwise and B-cubed scores of unit mentions (list of ingest.records.UnitMention) against the truth."""
+def units_scores(truth_units_csv: Path, mentions: list[UnitMention]) -> dict[str, Scores]:
+    """Pairwise and B-cubed scores of unit mentions against the truth (one item per filing, role and seq)."""
     truth = read_truth_units(truth_units_csv)
     pred = {(m.filing_id, str(m.role), "" if m.seq is None else str(m.seq)): m.unit_id for m in mentions}
     return {"pairwise": pairwise(truth, pred), "bcubed": bcubed(truth, pred)}
@@ -103,8 +110,9 @@ def issues_scores(truth_filings_csv: Path, issue_of: Mapping[str, str]) -> dict[
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("--data", type=Path, help="folder with filings.csv, transfers.csv and truth files")
+    ap.add_argument("--pickle", type=Path, help="validated (filings, transfers) pickled by bench/resolve.py")
     ap.add_argument("--filings", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--resolved-petitioners", action="store_true")
@@ -121,29 +129,42 @@ def main(argv: list[str] | None = None) -> int:
         data = Path(tempfile.mkdtemp(prefix="caselink-acc-"))
         generate(args.filings, args.seed, data)
     t0 = time.perf_counter()
-    v = read_and_validate(data / "filings.csv", data / "transfers.csv")
-    print(f"read {len(v.filings)} filings, {len(v.transfers)} transfers in {time.perf_counter() - t0:.1f} s")
+    if args.pickle:
+        import pickle
 
-    t0 = time.perf_counter()
-    mentions, units = resolve_units(v.filings, v.transfers)
-    t_units = time.perf_counter() - t0
+        with args.pickle.open("rb") as fh:
+            filings, transfers = pickle.load(fh)
+    else:
+        v = read_and_validate(data / "filings.csv", data / "transfers.csv")
+        filings, transfers = v.filings, v.transfers
+    print(f"read {len(filings):,} filings, {len(transfers):,} transfers in {time.perf_counter() - t0:.1f} s")
+
+    c0, t0 = time.process_time(), time.perf_counter()
+    mentions, units = resolve_units(filings, transfers)
+    cpu, wall = time.process_time() - c0, time.perf_counter() - t0
     unknown = sum(1 for u in units.values() if not u.known)
-    print(f"units: {len(mentions)} mentions → {len(units)} units ({unknown} unknown) in {t_units:.2f} s")
-    for name, s in units_scores(data / "truth_units.csv", mentions).items():
-        print(f"  units   {name:9s} {s}")
+    print(
+        f"units: {len(mentions):,} mentions → {len(units):,} units ({unknown} unknown); "
+        f"cpu {cpu:.1f} s, wall {wall:.1f} s"
+    )
+    for name, sc in units_scores(data / "truth_units.csv", mentions).items():
+        print(f"  units   {name:9s} {sc}")
 
     _, person = read_truth_filings(data / "truth_filings.csv")
     petitioner_of = person
     if args.resolved_petitioners:
         from ingest.resolver import resolve_petitioners
 
-        petitioner_of = resolve_petitioners(v.filings).petitioner_of  # type: ignore[attr-defined]
-    t0 = time.perf_counter()
-    issue_of, _, issues = resolve_issues(v.filings, petitioner_of)
-    t_issues = time.perf_counter() - t0
-    print(f"issues: {len(issue_of)} filings → {len(issues)} issues in {t_issues:.2f} s")
-    for name, s in issues_scores(data / "truth_filings.csv", issue_of).items():
-        print(f"  issues  {name:9s} {s}")
+        petitioner_of = resolve_petitioners(filings).petitioner_of
+    c0, t0 = time.process_time(), time.perf_counter()
+    issue_of, _, issues = resolve_issues(filings, petitioner_of)
+    cpu, wall = time.process_time() - c0, time.perf_counter() - t0
+    print(
+        f"issues: {len(issue_of):,} filings → {len(issues):,} issues; cpu {cpu:.1f} s, wall {wall:.1f} s "
+        f"(peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6:.2f} GB)"
+    )
+    for name, sc in issues_scores(data / "truth_filings.csv", issue_of).items():
+        print(f"  issues  {name:9s} {sc}")
     return 0
 
 

@@ -264,9 +264,9 @@ class IssueSettings:
     """Sorted-neighbourhood window inside a petitioner-and-category block."""
     place_window: int = 4
     """… inside a category, county and named place block."""
-    city_window: int = 2
+    city_window: int = 1
     """… inside a category, city and particular block."""
-    lsh_window: int = 2
+    lsh_window: int = 1
     """… inside a MinHash band bucket."""
     max_particulars: int = 6
     """Particulars kept per filing (the rarest)."""

@@ -398,20 +398,6 @@ def neighbourhood(view: MemoryView, params: dict[str, Any]) -> Rows:
     return rows[: params["limit"]]
 
 
-def _bfs(g: nx.MultiDiGraph, start: NodeId, limit: int) -> dict[NodeId, int]:
-    dist = {start: 0}
-    frontier = deque([start])
-    while frontier:
-        n = frontier.popleft()
-        if dist[n] == limit:
-            continue
-        for m in _neighbours(g, n, PATH_RELS):
-            if m not in dist:
-                dist[m] = dist[n] + 1
-                frontier.append(m)
-    return dist
-
-
 def path(view: MemoryView, params: dict[str, Any]) -> Rows:
     g, max_hops = view.graph, params["max_hops"]
     ends = [Label.FILING, Label.PETITIONER]
@@ -436,20 +422,36 @@ def path(view: MemoryView, params: dict[str, Any]) -> Rows:
 def _first_shortest_path(
     g: nx.MultiDiGraph, a: NodeId, b: NodeId, max_hops: int
 ) -> tuple[list[NodeId], list[str]] | None:
-    """Of the shortest a–b paths, the first by node (label, key) list, then by relationship types."""
-    from_a, from_b = _bfs(g, a, max_hops), _bfs(g, b, max_hops)
-    if b not in from_a:
+    """Of the shortest a–b paths, the first by node (label, key) list, then by relationship types.
+
+    Breadth-first from a until b is reached; the nodes on some shortest path are found walking back from b;
+    from a, each step takes the smallest next node among them.
+    """
+    dist, frontier, level = {a: 0}, [a], 0
+    while frontier and b not in dist and level < max_hops:
+        level += 1
+        following = []
+        for n in frontier:
+            for m in _neighbours(g, n, PATH_RELS):
+                if m not in dist:
+                    dist[m] = level
+                    following.append(m)
+                    if m == b:
+                        break
+            if b in dist:
+                break
+        frontier = following
+    if b not in dist:
         return None
-    length = from_a[b]
+    on_path, layer = {b}, {b}
+    for d in range(dist[b], 0, -1):
+        layer = {m for n in layer for m in _neighbours(g, n, PATH_RELS) if dist.get(m) == d - 1}
+        on_path |= layer
     nodes, rels = [a], []
     while nodes[-1] != b:
         here = nodes[-1]
-        d = from_a[here]
-        nxt = min(
-            m
-            for m in _neighbours(g, here, PATH_RELS)
-            if from_a.get(m) == d + 1 and from_b.get(m) == length - d - 1
-        )
+        step = dist[here] + 1
+        nxt = min(m for m in _neighbours(g, here, PATH_RELS) if m in on_path and dist.get(m) == step)
         nodes.append(nxt)
         types = [k[0] for k in g.succ[here].get(nxt, {})] + [k[0] for k in g.pred[here].get(nxt, {})]
         rels.append(min(t for t in types if t in PATH_RELS))

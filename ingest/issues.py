@@ -398,7 +398,7 @@ def _features(filings: list[Filing], petitioner_of: dict[str, str], s: IssueSett
     np.bitwise_or.at(has, rows, np.left_shift(1, token_kind[toks]))
 
     counties = [f.county for f in filings]
-    county = _ids(counties)  # type: ignore[arg-type]
+    county = _ids(counties)
     city = _ids([c[:4] if c else None for c in counties])
     pet = _ids([petitioner_of.get(f.filing_id, "~" + f.filing_id) for f in filings])
     sig = minhash_signatures(contents)[cidx]
@@ -465,8 +465,8 @@ def _candidates(f: _Features, s: IssueSettings) -> tuple[NDArray[np.int64], NDAr
         h = band[:, 0]
         for r in range(1, _ROWS):
             h = h * np.uint64(0x100000001B3) ^ band[:, r]
-        key = (h ^ (cat.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))) >> np.uint64(2)
-        pairs.append(_neighbours(key.astype(np.int64), idx, f.pet, s.lsh_window))
+        bucket = (h ^ (cat.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))) >> np.uint64(2)
+        pairs.append(_neighbours(bucket.astype(np.int64), idx, f.pet, s.lsh_window))
     a = np.concatenate([p[0] for p in pairs])
     b = np.concatenate([p[1] for p in pairs])
     key = _distinct(np.minimum(a, b) * n + np.maximum(a, b))
@@ -553,7 +553,8 @@ def _cosigned(filings: list[Filing], a: NDArray[np.int64], b: NDArray[np.int64])
     def listed(x: NDArray[np.int64], y: NDArray[np.int64]) -> NDArray[np.bool_]:
         q = x * nn + own[y]
         pos = np.minimum(np.searchsorted(known, q), len(known) - 1)
-        return known[pos] == q
+        found: NDArray[np.bool_] = known[pos] == q
+        return found
 
     has_co = np.zeros(len(filings), dtype=bool)
     has_co[known // nn] = True

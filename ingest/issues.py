@@ -460,8 +460,8 @@ def _candidates(f: _Features, s: IssueSettings) -> tuple[NDArray[np.int64], NDAr
     key = np.where((tok >= 0) & (city >= 0), (cat[rep] * (int(f.city.max()) + 2) + city) * ntok + tok, -1)
     pairs.append(_neighbours(key, rep, rarest[rep], s.city_window))
     # MinHash LSH: one band of rows at a time, within the category.
-    for b in range(_K // _ROWS):
-        band = f.sig[:, b * _ROWS : (b + 1) * _ROWS].astype(np.uint64)
+    for band_no in range(_K // _ROWS):
+        band = f.sig[:, band_no * _ROWS : (band_no + 1) * _ROWS].astype(np.uint64)
         h = band[:, 0]
         for r in range(1, _ROWS):
             h = h * np.uint64(0x100000001B3) ^ band[:, r]

@@ -1,6 +1,7 @@
 """Resolution speed and memory on generated filings: caselink's resolver, and Splink's time beside it.
 
-    python bench/resolve.py [--filings 1000000] [--seed 3] [--work DIR] [--splink-filings 200000] [--no-splink]
+    python bench/resolve.py [--filings 1000000] [--seed 3] [--work DIR] [--splink-filings 200000]
+                            [--no-splink]
 
 Stages, each in its own process so that peak memory (ru_maxrss) belongs to one stage:
   prepare  generate demo data and validate it once; the validated filings are pickled in --work
@@ -47,7 +48,8 @@ def prepare(work: Path, n: int, seed: int) -> None:
     with _pickle_path(work, n, seed).open("wb") as fh:
         pickle.dump((v.filings, v.transfers), fh, protocol=pickle.HIGHEST_PROTOCOL)
     print(
-        f"prepare: generated in {g:.0f} s, validated {len(v.filings):,} filings in {time.perf_counter() - t:.0f} s"
+        f"prepare: generated in {g:.0f} s, "
+        f"validated {len(v.filings):,} filings in {time.perf_counter() - t:.0f} s"
     )
 
 
@@ -83,6 +85,12 @@ def run_splink_stage(work: Path, n: int, seed: int, k: int) -> None:
     with _pickle_path(work, n, seed).open("rb") as fh:
         filings, _ = pickle.load(fh)
     sub = filings[:k]
+    if k < n:  # caselink on the same subset, for a like-for-like time
+        from ingest.resolver import resolve_petitioners
+
+        t = time.perf_counter()
+        resolve_petitioners(sub)
+        print(f"caselink petitioners: {len(sub):,} filings in {time.perf_counter() - t:.1f} s wall")
     sp = run_splink(sub)
     print(f"splink: {len(sub):,} filings in {sp.seconds:.1f} s wall, peak memory {_peak_mb():,.0f} MB")
 

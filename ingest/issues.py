@@ -257,6 +257,9 @@ class IssueSettings:
     their matter is (neighbours raise different matters); the particulars of the matter say much."""
     home_penalty: float = 4.0
     """Weight taken off a pair of petitioners of one county whose addresses name different villages."""
+    big_cluster: int = 20
+    strong_link: float = 7.0
+    """Two clusters of big_cluster filings or more are merged only by a pair at least this heavy."""
     prior_filings: int = 1000
     """Filings per category assumed on top of those given, so that weights mean the same in a small batch
     (a particular two filings share out of five is not common)."""
@@ -597,6 +600,7 @@ CONFLICT_KINDS = frozenset(
 
 def _guarded_components(
     f: _Features,
+    s: IssueSettings,
     a: NDArray[np.int64],
     b: NDArray[np.int64],
     weight: NDArray[np.float32],
@@ -613,7 +617,9 @@ def _guarded_components(
     nt = int(f.tok.max()) + 1
     keys = _distinct((root[rows] * 64 + f.kind[rows, cols]) * nt + f.tok[rows, cols])
     rk = keys // nt
-    suspicious = _distinct(rk[1:][rk[1:] == rk[:-1]] // 64)
+    sizes = np.bincount(root, minlength=n)
+    large = np.flatnonzero(sizes >= 2 * s.big_cluster)
+    suspicious = _distinct(np.concatenate([rk[1:][rk[1:] == rk[:-1]] // 64, large]))
     if not len(suspicious):
         return root, acc
     bad = np.isin(root, suspicious)
@@ -635,17 +641,24 @@ def _guarded_components(
 
     used: list[int] = []
     empty: dict[int, set[int]] = {}
-    for e, x, y in zip(redo.tolist(), a[redo].tolist(), b[redo].tolist(), strict=True):
+    size = dict.fromkeys(parent, 1)
+    big, strong = s.big_cluster, s.strong_link
+    for e, x, y, w in zip(
+        redo.tolist(), a[redo].tolist(), b[redo].tolist(), weight[redo].tolist(), strict=True
+    ):
         ra, rb = find(x), find(y)
         if ra == rb:
             used.append(e)
             continue
+        if w < strong and size[ra] >= big and size[rb] >= big:
+            continue  # two grown clusters are joined only on strong evidence: no chaining through one pair
         va, vb = values.get(ra, empty), values.get(rb, empty)
         if any(k in vb and not (vals & vb[k]) for k, vals in va.items()):
             continue
         if len(va) < len(vb):
             ra, rb, va, vb = rb, ra, vb, va
         parent[rb] = ra
+        size[ra] += size[rb]
         if vb:
             merged = values.setdefault(ra, {})
             for k, vals in vb.items():
@@ -749,7 +762,7 @@ def _resolve_issues(
     cos = _cosigned(filings, a, b)
     sc = _score(f, a, b, cos, s)
     acc = np.flatnonzero(sc.accepted)
-    root, used = _guarded_components(f, a, b, sc.weight, acc)
+    root, used = _guarded_components(f, s, a, b, sc.weight, acc)
 
     # Strongest link of each filing that the clustering used (for evidence).
     best = np.full(n, -1, dtype=np.int64)

@@ -129,7 +129,7 @@ def particulars(text: str) -> list[tuple[int, str]]:
     """The typed particulars a content names: years, spans of years, areas, sums, and named places and bodies.
 
     >>> particulars("2015年柳营镇北王村300亩耕地被征收，每亩补偿5000元")
-    [(0, '2015'), (2, '300亩'), (3, '5000元'), (5, '柳营镇'), (4, '北王村')]
+    [(0, '2015'), (2, '300亩'), (3, '5000元'), (4, '北王村'), (5, '柳营镇')]
     """
     s = normalise_content(text)
     out: list[tuple[int, str]] = []

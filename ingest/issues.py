@@ -10,12 +10,17 @@ the sums in 元. The pipeline:
 2. blocking → candidate pairs (sorted neighbourhood inside each block, so no block costs n²): same
    petitioner and category; same category, county and named place or body; same category, city and any
    particular; same MinHash band (LSH) and category;
-3. scoring: shared particulars (weights summed), content similarity (MinHash estimate of the Jaccard of
-   bigram sets), same petitioner, co-signers named as the other's petitioner; a pair is vetoed when both
-   filings name a particular of one kind and none agree (two villages, two different sums);
-4. clustering: connected components over accepted pairs, with a stricter bar for pairs of different
-   petitioners, and stricter still across counties.
+3. scoring: shared particulars (IDF weights summed; a shared village or township counts for little, since
+   neighbours raise different matters), content similarity (MinHash estimate of the Jaccard of bigram sets),
+   co-signers (one filing names the other's petitioner); a pair is vetoed when both filings name a
+   particular of one kind and none agree (two villages, two sums); petitioners of one county living in
+   different villages are held to a higher bar;
+4. clustering: connected components over accepted pairs, with a bar rising from same petitioner to same
+   county, other county of the city, other city; components that would hold two values of one kind, or
+   that grow large, are rebuilt strongest pair first, refusing merges that bring two values together and
+   merges of two grown clusters on a weak pair (no chaining of unrelated matters).
 
+Thresholds are in `IssueSettings`; figures in bench/accuracy_units_issues.py.
 Each filing keeps the reasons of its strongest link as Evidence, for the UI.
 """
 

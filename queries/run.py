@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -61,7 +62,7 @@ def parse_value(spec: ParamSpec, value: Any) -> Any:
         elif spec.type == "date":
             out = value if isinstance(value, date) else _date(str(value).strip())
         elif spec.type == "list":
-            items = value.split(",") if isinstance(value, str) else list(value)
+            items = re.split(r"[,，、]", value) if isinstance(value, str) else list(value)
             out = [str(v).strip() for v in items if str(v).strip()]
         else:
             out = str(value)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import getpass
+import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -25,6 +29,24 @@ def _list_queries() -> str:
             lines.append(f"    --param {p.name}=…  ({p.type}, default {p.default_text()}): {p.help}")
         lines.append(f"    columns: {', '.join(spec.columns)}")
     return "\n".join(lines) + "\n"
+
+
+def _audit(
+    ws: Workspace, name: str, params: dict[str, Any], backend: str, rows: int, out: Path | None
+) -> None:
+    """Append one JSON line to the workspace audit log: who ran which query with what, and where it went."""
+    entry = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "user": getpass.getuser(),
+        "command": "query",
+        "query": name,
+        "params": params,
+        "backend": backend,
+        "rows": rows,
+        "out": str(out) if out is not None else None,
+    }
+    with ws.audit_log.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
 def _split(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -66,7 +88,7 @@ def query(
     """Run the pattern query NAME (see --list) and print or save its rows.
 
     Lists in a cell are joined by ';' in csv and xlsx; cells that a spreadsheet would read as a formula get
-    a leading '. xlsx needs --out.
+    a leading '. xlsx needs --out. Every run is recorded in the workspace's audit.log.
     """
     if list_only:
         click.echo(_list_queries(), nl=False)
@@ -80,8 +102,10 @@ def query(
         params = _split(pairs)
         parse_params(spec, params)  # bad parameters are reported before any store is opened
         settings = Settings.from_env(backend=backend)
-        with open_store(settings, Workspace.open(workspace)) as store:
+        ws = Workspace.open(workspace)
+        with open_store(settings, ws) as store:
             result = run_query(spec.name, store, params)
+        _audit(ws, spec.name, params, settings.backend, len(result.rows), out)
     except (UnknownQuery, BadParameter) as exc:
         raise click.UsageError(str(exc)) from None
     except (QueryError, GraphError) as exc:

@@ -67,6 +67,18 @@ def test_params_and_json(workspace: Path) -> None:
     assert got[0]["received_date"] == "2024-01-20"
 
 
+def test_every_run_is_audited(workspace: Path) -> None:
+    result = run(workspace, "petitioner", "-p", "petitioner_id=P2")
+    assert result.exit_code == 0, result.output
+    last = json.loads((workspace / "audit.log").read_text(encoding="utf-8").splitlines()[-1])
+    assert (last["query"], last["params"], last["rows"]) == ("petitioner", {"petitioner_id": "P2"}, 3)
+
+
+def test_list_params_accept_chinese_separators(workspace: Path) -> None:
+    result = run(workspace, "skip-level", "-p", "local_levels=乡镇、县，市", "--format", "csv")
+    assert [line.split(",")[0] for line in result.output.splitlines()[1:]] == ["F03", "F09"]
+
+
 def test_xlsx(workspace: Path, tmp_path: Path) -> None:
     out = tmp_path / "multi.xlsx"
     result = run(workspace, "multi-channel", "--format", "xlsx", "--out", str(out))

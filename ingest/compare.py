@@ -37,7 +37,7 @@ NULL = -1
 def _codes(values: Sequence[str | None]) -> NDArray[np.int32]:
     """Factorise strings into int codes (-1 for None or empty) in first-seen order."""
     index = {k: i for i, k in enumerate(dict.fromkeys(values))}
-    index[None] = -1  # type: ignore[index]
+    index[None] = -1
     index[""] = -1
     return np.fromiter(map(index.__getitem__, values), dtype=np.int32, count=len(values))
 

@@ -85,7 +85,8 @@ _NAME, _ID, _BIRTH = 0, 1, 3  # columns of DEFAULT_COMPARISONS read by the ident
 def identity_evidence(levels: LevelArray) -> NDArray[np.bool_]:
     """Pairs whose agreement is about the person, not only the household (see the module docstring)."""
     name, idn, birth = levels[:, _NAME], levels[:, _ID], levels[:, _BIRTH]
-    return (idn == 2) | (name >= 2) | ((name == 1) & ((idn == 1) | (birth == 2)))
+    out: NDArray[np.bool_] = (idn == 2) | (name >= 2) | ((name == 1) & ((idn == 1) | (birth == 2)))
+    return out
 
 
 def name_frequency_adjustment(
@@ -144,10 +145,12 @@ def resolve_petitioners(
     t = time.perf_counter()
     store = DecisionStore(state_dir) if state_dir is not None else None
     position = {fid: i for i, fid in enumerate(table.filing_ids)}
-    must, cannot, decided = [], [], set()
-    for (a, b), d in store.current().items() if store else []:
-        if a in position and b in position:
-            ia, ib = position[a], position[b]
+    must: list[tuple[int, int]] = []
+    cannot: list[tuple[int, int]] = []
+    decided: set[int] = set()
+    for (fa, fb), d in store.current().items() if store else []:
+        if fa in position and fb in position:
+            ia, ib = position[fa], position[fb]
             (must if d.verdict is Verdict.SAME else cannot).append((ia, ib))
             decided.add(min(ia, ib) * n + max(ia, ib))
     evidence_ok = identity_evidence(levels)

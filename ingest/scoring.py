@@ -94,7 +94,8 @@ class Model:
 
 def probability(weight: FloatArray | float) -> FloatArray | float:
     """Match probability of a match weight."""
-    return 1.0 / (1.0 + np.exp2(-np.asarray(weight)))
+    out: FloatArray = 1.0 / (1.0 + np.exp2(-np.asarray(weight, dtype=np.float64)))
+    return out
 
 
 def _patterns(levels: LevelArray) -> tuple[NDArray[np.int64], NDArray[np.int64]]:

@@ -25,10 +25,10 @@ def test_accuracy_floor_on_generated_data(data: tuple[list[Filing], list[Transfe
     filings, _, truth = data
     result = resolve_petitioners(filings)
     s = score_clusters(result.petitioner_of, truth)
-    # measured on this set: see the commit message / bench/accuracy.py for the full figures
-    assert s.precision >= 0.99, s
-    assert s.f1 >= 0.97, s
-    assert s.bcubed_f1 >= 0.98, s
+    # measured on this set: P 0.990, R 0.983, F1 0.987, B-cubed F1 0.993 (bench/accuracy.py for more)
+    assert s.precision >= 0.985, s
+    assert s.f1 >= 0.975, s
+    assert s.bcubed_f1 >= 0.985, s
 
 
 def test_two_different_valid_ids_never_in_one_petitioner(

@@ -29,7 +29,9 @@ WIDTH = 7
 
 
 def format_id(n: int, prefix: str = PREFIX, width: int = WIDTH) -> str:
-    """>>> format_id(42)
+    """The petitioner id of counter value n.
+
+    >>> format_id(42)
     'P0000042'
     """
     return f"{prefix}{n:0{width}d}"

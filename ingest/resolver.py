@@ -11,8 +11,7 @@ Phone, address and county add weight but are never enough on their own (families
 probability in [review, accept), and high-scoring pairs without identity evidence, go to the review queue.
 
 `resolve()` is the one entry point used by `caselink ingest` and `caselink resolve`. Units come from
-`ingest.units.resolve_units`; issues are per-filing placeholders ("I-" + filing_id) until issue resolution
-lands.
+`ingest.units.resolve_units`, issues from `ingest.issues.resolve_issues` (given the petitioners).
 """
 
 from __future__ import annotations
@@ -30,7 +29,8 @@ from ingest.clustering import cluster
 from ingest.compare import DEFAULT_COMPARISONS, FieldTable, LevelArray, compare_pairs
 from ingest.decisions import DecisionStore, ReviewItem, Verdict
 from ingest.identity import IdRegistry
-from ingest.records import Evidence, Filing, Issue, Resolution, Transfer
+from ingest.issues import resolve_issues
+from ingest.records import Evidence, Filing, Resolution, Transfer
 from ingest.scoring import Model, fit, probability, random_pair_levels, with_random_u
 from ingest.units import resolve_units
 
@@ -269,18 +269,6 @@ def _evidence(
     return out
 
 
-def _placeholder_issues(
-    filings: Sequence[Filing],
-) -> tuple[dict[str, str], dict[str, Evidence], dict[str, Issue]]:
-    """One issue per filing ("I-" + filing_id) until issues are resolved."""
-    issue_of = {f.filing_id: f"I-{f.filing_id}" for f in filings}
-    issues = {
-        iid: Issue(iid, f.category or f.content[:20], f.county, f.category)
-        for f, iid in ((f, issue_of[f.filing_id]) for f in filings)
-    }
-    return issue_of, {fid: Evidence(0.0) for fid in issue_of}, issues
-
-
 def resolve_with_report(
     filings: list[Filing],
     transfers: list[Transfer],
@@ -290,7 +278,7 @@ def resolve_with_report(
     """`resolve`, also returning what the petitioner run decided (for the command's printout)."""
     pet = resolve_petitioners(filings, state_dir, settings)
     mentions, units = resolve_units(filings, transfers)
-    issue_of, issue_evidence, issues = _placeholder_issues(filings)
+    issue_of, issue_evidence, issues = resolve_issues(filings, pet.petitioner_of, state_dir)
     resolution = Resolution(
         filings=filings,
         transfers=transfers,

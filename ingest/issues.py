@@ -253,7 +253,7 @@ class IssueSettings:
     """Different cities (or a county that cannot be told): strictest."""
     similar_content: float = 0.55
     """MinHash Jaccard estimate that counts as similar wording (adds to the weight)."""
-    content_weight: float = 2.0
+    content_weight: float = 1.0
     """Weight added for similar content, scaled by (J − similar_content) / (1 − similar_content) + 1."""
     cosigner_weight: float = 4.0
     """Weight added when one filing names the other's petitioner as a co-signer."""

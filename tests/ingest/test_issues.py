@@ -245,6 +245,6 @@ def test_accuracy_floor_on_generated_data(generated: Path) -> None:
     _, person = read_truth_filings(generated / "truth_filings.csv")
     issue_of, _, _ = resolve_issues(v.filings, person)
     scores = issues_scores(generated / "truth_filings.csv", issue_of)
-    # Measured 2026-11: pairwise P 0.975 R 0.877 F1 0.924, B-cubed F1 0.950 (bench/accuracy_units_issues.py).
-    assert scores["pairwise"].f1 >= 0.88
+    # Measured 2026-11: pairwise P 0.982 R 0.821 F1 0.895, B-cubed F1 0.947 (bench/accuracy_units_issues.py).
+    assert scores["pairwise"].f1 >= 0.86
     assert scores["bcubed"].f1 >= 0.92

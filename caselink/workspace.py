@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-
 def default_root() -> Path:
     """$CASELINK_WORKSPACE, else ./workspace."""
     return Path(os.environ.get("CASELINK_WORKSPACE") or "workspace")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
-import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
+from caselink import audit
 from caselink.workspace import Workspace
 from graph.errors import GraphError
 from graph.settings import BACKENDS, Settings
@@ -34,19 +32,9 @@ def _list_queries() -> str:
 def _audit(
     ws: Workspace, name: str, params: dict[str, Any], backend: str, rows: int, out: Path | None
 ) -> None:
-    """Append one JSON line to the workspace audit log: who ran which query with what, and where it went."""
-    entry = {
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "user": getpass.getuser(),
-        "command": "query",
-        "query": name,
-        "params": params,
-        "backend": backend,
-        "rows": rows,
-        "out": str(out) if out is not None else None,
-    }
-    with ws.audit_log.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    """Append one entry to the workspace audit log: who ran which query with what, and where it went."""
+    audit.record(ws.audit_log, "query", command="query", query=name, params=params, backend=backend,
+                 rows=rows, out=str(out) if out is not None else None)
 
 
 def _split(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -20,7 +20,7 @@ APP = Path(dashboards.__file__).with_name("streamlit_app.py")
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True,
               help="Port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Keep localhost unless you mean to expose personal data on a network.")
+              help="Address to listen on. Keep localhost unless personal data may be exposed on a network.")
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default=None,
               help="Graph back end (default: neo4j when CASELINK_NEO4J_URI is set, else embedded).")
 def serve(workspace: Path | None, port: int, host: str, backend: str | None) -> None:

@@ -1,4 +1,4 @@
-"""Errors raised by ingest. Messages say what is wrong and what to do next; the CLI prints them without a traceback."""
+"""Errors raised by ingest. Messages say what is wrong and what to do next; the CLI prints no traceback."""
 
 
 class IngestError(Exception):

@@ -1,12 +1,19 @@
-"""Entry point of the dashboards: `caselink serve` runs `streamlit run` on this file."""
+"""Entry point of the dashboards: `caselink serve` runs `streamlit run` on this file.
+
+Each page is a file under app_pages/ registered in PAGES (one line each); the sidebar carries the language
+switch. Text is Simplified Chinese by default (dashboards/i18n.py).
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="caselink 信访关联", layout="wide")
+from dashboards.i18n import language_switch, t
 
-pages = [
-    st.Page("app_pages/overview.py", title="概览 Overview", default=True),
+st.set_page_config(page_title="caselink 信访关联", layout="wide")
+language_switch()
+
+PAGES = [
+    st.Page("app_pages/overview.py", title=t("概览", "Overview"), url_path="overview", default=True),
 ]
-st.navigation(pages).run()
+st.navigation(PAGES).run()

@@ -1,0 +1,99 @@
+"""Tables on the pages: personal data masked by default, and every table downloadable as CSV and XLSX.
+
+    show_table(df, "repeat-petitions", personal={"id_number": "id_number", "phone": "phone"})
+
+Exports are safe to open in a spreadsheet (no cell is ever read as a formula) and each download is written to
+the workspace audit log.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from caselink import audit
+from caselink.privacy import masked
+from dashboards import data, session
+from dashboards.i18n import t
+from queries.run import cell_text, safe_cell
+
+
+def mask_frame(df: pd.DataFrame, personal: Mapping[str, str]) -> pd.DataFrame:
+    """A copy with the columns named in `personal` (column -> 'id_number' | 'phone') masked,
+    unless this session may reveal personal data."""
+    if session.may_reveal() or not personal:
+        return df
+    out = df.copy()
+    for column, kind in personal.items():
+        if column in out.columns:
+            out[column] = [masked(v if isinstance(v, str) else None, kind) for v in out[column]]
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with BOM (Excel opens it as UTF-8); lists joined by ';'; no cell starts a formula."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([safe_cell(str(c)) for c in df.columns])
+    for row in df.itertuples(index=False):
+        writer.writerow([_cell(v) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "caselink") -> bytes:
+    """An XLSX workbook of the table; text is never turned into formulas or links."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    book = xlsxwriter.Workbook(buf, options)
+    ws = book.add_worksheet(sheet[:31])
+    bold = book.add_format({"bold": True})
+    for c, name in enumerate(df.columns):
+        ws.write_string(0, c, safe_cell(str(name)), bold)
+    for r, row in enumerate(df.itertuples(index=False), start=1):
+        for c, value in enumerate(row):
+            if isinstance(value, int | float) and not isinstance(value, bool) and pd.notna(value):
+                ws.write_number(r, c, value)
+            else:
+                ws.write_string(r, c, _cell(value))
+    book.close()
+    return buf.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "" if pd.isna(value) else value
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    return safe_cell(cell_text(value))
+
+
+def show_table(df: pd.DataFrame, name: str, *, personal: Mapping[str, str] | None = None,
+               key: str | None = None) -> pd.DataFrame:
+    """Show `df` (masked as `personal` says) with CSV and XLSX download buttons; returns what was shown."""
+    shown = mask_frame(df, personal or {})
+    st.dataframe(shown, use_container_width=True, hide_index=True)
+    key = key or name
+    cols = st.columns(2)
+    for col, fmt, payload, mime in (
+        (cols[0], "csv", to_csv_bytes(shown), "text/csv"),
+        (cols[1], "xlsx", to_xlsx_bytes(shown),
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ):
+        col.download_button(
+            t(f"导出 {fmt.upper()}", f"Export {fmt.upper()}"), data=payload, file_name=f"{name}.{fmt}",
+            mime=mime,
+            key=f"export-{key}-{fmt}", on_click=_audit_export, args=(name, fmt, len(shown)),
+        )
+    return shown
+
+
+def _audit_export(name: str, fmt: str, rows: int) -> None:
+    audit.record(data.workspace().audit_log, "export", user=session.user(), table=name, format=fmt, rows=rows,
+                 masked=not session.may_reveal())

@@ -14,8 +14,16 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# Demo: 5,000 generated filings (same seed, same data), ingested into the embedded store, then the dashboards
+# on http://127.0.0.1:$(PORT). Running it again re-ingests the same files, which changes nothing.
+DEMO_FILINGS ?= 5000
+PORT ?= 8501
+
 demo: venv
-	$(BIN)/caselink demo-data --filings 5000 --seed 7 --out $(DEMO)/data
+	$(BIN)/caselink demo-data --filings $(DEMO_FILINGS) --seed 7 --out $(DEMO)/data
+	$(BIN)/caselink ingest $(DEMO)/data/filings.csv --transfers $(DEMO)/data/transfers.csv \
+	    --workspace $(DEMO)/workspace --backend embedded
+	$(BIN)/caselink serve --workspace $(DEMO)/workspace --port $(PORT)
 
 # A real Neo4j 5.26 (tools/neo4j.sh: Maven Central, no Docker) runs beside the suite and is always stopped;
 # the exit status is pytest's. With CI=true a Neo4j that cannot start fails the run.
@@ -33,7 +41,9 @@ check: venv
 	$(BIN)/mypy graph ingest queries
 
 bench: venv
-	$(BIN)/python bench/ingest.py
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/ingest.py --rows 200000
+	$(BIN)/python bench/accuracy.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache

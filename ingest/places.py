@@ -354,6 +354,11 @@ def _county_of_clean(text: str, context_county: str | None) -> str | None:
     return None
 
 
+def is_county_code(code: str | None) -> bool:
+    """True for the code of a county-level unit (not a city or province code)."""
+    return code is not None and len(code) == 6 and code[4:] != "00"
+
+
 @lru_cache(maxsize=2**16)
 def region_of(text: str) -> str | None:
     """The most precise unit a text names: its county code, else the one city, else the one province.

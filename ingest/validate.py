@@ -120,10 +120,17 @@ def validate_filing(raw: RawRow, today: date) -> Filing | list[Problem]:
                 pinfo.problem_en or "phone number not recognised",
             )
 
-    address_county = places.county_of(v["address"]) if v["address"] else None
+    # The bodies that received and handle the filing say where it is: they break ties between counties of
+    # the same name, and give the county of a place written below county level (镇/街道/村 only).
+    office_region = _office_region(v["responsible_unit"], v["receiving_org"])
+    address_county = places.county_of(v["address"], office_region) if v["address"] else None
     if v["address"] and address_county is None:
         flag("address", "住址中找不到可识别的县（区）", "no county recognised in the address")
-    place_county = places.county_of(v["issue_place"], address_county) if v["issue_place"] else None
+    place_county = None
+    if v["issue_place"]:
+        place_county = places.county_of(v["issue_place"], address_county or office_region)
+        if place_county is None and places.is_county_code(office_region):
+            place_county = office_region
     if v["issue_place"] and place_county is None:
         flag(
             "issue_place",
@@ -268,3 +275,12 @@ def _has_problem(problems: list[Problem], column: str) -> bool:
 
 def _any_reject(problems: list[Problem]) -> bool:
     return any(p.severity is _REJECT for p in problems)
+
+
+def _office_region(responsible_unit: str, receiving_org: str) -> str | None:
+    """The county of the handling or receiving body if either names one, else the city or province named."""
+    regions = [places.region_of(name) for name in (responsible_unit, receiving_org) if name]
+    for region in regions:
+        if places.is_county_code(region):
+            return region
+    return next((r for r in regions if r), None)

@@ -9,6 +9,7 @@ from caselink.commands.ingest import ingest
 from caselink.commands.query import query
 from caselink.commands.resolve import resolve
 from caselink.commands.serve import serve
+from caselink.commands.users import users
 from caselink.commands.validate import validate
 
 
@@ -26,6 +27,7 @@ cli.add_command(ingest)
 cli.add_command(query)
 cli.add_command(resolve)
 cli.add_command(serve)
+cli.add_command(users)
 cli.add_command(validate)
 
 

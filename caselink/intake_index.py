@@ -1,0 +1,492 @@
+"""The intake index: what a duplicate-filing check reads instead of rescanning every record.
+
+Built from a resolution at the end of every `caselink ingest` (so later ingests update it) and kept in
+WORKSPACE/index/intake.pickle: numpy arrays and a few string lists, which load in about a second even for a
+million petitioners. Held in memory by `cached_index` (the dashboards keep it warm with `st.cache_resource`).
+
+What it holds:
+- profiles: the distinct identity fields (name, pinyin, ID number, phone, birth date, address, place,
+  category) of each petitioner's filings, at most `MAX_PROFILES` per petitioner, most recent first;
+- person postings: 64-bit hashes of the resolution's blocking keys (ingest.blocking: ID number, phone, name
+  pinyin within a county, name + birth date, pinyin + birth date, name variants within a village, first 14
+  ID characters) → profile rows, sorted for binary search;
+- filings: id, dates, status, responsible unit, issue, headcount, MinHash signature of the content and the
+  hashes of its particulars (ingest.issues), grouped by petitioner and by issue;
+- issue postings: hashes of named places and bodies (village, estate, company …) and MinHash bands → issues,
+  for matters raised by other people (group matters);
+- the resolution's Fellegi–Sunter model and the name counts of its name-frequency adjustment, so that an
+  intake score is the score resolution gives the same pair.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from caselink.workspace import Workspace
+from ingest.columns import Status
+from ingest.compare import home_county, locality
+from ingest.issues import PLACE_KINDS, TOWN, VILLAGE, minhash_signatures, particulars
+from ingest.records import Filing, Resolution, UnitRole
+from ingest.scoring import Model
+
+INDEX_FILE = "intake.pickle"
+INDEX_FORMAT = 1
+MAX_PROFILES = 12
+"""Distinct identity profiles kept per petitioner (the most recent filings first)."""
+STATUSES: tuple[Status, ...] = tuple(Status)
+"""Status codes of the filings table: index into this tuple, -1 when unknown."""
+ISSUE_KEY_KINDS = frozenset(PLACE_KINDS - {TOWN})
+"""Particular kinds that look up issues of other people (a township is too broad)."""
+_BANDS, _ROWS = 4, 4
+
+U64 = NDArray[np.uint64]
+I32 = NDArray[np.int32]
+I64 = NDArray[np.int64]
+
+
+def key_hash(key: str) -> int:
+    """A stable 64-bit hash of a key string (the same in every process, unlike `hash`)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def particular_hash(kind: int, value: str) -> int:
+    """Hash of one typed particular; its kind is kept in the low 4 bits."""
+    return (key_hash(f"{kind}|{value}") & ~0xF) | kind
+
+
+def person_keys(f: Filing) -> list[str]:
+    """The blocking keys of a filing's identity fields, as ingest.blocking forms them (see DEFAULT_RULES)."""
+    keys: list[str] = []
+    name, py = f.name_norm, f.name_pinyin
+    birth = f.birth_date.isoformat() if f.birth_date else ""
+    if f.id_number:
+        keys.append("i|" + f.id_number)
+        keys.append("ih|" + f.id_number[:14])
+    if f.phone:
+        keys.append("p|" + f.phone)
+    if py:
+        keys.append(f"pc|{py}|{home_county(f) or ''}")
+    if name and birth:
+        keys.append(f"nb|{name}|{birth}")
+    if py and birth:
+        keys.append(f"pb|{py}|{birth}")
+    if name:
+        ends = name[0] + name[-1] if len(name) >= 2 else ""
+        head = name[:2] if len(name) >= 2 else ""
+        for text in {f.address, f.issue_place}:
+            loc = locality(text) if text else None
+            if loc:
+                keys.append(f"pl|{py}|{loc}")
+                if ends:
+                    keys.append(f"el|{ends}|{loc}")
+                if head:
+                    keys.append(f"hl|{head}|{loc}")
+    return keys
+
+
+def content_particulars(content: str, issue_place: str) -> list[tuple[int, str]]:
+    """The particulars of a matter as issue resolution reads them: the content's, and the village or
+    township of the place of the matter."""
+    found = particulars(content) if content else []
+    if issue_place:
+        found += [p for p in particulars(issue_place) if p[0] in (VILLAGE, TOWN)]
+    return list(dict.fromkeys(found))
+
+
+def lsh_keys(sig: Sequence[int]) -> list[int]:
+    """One key per MinHash band (4 bands of 4 rows, as ingest.issues blocks)."""
+    return [
+        key_hash("lsh|%d|%s" % (b, ",".join(map(str, sig[b * _ROWS : (b + 1) * _ROWS]))))
+        for b in range(_BANDS)
+    ]
+
+
+@dataclass(slots=True)
+class Postings:
+    """Sorted 64-bit keys → runs of int32 values (CSR), looked up by binary search."""
+
+    keys: U64
+    offsets: I64
+    values: I32
+
+    @classmethod
+    def build(cls, keys: Iterable[int], values: Iterable[int]) -> Postings:
+        k = np.fromiter(keys, dtype=np.uint64)
+        v = np.fromiter(values, dtype=np.int64)
+        if len(k) == 0:
+            return cls(np.empty(0, np.uint64), np.zeros(1, np.int64), np.empty(0, np.int32))
+        order = np.lexsort((v, k))
+        k, v = k[order], v[order]
+        keep = np.r_[True, (k[1:] != k[:-1]) | (v[1:] != v[:-1])]
+        k, v = k[keep], v[keep]
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        return cls(k[starts], np.r_[starts, len(k)].astype(np.int64), v.astype(np.int32))
+
+    def get(self, key: int) -> I32:
+        """The values of one key (empty when absent)."""
+        i = int(np.searchsorted(self.keys, np.uint64(key)))
+        if i < len(self.keys) and int(self.keys[i]) == key:
+            return self.values[self.offsets[i] : self.offsets[i + 1]]
+        return self.values[:0]
+
+    def size(self, key: int) -> int:
+        i = int(np.searchsorted(self.keys, np.uint64(key)))
+        if i < len(self.keys) and int(self.keys[i]) == key:
+            return int(self.offsets[i + 1] - self.offsets[i])
+        return 0
+
+
+@dataclass(slots=True)
+class IntakeIndex:
+    """Everything a check reads; arrays are indexed by profile, filing, petitioner or issue row."""
+
+    built_at: str
+    model: Model
+    n_filings: int
+    strings: list[str]
+    """Shared vocabulary of the profiles' string columns (codes index into it; -1 is empty)."""
+    prof: dict[str, I32]
+    """Profile columns: pet, filing, name, pinyin, id, phone, address, address_county, place,
+    place_county, category (string codes), birth (YYYYMMDD or -1), id_valid (0/1)."""
+    person: Postings
+    name_counts: Postings
+    """key_hash(name) → [count of filings with that name] (the resolution's name-frequency adjustment)."""
+    pet_ids: list[str]
+    pet_filings: I64
+    """CSR offsets into filing rows, per petitioner (filing rows are grouped by petitioner, newest first)."""
+    filing_ids: list[str]
+    filing_pet: I32
+    received: I32
+    """Date ordinals."""
+    concluded: I32
+    """Date ordinals, -1 when not concluded."""
+    status: NDArray[np.int8]
+    unit: I32
+    """Index into units, -1 when none."""
+    units: list[str]
+    issue: I32
+    headcount: NDArray[np.int16]
+    sig: NDArray[np.uint32]
+    part_offsets: I64
+    """CSR offsets into part_hashes, per filing row."""
+    part_hashes: U64
+    """Hashes of each filing's particulars (`particular_hash`)."""
+    issue_ids: list[str]
+    issue_titles: list[str]
+    issue_people: I32
+    """Distinct petitioners and co-signers of each issue."""
+    issue_headcount: I32
+    """The largest headcount of the issue's filings."""
+    issue_filings: I64
+    """CSR offsets into issue_rows."""
+    issue_rows: I32
+    issue_lookup: Postings
+    """Particular hashes (named places and bodies) and MinHash band keys → issue rows."""
+
+    @property
+    def n_petitioners(self) -> int:
+        return len(self.pet_ids)
+
+    def filings_of(self, pet: int) -> range:
+        return range(int(self.pet_filings[pet]), int(self.pet_filings[pet + 1]))
+
+    def particulars_of(self, row: int) -> list[int]:
+        """The particular hashes of one filing row."""
+        return self.part_hashes[int(self.part_offsets[row]) : int(self.part_offsets[row + 1])].tolist()
+
+
+def _birth_int(d: date | None) -> int:
+    return d.year * 10000 + d.month * 100 + d.day if d is not None else -1
+
+
+def build_index(
+    filings: Sequence[Filing],
+    petitioner_of: Mapping[str, str],
+    issue_of: Mapping[str, str],
+    model: Model,
+    *,
+    issue_titles: Mapping[str, str] | None = None,
+    unit_of: Mapping[str, str] | None = None,
+) -> IntakeIndex:
+    """Build the index of resolved filings. `unit_of` gives each filing's responsible unit as shown to a
+    clerk (default: the unit as written); `issue_titles` the issues' titles."""
+    n = len(filings)
+    # Filings grouped by petitioner, newest first.
+    pet_index: dict[str, int] = {}
+    pet_of_row = np.fromiter(
+        (pet_index.setdefault(petitioner_of[f.filing_id], len(pet_index)) for f in filings),
+        dtype=np.int64,
+        count=n,
+    )
+    day = np.fromiter((f.received_date.toordinal() for f in filings), dtype=np.int64, count=n)
+    order = np.lexsort((np.arange(n), -day, pet_of_row))
+    fl = [filings[i] for i in order.tolist()]
+    pet_rows = pet_of_row[order]
+    n_pet = len(pet_index)
+    counts = np.bincount(pet_rows, minlength=n_pet)
+    pet_filings = np.r_[0, np.cumsum(counts)].astype(np.int64)
+
+    strings: dict[str, int] = {"": -1}
+
+    def code(s: str | None) -> int:
+        if not s:
+            return -1
+        c = strings.get(s)
+        if c is None:
+            c = strings[s] = len(strings) - 1
+        return c
+
+    # Profiles: distinct identity fields per petitioner, newest first, at most MAX_PROFILES.
+    cols: dict[str, list[int]] = {
+        k: []
+        for k in (
+            "pet", "filing", "name", "pinyin", "id", "phone", "address", "address_county", "place",
+            "place_county", "category", "birth", "id_valid",
+        )
+    }  # fmt: skip
+    pkeys: list[int] = []
+    pvals: list[int] = []
+    seen: set[tuple[object, ...]] = set()
+    kept = 0
+    last_pet = -1
+    for row, (f, p) in enumerate(zip(fl, pet_rows.tolist(), strict=True)):
+        if p != last_pet:
+            seen.clear()
+            kept, last_pet = 0, p
+        ident = (
+            f.name_norm, f.id_number, f.phone, f.address, f.address_county, f.issue_place,
+            f.place_county, f.category,
+        )  # fmt: skip
+        if ident in seen or kept >= MAX_PROFILES:
+            continue
+        seen.add(ident)
+        kept += 1
+        prow = len(cols["pet"])
+        for k, v in (
+            ("pet", p), ("filing", row), ("name", code(f.name_norm)), ("pinyin", code(f.name_pinyin)),
+            ("id", code(f.id_number)), ("phone", code(f.phone)), ("address", code(f.address)),
+            ("address_county", code(f.address_county)), ("place", code(f.issue_place)),
+            ("place_county", code(f.place_county)), ("category", code(f.category)),
+            ("birth", _birth_int(f.birth_date)), ("id_valid", int(f.id_valid and f.id_number is not None)),
+        ):  # fmt: skip
+            cols[k].append(v)
+        for key in person_keys(f):
+            pkeys.append(key_hash(key))
+            pvals.append(prow)
+    prof = {k: np.asarray(v, dtype=np.int32) for k, v in cols.items()}
+
+    name_count: dict[str, int] = {}
+    for f in filings:
+        name_count[f.name_norm] = name_count.get(f.name_norm, 0) + 1
+    name_counts = Postings(
+        *_sorted_counts([key_hash("n|" + k) for k in name_count], list(name_count.values()))
+    )
+
+    # Issues.
+    issue_index: dict[str, int] = {}
+    issue_row = np.fromiter(
+        (issue_index.setdefault(issue_of.get(f.filing_id, "~" + f.filing_id), len(issue_index)) for f in fl),
+        dtype=np.int64,
+        count=n,
+    )
+    n_issue = len(issue_index)
+    titles = issue_titles or {}
+    issue_ids = list(issue_index)
+    people: list[set[str]] = [set() for _ in range(n_issue)]
+    head = np.zeros(n_issue, dtype=np.int32)
+    for f, i, p in zip(fl, issue_row.tolist(), pet_rows.tolist(), strict=True):
+        people[i].add("#%d" % p)
+        people[i].update(f.co_petitioners)
+        if f.headcount > head[i]:
+            head[i] = f.headcount
+    iorder = np.lexsort((np.arange(n), issue_row))
+    icounts = np.bincount(issue_row, minlength=n_issue)
+
+    # Content features.
+    sig = minhash_signatures([f.content for f in fl])
+    part_off = np.zeros(n + 1, dtype=np.int64)
+    part_vals: list[int] = []
+    ikeys: list[int] = []
+    ivals: list[int] = []
+    cache: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for row, f in enumerate(fl):
+        ck = (f.content, f.issue_place)
+        parts = cache.get(ck)
+        if parts is None:
+            parts = cache[ck] = content_particulars(f.content, f.issue_place)
+        hs = [particular_hash(k, v) for k, v in parts]
+        part_vals.extend(hs)
+        part_off[row + 1] = len(part_vals)
+        i = int(issue_row[row])
+        for (k, _), h in zip(parts, hs, strict=True):
+            if k in ISSUE_KEY_KINDS:
+                ikeys.append(h)
+                ivals.append(i)
+        for h in lsh_keys(sig[row].tolist()):
+            ikeys.append(h)
+            ivals.append(i)
+
+    units: dict[str, int] = {}
+    unit_names = unit_of or {}
+    unit = np.fromiter(
+        (
+            units.setdefault(u, len(units))
+            if (u := unit_names.get(f.filing_id) or f.responsible_unit)
+            else -1
+            for f in fl
+        ),
+        dtype=np.int32,
+        count=n,
+    )
+    status_code = {s: k for k, s in enumerate(STATUSES)}
+    vocab = [""] * (len(strings) - 1)
+    for s, c in strings.items():
+        if c >= 0:
+            vocab[c] = s
+    return IntakeIndex(
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        model=model,
+        n_filings=n,
+        strings=vocab,
+        prof=prof,
+        person=Postings.build(pkeys, pvals),
+        name_counts=name_counts,
+        pet_ids=list(pet_index),
+        pet_filings=pet_filings,
+        filing_ids=[f.filing_id for f in fl],
+        filing_pet=pet_rows.astype(np.int32),
+        received=(day[order]).astype(np.int32),
+        concluded=np.fromiter(
+            (f.concluded_date.toordinal() if f.concluded_date else -1 for f in fl), dtype=np.int32, count=n
+        ),
+        status=np.fromiter(
+            (status_code[f.status] if f.status is not None else -1 for f in fl), dtype=np.int8, count=n
+        ),
+        unit=unit,
+        units=list(units),
+        issue=issue_row.astype(np.int32),
+        headcount=np.fromiter((min(f.headcount, 32767) for f in fl), dtype=np.int16, count=n),
+        sig=sig,
+        part_offsets=part_off,
+        part_hashes=np.asarray(part_vals, dtype=np.uint64),
+        issue_ids=issue_ids,
+        issue_titles=[titles.get(i, "") for i in issue_ids],
+        issue_people=np.fromiter((len(p) for p in people), dtype=np.int32, count=n_issue),
+        issue_headcount=head,
+        issue_filings=np.r_[0, np.cumsum(icounts)].astype(np.int64),
+        issue_rows=iorder.astype(np.int32),
+        issue_lookup=Postings.build(ikeys, ivals),
+    )
+
+
+def _sorted_counts(keys: list[int], counts: list[int]) -> tuple[U64, I64, I32]:
+    k = np.asarray(keys, dtype=np.uint64)
+    c = np.asarray(counts, dtype=np.int32)
+    order = np.argsort(k)
+    return k[order], np.arange(len(k) + 1, dtype=np.int64), c[order]
+
+
+def build_from_resolution(res: Resolution, model: Model) -> IntakeIndex:
+    """The index of a resolution (what `caselink ingest` builds after resolving)."""
+    unit_of: dict[str, str] = {}
+    for m in res.unit_mentions:
+        if m.role is UnitRole.RESPONSIBLE:
+            u = res.units.get(m.unit_id)
+            if u is not None:
+                unit_of[m.filing_id] = _unit_label(u.name, u.county)
+    titles = {i: x.title for i, x in res.issues.items()}
+    return build_index(
+        res.filings, res.petitioner_of, res.issue_of, model, issue_titles=titles, unit_of=unit_of
+    )
+
+
+def _unit_label(name: str, county: str | None) -> str:
+    from ingest.places import county_by_code
+
+    c = county_by_code(county) if county else None
+    return f"{c.name}{name}" if c is not None and not name.startswith(c.name) else name
+
+
+# --- persistence ------------------------------------------------------------------------------------
+
+
+def index_path(ws: Workspace) -> Path:
+    return ws.index_dir / INDEX_FILE
+
+
+def save_index(ws: Workspace, index: IntakeIndex) -> Path:
+    """Write the index atomically (temporary file, then os.replace)."""
+    path = index_path(ws)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{INDEX_FILE}.{os.getpid()}.tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump({"format": INDEX_FORMAT, "index": index}, fh, protocol=5)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return path
+
+
+class IndexMissing(Exception):
+    """The workspace has no intake index (nothing ingested yet, or written by another version)."""
+
+
+def load_index(ws: Workspace) -> IntakeIndex:
+    """Read the index of a workspace; IndexMissing when there is none to use."""
+    path = index_path(ws)
+    if not path.exists():
+        raise IndexMissing(
+            f"工作区 {ws.root} 中没有查重索引，请先运行 `caselink ingest`。 / "
+            f"No intake index in workspace {ws.root}: run `caselink ingest` first."
+        )
+    with path.open("rb") as fh:
+        saved = pickle.load(fh)
+    if not isinstance(saved, dict) or saved.get("format") != INDEX_FORMAT:
+        raise IndexMissing(
+            f"{path} 由其他版本写入，请重新运行 `caselink ingest`。 / "
+            f"{path} was written by another caselink version: run `caselink ingest` again."
+        )
+    index: IntakeIndex = saved["index"]
+    return index
+
+
+_CACHE: dict[Path, tuple[int, int, IntakeIndex]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def cached_index(ws: Workspace) -> IntakeIndex:
+    """The workspace's index, loaded once per process and reloaded when an ingest has replaced the file."""
+    path = index_path(ws).resolve()
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return load_index(ws)  # raises IndexMissing
+    stamp = (st.st_mtime_ns, st.st_size)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(path)
+        if hit is not None and hit[:2] == stamp:
+            return hit[2]
+        index = load_index(ws)
+        _CACHE[path] = (*stamp, index)
+        return index
+
+
+def update_index(ws: Workspace, res: Resolution, model: Model) -> IntakeIndex:
+    """Rebuild the workspace's index from the latest resolution (called by `caselink ingest`).
+
+    Resolution runs over all records at every ingest and may merge or split petitioners, so the index is
+    rebuilt from its result rather than patched: it always says what the graph says.
+    """
+    index = build_from_resolution(res, model)
+    save_index(ws, index)
+    return index

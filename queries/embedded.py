@@ -22,6 +22,7 @@ NodeId = tuple[str, str]
 Twin = Callable[[MemoryView, dict[str, Any]], Rows]
 
 FILING, PETITIONER, ISSUE, UNIT = str(Label.FILING), str(Label.PETITIONER), str(Label.ISSUE), str(Label.UNIT)
+COUNTY = str(Label.COUNTY)
 FILED, CO_SIGNED, ABOUT = str(RelType.FILED), str(RelType.CO_SIGNED), str(RelType.ABOUT)
 ROUTED, HANDLED_BY = str(RelType.ROUTED), str(RelType.HANDLED_BY)
 PATH_RELS = frozenset({FILED, CO_SIGNED, ABOUT, ROUTED, HANDLED_BY})
@@ -458,6 +459,198 @@ def _first_shortest_path(
     return nodes, rels
 
 
+# --- explorer lookups (search, cards, links, filing and entity pages, overview) ------------------------------
+
+
+def _nulls_last(*values: Any) -> tuple[tuple[bool, Any], ...]:
+    """A sort key that orders like Cypher's ORDER BY: None after every value."""
+    return tuple((v is None, "" if v is None else v) for v in values)
+
+
+def overview_trends(view: MemoryView, params: dict[str, Any]) -> Rows:
+    g = view.graph
+    counts: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+    for _, f in _nodes(g, FILING):
+        key = (f["received_date"].isoformat()[:7], f.get("channel"), f.get("category"), f.get("county"))
+        c = counts[key]
+        c[0] += 1
+        c[1] += "concluded_date" in f
+    rows = []
+    for (month, channel, category, county), (filings, concluded) in counts.items():
+        c = g.nodes.get((COUNTY, county)) if county is not None else None
+        rows.append(
+            {
+                "month": month,
+                "channel": channel,
+                "category": category,
+                "county": county,
+                "county_name": c.get("name") if c else None,
+                "filings": filings,
+                "concluded": concluded,
+            }
+        )
+    return sorted(rows, key=lambda r: _nulls_last(r["month"], r["channel"], r["category"], r["county"]))
+
+
+def _coalesce(*values: Any) -> Any:
+    return next((v for v in values if v is not None), None)
+
+
+def _contains(value: Any, text: str) -> bool:
+    return value is not None and text in value
+
+
+def _search_rank(text: str, keys: tuple[Any, ...], exact: tuple[Any, ...], names: tuple[Any, ...],
+                 content: Any = None) -> int:
+    """The rank search.cypher gives: 0 key, 1 ID/phone, 2 name equal; 3 key/ID/phone, 4 name, 5 text contain."""
+    long = len(text) >= 4
+    if keys[0] == text:
+        return 0
+    if text in exact:
+        return 1
+    if text in names:
+        return 2
+    if long and any(_contains(v, text) for v in keys + exact):
+        return 3
+    if any(_contains(v, text) for v in names):
+        return 4
+    if _contains(content, text):
+        return 5
+    return 6
+
+
+def search(view: MemoryView, params: dict[str, Any]) -> Rows:
+    g, text = view.graph, params["text"]
+    rows: Rows = []
+    if not text:
+        return rows
+    for (label, key), n in g.nodes(data=True):
+        if label == PETITIONER:
+            rank = _search_rank(text, (key,), (n.get("id_number"), n.get("phone")), (n.get("name"),))
+            row = {"name": n.get("name"), "category": None, "received_date": None,
+                   "id_number": n.get("id_number"), "phone": n.get("phone")}
+        elif label == FILING:
+            rank = _search_rank(text, (key,), (), (), n.get("content"))
+            row = {"name": n.get("petitioner_name"), "category": n.get("category"),
+                   "received_date": n.get("received_date"), "id_number": None, "phone": None}
+        elif label in (ISSUE, UNIT):
+            name = n.get("title") if label == ISSUE else n.get("name")
+            rank = _search_rank(text, (key,), (), (name,))
+            row = {"name": name, "category": n.get("category") if label == ISSUE else None,
+                   "received_date": None, "id_number": None, "phone": None}
+        else:
+            continue
+        if rank < 6:
+            rows.append({"label": label, "key": key, "name": row["name"], "category": row["category"],
+                         "received_date": row["received_date"], "county": n.get("county"),
+                         "id_number": row["id_number"], "phone": row["phone"], "rank": rank})
+    rows.sort(key=lambda r: (r["rank"], r["label"], r["key"]))
+    return rows[: params["limit"]]
+
+
+def _keyed_nodes(g: nx.MultiDiGraph, keys: list[str]) -> list[NodeId]:
+    """The nodes, of any label, whose key is one of `keys` (each once)."""
+    found = {(str(lab), k) for k in keys for lab in Label if (str(lab), k) in g}
+    return sorted(found)
+
+
+def entities(view: MemoryView, params: dict[str, Any]) -> Rows:
+    g, rows = view.graph, []
+    for node in _keyed_nodes(g, params["keys"]):
+        n = g.nodes[node]
+        name = _coalesce(n.get("title"), n.get("name"), n.get("petitioner_name"))
+        rows.append(
+            {
+                "label": node[0],
+                "key": node[1],
+                "name": name,
+                "category": _coalesce(n.get("category"), n.get("level")),
+                "county": n.get("county"),
+                "received_date": n.get("received_date"),
+                "status": n.get("status"),
+                "id_number": n.get("id_number"),
+                "phone": n.get("phone"),
+            }
+        )
+    return rows
+
+
+def links(view: MemoryView, params: dict[str, Any]) -> Rows:
+    g = view.graph
+    nodes = set(_keyed_nodes(g, params["keys"]))
+    counts: dict[tuple[str, str, str, str, str], int] = defaultdict(int)
+    for a in nodes:
+        for b, edges in g.succ[a].items():
+            if b in nodes:
+                for k in edges:
+                    counts[(a[0], a[1], k[0], b[0], b[1])] += 1
+    return [
+        {"src_label": sl, "src": s, "rel": rel, "dst_label": dl, "dst": d, "edges": n}
+        for (sl, s, rel, dl, d), n in sorted(counts.items())
+    ]
+
+
+def filing(view: MemoryView, params: dict[str, Any]) -> Rows:
+    g, node = view.graph, (FILING, params["filing_id"])
+    if node not in g:
+        return []
+    f = g.nodes[node]
+    head = {
+        "filing_id": node[1],
+        **{c: f.get(c) for c in ("received_date", "channel", "receiving_level", "receiving_org", "category",
+                                 "content", "headcount", "status", "concluded_date", "county",
+                                 "petitioner_name")},
+        "petitioner_id": _first(_in(g, node, frozenset({FILED}), PETITIONER)),
+        "co_petitioner_ids": sorted({p[1] for p in _in(g, node, frozenset({CO_SIGNED}), PETITIONER)}),
+        "issue_id": _first(i for i, _ in _out(g, node, ABOUT, ISSUE)),
+        "responsible_unit_id": _first(u for u, _ in _out(g, node, HANDLED_BY, UNIT)),
+    }
+    routes = sorted(_out(g, node, ROUTED, UNIT), key=lambda e: e[1]["seq"])
+    none = {"seq": None, "route_date": None, "action": None, "from_unit": None, "to_unit_id": None,
+            "to_unit": None, "note": None}
+    if not routes:
+        return [{**head, **none}]
+    return [
+        {
+            **head,
+            "seq": data["seq"],
+            "route_date": data.get("date"),
+            "action": data.get("action"),
+            "from_unit": data.get("from_unit"),
+            "to_unit_id": u[1],
+            "to_unit": g.nodes[u].get("name"),
+            "note": data.get("note"),
+        }
+        for u, data in routes
+    ]
+
+
+def entity_filings(view: MemoryView, params: dict[str, Any]) -> Rows:
+    g, node = view.graph, (params["label"], params["key"])
+    if params["label"] not in (ISSUE, UNIT) or node not in g:
+        return []
+    relation: dict[NodeId, str] = {}
+    for f in _in(g, node, frozenset({ABOUT, ROUTED, HANDLED_BY}), FILING):
+        for k in g.succ[f][node]:
+            if k[0] in (ABOUT, ROUTED, HANDLED_BY):
+                relation[f] = min(relation.get(f, k[0]), k[0])
+    rows = []
+    for f, rel in relation.items():
+        data = g.nodes[f]
+        rows.append(
+            {
+                "filing_id": f[1],
+                **{c: data.get(c) for c in ("received_date", "channel", "receiving_level", "category",
+                                            "status", "concluded_date")},
+                "petitioner_id": _first(_in(g, f, frozenset({FILED}), PETITIONER)),
+                "petitioner_name": data.get("petitioner_name"),
+                "issue_id": _first(i for i, _ in _out(g, f, ABOUT, ISSUE)),
+                "relation": rel,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["received_date"], r["filing_id"]))
+
+
 TWINS: dict[str, Twin] = {
     "repeat-petitions": repeat_petitions,
     "multi-channel": multi_channel,
@@ -469,5 +662,11 @@ TWINS: dict[str, Twin] = {
     "petitioner": petitioner,
     "neighbourhood": neighbourhood,
     "path": path,
+    "overview-trends": overview_trends,
+    "search": search,
+    "entities": entities,
+    "links": links,
+    "filing": filing,
+    "entity-filings": entity_filings,
 }
 """Query name -> its networkx twin."""

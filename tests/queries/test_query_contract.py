@@ -407,3 +407,153 @@ def test_cypher_is_read_only(neo4j_driver: Driver, name: str) -> None:
     summary = neo4j_driver.execute_query("EXPLAIN " + spec.cypher, params).summary
     assert summary.query_type == "r"
     assert spec.is_write is False
+
+
+# --- explorer queries (search, cards, links, filing and entity pages, overview trends) -------------------------
+
+
+def test_overview_trends(store: GraphStore) -> None:
+    got = rows(store, "overview-trends")
+    assert sum(r["filings"] for r in got) == 13
+    assert sum(r["concluded"] for r in got) == 6  # F01, F03, F05, F06, F07, F13
+    assert got[2] == {
+        "month": "2024-01",
+        "channel": "网上信访",
+        "category": None,
+        "county": A,
+        "county_name": "东城区",
+        "filings": 2,
+        "concluded": 1,
+    }  # F03 (concluded) and F04
+    assert [(r["month"], r["county"]) for r in got if r["county"] == B] == [("2024-02", B), ("2024-06", B)]
+
+
+def test_search(store: GraphStore) -> None:
+    def found(text: str, **params: Any) -> list[tuple[str, str, int]]:
+        return [(r["label"], r["key"], r["rank"]) for r in rows(store, "search", text=text, **params)]
+
+    assert found("赵一") == [("Petitioner", "P1", 2)]
+    assert found("赵") == [("Petitioner", "P1", 4)]
+    assert found("F01") == [("Filing", "F01", 0)]
+    # a key part shorter than 4 characters is not searched: F10–F13 come from their text ("F10 的诉求")
+    assert found("F1") == [("Filing", f, 5) for f in ("F10", "F11", "F12", "F13")]
+    assert found("的诉求", limit=2) == [("Filing", "F01", 5), ("Filing", "F02", 5)]
+    assert found("事项I6") == [("Issue", "I6", 2)]
+    assert found("局") == [("Unit", u, 4) for u in ("U01", "U02", "U03", "U08")]
+    assert found("") == []
+    p7 = rows(store, "search", text="P7")[0]
+    assert p7 == {
+        "label": "Petitioner",
+        "key": "P7",
+        "name": "郑七",
+        "category": None,
+        "received_date": None,
+        "county": A,
+        "id_number": None,
+        "phone": None,
+        "rank": 0,
+    }
+
+
+def test_entities(store: GraphStore) -> None:
+    got = rows(store, "entities", keys="F11,P7,I6,U01,110101,甲县信访局,P7,nobody")
+    assert [(r["label"], r["key"], r["name"], r["category"]) for r in got] == [
+        ("County", A, "东城区", None),
+        ("Filing", "F11", "郑七", None),
+        ("Issue", "I6", "事项I6", None),
+        ("Org", "甲县信访局", "甲县信访局", "县"),
+        ("Petitioner", "P7", "郑七", None),
+        ("Unit", "U01", "自然资源局", "county_department"),
+    ]
+    assert got[1]["received_date"] == "2024-07-15" and got[1]["status"] == "待受理"
+    assert rows(store, "entities", keys="nobody") == []
+
+
+def test_links(store: GraphStore) -> None:
+    got = [tuple(r.values()) for r in rows(store, "links", keys="F11,P7,P8,I6,110101")]
+    assert got == [
+        ("Filing", "F11", "ABOUT", "Issue", "I6", 1),
+        ("Filing", "F11", "LOCATED_IN", "County", A, 1),
+        ("Issue", "I6", "LOCATED_IN", "County", A, 1),
+        ("Petitioner", "P7", "FILED", "Filing", "F11", 1),
+        ("Petitioner", "P7", "LOCATED_IN", "County", A, 1),
+        ("Petitioner", "P8", "CO_SIGNED", "Filing", "F11", 1),
+    ]
+    # F03 goes to U01 twice (U01 → U02 → U01): one row, two edges
+    assert rows(store, "links", keys="F03,U01")[0] == {
+        "src_label": "Filing", "src": "F03", "rel": "ROUTED", "dst_label": "Unit", "dst": "U01", "edges": 2,
+    }
+
+
+def test_filing(store: GraphStore) -> None:
+    got = rows(store, "filing", filing_id="F03")
+    assert [(r["seq"], r["action"], r["from_unit"], r["to_unit_id"], r["to_unit"]) for r in got] == [
+        (1, "交办", "信访局", "U01", "自然资源局"),
+        (2, "转送", "自然资源局", "U02", "住建局"),
+        (3, "转送", "住建局", "U01", "自然资源局"),
+    ]
+    assert {(r["petitioner_id"], r["issue_id"], r["received_date"], r["content"]) for r in got} == {
+        ("P2", "I2", "2024-01-10", "F03 的诉求")
+    }
+    (f11,) = rows(store, "filing", filing_id="F11")
+    assert f11["co_petitioner_ids"] == ["P8"] and f11["headcount"] == 2
+    assert f11["seq"] is None and f11["to_unit_id"] is None
+    assert rows(store, "filing", filing_id="F02")[0]["responsible_unit_id"] == "U01"
+    assert rows(store, "filing", filing_id="nobody") == []
+
+
+def test_entity_filings(store: GraphStore) -> None:
+    unit = [(r["filing_id"], r["relation"]) for r in rows(store, "entity-filings", key="U01", label="Unit")]
+    assert unit == [
+        ("F07", "ROUTED"),
+        ("F01", "ROUTED"),
+        ("F03", "ROUTED"),
+        ("F02", "HANDLED_BY"),
+        ("F08", "ROUTED"),
+        ("F09", "ROUTED"),
+        ("F10", "ROUTED"),
+    ]
+    issue = rows(store, "entity-filings", key="I5")
+    assert [(r["filing_id"], r["petitioner_id"], r["petitioner_name"], r["relation"]) for r in issue] == [
+        ("F09", "P5", "周五", "ABOUT"),
+        ("F10", "P6", "吴六", "ABOUT"),
+    ]
+    assert rows(store, "entity-filings", key="I5", label="Unit") == []
+
+
+def _explorer_params(store: GraphStore, params: dict[str, Any]) -> dict[str, Any]:
+    """Fill placeholders with values taken from the generated data (through the embedded store)."""
+    f7 = run_query("filing", store, {"filing_id": "XF20230000007"}).records()[0]
+    near = [r["key"] for r in run_query("neighbourhood", store, {"key": "XF20230000007", "hops": 2}).records()]
+    person = run_query("entities", store, {"keys": [f7["petitioner_id"]]}).records()[0]
+    fill = {"PHONE": person["phone"], "ID_NUMBER": person["id_number"], "ISSUE": f7["issue_id"],
+            "UNIT": f7["responsible_unit_id"], "NEAR": near}
+    return {k: fill.get(v, v) if isinstance(v, str) else v for k, v in params.items()}
+
+
+EXPLORER_CASES: list[tuple[str, dict[str, Any]]] = [
+    ("overview-trends", {}),
+    ("search", {"text": "PHONE"}),
+    ("search", {"text": "ID_NUMBER"}),
+    ("search", {"text": "王", "limit": 200}),
+    ("search", {"text": "拆迁", "limit": 200}),
+    ("search", {"text": "XF2024000009"}),
+    ("entities", {"keys": "NEAR"}),
+    ("links", {"keys": "NEAR"}),
+    ("filing", {"filing_id": "XF20230000007"}),
+    ("entity-filings", {"key": "ISSUE"}),
+    ("entity-filings", {"key": "UNIT", "label": "Unit"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "params"), EXPLORER_CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(EXPLORER_CASES)]
+)
+def test_back_ends_agree_on_explorer_queries(
+    generated: dict[str, GraphStore], name: str, params: dict[str, Any]
+) -> None:
+    params = _explorer_params(generated["embedded"], params)
+    embedded = run_query(name, generated["embedded"], params)
+    neo4j = run_query(name, generated["neo4j"], params)
+    assert embedded.rows == neo4j.rows
+    assert embedded.rows, f"{name} {params} found nothing: the comparison would prove little"

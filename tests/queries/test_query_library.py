@@ -26,6 +26,12 @@ CONTRACT: dict[str, tuple[str, ...]] = {
     "petitioner": ("petitioner_id", "filing_id", "issue_id", "units", "co_petitioner_ids"),
     "neighbourhood": ("label", "key", "distance"),
     "path": ("step", "label", "key"),
+    "overview-trends": ("month", "channel", "category", "county", "filings"),
+    "search": ("label", "key", "name", "rank"),
+    "entities": ("label", "key", "name"),
+    "links": ("src_label", "src", "rel", "dst_label", "dst"),
+    "filing": ("filing_id", "petitioner_id", "issue_id", "seq", "action", "to_unit_id"),
+    "entity-filings": ("filing_id", "received_date", "petitioner_id", "issue_id"),
 }  # fmt: skip
 """The columns promised in issue 6: a stable contract (more columns are welcome)."""
 

@@ -1,0 +1,68 @@
+// search — 检索 / Search
+// Petitioners, filings, issues and units matching $text: a key (petitioner_id, filing_id, issue_id, unit_id),
+// an ID number or phone (digits as stored: the dashboards drop the spaces and dashes a clerk types), a name,
+// an issue title or the text of a filing. rank says how well a row matched: 0 key equal, 1 ID number or
+// phone equal, 2 name or title equal, 3 key, ID number or phone containing $text (4 characters or more),
+// 4 name or title containing it, 5 filing text containing it. Best first, at most $limit rows; an empty
+// $text finds nothing.
+// params:
+//   $text: str = required — what to look for
+//   $limit: int = 50 — the most rows returned
+// columns: label, key, name, category, received_date, county, id_number, phone, rank
+CALL {
+  MATCH (p:Petitioner)
+  WHERE size($text) > 0
+    AND (p.petitioner_id CONTAINS $text OR p.name CONTAINS $text
+         OR (size($text) >= 4 AND (p.id_number CONTAINS $text OR p.phone CONTAINS $text)))
+  RETURN labels(p)[0] AS label, p.petitioner_id AS key, p.name AS name, null AS category,
+         null AS received_date, p.county AS county, p.id_number AS id_number, p.phone AS phone,
+         CASE
+           WHEN p.petitioner_id = $text THEN 0
+           WHEN p.id_number = $text OR p.phone = $text THEN 1
+           WHEN p.name = $text THEN 2
+           WHEN size($text) >= 4 AND (p.petitioner_id CONTAINS $text OR p.id_number CONTAINS $text
+                                      OR p.phone CONTAINS $text) THEN 3
+           WHEN p.name CONTAINS $text THEN 4
+           ELSE 6
+         END AS rank
+  UNION ALL
+  MATCH (f:Filing)
+  WHERE size($text) > 0 AND (f.filing_id CONTAINS $text OR f.content CONTAINS $text)
+  RETURN labels(f)[0] AS label, f.filing_id AS key, f.petitioner_name AS name, f.category AS category,
+         f.received_date AS received_date, f.county AS county, null AS id_number, null AS phone,
+         CASE
+           WHEN f.filing_id = $text THEN 0
+           WHEN size($text) >= 4 AND f.filing_id CONTAINS $text THEN 3
+           WHEN f.content CONTAINS $text THEN 5
+           ELSE 6
+         END AS rank
+  UNION ALL
+  MATCH (i:Issue)
+  WHERE size($text) > 0 AND (i.issue_id CONTAINS $text OR i.title CONTAINS $text)
+  RETURN labels(i)[0] AS label, i.issue_id AS key, i.title AS name, i.category AS category,
+         null AS received_date, i.county AS county, null AS id_number, null AS phone,
+         CASE
+           WHEN i.issue_id = $text THEN 0
+           WHEN i.title = $text THEN 2
+           WHEN size($text) >= 4 AND i.issue_id CONTAINS $text THEN 3
+           WHEN i.title CONTAINS $text THEN 4
+           ELSE 6
+         END AS rank
+  UNION ALL
+  MATCH (u:Unit)
+  WHERE size($text) > 0 AND (u.unit_id CONTAINS $text OR u.name CONTAINS $text)
+  RETURN labels(u)[0] AS label, u.unit_id AS key, u.name AS name, null AS category,
+         null AS received_date, u.county AS county, null AS id_number, null AS phone,
+         CASE
+           WHEN u.unit_id = $text THEN 0
+           WHEN u.name = $text THEN 2
+           WHEN size($text) >= 4 AND u.unit_id CONTAINS $text THEN 3
+           WHEN u.name CONTAINS $text THEN 4
+           ELSE 6
+         END AS rank
+}
+WITH label, key, name, category, received_date, county, id_number, phone, rank
+WHERE rank < 6
+RETURN label, key, name, category, received_date, county, id_number, phone, rank
+ORDER BY rank, label, key
+LIMIT $limit

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from caselink.commands.check import check_cmd
 from caselink.commands.demo_data import demo_data
 from caselink.commands.ingest import ingest
 from caselink.commands.query import query
@@ -22,6 +23,7 @@ def cli() -> None:
     """
 
 
+cli.add_command(check_cmd)
 cli.add_command(demo_data)
 cli.add_command(ingest)
 cli.add_command(query)

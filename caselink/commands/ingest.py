@@ -22,6 +22,7 @@ from pathlib import Path
 
 import click
 
+from caselink.intake_index import update_index
 from caselink.workspace import Workspace
 from graph.errors import GraphError
 from graph.settings import BACKENDS, Settings
@@ -31,7 +32,7 @@ from ingest.load import LoadStats, load
 from ingest.pipeline import read_and_validate
 from ingest.records import Filing, Transfer
 from ingest.report import format_summary, write_report
-from ingest.resolver import resolve
+from ingest.resolver import resolve_with_report
 
 RECORDS_FILE = "records.pickle"
 RUNS_FILE = "runs.jsonl"
@@ -213,10 +214,11 @@ def _run(
     all_filings = [records.filings[k] for k in sorted(records.filings)]
     all_transfers = [records.transfers[k] for k in sorted(records.transfers)]
     click.echo("归并 / resolving petitioners, units and issues …", err=True)
-    res = resolve(all_filings, all_transfers, state_dir=ws.resolution_dir)
+    res, pet_report = resolve_with_report(all_filings, all_transfers, state_dir=ws.resolution_dir)
     click.echo(f"写入图谱 / loading the {store.backend} graph …", err=True)
     stats = load(res, store, progress=True)
     click.echo(format_counts(stats))
+    update_index(ws, res, pet_report.model)  # the intake (duplicate-filing check) index
     with (ws.records_dir / RUNS_FILE).open("a", encoding="utf-8") as fh:
         run = {
             "run": run_id,

@@ -10,7 +10,14 @@ What the data holds, each controlled by a rate in `Rates`:
   characters, spaces, middle-dot variants), IDs (missing, mistyped, old 15-digit form, lower-case x),
   phones (missing, changed, formatted many ways) and addresses;
 - different people with the same name in the same county; families sharing surname, address and phone;
-- individual, group (5–60 people of one village) and cross-county issues told in reworded texts;
+- individual, group (5–60 people of one village) and cross-county issues told in reworded texts. Every
+  filing on an issue tells the issue's one grievance (its story: one fact template, the same particulars)
+  in its own words — opener, details, demands, order and synonyms vary. Two distinct group or cross-county
+  matters always differ in something a clerk reading them would see (village, estate, factory, company,
+  cohort year, sums): when fresh particulars keep colliding, the new filers join the matter already
+  raised, as they would in life. Cross-county matters are city-wide policy grievances (veterans of one
+  enlistment year, teachers dismissed in one year, village doctors, one restructured factory's workers);
+  each filer states their own years of service;
 - units written many ways (with or without county prefix, abbreviations, pre-2018 names, typos);
 - routings with send-backs, returns to a visited unit and long chains; statuses consistent with dates.
 
@@ -28,6 +35,7 @@ import json
 import multiprocessing
 import os
 import random
+import re
 import shutil
 from bisect import bisect
 from collections.abc import Sequence
@@ -41,7 +49,8 @@ from typing import TypeVar
 from ingest.columns import FILING_COLUMNS, TRANSFER_COLUMNS, Column
 from ingest.places import County, all_counties
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
+"""2: one story per issue, distinct matters told apart by their particulars (see `_story_key`)."""
 
 T = TypeVar("T")
 
@@ -832,9 +841,9 @@ _KINDS = (
         "education",
         "cross",
         (
-            "本人{years}年在{town}中心小学担任代课教师，{year}年被清退，没有得到任何补偿",
-            "我们是原{city}各县的民办代课教师，教龄{years}年以上，被清退后待遇没有落实",
-            "本人从教{years}年，属于原民办代课教师，至今没有纳入养老保险",
+            "本人是{city}原民办代课教师，从教{years}年，{year}年全市统一清退时没有得到任何补偿",
+            "我们是{year}年被清退的原{city}各县民办代课教师，教龄{years}年以上，待遇至今没有落实",
+            "{year}年{city}清退民办代课教师时承诺的养老保险至今没有落实，本人教龄{years}年",
         ),
         (
             "邻县已经给代课教师发放了生活补助",
@@ -875,8 +884,8 @@ _KINDS = (
         "health",
         "cross",
         (
-            "本人当了{years}年乡村医生，{year}年退出后养老补助没有落实",
-            "我们是{city}各县的老乡村医生，从医{years}年以上，至今没有享受到养老补助",
+            "本人当了{years}年乡村医生，{year}年按{city}统一要求退出后养老补助没有落实",
+            "我们是{city}各县{year}年退出的老乡村医生，从医{years}年以上，至今没有享受到养老补助",
         ),
         ("其他省份早就落实了", "多次反映都说等文件"),
         ("请求落实乡村医生养老补助", "要求参照政策解决老年乡医待遇"),
@@ -961,8 +970,8 @@ _KINDS = (
         "veterans_affairs",
         "cross",
         (
-            "我们是{year}年前后入伍的退役士兵，安置待遇至今没有落实",
-            "本人服役{years}年退伍，当年承诺的工作安置没有兑现",
+            "我们是{year}年入伍的{city}籍退役士兵，安置待遇至今没有落实",
+            "本人{year}年从{city}入伍，服役{years}年退伍，当年承诺的工作安置没有兑现",
         ),
         ("多次到退役军人事务局反映", "其他县的战友已经落实了"),
         ("请求落实退役士兵安置政策", "要求解决社保接续问题"),
@@ -986,6 +995,8 @@ _KINDS_BY_SCOPE = {
     "group": tuple(k for k in _KINDS if k.scope in ("group", "any")),
     "cross": tuple(k for k in _KINDS if k.scope == "cross"),
 }
+_PERSONAL_YEARS = frozenset({"substitute_teacher", "village_doctor", "veteran"})
+"""Kinds whose {years} is each filer's own service (教龄, 从医, 服役), not a particular of the matter."""
 _COMPANY_KINDS = ("建筑工程有限公司", "建设集团有限公司", "商贸有限公司", "实业有限公司", "劳务有限公司")
 
 
@@ -999,6 +1010,30 @@ class _Issue:
     slots: dict[str, str]
     units: dict[int, str]
     """place index → responsible unit id in that county."""
+    fact: int = 0
+    """The grievance (index into kind.facts): every filing on the issue tells this one, in its own words."""
+    first: int = 0
+    """Day ordinal of the issue's first filing."""
+
+
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def _story_key(
+    kind: _Kind, fact: int, place: int, town: int, village: int, slots: dict[str, str]
+) -> tuple[str | int, ...]:
+    """What tells this matter apart from another of its kind, as a clerk reading the filings would see it.
+
+    A cross-county matter is one policy grievance of a city (a cohort of veterans, of dismissed teachers, of
+    village doctors) or of one restructured factory: its key is the particulars every telling names (city and
+    year; the factory). A group matter is keyed by its village, its grievance and the particulars it names.
+    Two distinct matters never share a key: the generator redraws particulars, or lets the new filers join
+    the matter already raised (realism: the same village complaining of the same factory is one matter)."""
+    if kind.scope == "cross":
+        common = set.intersection(*(set(_SLOT.findall(f)) for f in kind.facts)) - {"years"}
+        return (kind.key, *(slots[x] for x in sorted(common)))
+    named = sorted(set(_SLOT.findall(kind.facts[fact])) - {"name", "headcount", "years"})
+    return (kind.key, fact, place, town, village, *(slots[x] for x in named))
 
 
 # ---------------------------------------------------------------------------------------------- dates/status
@@ -1064,6 +1099,8 @@ class _Generator:
         self.units = _Units(self.places)
         self.people = _People(self.rng, self.places, rates, today.year - 18)
         self.issues: list[_Issue] = []
+        self.issue_by_key: dict[tuple[str | int, ...], int] = {}
+        """Story key → issue, for group and cross-county matters (see `_story_key`)."""
         self.filings: list[_Filing] = []
         self.filers: list[int] = []
         """People who have filed at least once (for people raising a second issue)."""
@@ -1104,18 +1141,34 @@ class _Generator:
         }
 
     def _new_issue(
-        self, kind: _Kind, place: int, town: int, village: int, places: list[int], first: int
+        self, kind: _Kind, place: int, town: int, village: int, places: list[int], first: int, keyed: bool
     ) -> int:
+        """A new issue, or (keyed: group and cross-county matters) the issue already raised with the same
+        story key when fresh particulars keep landing on one (then the new filers join it)."""
+        rng = self.rng
+        fact = _between(rng, 0, len(kind.facts))
+        slots = self._slots(place, town, village, first)
+        if keyed:
+            for _ in range(6):
+                key = _story_key(kind, fact, place, town, village, slots)
+                if key not in self.issue_by_key:
+                    break
+                slots = self._slots(place, town, village, first)
+            else:
+                idx = self.issue_by_key[key]
+                iss = self.issues[idx]
+                for p in places:
+                    if p not in iss.units:
+                        iss.units[p] = self._unit_for(kind, p, 0, 0)
+                return idx
         idx = len(self.issues)
         units = {
             p: self._unit_for(kind, p, town if p == place else 0, village if p == place else 0)
             for p in places
         }
-        self.issues.append(
-            _Issue(
-                f"I{idx + 1:07d}", kind, place, town, village, self._slots(place, town, village, first), units
-            )
-        )
+        self.issues.append(_Issue(f"I{idx + 1:07d}", kind, place, town, village, slots, units, fact, first))
+        if keyed:
+            self.issue_by_key[key] = idx
         return idx
 
     def _days(self, first: int, k: int, burst: float = 0.3) -> list[int]:
@@ -1165,7 +1218,7 @@ class _Generator:
         p = people.people[person]
         kind = _choice(rng, _KINDS_BY_SCOPE["individual"])
         first = _between(rng, self.start, self.today - 5)
-        issue = self._new_issue(kind, p.place, p.town, p.village, [p.place], first)
+        issue = self._new_issue(kind, p.place, p.town, p.village, [p.place], first, False)
         k = 1 + bisect((35, 60, 78, 88, 95, 100), rng.random() * 100)
         self._add_filings(issue, person, self._days(first, k), p.place)
         if rng.random() < 0.1:
@@ -1189,7 +1242,8 @@ class _Generator:
         members = people.in_village(place, town, village, size, set())
         kind = _choice(rng, _KINDS_BY_SCOPE["group"])
         first = _between(rng, self.start, self.today - 5)
-        issue = self._new_issue(kind, place, town, village, [place], first)
+        issue = self._new_issue(kind, place, town, village, [place], first, True)
+        first = max(first, self.issues[issue].first)
         span = _between(rng, 30, 600)
         n_group = 1 + size // 12 + _between(rng, 0, 3)
         for _ in range(n_group):
@@ -1213,7 +1267,8 @@ class _Generator:
         counties = [home] + rng.sample(pool, _between(rng, 1, 4))
         kind = _choice(rng, _KINDS_BY_SCOPE["cross"])
         first = _between(rng, self.start, self.today - 5)
-        issue = self._new_issue(kind, home, 0, 0, counties, first)
+        issue = self._new_issue(kind, home, 0, 0, counties, first, True)
+        first = max(first, self.issues[issue].first)
         span = _between(rng, 60, 700)
         everyone: list[tuple[int, int]] = []
         for place in counties:
@@ -1399,7 +1454,7 @@ class _Renderer:
         rng = self.rng
         k = iss.kind
         slots = iss.slots
-        fact = _choice(rng, k.facts)
+        fact = k.facts[iss.fact]
         details = [d for d in k.details if rng.random() < 0.35]
         if rng.random() < 0.5:
             details.reverse()
@@ -1415,7 +1470,10 @@ class _Renderer:
             opener = _choice(rng, _OPENERS_ONE)
         sep = "，" if rng.random() < 0.5 else "。"
         text = opener + sep.join(parts) + "。"
-        text = text.format_map({**slots, "name": written_name, "headcount": str(f.headcount)})
+        own = {"name": written_name, "headcount": str(f.headcount)}
+        if k.key in _PERSONAL_YEARS:  # years of service are each filer's own, not the matter's
+            own["years"] = str(_between(rng, 8, 30))
+        text = text.format_map({**slots, **own})
         for word, alts in _SYNONYMS:
             if word in text and rng.random() < 0.4:
                 text = text.replace(word, _choice(rng, alts))

@@ -36,12 +36,13 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from ingest.places import all_counties
 from ingest.records import Evidence, Filing, Issue
 from ingest.units import paused_gc
 
 # ------------------------------------------------------------------------------------------ particulars
 
-YEAR, YEARS, AREA, MONEY, VILLAGE, TOWN, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL = range(11)
+YEAR, YEARS, AREA, MONEY, VILLAGE, TOWN, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL, CITY = range(12)
 KIND_NAMES = {
     YEAR: ("年份", "year"),
     YEARS: ("年数", "years"),
@@ -54,6 +55,7 @@ KIND_NAMES = {
     FACTORY: ("厂", "factory"),
     SCHOOL: ("学校", "school"),
     HOSPITAL: ("医院", "hospital"),
+    CITY: ("市", "city"),
 }
 """Kinds of particulars, with their Chinese and English labels for evidence lines."""
 PLACE_KINDS = frozenset({VILLAGE, TOWN, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL})
@@ -123,6 +125,24 @@ _NAMED_REVERSED = re.compile(
 not followed by a county head (柏乡县), then a run of name characters (no stop character, no digit)."""
 
 
+_CITIES = frozenset(c.city_name for c in all_counties() if c.city_name and c.city_name.endswith("市"))
+"""Full names of prefecture-level cities (石家庄市): a cross-county matter names the city it concerns."""
+_CITY_LENGTHS = sorted({len(c) for c in _CITIES})
+
+
+def _cities(s: str) -> list[str]:
+    """Prefecture-level cities named in s (ending in 市, from the official list)."""
+    out: list[str] = []
+    i = s.find("市")
+    while i >= 0:
+        for k in _CITY_LENGTHS:
+            if k <= i + 1 and s[i + 1 - k : i + 1] in _CITIES:
+                out.append(s[i + 1 - k : i + 1])
+                break
+        i = s.find("市", i + 1)
+    return out
+
+
 def normalise_content(text: str) -> str:
     """Full-width digits to ASCII, no whitespace (cheap: the rest of NFKC changes no particular)."""
     if _WIDE.search(text):
@@ -131,7 +151,8 @@ def normalise_content(text: str) -> str:
 
 
 def particulars(text: str) -> list[tuple[int, str]]:
-    """The typed particulars a content names: years, spans of years, areas, sums, and named places and bodies.
+    """The typed particulars a content names: years, spans of years, areas, sums, named places and bodies, and
+    cities.
 
     >>> particulars("2015年柳营镇北王村300亩耕地被征收，每亩补偿5000元")
     [(0, '2015'), (2, '300亩'), (3, '5000元'), (4, '北王村'), (5, '柳营镇')]
@@ -152,6 +173,7 @@ def particulars(text: str) -> list[tuple[int, str]]:
         full = (suffix + name)[::-1]
         if full not in _NOT_NAMES:
             out.append((_SUFFIX_INFO[suffix[::-1]][0], full))
+    out.extend((CITY, c) for c in _cities(s))
     return out
 
 
@@ -517,7 +539,7 @@ def _score(
         weight[lo : lo + step] = (eq_any * w_eff[ia]).sum(1)
         shared[lo : lo + step] = np.bitwise_or.reduce(np.where(eq_any, bits[ia], 0), axis=1)
         jac[lo : lo + step] = (f.sig[ia] == f.sig[ib]).sum(1) / np.float32(f.sig.shape[1])
-    conflict = (f.has[a] & f.has[b] & ~shared) != 0
+    conflict = (f.has[a] & f.has[b] & ~shared & CONFLICT_MASK) != 0
     similar = jac >= s.similar_content
     total = weight + np.where(
         similar, s.content_weight * (1 + (jac - s.similar_content) / (1 - s.similar_content)), 0
@@ -598,9 +620,11 @@ def components(n: int, a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np
 
 
 CONFLICT_KINDS = frozenset(
-    {YEAR, YEARS, AREA, MONEY, VILLAGE, TOWN, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL}
+    {YEAR, AREA, MONEY, VILLAGE, TOWN, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL, CITY}
 )
-"""Kinds of which one issue names one value: two clusters naming different ones are not merged."""
+"""Kinds of which one issue names one value: two clusters naming different ones are not merged. Not spans
+of years: in a collective matter each filer gives their own (教龄, 服役 years)."""
+CONFLICT_MASK = sum(1 << k for k in CONFLICT_KINDS)
 
 
 def _guarded_components(

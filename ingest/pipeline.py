@@ -21,7 +21,7 @@ from ingest.columns import Channel, Level, Status
 from ingest.errors import InputFileError
 from ingest.records import Filing, Problem, Severity, Transfer
 from ingest.sources import Kind, RawRow, SourceTable, load_mapping, open_source, read_span, split_csv
-from ingest.validate import duplicate_id, unknown_filing, validate_filing, validate_transfer
+from ingest.validate import duplicate_id, duplicate_seq, unknown_filing, validate_filing, validate_transfer
 
 PROGRESS_MIN_ROWS = 20_000
 """Files estimated to hold fewer rows than this get no progress bar."""
@@ -112,6 +112,7 @@ def _read_and_validate(
             else set(known_filing_ids)
         )
         tsummary = FileSummary("transfers", 0, 0, 0, 0, str(transfers_path))
+        first_seq: dict[tuple[str, int], int] = {}
         for raw in _rows(transfers_table, progress):
             tsummary.read += 1
             tresult = validate_transfer(raw, today)
@@ -119,6 +120,10 @@ def _read_and_validate(
             if fid and fid not in loaded_ids and fid not in known:
                 missing = unknown_filing(raw, rejected_row.get(fid))
                 tresult = [*tresult.flags, missing] if isinstance(tresult, Transfer) else [*tresult, missing]
+            if isinstance(tresult, Transfer):
+                first = first_seq.setdefault((tresult.filing_id, tresult.seq), raw.row)
+                if first != raw.row:
+                    tresult = [*tresult.flags, duplicate_seq(raw, first)]
             if isinstance(tresult, Transfer):
                 transfers.append(tresult)
                 tsummary.loaded += 1

@@ -166,6 +166,7 @@ def resolve_petitioners(
     bounds = np.flatnonzero(np.r_[True, labels[order][1:] != labels[order][:-1], True])
     ids = table.filing_ids
     clusters = [[ids[i] for i in order[bounds[k] : bounds[k + 1]].tolist()] for k in range(len(bounds) - 1)]
+    clusters = [c for c in clusters if c]  # no filings: one empty range, not a cluster
     registry = IdRegistry(state_dir)
     assignment = registry.assign(clusters)
     petitioner_of = {f: pid for members, pid in zip(clusters, assignment.ids, strict=True) for f in members}

@@ -181,7 +181,7 @@ def fit(
     w = counts.astype(float)
     m, u, lam = anchored_start(levels, comparisons, anchor)
     it = 0
-    while it < max_iter:
+    while it < max_iter and w.sum() > 0:  # no candidate pairs: keep the starting values
         it += 1
         log_m = np.zeros(len(pats))
         log_u = np.zeros(len(pats))

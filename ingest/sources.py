@@ -328,6 +328,15 @@ def detect_encoding(path: Path, head: bytes | None = None) -> str:
                     "to avoid garbled text. Export the file again.",
                 )
             )
+        if enc == "gb18030" and error.end >= path.stat().st_size:  # only the last character is incomplete
+            raise InputFileError(
+                _msg(
+                    path,
+                    "文件是 GB18030 编码，但结尾停在一个汉字的中间，看起来被截断了。请重新导出该文件。",
+                    "the file is GB18030 but ends in the middle of a character: it seems cut off. "
+                    "Export the file again.",
+                )
+            )
     guess = _guess_encoding(head)
     zh_guess = f"（看起来像 {guess}）" if guess else ""
     en_guess = f" (it looks like {guess})" if guess else ""
@@ -417,7 +426,7 @@ def _refuse_binary(path: Path, head: bytes) -> None:
         )
     elif head.startswith(b"%PDF"):
         kind_zh, kind_en = "PDF 文件", "a PDF document"
-    elif b"\x00" in head or _control_share(head) > 0.05:
+    elif head.count(0) * 100 > len(head) or _control_share(head) > 0.05:  # a stray NUL is a cell's text
         kind_zh, kind_en = "二进制文件，不是文本表格", "a binary file, not a text table"
     if kind_zh:
         raise InputFileError(_msg(path, f"这是{kind_zh}。", f"this is {kind_en}."))
@@ -559,7 +568,7 @@ def _build(
                     )
         names_zh = "、".join(f"{c.name}（{c.alias_zh}）" for c in missing)
         names_en = ", ".join(f"{c.name} ({c.alias_zh})" for c in missing)
-        found = ", ".join(h.strip() for h in header if h.strip())
+        found = ", ".join(_printable(h) for h in header if h.strip())
         raise InputFileError(
             _msg(
                 path,
@@ -593,6 +602,11 @@ def _remember_last(lines: Iterable[str], last: list[str]) -> Iterator[str]:
     for line in lines:
         last[0] = line
         yield line
+
+
+def _printable(text: str) -> str:
+    """Text safe to echo to a terminal: control and format characters (escape codes …) dropped."""
+    return "".join(ch for ch in text if ch.isprintable()).strip()
 
 
 def _clip(text: str, limit: int = 200) -> str:

@@ -1,12 +1,13 @@
 """Raw rows → validated, normalised records, or the problems that reject them.
 
 Per-row rules live here as pure functions (`validate_filing`, `validate_transfer`); the checks that need other
-rows (a filing_id seen before, a transfer naming an unknown filing) are `duplicate_id` and `unknown_filing`,
-applied by ingest.pipeline in file order.
+rows (a filing_id seen before, a transfer naming an unknown filing, a filing's seq seen before) are
+`duplicate_id`, `unknown_filing` and `duplicate_seq`, applied by ingest.pipeline in file order.
 
 Reject (row not loaded): a required cell empty, a date that cannot be read or lies after `today`, an unknown
 channel / level / action, headcount not an integer ≥ 1, concluded_date before received_date, seq not an
-integer, a duplicated filing_id, a transfer naming an unknown filing, a fault found while reading the row.
+integer, a duplicated filing_id or (filing_id, seq), a transfer naming an unknown filing, a fault found
+while reading the row.
 Flag (row loaded, problem recorded): ID number unparseable or with a wrong checksum, phone unparseable,
 address / place of the matter with no recognisable county, unknown status, birth date (from the ID) after
 the filing date.
@@ -25,6 +26,8 @@ from ingest.sources import RawRow
 _REQUIRED_FILING = tuple((c.name, c.alias_zh) for c in FILING_COLUMNS if c.required)
 _REQUIRED_TRANSFER = tuple((c.name, c.alias_zh) for c in TRANSFER_COLUMNS if c.required)
 _REJECT = Severity.REJECT
+MAX_COUNT = 1_000_000
+"""The largest headcount or seq accepted: a bigger one is a typo (and may not fit a graph integer)."""
 _FLAG = Severity.FLAG
 _Reject = Callable[[str, str, str], None]
 
@@ -74,8 +77,12 @@ def validate_filing(raw: RawRow, today: date) -> Filing | list[Problem]:
     headcount = 1
     if v["headcount"]:
         headcount = _int_or_none(v["headcount"]) or 0
-        if headcount < 1:
-            reject("headcount", "人数应为不小于 1 的整数", "headcount must be a whole number of at least 1")
+        if not 1 <= headcount <= MAX_COUNT:
+            reject(
+                "headcount",
+                f"人数应为 1 到 {MAX_COUNT} 之间的整数",
+                f"headcount must be a whole number from 1 to {MAX_COUNT}",
+            )
 
     if v["status"]:
         status = normalise.parse_status(v["status"])
@@ -188,8 +195,14 @@ def validate_transfer(raw: RawRow, today: date) -> Transfer | list[Problem]:
         if not v[name] and not _has_problem(problems, name):
             reject(name, f"必填项{alias}为空", f"required column {name} is empty")
     seq = _int_or_none(v["seq"]) if v["seq"] else None
+    if seq is not None and not 0 <= seq <= MAX_COUNT:
+        seq = None
     if v["seq"] and seq is None:
-        reject("seq", "序号应为整数", "seq must be a whole number")
+        reject(
+            "seq",
+            f"序号应为 0 到 {MAX_COUNT} 之间的整数",
+            f"seq must be a whole number from 0 to {MAX_COUNT}",
+        )
     when = _date_cell(v["date"], "date", today, reject)
     action = normalise.parse_action(v["action"]) if v["action"] else None
     if v["action"] and action is None:
@@ -219,6 +232,19 @@ def duplicate_id(row: int, filing_id: str, first_row: int) -> Problem:
         filing_id,
         f"信访件编号重复（首次出现在第 {first_row} 行，以该行为准）",
         f"duplicate filing_id (first seen in row {first_row}, which is kept)",
+        _REJECT,
+    )
+
+
+def duplicate_seq(raw: RawRow, first_row: int) -> Problem:
+    """The rejecting problem of a transfers row repeating the (filing_id, seq) of row `first_row`."""
+    return Problem(
+        "transfers",
+        raw.row,
+        "seq",
+        raw.values["seq"],
+        f"同一信访件的序号重复（首次出现在第 {first_row} 行，以该行为准）",
+        f"duplicate seq for this filing (first seen in row {first_row}, which is kept)",
         _REJECT,
     )
 

@@ -385,7 +385,9 @@ def _matter_of(q: Filing, query: IntakeQuery) -> _Matter:
     return _Matter({particular_hash(k, v): (k, v) for k, v in parts}, sig)
 
 
-def matter_score(ix: IntakeIndex, m: _Matter, row: int) -> tuple[float, tuple[str, ...]]:
+def matter_score(
+    ix: IntakeIndex, m: _Matter, row: int, jaccard: float | None = None
+) -> tuple[float, tuple[str, ...]]:
     """How strongly the query's content and one filing are the same matter, with the reasons.
 
     Shared particulars (a sum, an area, a year, a company, an estate …) add their kind's weight, similar
@@ -402,13 +404,21 @@ def matter_score(ix: IntakeIndex, m: _Matter, row: int) -> tuple[float, tuple[st
         if k not in shared_kinds:
             zh, en = KIND_NAMES[k]
             return float("-inf"), (f"{zh}不同 / different {en}",)
-    score = sum(_KIND_WEIGHT[k] for k, _ in shared)
+    score = sum(_KIND_WEIGHT.get(k, 1.0) for k, _ in shared)
     reasons = [f"同一{KIND_NAMES[k][0]} {v} / same {KIND_NAMES[k][1]}" for k, v in shared]
-    jac = float((ix.sig[row] == m.sig).mean())
+    jac = float((ix.sig[row] == m.sig).mean()) if jaccard is None else jaccard
     if jac >= 0.55:
         score += 2.0 * (1 + (jac - 0.55) / 0.45) / 2 + 1.0
     reasons.append(f"内容相似 {jac:.2f} / content similarity {jac:.2f}")
     return round(score, 2), tuple(reasons)
+
+
+def _jaccards(ix: IntakeIndex, m: _Matter, rows: list[int]) -> list[float]:
+    """MinHash Jaccard estimates of the query's content with many filings at once."""
+    if m.sig is None or not rows:
+        return [0.0] * len(rows)
+    out: list[float] = (ix.sig[rows] == m.sig).mean(axis=1).tolist()
+    return out
 
 
 def _summary(ix: IntakeIndex, row: int, score: float, reasons: tuple[str, ...], bar: float) -> FilingSummary:
@@ -467,7 +477,11 @@ def check_index(
         if level is MatchLevel.UNLIKELY:
             continue
         rows = list(ix.filings_of(s.pet))
-        sums = [_summary(ix, r, *matter_score(ix, matter, r), SAME_PERSON_MATTER) for r in rows]
+        jac = _jaccards(ix, matter, rows)
+        sums = [
+            _summary(ix, r, *matter_score(ix, matter, r, j), SAME_PERSON_MATTER)
+            for r, j in zip(rows, jac, strict=True)
+        ]
         same_issues = {x.issue_id for x in sums if x.same_matter}
         ranked = sorted(
             sums,
@@ -532,7 +546,11 @@ def _group_issues(ix: IntakeIndex, m: _Matter, own: set[str]) -> list[IssueMatch
         rows = ix.issue_rows[int(ix.issue_filings[i]) : int(ix.issue_filings[i + 1])].tolist()
         if all(ix.pet_ids[int(ix.filing_pet[r])] in own for r in rows):
             continue
-        best = max(((matter_score(ix, m, r), r) for r in rows[:12]), key=lambda t: t[0][0])
+        rows = rows[:12]
+        jac = _jaccards(ix, m, rows)
+        best = max(
+            ((matter_score(ix, m, r, j), r) for r, j in zip(rows, jac, strict=True)), key=lambda t: t[0][0]
+        )
         (score, reasons), r = best
         if score < OTHER_PERSON_MATTER:
             continue

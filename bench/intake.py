@@ -1,0 +1,324 @@
+"""Duplicate-filing check (caselink check): top-1 accuracy on held-out refilings, and latency at 1M petitioners.
+
+    python bench/intake.py                           # both parts
+    python bench/intake.py --skip-latency            # accuracy only (30k filings, full resolution)
+    python bench/intake.py --skip-accuracy --petitioners 1000000 --checks 2000
+
+Accuracy (goal: top-1 ≥ 0.98). `caselink demo-data` writes `--filings` filings with ground truth. Of the
+people with 3 or more filings, `--held-out` are picked at random and their latest filing is held out (a
+refiling). The rest is resolved in full (ingest.resolver.resolve_with_report, as `caselink ingest` does) and
+the intake index built from that resolution; each held-out filing is then checked with its name, ID number,
+phone, address, place and content as written. A check is right when its first candidate is the resolved
+petitioner whose filings are mostly the true person's. Also printed: how often that candidate is rated the
+*same person*, whether its filings marked "same matter" are the true issue, and what the check says for
+strangers (people whose every filing was held out: a false "same person" is a wrong refusal).
+
+Latency (goals: p95 ≤ 20 ms, p99 ≤ 50 ms, with the audit log on). Resolving a million petitioners takes many
+minutes and more than 5 GB, so the 1M index is built directly from generated records: the cached 1M-filing
+demo set (bench/ingest.py's, about 430k people) is validated by the real ingest pipeline, petitioners and
+issues are taken from its ground truth, and more people are added until there are `--petitioners` of them:
+each added person copies a real person's first filing (same address, place and content, so blocks and
+issues are as crowded as real ones) under another real person's name, a new valid ID number with the same
+region and a new phone. The scoring model is the one resolution fits on the first 30k filings. The index is
+saved into a temporary workspace and loaded through `cached_index` (the warm path the dashboards use); the
+checks are made with `caselink.intake.check`, which appends each one to the workspace's audit log. Queries:
+filings of real people (as written) and strangers, in equal parts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+# Run as a script, bench/ is sys.path[0] and bench/ingest.py would shadow the ingest package.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+from caselink.demo_data import generate
+from caselink.intake import IntakeQuery, MatchLevel, Recommendation, check, check_index
+from caselink.intake_index import build_from_resolution, build_index, cached_index, index_path, save_index
+from caselink.workspace import Workspace
+from ingest.normalise import id_check_char, name_pinyin
+from ingest.pipeline import read_and_validate
+from ingest.records import Filing
+from ingest.resolver import resolve_petitioners, resolve_with_report
+
+CACHE = Path("/tmp/caselink-bench")
+
+
+def demo(n: int, seed: int) -> Path:
+    """The demo data set of n filings (made once, cached)."""
+    out = CACHE / f"demo-{n}-{seed}"
+    if not (out / "manifest.json").exists():
+        print(f"generating {n:,} filings (seed {seed}) into {out} …", flush=True)
+        generate(n, seed, out)
+    return out
+
+
+def truth(data: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """filing_id → true person, filing_id → true issue."""
+    person, issue = {}, {}
+    with (data / "truth_filings.csv").open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            person[r["filing_id"]] = r["person_id"]
+            issue[r["filing_id"]] = r["issue_id"]
+    return person, issue
+
+
+def query_of(f: Filing) -> IntakeQuery:
+    """A check made from a filing's fields as written."""
+    return IntakeQuery(
+        name=f.petitioner_name,
+        id_number=f.id_number or "",
+        phone=f.phone or "",
+        address=f.address,
+        place=f.issue_place,
+        content=f.content,
+    )
+
+
+def percentile(values: list[float], p: float) -> float:
+    return float(np.percentile(np.asarray(values), p)) if values else float("nan")
+
+
+# --- accuracy ------------------------------------------------------------------------------------------
+
+
+def accuracy(n_filings: int, seed: int, held_out: int) -> None:
+    data = demo(n_filings, seed)
+    person, issue = truth(data)
+    today = date.fromisoformat(_manifest_today(data))
+    v = read_and_validate(data / "filings.csv", data / "transfers.csv", today=today)
+    filings = v.filings
+    by_person: dict[str, list[Filing]] = defaultdict(list)
+    for f in filings:
+        by_person[person[f.filing_id]].append(f)
+    rng = random.Random(seed)
+    several = sorted(p for p, fs in by_person.items() if len(fs) >= 3)
+    picked = rng.sample(several, min(held_out, len(several)))
+    held = [max(by_person[p], key=lambda f: (f.received_date, f.filing_id)) for p in picked]
+    singles = sorted(p for p, fs in by_person.items() if len(fs) == 1)
+    strangers = [by_person[p][0] for p in rng.sample(singles, min(held_out // 2, len(singles)))]
+    out = {f.filing_id for f in held} | {f.filing_id for f in strangers}
+    kept = [f for f in filings if f.filing_id not in out]
+    transfers = [t for t in v.transfers if t.filing_id not in out]
+    t0 = time.perf_counter()
+    res, report = resolve_with_report(kept, transfers)
+    t_resolve = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ix = build_from_resolution(res, report.model)
+    t_build = time.perf_counter() - t0
+    majority: dict[str, str] = {}
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for fid, pid in res.petitioner_of.items():
+        votes[pid][person[fid]] += 1
+    for pid, c in votes.items():
+        majority[pid] = c.most_common(1)[0][0]
+
+    top1 = same_person = matter_hit = matter_any = matter_wrong = 0
+    recs: Counter[str] = Counter()
+    lat: list[float] = []
+    misses: list[str] = []
+    for f in held:
+        t = time.perf_counter()
+        r = check_index(ix, query_of(f), today=today)
+        lat.append((time.perf_counter() - t) * 1000)
+        recs[r.recommendation.value] += 1
+        first = r.candidates[0] if r.candidates else None
+        if first is not None and majority[first.petitioner_id] == person[f.filing_id]:
+            top1 += 1
+            same_person += first.match is MatchLevel.SAME_PERSON
+            truth_issue = issue[f.filing_id]
+            mine = [x for x in first.filings if x.same_matter]
+            if mine:
+                matter_any += 1
+                if any(issue[x.filing_id] == truth_issue for x in mine):
+                    matter_hit += 1
+                else:
+                    matter_wrong += 1
+        elif len(misses) < 8:
+            got = f"{first.petitioner_id} ({first.name}, {first.score:+.1f})" if first else "none"
+            misses.append(
+                f"{f.filing_id} {f.petitioner_name} id={bool(f.id_number)} phone={bool(f.phone)} → {got}"
+            )
+    had_issue = sum(
+        any(issue[x.filing_id] == issue[f.filing_id] for x in by_person[person[f.filing_id]] if x is not f)
+        for f in held
+    )
+    wrong_person = 0
+    stranger_recs: Counter[str] = Counter()
+    group_right = 0
+    for f in strangers:
+        r = check_index(ix, query_of(f), today=today)
+        stranger_recs[r.recommendation.value] += 1
+        if r.recommendation is Recommendation.LIKELY_GROUP_MATTER:
+            group_right += issue[r.group_issues[0].latest.filing_id] == issue[f.filing_id]
+        wrong_person += any(c.match is MatchLevel.SAME_PERSON for c in r.candidates)
+    n = len(held)
+    print(f"\n== accuracy: {n_filings:,} demo filings (seed {seed}), full resolution of {len(kept):,} ==")
+    print(f"resolve {t_resolve:.1f} s, index build {t_build:.2f} s ({ix.n_petitioners:,} petitioners)")
+    print(f"held-out refilings of people with 3+ filings: {n}")
+    print(f"top-1 right person:            {top1 / n:.4f}  ({top1}/{n})   goal ≥ 0.98")
+    print(f"  … and rated same person:     {same_person / n:.4f}")
+    print(f"refilings on a matter the person raised before (truth): {had_issue}")
+    print(
+        f"same-matter flagged on the right person: {matter_any}, of which the true issue: {matter_hit} "
+        f"(precision {matter_hit / max(matter_any, 1):.3f}, recall {matter_hit / max(had_issue, 1):.3f})"
+    )
+    print(f"recommendations for refilings: {dict(recs)}")
+    print(
+        f"strangers: {len(strangers)}, wrongly rated same person: {wrong_person}; recommendations {dict(stranger_recs)}"
+    )
+    print(f"  likely group matter: the true issue in {group_right} of {stranger_recs['likely_group_matter']}")
+    print(
+        f"check latency on this index (no audit): p50 {percentile(lat, 50):.2f} ms, p95 {percentile(lat, 95):.2f} ms"
+    )
+    for m in misses:
+        print("  miss:", m)
+
+
+def _manifest_today(data: Path) -> str:
+    import json
+
+    return str(json.loads((data / "manifest.json").read_text())["today"])
+
+
+# --- latency -------------------------------------------------------------------------------------------
+
+
+def _new_id(rng: random.Random, region: str) -> tuple[str, date]:
+    born = date(rng.randint(1940, 2002), rng.randint(1, 12), rng.randint(1, 28))
+    first17 = f"{region}{born:%Y%m%d}{rng.randint(0, 999):03d}"
+    return first17 + id_check_char(first17), born
+
+
+def expand(
+    filings: list[Filing], person: dict[str, str], target: int, seed: int
+) -> tuple[list[Filing], dict[str, str]]:
+    """More people, copied from real ones (see the module docstring), until there are `target`."""
+    rng = random.Random(seed)
+    first: dict[str, Filing] = {}
+    for f in filings:
+        first.setdefault(person[f.filing_id], f)
+    people = list(first.values())
+    names = [(f.petitioner_name, f.name_norm, f.name_pinyin) for f in people]
+    extra: list[Filing] = []
+    owner = dict(person)
+    k = 0
+    while len(first) + len(extra) < target:
+        src = people[k % len(people)]
+        k += 1
+        raw, norm, py = names[rng.randrange(len(names))]
+        region = (src.id_number or "130100000000000000")[:6]
+        idn, born = _new_id(rng, region)
+        fid = f"X{k:08d}"
+        extra.append(
+            replace(
+                src, filing_id=fid, petitioner_name=raw, name_norm=norm, name_pinyin=py or name_pinyin(norm),
+                id_number=idn, id_valid=True, birth_date=born, id_region=region,
+                phone=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}", co_petitioners=(), flags=[],
+            )
+        )  # fmt: skip
+        owner[fid] = f"XP{k:08d}"
+    return filings + extra, owner
+
+
+def latency(n_people: int, n_checks: int, seed: int) -> None:
+    data = demo(1_000_000, 7)
+    person, issue = truth(data)
+    today = date.fromisoformat(_manifest_today(data))
+    t0 = time.perf_counter()
+    v = read_and_validate(data / "filings.csv", None, today=today)
+    print(
+        f"\n== latency: validated {len(v.filings):,} filings in {time.perf_counter() - t0:.0f} s", flush=True
+    )
+    model = resolve_petitioners(v.filings[:30_000]).report.model
+    filings, owner = expand(v.filings, person, n_people, seed)
+    t0 = time.perf_counter()
+    ix = build_index(filings, owner, {**issue, **{f: "X" + f for f in owner if f.startswith("X")}}, model)
+    t_build = time.perf_counter() - t0
+    rng = random.Random(seed + 1)
+    known = [query_of(f) for f in rng.sample(v.filings, n_checks // 2)]
+    strangers = []
+    for _ in range(n_checks - len(known)):
+        src = rng.choice(v.filings)
+        other = rng.choice(v.filings)
+        idn, _ = _new_id(rng, (src.id_number or "130100000000000000")[:6])
+        strangers.append(
+            IntakeQuery(
+                other.petitioner_name,
+                idn,
+                f"139{rng.randrange(10**8):08d}",
+                src.address,
+                src.issue_place,
+                other.content,
+            )
+        )
+    del v, filings
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Workspace.open(Path(tmp) / "ws")
+        t0 = time.perf_counter()
+        save_index(ws, ix)
+        t_save = time.perf_counter() - t0
+        size = index_path(ws).stat().st_size
+        n_pet = ix.n_petitioners
+        del ix
+        t0 = time.perf_counter()
+        cached_index(ws)
+        t_load = time.perf_counter() - t0
+        queries = known + strangers
+        rng.shuffle(queries)
+        for q in queries[:50]:  # warm-up (pinyin and county caches of the process)
+            check(ws, q, user="bench", today=today)
+        lat: list[float] = []
+        recs: Counter[str] = Counter()
+        for q in queries:
+            t = time.perf_counter()
+            r = check(ws, q, user="bench", today=today)
+            lat.append((time.perf_counter() - t) * 1000)
+            recs[r.recommendation.value] += 1
+        lines = sum(1 for _ in ws.audit_log.open(encoding="utf-8"))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"index: {n_pet:,} petitioners, built in {t_build:.0f} s, saved in {t_save:.1f} s, "
+        f"{size / 2**20:.0f} MiB on disk, loaded in {t_load:.1f} s; peak RSS of the script {rss:,.0f} MiB"
+    )
+    print(
+        f"{len(lat):,} checks with the audit log on ({lines:,} audit lines written), "
+        f"half known people, half strangers"
+    )
+    print(
+        f"latency ms: p50 {percentile(lat, 50):.2f}  p95 {percentile(lat, 95):.2f} (goal ≤ 20)  "
+        f"p99 {percentile(lat, 99):.2f} (goal ≤ 50)  max {max(lat):.2f}"
+    )
+    print(f"recommendations: {dict(recs)}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--filings", type=int, default=30_000, help="demo filings for the accuracy part")
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--held-out", type=int, default=1000)
+    ap.add_argument("--petitioners", type=int, default=1_000_000)
+    ap.add_argument("--checks", type=int, default=2000)
+    ap.add_argument("--skip-accuracy", action="store_true")
+    ap.add_argument("--skip-latency", action="store_true")
+    args = ap.parse_args()
+    if not args.skip_accuracy:
+        accuracy(args.filings, args.seed, args.held_out)
+    if not args.skip_latency:
+        latency(args.petitioners, args.checks, args.seed)
+
+
+if __name__ == "__main__":
+    main()

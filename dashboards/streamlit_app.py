@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboards import auth
 from dashboards.i18n import language_switch, t
 
 st.set_page_config(page_title="caselink 信访关联", layout="wide")
 language_switch()
+auth.gate()  # login form when a users file exists; stops here until logged in
 
 PAGES = [
     st.Page("app_pages/overview.py", title=t("概览", "Overview"), url_path="overview", default=True),
 ]
-st.navigation(PAGES).run()
+st.navigation(auth.visible(PAGES)).run()

@@ -1,0 +1,202 @@
+"""Login before any page, roles, the reveal switch and session time-outs.
+
+streamlit_app.py calls `gate()` before `st.navigation(visible(PAGES))`:
+
+- With a users file (WORKSPACE/users.toml or $CASELINK_USERS, written by `caselink users add`), nothing
+  but the login form is shown until a user logs in. The session ends on logout, after
+  $CASELINK_SESSION_MINUTES (default 30) without a click, or when the user is removed from the file.
+  Logins, failed logins, logouts and the reveal switch are written to the workspace audit log. Five failed
+  attempts lock a name for five minutes.
+- Without a users file the dashboards run in single-user local mode (`caselink serve` listens on 127.0.0.1
+  only): every page, personal data always masked, and the sidebar says how to add users.
+
+Only investigators and admins get the sidebar switch that shows ID numbers and phones unmasked (off by
+default).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import streamlit as st
+
+from caselink import audit
+from caselink.users import User, UsersError, authenticate, load_users, users_path
+from dashboards import data, session
+from dashboards.i18n import t
+
+TIMEOUT_ENV = "CASELINK_SESSION_MINUTES"
+DEFAULT_TIMEOUT_MINUTES = 30.0
+MAX_FAILURES = 5
+LOCK_SECONDS = 300.0
+STAFF = frozenset({"investigator", "coordinator", "admin"})
+PAGE_ROLES: dict[str, frozenset[str]] = {"review": STAFF, "quality": STAFF, "data-quality": STAFF}
+"""Pages (by url_path prefix) only some roles see; every other page is open to all logged-in users."""
+
+_LAST_SEEN = "auth_last_seen"
+_NOTICE = "auth_notice"
+ROLE_NAMES = {"clerk": ("登记员", "clerk"), "investigator": ("调查员", "investigator"),
+              "coordinator": ("协调员", "coordinator"), "admin": ("管理员", "admin")}
+
+
+def timeout_seconds() -> float:
+    """$CASELINK_SESSION_MINUTES (default 30) in seconds."""
+    try:
+        minutes = float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT_MINUTES)
+    except ValueError:
+        minutes = DEFAULT_TIMEOUT_MINUTES
+    return max(minutes, 0.0) * 60.0
+
+
+def role_label(role: str) -> str:
+    zh, en = ROLE_NAMES.get(role, (role, role))
+    return t(zh, en)
+
+
+def page_allowed(url_path: str, role: str | None) -> bool:
+    """True when `role` may open the page at `url_path` (None = local mode: every page)."""
+    if role is None:
+        return True
+    for prefix, roles in PAGE_ROLES.items():
+        if url_path == prefix or url_path.startswith(prefix + "-") or url_path.startswith(prefix + "_"):
+            return role in roles
+    return True
+
+
+def visible(pages: Sequence[st.Page]) -> list[st.Page]:
+    """The pages this session's role may open (st.navigation only offers and routes to these)."""
+    role = session.role()
+    return [p for p in pages if page_allowed(p.url_path, role)]
+
+
+def gate() -> None:
+    """Show the login form and stop the script unless this session may see pages; draw the account box."""
+    path = users_path(data.workspace().root)
+    if not path.exists():
+        _local_mode()
+        return
+    try:
+        users = load_users(path)
+    except UsersError as exc:
+        st.error(t("用户文件无法读取：", "The users file cannot be read: ") + str(exc))
+        st.stop()
+    name = st.session_state.get(session.USER_KEY)
+    if name:
+        current = users.get(str(name))
+        idle = time.time() - float(st.session_state.get(_LAST_SEEN, 0.0))
+        if idle > timeout_seconds():
+            _logout("timeout", t("会话已超时，请重新登录。", "Your session timed out: please log in again."))
+        elif current is None or current.role != session.role():
+            _logout("account changed",
+                    t("账户已变更，请重新登录。", "Your account changed: please log in again."))
+        else:
+            st.session_state[_LAST_SEEN] = time.time()
+            _account_box(current)
+            return
+    _login_form(users)
+    st.stop()
+
+
+def _local_mode() -> None:
+    for key in (session.USER_KEY, session.ROLE_KEY, session.REVEAL_KEY):
+        st.session_state.pop(key, None)
+    with st.sidebar:
+        st.caption(t(
+            "单用户本地模式：未设置登录，证件号和电话始终遮蔽。添加用户后启用登录："
+            "`caselink users add 姓名 --role clerk|investigator|coordinator|admin`",
+            "Single-user local mode: no login, ID numbers and phones always masked. Add users to turn on "
+            "login: `caselink users add NAME --role clerk|investigator|coordinator|admin`",
+        ))
+
+
+def _account_box(user: User) -> None:
+    with st.sidebar:
+        st.caption(t("已登录：", "Logged in: ") + f"{user.name} · {role_label(user.role)}")
+        if user.role in session.REVEALING_ROLES:
+            st.toggle(t("显示完整证件号和电话", "Show full ID numbers and phones"), key=session.REVEAL_KEY,
+                      on_change=_audit_reveal,
+                      help=t("默认遮蔽；打开后的查询和导出会记入审计日志。",
+                             "Masked by default; what you view or export while it is on is audited."))
+        else:
+            st.session_state.pop(session.REVEAL_KEY, None)
+        st.button(t("退出登录", "Log out"), key="auth_logout", on_click=_logout,
+                  args=("logout", t("已退出登录。", "You are logged out.")))
+
+
+def _audit_reveal() -> None:
+    audit.record(data.workspace().audit_log, "reveal_on" if st.session_state.get(session.REVEAL_KEY)
+                 else "reveal_off", user=session.user(), role=session.role())
+
+
+def _logout(reason: str, notice: str) -> None:
+    name = st.session_state.get(session.USER_KEY)
+    if name:
+        audit.record(data.workspace().audit_log, "logout", user=str(name), reason=reason)
+    for key in (session.USER_KEY, session.ROLE_KEY, session.REVEAL_KEY, _LAST_SEEN):
+        st.session_state.pop(key, None)
+    st.session_state[_NOTICE] = notice
+
+
+@st.cache_resource
+def _failures() -> tuple[threading.Lock, dict[str, list[float]]]:
+    """Recent failed-login times per name, shared by every session of this server."""
+    return threading.Lock(), {}
+
+
+def _locked(name: str, now: float) -> bool:
+    lock, table = _failures()
+    with lock:
+        recent = [at for at in table.get(name, []) if now - at < LOCK_SECONDS]
+        table[name] = recent
+        return len(recent) >= MAX_FAILURES
+
+
+def _note_failure(name: str, now: float) -> None:
+    lock, table = _failures()
+    with lock:
+        table.setdefault(name, []).append(now)
+
+
+def _login_form(users: dict[str, User]) -> None:
+    st.title(t("caselink 信访关联 · 登录", "caselink · Log in"))
+    notice = st.session_state.pop(_NOTICE, None)
+    if notice:
+        st.info(notice)
+    if not users:
+        st.warning(t("用户文件中没有用户。请运行 `caselink users add 姓名 --role 角色`。",
+                     "The users file has no users: run `caselink users add NAME --role ROLE`."))
+    with st.form("login"):
+        name = st.text_input(t("用户名", "User name"), max_chars=64)
+        password = st.text_input(t("密码", "Password"), type="password", max_chars=256)
+        submitted = st.form_submit_button(t("登录", "Log in"), type="primary")
+    minutes = timeout_seconds() / 60
+    st.caption(t(f"闲置 {minutes:g} 分钟后自动退出。账户由管理员用 `caselink users add` 创建。",
+                 f"Sessions end after {minutes:g} minutes without activity. An administrator creates "
+                 "accounts with `caselink users add`."))
+    if submitted:
+        _try_login(users, name.strip(), password)
+
+
+def _try_login(users: dict[str, User], name: str, password: str) -> None:
+    log: Path = data.workspace().audit_log
+    now = time.time()
+    if _locked(name, now):
+        audit.record(log, "login_failed", user=name, reason="locked")
+        st.error(t("失败次数过多，请 5 分钟后再试。", "Too many failed attempts: try again in 5 minutes."))
+        return
+    user = authenticate(users, name, password)
+    if user is None:
+        _note_failure(name, now)
+        audit.record(log, "login_failed", user=name, reason="wrong name or password")
+        st.error(t("用户名或密码不正确。", "Wrong user name or password."))
+        return
+    st.session_state[session.USER_KEY] = user.name
+    st.session_state[session.ROLE_KEY] = user.role
+    st.session_state[session.REVEAL_KEY] = False
+    st.session_state[_LAST_SEEN] = now
+    audit.record(log, "login", user=user.name, role=user.role)
+    st.rerun()

@@ -1032,8 +1032,15 @@ def _story_key(
     if kind.scope == "cross":
         common = set.intersection(*(set(_SLOT.findall(f)) for f in kind.facts)) - {"years"}
         return (kind.key, *(slots[x] for x in sorted(common)))
+    if kind.key in _ONE_MATTER_PER_BODY:
+        return (kind.key, place, town, village, slots[_ONE_MATTER_PER_BODY[kind.key]])
     named = sorted(set(_SLOT.findall(kind.facts[fact])) - {"name", "headcount", "years"})
     return (kind.key, fact, place, town, village, *(slots[x] for x in named))
+
+
+_ONE_MATTER_PER_BODY = {"pollution": "factory"}
+"""Kinds where a village has one matter per body whatever is told of it (a factory's smoke, dust and sewage
+are one pollution matter to the village)."""
 
 
 # ---------------------------------------------------------------------------------------------- dates/status

@@ -80,10 +80,12 @@ _SUFFIXES = (
 _SUFFIX_RE = re.compile("|".join(re.escape(s) for s, _, _ in _SUFFIXES))
 _SUFFIX_INFO = {s: (k, n) for s, k, n in _SUFFIXES}
 _STOP = frozenset(
-    "，。、；：,.;:！？!?（）()“”\"' \u3000的在是住原和被向了对把将从由到给与及等我们你他她其该为于叫并"
-    "县区市省镇乡村里人个名户位年月日各每这那在有无没已未也都就又还要请求反映称说"
+    "，。、；：,.;:！？!?（）()“”\"' \u3000的在是住原被向了对把将从由到给与及等我们你他她其该为于叫并"
+    "县区市省镇乡村里人个户位年月日各每这那在有无没已未也都就又还要请求反映称说"
 )
-"""Characters a name does not run back across: punctuation, function words, and the place suffixes."""
+"""Characters a name does not run back across: punctuation, function words, and the place suffixes. Not 和,
+which names hold (万和, 和平): a name read back across the conjunction (张庄村和李庄村) loses its leading 和.
+Not 名, which estates hold (兴隆名苑)."""
 _COUNTY_HEADS = frozenset("县区市旗")
 _NOT_NAMES = frozenset(
     {
@@ -171,6 +173,11 @@ def particulars(text: str) -> list[tuple[int, str]]:
             out.append((MONEY, value + unit))
     for suffix, name in _NAMED_REVERSED.findall(s[::-1]):
         full = (suffix + name)[::-1]
+        if full[0] == "和" and len(full) > 3:
+            full = full[1:]
+        street = full.find("街道", 0, len(full) - 3)
+        if street >= 0:  # 王家街道白营村: the village is 白营村
+            full = full[street + 2 :]
         if full not in _NOT_NAMES:
             out.append((_SUFFIX_INFO[suffix[::-1]][0], full))
     out.extend((CITY, c) for c in _cities(s))
@@ -277,6 +284,11 @@ class IssueSettings:
     """MinHash Jaccard estimate that counts as similar wording (adds to the weight)."""
     content_weight: float = 1.0
     """Weight added for similar content, scaled by (J − similar_content) / (1 − similar_content) + 1."""
+    dissimilar_content: float = 0.2
+    """MinHash Jaccard estimate below which two tellings are of different grievances (a quality complaint and
+    a late-delivery complaint about one estate; unpaid wages and unpaid insurance at one company)."""
+    dissimilar_penalty: float = 5.0
+    """Weight taken off such a pair (not off co-signed pairs: a joint letter names who joins the matter)."""
     cosigner_weight: float = 4.0
     """Weight added when one filing names the other's petitioner as a co-signer."""
     place_factor: float = 0.3
@@ -555,12 +567,23 @@ def _score(
         s.same_petitioner,
         np.where(same_county, s.same_county, np.where(same_city, s.other_county, s.other_city)),
     )
+    # A matter that names its city (veterans of one year, teachers dismissed in one year) is city-wide:
+    # where its filers live, within the city or not, says nothing of it.
+    citywide = (shared & (1 << CITY)) != 0
+    bar = np.where(citywide & ~same_pet, np.minimum(bar, s.same_county), bar)
     # Neighbours raise different matters: two petitioners living in different villages of one county are
     # not joined on what they say alone — unless one names the other as a co-signer.
     apart = (
-        ~same_pet & same_county & (f.home[a] >= 0) & (f.home[b] >= 0) & (f.home[a] != f.home[b]) & ~cosigned
+        ~same_pet
+        & same_county
+        & ~citywide
+        & (f.home[a] >= 0)
+        & (f.home[b] >= 0)
+        & (f.home[a] != f.home[b])
+        & ~cosigned
     )
     total = total - np.where(apart, s.home_penalty, 0)
+    total = total - np.where((jac < s.dissimilar_content) & ~cosigned, s.dissimilar_penalty, 0)
     accepted = same_cat & ~conflict & (total >= bar)
     return _Scored(a, b, total.astype(np.float32), jac, shared, accepted)
 

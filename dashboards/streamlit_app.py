@@ -17,5 +17,6 @@ auth.gate()  # login form when a users file exists; stops here until logged in
 
 PAGES = [
     st.Page("app_pages/overview.py", title=t("概览", "Overview"), url_path="overview", default=True),
+    st.Page("app_pages/intake.py", title=t("来访查重", "Intake check"), url_path="intake"),
 ]
 st.navigation(auth.visible(PAGES)).run()

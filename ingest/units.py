@@ -101,7 +101,8 @@ def normalise_unit_name(raw: str) -> str:
     for head in ("中国共产党", "中共"):
         if s.startswith(head):
             s = s[len(head) :]
-    return s
+    # Dropping a space can join a combining mark to a letter that NFKC composes: keep it idempotent.
+    return s if s.isascii() or s == unicodedata.normalize("NFKC", s) else normalise_unit_name(s)
 
 
 # ------------------------------------------------------------------------------------------- the table

@@ -123,7 +123,7 @@ def xlsx(
     return buffer.getvalue()
 
 
-def grid(rows: Iterable[Row], header: Sequence[str] = FILING_HEADER) -> list[list[object]]:
+def grid(rows: Iterable[Row], header: Sequence[str] = FILING_HEADER) -> list[list[str]]:
     return [list(header), *([r.get(h, "") for h in header] for r in rows)]
 
 

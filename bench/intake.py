@@ -1,4 +1,4 @@
-"""Duplicate-filing check (caselink check): top-1 accuracy on held-out refilings, and latency at 1M petitioners.
+"""Duplicate-filing check (caselink check): top-1 accuracy on held-out refilings; latency at 1M petitioners.
 
     python bench/intake.py                           # both parts
     python bench/intake.py --skip-latency            # accuracy only (30k filings, full resolution)
@@ -44,14 +44,14 @@ import numpy as np
 # Run as a script, bench/ is sys.path[0] and bench/ingest.py would shadow the ingest package.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-from caselink.demo_data import generate
-from caselink.intake import IntakeQuery, MatchLevel, Recommendation, check, check_index
-from caselink.intake_index import build_from_resolution, build_index, cached_index, index_path, save_index
-from caselink.workspace import Workspace
-from ingest.normalise import id_check_char, name_pinyin
-from ingest.pipeline import read_and_validate
-from ingest.records import Filing
-from ingest.resolver import resolve_petitioners, resolve_with_report
+from caselink.demo_data import generate  # noqa: E402
+from caselink.intake import IntakeQuery, MatchLevel, Recommendation, check, check_index  # noqa: E402
+from caselink.intake_index import build_from_resolution, build_index, cached_index, index_path, save_index  # noqa: E402
+from caselink.workspace import Workspace  # noqa: E402
+from ingest.normalise import id_check_char, name_pinyin  # noqa: E402
+from ingest.pipeline import read_and_validate  # noqa: E402
+from ingest.records import Filing  # noqa: E402
+from ingest.resolver import resolve_petitioners, resolve_with_report  # noqa: E402
 
 CACHE = Path("/tmp/caselink-bench")
 
@@ -158,12 +158,19 @@ def accuracy(n_filings: int, seed: int, held_out: int) -> None:
     wrong_person = 0
     stranger_recs: Counter[str] = Counter()
     group_right = 0
+    false_matches: list[str] = []
     for f in strangers:
         r = check_index(ix, query_of(f), today=today)
         stranger_recs[r.recommendation.value] += 1
         if r.recommendation is Recommendation.LIKELY_GROUP_MATTER:
             group_right += issue[r.group_issues[0].latest.filing_id] == issue[f.filing_id]
-        wrong_person += any(c.match is MatchLevel.SAME_PERSON for c in r.candidates)
+        wrong = [c for c in r.candidates if c.match is MatchLevel.SAME_PERSON]
+        wrong_person += bool(wrong)
+        if wrong and len(false_matches) < 5:
+            c = wrong[0]
+            false_matches.append(
+                f"{f.petitioner_name} → {c.petitioner_id} {c.name}: " + "; ".join(c.evidence[:4])
+            )
     n = len(held)
     print(f"\n== accuracy: {n_filings:,} demo filings (seed {seed}), full resolution of {len(kept):,} ==")
     print(f"resolve {t_resolve:.1f} s, index build {t_build:.2f} s ({ix.n_petitioners:,} petitioners)")
@@ -177,14 +184,18 @@ def accuracy(n_filings: int, seed: int, held_out: int) -> None:
     )
     print(f"recommendations for refilings: {dict(recs)}")
     print(
-        f"strangers: {len(strangers)}, wrongly rated same person: {wrong_person}; recommendations {dict(stranger_recs)}"
+        f"strangers: {len(strangers)}, wrongly rated same person: {wrong_person}; "
+        f"recommendations {dict(stranger_recs)}"
     )
     print(f"  likely group matter: the true issue in {group_right} of {stranger_recs['likely_group_matter']}")
     print(
-        f"check latency on this index (no audit): p50 {percentile(lat, 50):.2f} ms, p95 {percentile(lat, 95):.2f} ms"
+        f"check latency on this index (no audit): p50 {percentile(lat, 50):.2f} ms, "
+        f"p95 {percentile(lat, 95):.2f} ms"
     )
     for m in misses:
         print("  miss:", m)
+    for m in false_matches:
+        print("  stranger taken for a known person:", m)
 
 
 def _manifest_today(data: Path) -> str:

@@ -20,7 +20,7 @@ Steps, all on the warm intake index (caselink.intake_index), never on the record
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -101,7 +101,7 @@ class Recommendation(StrEnum):
     SAME_MATTER_IN_HANDLING = "same_matter_in_handling"
     """同一事项正在办理：不再重复受理，告知办理单位和期限 / being handled: tell who handles it and by when."""
     SAME_MATTER_CONCLUDED = "same_matter_concluded"
-    """同一事项已办结：引导复查、复核，或已终结不再受理 / concluded: point to review, re-review, or say it is closed."""
+    """同一事项已办结：引导复查、复核，或不再受理 / concluded: point to review, re-review, or closed."""
     LIKELY_GROUP_MATTER = "likely_group_matter"
     """可能是群体事项：与他人已反映的同一事项合并处理 / likely a group matter raised by others already."""
 
@@ -465,7 +465,8 @@ def check_index(
     notes: list[str] = []
     if not query.content.strip():
         notes.append(
-            "未填写反映内容，只查人、不比对事项。 / No content given: the person is looked up, the matter is not compared."
+            "未填写反映内容，只查人、不比对事项。 / "
+            "No content given: the person is looked up, the matter is not compared."
         )
     scored = score_people(ix, q, notes)[: max(top, 1)]
     matter = _matter_of(q, query)
@@ -513,6 +514,7 @@ def check_index(
     groups = _group_issues(
         ix, matter, {c.petitioner_id for c in candidates if c.match is MatchLevel.SAME_PERSON}
     )
+    candidates = _own_group_matter(candidates, groups)
     shown.extend(g.latest.filing_id for g in groups)
     rec, explanation = recommend(candidates, groups, today)
     return CheckResult(
@@ -525,6 +527,20 @@ def check_index(
         index_built_at=ix.built_at,
         shown=tuple(dict.fromkeys(shown)),
     )
+
+
+def _own_group_matter(candidates: list[Candidate], groups: list[IssueMatch]) -> list[Candidate]:
+    """When the content matches a group matter the person has filed on before (in other words than the
+    others'), that person's filings on it are the same matter."""
+    ids = {g.issue_id for g in groups}
+    out = []
+    for c in candidates:
+        if c.match is MatchLevel.SAME_PERSON and not any(f.same_matter for f in c.filings):
+            if any(f.issue_id in ids for f in c.filings):
+                marked = tuple(replace(f, same_matter=True) if f.issue_id in ids else f for f in c.filings)
+                c = replace(c, filings=tuple(sorted(marked, key=lambda f: not f.same_matter)))
+        out.append(c)
+    return out
 
 
 def _group_issues(ix: IntakeIndex, m: _Matter, own: set[str]) -> list[IssueMatch]:
@@ -591,8 +607,8 @@ def recommend(
             return Recommendation.SAME_MATTER_CONCLUDED, (
                 who,
                 f"该事项已于复核后终结（{f.filing_id}），同一事实和理由不再受理。 / "
-                f"The matter was concluded after re-review ({f.filing_id}): the same matter on the same facts "
-                "and grounds is not accepted again.",
+                f"The matter was concluded after re-review ({f.filing_id}): the same matter "
+                "on the same facts and grounds is not accepted again.",
             )
         f = max(on_issue, key=lambda f: f.received_date)
         return Recommendation.SAME_MATTER_CONCLUDED, (who, *_concluded(f, today))
@@ -604,7 +620,8 @@ def recommend(
             "应与该事项合并办理。 / "
             f"The content matches a matter already raised by others ({g.issue_id}, {g.people} people): "
             "likely a group matter, to be handled together with it.",
-            f"最近一件 / latest filing {f.filing_id}（{f.received_date}，{f.status or '状态不明 / status unknown'}，"
+            f"最近一件 / latest filing {f.filing_id}（{f.received_date}，"
+            f"{f.status or '状态不明 / status unknown'}，"
             f"{f.unit or '责任单位不明 / unit unknown'}）",
         ]
         return Recommendation.LIKELY_GROUP_MATTER, tuple(lines)
@@ -631,7 +648,8 @@ def _in_handling(f: FilingSummary, today: date) -> tuple[str, ...]:
     status = f.status or "状态不明 / status unknown"
     lines = [
         f"同一事项正在办理（{f.filing_id}，{f.received_date} 登记，{status}），不再重复受理。 / "
-        f"The same matter is being handled ({f.filing_id}, registered {f.received_date}): not accepted again.",
+        f"The same matter is being handled ({f.filing_id}, registered {f.received_date}): "
+        "not accepted again.",
         f"办理单位 / handled by: {unit}",
     ]
     if f.status == Status.PENDING:
@@ -643,7 +661,8 @@ def _in_handling(f: FilingSummary, today: date) -> tuple[str, ...]:
         word = "复查" if f.status == Status.REVIEW else "复核"
         en = "review" if f.status == Status.REVIEW else "re-review"
         lines.append(
-            f"{word}机关应自收到申请之日起 30 日内答复。 / The {en} body answers within 30 days of the request."
+            f"{word}机关应自收到申请之日起 30 日内答复。 / "
+            f"The {en} body answers within 30 days of the request."
         )
     elif f.due is not None:
         late = (today - f.due).days
@@ -660,13 +679,16 @@ def _in_handling(f: FilingSummary, today: date) -> tuple[str, ...]:
 def _concluded(f: FilingSummary, today: date) -> tuple[str, ...]:
     if f.status == Status.REJECTED:
         return (
-            f"同一事项曾不予受理（{f.filing_id}，{f.received_date}）：告知原决定；如有新的事实和理由，可作新事项登记。 / "
-            f"The same matter was not accepted before ({f.filing_id}, {f.received_date}): tell the petitioner "
+            f"同一事项曾不予受理（{f.filing_id}，{f.received_date}）：告知原决定；"
+            "如有新的事实和理由，可作新事项登记。 / "
+            f"The same matter was not accepted before ({f.filing_id}, {f.received_date}): "
+            "tell the petitioner "
             "that decision; only new facts or grounds make it a new matter.",
         )
     when = f.concluded_date.isoformat() if f.concluded_date else "日期不明 / date unknown"
     lines = [
-        f"同一事项已办结（{f.filing_id}，{when}，{f.unit or '责任单位不明 / unit unknown'}），不作新事项受理。 / "
+        f"同一事项已办结（{f.filing_id}，{when}，{f.unit or '责任单位不明 / unit unknown'}），"
+        "不作新事项受理。 / "
         f"The same matter was concluded ({f.filing_id}, {when}): not accepted as a new matter."
     ]
     if f.due is not None and f.due >= today:
@@ -680,8 +702,8 @@ def _concluded(f: FilingSummary, today: date) -> tuple[str, ...]:
     else:
         lines.append(
             "申请复查的 30 日期限已过或无法确定；已复查的，可在收到复查意见 30 日内申请复核。 / "
-            "The 30 days for asking a review have passed or cannot be told; after a review, a re-review may be "
-            "asked within 30 days of its answer."
+            "The 30 days for asking a review have passed or cannot be told; "
+            "after a review, a re-review may be asked within 30 days of its answer."
         )
     return tuple(lines)
 

@@ -106,8 +106,7 @@ def content_particulars(content: str, issue_place: str) -> list[tuple[int, str]]
 def lsh_keys(sig: Sequence[int]) -> list[int]:
     """One key per MinHash band (4 bands of 4 rows, as ingest.issues blocks)."""
     return [
-        key_hash("lsh|%d|%s" % (b, ",".join(map(str, sig[b * _ROWS : (b + 1) * _ROWS]))))
-        for b in range(_BANDS)
+        key_hash(f"lsh|{b}|" + ",".join(map(str, sig[b * _ROWS : (b + 1) * _ROWS]))) for b in range(_BANDS)
     ]
 
 
@@ -202,7 +201,10 @@ class IntakeIndex:
 
     def particulars_of(self, row: int) -> list[int]:
         """The particular hashes of one filing row."""
-        return self.part_hashes[int(self.part_offsets[row]) : int(self.part_offsets[row + 1])].tolist()
+        out: list[int] = self.part_hashes[
+            int(self.part_offsets[row]) : int(self.part_offsets[row + 1])
+        ].tolist()
+        return out
 
 
 def _birth_int(d: date | None) -> int:
@@ -305,7 +307,7 @@ def build_index(
     people: list[set[str]] = [set() for _ in range(n_issue)]
     head = np.zeros(n_issue, dtype=np.int32)
     for f, i, p in zip(fl, issue_row.tolist(), pet_rows.tolist(), strict=True):
-        people[i].add("#%d" % p)
+        people[i].add(f"#{p}")
         people[i].update(f.co_petitioners)
         if f.headcount > head[i]:
             head[i] = f.headcount
@@ -328,8 +330,8 @@ def build_index(
         part_vals.extend(hs)
         part_off[row + 1] = len(part_vals)
         i = int(issue_row[row])
-        for (k, _), h in zip(parts, hs, strict=True):
-            if k in ISSUE_KEY_KINDS:
+        for (kind, _value), h in zip(parts, hs, strict=True):
+            if kind in ISSUE_KEY_KINDS:
                 ikeys.append(h)
                 ivals.append(i)
         for h in lsh_keys(sig[row].tolist()):

@@ -459,7 +459,7 @@ def _first_shortest_path(
     return nodes, rels
 
 
-# --- explorer lookups (search, cards, links, filing and entity pages, overview) ------------------------------
+# --- explorer lookups (search, cards, links, filing and entity pages, overview) -----------------------------
 
 
 def _nulls_last(*values: Any) -> tuple[tuple[bool, Any], ...]:
@@ -477,14 +477,14 @@ def overview_trends(view: MemoryView, params: dict[str, Any]) -> Rows:
         c[1] += "concluded_date" in f
     rows = []
     for (month, channel, category, county), (filings, concluded) in counts.items():
-        c = g.nodes.get((COUNTY, county)) if county is not None else None
+        place = g.nodes.get((COUNTY, county)) if county is not None else None
         rows.append(
             {
                 "month": month,
                 "channel": channel,
                 "category": category,
                 "county": county,
-                "county_name": c.get("name") if c else None,
+                "county_name": place.get("name") if place else None,
                 "filings": filings,
                 "concluded": concluded,
             }
@@ -500,9 +500,10 @@ def _contains(value: Any, text: str) -> bool:
     return value is not None and text in value
 
 
-def _search_rank(text: str, keys: tuple[Any, ...], exact: tuple[Any, ...], names: tuple[Any, ...],
-                 content: Any = None) -> int:
-    """The rank search.cypher gives: 0 key, 1 ID/phone, 2 name equal; 3 key/ID/phone, 4 name, 5 text contain."""
+def _search_rank(
+    text: str, keys: tuple[Any, ...], exact: tuple[Any, ...], names: tuple[Any, ...], content: Any = None
+) -> int:
+    """The rank search.cypher gives: 0 key, 1 ID/phone, 2 name equal; 3 key/ID/phone, 4 name, 5 text in."""
     long = len(text) >= 4
     if keys[0] == text:
         return 0
@@ -527,23 +528,48 @@ def search(view: MemoryView, params: dict[str, Any]) -> Rows:
     for (label, key), n in g.nodes(data=True):
         if label == PETITIONER:
             rank = _search_rank(text, (key,), (n.get("id_number"), n.get("phone")), (n.get("name"),))
-            row = {"name": n.get("name"), "category": None, "received_date": None,
-                   "id_number": n.get("id_number"), "phone": n.get("phone")}
+            row = {
+                "name": n.get("name"),
+                "category": None,
+                "received_date": None,
+                "id_number": n.get("id_number"),
+                "phone": n.get("phone"),
+            }
         elif label == FILING:
             rank = _search_rank(text, (key,), (), (), n.get("content"))
-            row = {"name": n.get("petitioner_name"), "category": n.get("category"),
-                   "received_date": n.get("received_date"), "id_number": None, "phone": None}
+            row = {
+                "name": n.get("petitioner_name"),
+                "category": n.get("category"),
+                "received_date": n.get("received_date"),
+                "id_number": None,
+                "phone": None,
+            }
         elif label in (ISSUE, UNIT):
             name = n.get("title") if label == ISSUE else n.get("name")
             rank = _search_rank(text, (key,), (), (name,))
-            row = {"name": name, "category": n.get("category") if label == ISSUE else None,
-                   "received_date": None, "id_number": None, "phone": None}
+            row = {
+                "name": name,
+                "category": n.get("category") if label == ISSUE else None,
+                "received_date": None,
+                "id_number": None,
+                "phone": None,
+            }
         else:
             continue
         if rank < 6:
-            rows.append({"label": label, "key": key, "name": row["name"], "category": row["category"],
-                         "received_date": row["received_date"], "county": n.get("county"),
-                         "id_number": row["id_number"], "phone": row["phone"], "rank": rank})
+            rows.append(
+                {
+                    "label": label,
+                    "key": key,
+                    "name": row["name"],
+                    "category": row["category"],
+                    "received_date": row["received_date"],
+                    "county": n.get("county"),
+                    "id_number": row["id_number"],
+                    "phone": row["phone"],
+                    "rank": rank,
+                }
+            )
     rows.sort(key=lambda r: (r["rank"], r["label"], r["key"]))
     return rows[: params["limit"]]
 
@@ -597,17 +623,37 @@ def filing(view: MemoryView, params: dict[str, Any]) -> Rows:
     f = g.nodes[node]
     head = {
         "filing_id": node[1],
-        **{c: f.get(c) for c in ("received_date", "channel", "receiving_level", "receiving_org", "category",
-                                 "content", "headcount", "status", "concluded_date", "county",
-                                 "petitioner_name")},
+        **{
+            c: f.get(c)
+            for c in (
+                "received_date",
+                "channel",
+                "receiving_level",
+                "receiving_org",
+                "category",
+                "content",
+                "headcount",
+                "status",
+                "concluded_date",
+                "county",
+                "petitioner_name",
+            )
+        },
         "petitioner_id": _first(_in(g, node, frozenset({FILED}), PETITIONER)),
         "co_petitioner_ids": sorted({p[1] for p in _in(g, node, frozenset({CO_SIGNED}), PETITIONER)}),
         "issue_id": _first(i for i, _ in _out(g, node, ABOUT, ISSUE)),
         "responsible_unit_id": _first(u for u, _ in _out(g, node, HANDLED_BY, UNIT)),
     }
     routes = sorted(_out(g, node, ROUTED, UNIT), key=lambda e: e[1]["seq"])
-    none = {"seq": None, "route_date": None, "action": None, "from_unit": None, "to_unit_id": None,
-            "to_unit": None, "note": None}
+    none = {
+        "seq": None,
+        "route_date": None,
+        "action": None,
+        "from_unit": None,
+        "to_unit_id": None,
+        "to_unit": None,
+        "note": None,
+    }
     if not routes:
         return [{**head, **none}]
     return [
@@ -640,8 +686,17 @@ def entity_filings(view: MemoryView, params: dict[str, Any]) -> Rows:
         rows.append(
             {
                 "filing_id": f[1],
-                **{c: data.get(c) for c in ("received_date", "channel", "receiving_level", "category",
-                                            "status", "concluded_date")},
+                **{
+                    c: data.get(c)
+                    for c in (
+                        "received_date",
+                        "channel",
+                        "receiving_level",
+                        "category",
+                        "status",
+                        "concluded_date",
+                    )
+                },
                 "petitioner_id": _first(_in(g, f, frozenset({FILED}), PETITIONER)),
                 "petitioner_name": data.get("petitioner_name"),
                 "issue_id": _first(i for i, _ in _out(g, f, ABOUT, ISSUE)),

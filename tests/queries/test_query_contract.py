@@ -409,7 +409,7 @@ def test_cypher_is_read_only(neo4j_driver: Driver, name: str) -> None:
     assert spec.is_write is False
 
 
-# --- explorer queries (search, cards, links, filing and entity pages, overview trends) -------------------------
+# --- explorer queries (search, cards, links, filing and entity pages, overview trends) ----------------------
 
 
 def test_overview_trends(store: GraphStore) -> None:
@@ -481,7 +481,12 @@ def test_links(store: GraphStore) -> None:
     ]
     # F03 goes to U01 twice (U01 → U02 → U01): one row, two edges
     assert rows(store, "links", keys="F03,U01")[0] == {
-        "src_label": "Filing", "src": "F03", "rel": "ROUTED", "dst_label": "Unit", "dst": "U01", "edges": 2,
+        "src_label": "Filing",
+        "src": "F03",
+        "rel": "ROUTED",
+        "dst_label": "Unit",
+        "dst": "U01",
+        "edges": 2,
     }
 
 
@@ -524,10 +529,17 @@ def test_entity_filings(store: GraphStore) -> None:
 def _explorer_params(store: GraphStore, params: dict[str, Any]) -> dict[str, Any]:
     """Fill placeholders with values taken from the generated data (through the embedded store)."""
     f7 = run_query("filing", store, {"filing_id": "XF20230000007"}).records()[0]
-    near = [r["key"] for r in run_query("neighbourhood", store, {"key": "XF20230000007", "hops": 2}).records()]
+    near = [
+        r["key"] for r in run_query("neighbourhood", store, {"key": "XF20230000007", "hops": 2}).records()
+    ]
     person = run_query("entities", store, {"keys": [f7["petitioner_id"]]}).records()[0]
-    fill = {"PHONE": person["phone"], "ID_NUMBER": person["id_number"], "ISSUE": f7["issue_id"],
-            "UNIT": f7["responsible_unit_id"], "NEAR": near}
+    fill = {
+        "PHONE": person["phone"],
+        "ID_NUMBER": person["id_number"],
+        "ISSUE": f7["issue_id"],
+        "UNIT": f7["responsible_unit_id"],
+        "NEAR": near,
+    }
     return {k: fill.get(v, v) if isinstance(v, str) else v for k, v in params.items()}
 
 

@@ -1,0 +1,335 @@
+"""One petitioner, filing, issue or unit (?kind=petitioner|filing|issue|unit&id=KEY): its card, the
+timeline of its filings, the entities linked to it, and its neighbourhood as a network picture. Opening a
+petitioner is written to the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import streamlit as st
+
+from caselink import audit
+from caselink.privacy import masked
+from dashboards import data, explore_data, explore_graph, session
+from dashboards.explore_data import KIND_OF_LABEL, KINDS, LABEL_OF_KIND
+from dashboards.i18n import lang, t
+from dashboards.network import COLOURS, label_name, legend_html, network_html, rel_name
+from dashboards.network import show as show_network
+from dashboards.tables import show_table
+
+DETAILS = "app_pages/details.py"
+PATH = "app_pages/path.py"
+KIND_NAMES = {
+    "petitioner": ("信访人", "Petitioner"),
+    "filing": ("信访件", "Filing"),
+    "issue": ("事项", "Issue"),
+    "unit": ("单位", "Unit"),
+}
+PERSONAL = {"id_number": "id_number", "phone": "phone"}
+
+
+def kind_name(kind: str) -> str:
+    zh, en = KIND_NAMES[kind]
+    return t(zh, en)
+
+
+def open_entity(kind: str, key: str) -> None:
+    """Show another entity on this page."""
+    st.query_params.from_dict({"kind": kind, "id": key})
+
+
+def entity_links(title: str, nodes: Iterable[tuple[str, str]], names: dict[tuple[str, str], str]) -> None:
+    """A titled list of links to entity pages (labels without a page are shown as text)."""
+    nodes = list(dict.fromkeys(nodes))
+    st.markdown(f"**{title}**（{len(nodes)}）" if lang() == "zh" else f"**{title}** ({len(nodes)})")
+    if not nodes:
+        st.caption(t("无", "none"))
+        return
+    cols = st.columns(3)
+    for i, (label, key) in enumerate(nodes[:60]):
+        name = names.get((label, key))
+        text = f"{key} · {name}" if name and name != key else key
+        kind = KIND_OF_LABEL.get(label)
+        if kind:
+            cols[i % 3].page_link(DETAILS, label=text, query_params={"kind": kind, "id": key})
+        else:
+            cols[i % 3].write(text)
+    if len(nodes) > 60:
+        st.caption(t(f"只列出前 60 个，共 {len(nodes)} 个。", f"The first 60 of {len(nodes)} shown."))
+
+
+def names_of(keys: Iterable[str]) -> dict[tuple[str, str], str]:
+    keys = sorted({k for k in keys if isinstance(k, str) and k})
+    if not keys:
+        return {}
+    cards = explore_data.frame("entities", keys=keys)
+    return {(r.label, r.key): r.name for r in cards.itertuples(index=False) if isinstance(r.name, str)}
+
+
+def ids(values: Iterable[object]) -> list[str]:
+    """Keys from a column of single keys or lists of keys, in first-seen order."""
+    out: list[str] = []
+    for v in values:
+        items = v if isinstance(v, list | tuple) else [v]
+        out += [x for x in items if isinstance(x, str) and x]
+    return list(dict.fromkeys(out))
+
+
+# --- which entity -------------------------------------------------------------------------------------------
+
+kind = st.query_params.get("kind", "")
+key = st.query_params.get("id", "").strip()
+
+if kind not in KINDS or not key:
+    st.title(t("详情", "Details"))
+    st.info(
+        t(
+            "从“检索”页打开一个信访人、信访件、事项或单位，或在下面输入编号。",
+            "Open a petitioner, filing, issue or unit from the Search page, or type its id below.",
+        )
+    )
+    with st.form("open"):
+        picked = st.selectbox(t("类型", "Kind"), KINDS, format_func=kind_name)
+        typed = st.text_input(t("编号", "Id"))
+        if st.form_submit_button(t("打开", "Open")) and typed.strip():
+            open_entity(picked, typed.strip())
+            st.rerun()
+    st.page_link("app_pages/search.py", label=t("去检索 →", "Go to Search →"))
+    st.stop()
+
+label = LABEL_OF_KIND[kind]
+cards = explore_data.frame("entities", keys=[key])
+cards = cards[cards["label"] == label]
+if cards.empty:
+    st.title(f"{kind_name(kind)} {key}")
+    st.warning(
+        t(
+            f"没有编号为“{key}”的{kind_name(kind)}。它可能在重新归并后改了编号：请从“检索”页重新查找。",
+            f"No {kind} with id '{key}'. Its id may have changed after re-resolution: search for it again.",
+        )
+    )
+    st.page_link("app_pages/search.py", label=t("去检索 →", "Go to Search →"))
+    st.stop()
+card = cards.iloc[0]
+title_name = card["name"] if isinstance(card["name"], str) and kind != "filing" else key
+st.title(f"{kind_name(kind)} · {title_name}")
+st.caption(f"{t('编号', 'Id')}: {key}")
+
+if kind == "petitioner" and st.session_state.get("petitioner_audited") != key:
+    audit.record(
+        data.workspace().audit_log,
+        "view_petitioner",
+        user=session.user(),
+        petitioner_id=key,
+        masked=not session.may_reveal(),
+    )
+    st.session_state["petitioner_audited"] = key
+
+timeline_tab, linked_tab, graph_tab = st.tabs(
+    [t("时间线", "Timeline"), t("关联实体", "Linked entities"), t("关系图", "Network")]
+)
+
+# --- the card, timeline and linked entities of each kind ---------------------------------------------------
+
+if kind == "petitioner":
+    reveal = session.may_reveal()
+    cols = st.columns(4)
+    cols[0].metric(t("身份证号", "ID number"), masked(card["id_number"], "id_number", reveal=reveal) or "—")
+    cols[1].metric(t("电话", "Phone"), masked(card["phone"], "phone", reveal=reveal) or "—")
+    cols[2].metric(t("县区", "County"), card["county"] or "—")
+    rows = explore_data.frame("petitioner", petitioner_id=key)
+    cols[3].metric(t("信访件", "Filings"), f"{rows['filing_id'].nunique():,}")
+    with timeline_tab:
+        if rows.empty:
+            st.info(t("这个信访人没有信访件。", "This petitioner has no filings."))
+        else:
+            chart = rows.assign(
+                received_date=pd.to_datetime(rows["received_date"]), issue_id=rows["issue_id"].fillna("—")
+            )
+            st.scatter_chart(chart, x="received_date", y="issue_id", color="channel", height=260)
+            show_table(rows.drop(columns=["petitioner_id"]), f"petitioner-{key}")
+    with linked_tab:
+        names = names_of(
+            ids(rows["issue_id"]) + ids(rows["co_petitioner_ids"]) + ids(rows["issue_petitioner_ids"])
+        )
+        entity_links(t("信访件", "Filings"), [("Filing", f) for f in ids(rows["filing_id"])], {})
+        entity_links(t("事项", "Issues"), [("Issue", i) for i in ids(rows["issue_id"])], names)
+        st.markdown(f"**{t('涉及单位', 'Units')}**: " + ("、".join(ids(rows["units"])) or t("无", "none")))
+        entity_links(
+            t("联名人", "Co-signers"), [("Petitioner", p) for p in ids(rows["co_petitioner_ids"])], names
+        )
+        others = [p for p in ids(rows["issue_petitioner_ids"]) if p not in ids(rows["co_petitioner_ids"])]
+        entity_links(
+            t("同一事项的其他信访人", "Other petitioners on the same issues"),
+            [("Petitioner", p) for p in others],
+            names,
+        )
+
+elif kind == "filing":
+    rows = explore_data.frame("filing", filing_id=key)
+    f = rows.iloc[0]
+    cols = st.columns(4)
+    cols[0].metric(t("登记日期", "Received"), f["received_date"] or "—")
+    cols[1].metric(t("渠道", "Channel"), f["channel"] or "—")
+    cols[2].metric(t("状态", "Status"), f["status"] or "—")
+    cols[3].metric(t("办结日期", "Concluded"), f["concluded_date"] or "—")
+    st.markdown(
+        f"**{t('受理机构', 'Received by')}**: {f['receiving_org'] or '—'}（{f['receiving_level'] or '—'}）"
+        f" · **{t('类别', 'Category')}**: {f['category'] or '—'}"
+        f" · **{t('人数', 'Headcount')}**: {f['headcount']}"
+    )
+    st.text_area(t("诉求内容", "Content"), f["content"] or "", disabled=True, height=100)
+    with timeline_tab:
+        routed = rows[rows["seq"].notna()]
+        if routed.empty:
+            st.info(t("这件信访件没有转办记录。", "This filing has no routing events."))
+        else:
+            st.caption(t("转办经过（按顺序）", "Routing events, in order"))
+            show_table(
+                routed[["seq", "route_date", "action", "from_unit", "to_unit", "to_unit_id", "note"]],
+                f"filing-{key}-routing",
+            )
+    with linked_tab:
+        names = names_of(
+            [f["petitioner_id"], f["issue_id"], f["responsible_unit_id"], *ids(f["co_petitioner_ids"])]
+        )
+        entity_links(t("信访人", "Petitioner"), [("Petitioner", p) for p in ids([f["petitioner_id"]])], names)
+        entity_links(
+            t("联名人", "Co-signers"), [("Petitioner", p) for p in ids(f["co_petitioner_ids"])], names
+        )
+        entity_links(t("事项", "Issue"), [("Issue", i) for i in ids([f["issue_id"]])], names)
+        entity_links(
+            t("承办单位", "Responsible unit"), [("Unit", u) for u in ids([f["responsible_unit_id"]])], names
+        )
+        entity_links(
+            t("转办经过的单位", "Units it was routed to"),
+            [("Unit", u) for u in ids(rows["to_unit_id"])],
+            {("Unit", r.to_unit_id): r.to_unit for r in rows.itertuples() if isinstance(r.to_unit, str)},
+        )
+
+else:  # issue or unit
+    rows = explore_data.frame("entity-filings", key=key, label=label)
+    cols = st.columns(4)
+    cols[0].metric(t("信访件", "Filings"), f"{len(rows):,}")
+    cols[1].metric(t("信访人", "Petitioners"), f"{len(ids(rows['petitioner_id'])):,}")
+    cols[2].metric(t("县区", "County"), card["county"] or "—")
+    cols[3].metric(
+        t("类别" if kind == "issue" else "层级", "Category" if kind == "issue" else "Level"),
+        card["category"] or "—",
+    )
+    with timeline_tab:
+        if rows.empty:
+            st.info(t("没有相关信访件。", "No filings."))
+        else:
+            per_month = (
+                rows.assign(month=rows["received_date"].str[:7])
+                .groupby("month")
+                .size()
+                .rename(t("信访件", "filings"))
+            )
+            st.bar_chart(per_month, height=220)
+            show_table(rows, f"{kind}-{key}-filings")
+    with linked_tab:
+        names = names_of(ids(rows["petitioner_id"]) + ids(rows["issue_id"]))
+        entity_links(
+            t("信访人", "Petitioners"), [("Petitioner", p) for p in ids(rows["petitioner_id"])], names
+        )
+        if kind == "unit":
+            entity_links(t("涉及事项", "Issues"), [("Issue", i) for i in ids(rows["issue_id"])], names)
+            pairs = explore_data.frame("unit-bounce-pairs")
+            mine = pairs[(pairs["unit_a"] == key) | (pairs["unit_b"] == key)]
+            st.markdown(f"**{t('与其他单位来回推诿', 'Bounces with other units')}**")
+            if mine.empty:
+                st.caption(t("无", "none"))
+            else:
+                show_table(mine, f"unit-{key}-bounces")
+        entity_links(t("信访件", "Filings"), [("Filing", x) for x in ids(rows["filing_id"])], {})
+
+# --- the network picture -----------------------------------------------------------------------------------
+
+with graph_tab:
+    st.caption(
+        t(
+            "以当前实体为中心的关系图。选择节点类型、步数和日期范围；选一个节点可以以它为中心重新展开。",
+            "The network around this entity. Choose node types, steps and dates; pick a node to re-centre on "
+            "it.",
+        )
+    )
+    all_types = list(COLOURS)
+    c1, c2 = st.columns([1, 2])
+    hops = c1.slider(t("步数", "Steps"), 1, 3, 2 if kind in ("petitioner", "filing") else 1, key="net_hops")
+    types = c2.multiselect(
+        t("节点类型", "Node types"),
+        all_types,
+        default=["Petitioner", "Filing", "Issue", "Unit"],
+        format_func=lambda lab: label_name(lab, lang()),
+        key="net_types",
+    )
+    d1, d2 = st.columns(2)
+    date_from = d1.date_input(t("信访件登记日期从", "Filings received from"), value=None, key="net_from")
+    date_to = d2.date_input(t("到", "to"), value=None, key="net_to")
+    picture = explore_graph.neighbourhood(
+        (label, key),
+        hops,
+        set(types) | {label},
+        date_from.isoformat() if date_from else None,
+        date_to.isoformat() if date_to else None,
+    )
+    st.markdown(legend_html(lang(), [lab for lab in all_types if lab in types]), unsafe_allow_html=True)
+    if picture.cut:
+        st.caption(
+            t(
+                f"有的节点关联太多，每个节点只展开最近的 {explore_graph.PER_NODE} 个。",
+                f"Some nodes have many links: at most {explore_graph.PER_NODE} are expanded per node.",
+            )
+        )
+    show_network(
+        network_html(
+            picture.nodes,
+            picture.edges,
+            lang=lang(),
+            reveal=session.may_reveal(),
+            centre=(label, key),
+            height=560,
+        ),
+        height=580,
+    )
+    st.caption(
+        t(
+            f"{len(picture.nodes)} 个节点，{len(picture.edges)} 条关系。",
+            f"{len(picture.nodes)} nodes, {len(picture.edges)} links.",
+        )
+    )
+    others = [
+        n for n in picture.nodes if n.label in LABEL_OF_KIND.values() and (n.label, n.key) != (label, key)
+    ]
+    if others:
+        c1, c2 = st.columns([3, 1])
+        target = c1.selectbox(
+            t("以这个节点为中心", "Re-centre on"),
+            others,
+            format_func=lambda n: (
+                f"{label_name(n.label, lang())} {n.key}"
+                + (f" · {n.name}" if n.name and n.label != "Filing" else "")
+            ),
+            key="net_target",
+        )
+        if c2.button(t("重新展开", "Re-centre"), key="net_recentre"):
+            open_entity(KIND_OF_LABEL[target.label], target.key)
+            st.rerun()
+    with st.expander(t("图中的关系列表", "The links in the picture")):
+        edge_rows = pd.DataFrame(
+            [
+                (f"{e.src[0]} {e.src[1]}", rel_name(e.rel, lang()), f"{e.dst[0]} {e.dst[1]}", e.count)
+                for e in picture.edges
+            ],
+            columns=[t("从", "from"), t("关系", "link"), t("到", "to"), t("条数", "count")],
+        )
+        show_table(edge_rows, f"network-{kind}-{key}")
+    if kind in ("petitioner", "filing"):
+        st.page_link(
+            PATH,
+            label=t("查找与另一个信访人或信访件的最短关联 →", "Find the shortest connection to another →"),
+            query_params={"from": key},
+        )

@@ -1,0 +1,94 @@
+"""Search: petitioners, filings, issues and units by name, ID number, phone, filing number or text; each
+result opens its page. Every search is written to the audit log (who looked for what, which petitioners it
+found)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from caselink import audit
+from caselink.privacy import masked
+from dashboards import data, explore_data, session
+from dashboards.i18n import lang, t
+from dashboards.network import label_name
+from dashboards.tables import show_table
+
+DETAILS = "app_pages/details.py"
+MAX_LINKS = 20
+
+st.title(t("检索", "Search"))
+st.caption(
+    t(
+        "输入姓名、身份证号、电话、信访件编号、事项或单位名称，或诉求内容中的词语。证件号和电话可带空格或横线。",
+        "Type a name, ID number, phone, filing number, issue or unit name, or words from a filing's text. "
+        "ID numbers and phones may contain spaces or dashes.",
+    )
+)
+
+with st.form("search"):
+    raw = st.text_input(t("检索内容", "Look for"), value=st.query_params.get("q", ""), key="search_text")
+    limit = st.select_slider(t("最多显示", "Show at most"), options=[20, 50, 100, 200], value=50)
+    st.form_submit_button(t("检索", "Search"), type="primary")
+
+text = explore_data.search_text(raw or "")
+if not text:
+    st.info(t("输入内容后点“检索”。", "Type something and press Search."))
+    st.stop()
+
+found = explore_data.frame("search", text=text, limit=limit)
+
+# one audit entry per new search in this session (a rerun of the page is not a new lookup)
+looked_up = (text, limit)
+if st.session_state.get("search_audited") != looked_up:
+    digits = sum(c.isdigit() for c in text)
+    audit.record(
+        data.workspace().audit_log,
+        "search",
+        user=session.user(),
+        text=masked(text, "id_number") if digits >= 7 else text,
+        results=len(found),
+        petitioner_ids=found.loc[found["label"] == "Petitioner", "key"].tolist(),
+    )
+    st.session_state["search_audited"] = looked_up
+
+if found.empty:
+    st.warning(
+        t(
+            f"没有找到“{raw.strip()}”。试试更短的词，或只输入证件号、电话的后几位。",
+            f"Nothing found for '{raw.strip()}'. Try a shorter word, or the last digits of an ID or phone.",
+        )
+    )
+    st.stop()
+
+RANKS = {
+    0: t("编号", "key"),
+    1: t("证件号/电话", "ID/phone"),
+    2: t("名称", "name"),
+    3: t("编号/证件号/电话片段", "part of key/ID/phone"),
+    4: t("名称片段", "part of name"),
+    5: t("诉求内容", "text"),
+}
+st.subheader(t(f"结果（{len(found)}）", f"Results ({len(found)})"))
+shown = found.assign(
+    label=[label_name(v, lang()) for v in found["label"]],
+    rank=[RANKS.get(int(v), str(v)) for v in found["rank"]],
+).rename(columns={"label": t("类型", "type"), "rank": t("匹配", "matched on")})
+show_table(shown, "search", personal={"id_number": "id_number", "phone": "phone"})
+
+st.caption(t("打开详情：", "Open a page:"))
+cols = st.columns(2)
+for i, row in enumerate(found.head(MAX_LINKS).itertuples(index=False)):
+    kind = explore_data.KIND_OF_LABEL[row.label]
+    name = f" · {row.name}" if isinstance(row.name, str) and row.name else ""
+    cols[i % 2].page_link(
+        DETAILS,
+        label=f"{label_name(row.label, lang())} {row.key}{name}",
+        query_params={"kind": kind, "id": row.key},
+    )
+if len(found) > MAX_LINKS:
+    st.caption(
+        t(
+            f"只列出前 {MAX_LINKS} 个链接；请缩小检索范围。",
+            f"Links for the first {MAX_LINKS} only: narrow the search.",
+        )
+    )

@@ -1,0 +1,156 @@
+"""What the overview, search, entity and path pages read: named queries, cached per store state.
+
+Every reader takes the store's state token (`state()`), so a re-ingest (a new graph file, or new counts in
+Neo4j) makes fresh results while repeated views of an unchanged store are served from the cache.
+
+    frame("petitioner", petitioner_id="P1")     # a DataFrame with the query's columns
+    overview(state(), date.today().isoformat())  # every aggregate of the overview page, one pass per query
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import data
+from queries.registry import DISPATCH_MARKERS
+from queries.run import run_query
+
+KINDS = ("petitioner", "filing", "issue", "unit")
+"""Entity pages, by the `kind` query parameter of the details page."""
+
+LABEL_OF_KIND = {"petitioner": "Petitioner", "filing": "Filing", "issue": "Issue", "unit": "Unit"}
+KIND_OF_LABEL = {v: k for k, v in LABEL_OF_KIND.items()}
+
+_SEPARATORS = re.compile(r"[\s\-‐–—_.()（）]+")
+_DIGITS_LIKE = re.compile(r"[0-9xX]+")
+
+
+def state() -> str:
+    """A token that changes whenever the store's data does (graph file stamp, or Neo4j counts)."""
+    store = data.store()
+    path = getattr(store, "path", None)
+    if path is not None:
+        try:
+            st_ = path.stat()
+        except FileNotFoundError:
+            return f"{store.backend}:empty"
+        return f"{store.backend}:{path}:{st_.st_mtime_ns}:{st_.st_size}"
+    counts = data.counts()
+    return f"{store.backend}:" + ",".join(f"{k}={v}" for k, v in sorted(counts.items()))
+
+
+def search_text(raw: str) -> str:
+    """What a clerk typed, ready for the search query: trimmed; an ID number or phone written with spaces,
+    dashes or brackets loses them (IDs end in upper-case X), so '138 1234-5678' finds 13812345678.
+
+    >>> search_text(" 138 1234-5678 "), search_text("110101 19900307 123x"), search_text("张 三")
+    ('13812345678', '11010119900307123X', '张 三')
+    """
+    text = raw.strip()
+    compact = _SEPARATORS.sub("", text)
+    if len(compact) >= 4 and _DIGITS_LIKE.fullmatch(compact) and any(c.isdigit() for c in compact):
+        return compact.upper()
+    return text
+
+
+def frame(name: str, **params: Any) -> pd.DataFrame:
+    """The result of a named query as a DataFrame (cached for this store state)."""
+    items = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _frame(name, items, state())
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _frame(name: str, items: tuple[tuple[str, Any], ...], state_token: str) -> pd.DataFrame:
+    params = {k: list(v) if isinstance(v, tuple) else v for k, v in items}
+    result = run_query(name, data.store(), params)
+    return pd.DataFrame(result.rows, columns=result.columns)
+
+
+# --- overview -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """The overview page's aggregates: trend rows, bounced-case units and pairs, the overdue count."""
+
+    counts: dict[str, int]
+    """Nodes per label and edges per type, as GraphStore.counts() gives them."""
+    trends: pd.DataFrame
+    """overview-trends rows: month, channel, category, county, county_name, filings, concluded."""
+    bounced_units: pd.DataFrame
+    """unit_id, unit, bounced_filings: handling units on the most bounced routing chains, most first."""
+    bounce_pairs: pd.DataFrame
+    """unit-bounce-pairs rows, most bounces first."""
+    bounced_filings: int
+    overdue: int
+
+
+def overview(as_of: str | None = None) -> Overview:
+    """The overview aggregates for today (or `as_of`), cached per store state and day."""
+    return _overview(state(), as_of or date.today().isoformat())
+
+
+@st.cache_data(max_entries=4, show_spinner=False, persist="disk")
+def _overview(state_token: str, as_of: str) -> Overview:
+    # kept on disk too: after a server restart the first page needs neither the graph nor the queries
+    store = data.store()
+    trends = run_query("overview-trends", store, {})
+    bounced = run_query("bounced-cases", store, {}).records()
+    pairs = run_query("unit-bounce-pairs", store, {})
+    overdue = run_query("overdue", store, {"as_of": as_of})
+    return Overview(
+        counts=store.counts(),
+        trends=pd.DataFrame(trends.rows, columns=trends.columns),
+        bounced_units=bounced_units(bounced),
+        bounce_pairs=pd.DataFrame(pairs.rows, columns=pairs.columns),
+        bounced_filings=len(bounced),
+        overdue=len(overdue.rows),
+    )
+
+
+def bounced_units(bounced: list[dict[str, Any]], markers: tuple[str, ...] = DISPATCH_MARKERS) -> pd.DataFrame:
+    """Handling units by the number of bounced filings whose chain visits them (dispatch-only units left out).
+
+    >>> rows = [{"chain": ["信访局", "A局", "B局"], "chain_unit_ids": ["U0", "U1", "U2"]},
+    ...         {"chain": ["A局", "C局", "A局"], "chain_unit_ids": ["U1", "U3", "U1"]}]
+    >>> bounced_units(rows).values.tolist()
+    [['U1', 'A局', 2], ['U2', 'B局', 1], ['U3', 'C局', 1]]
+    """
+    counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for row in bounced:
+        seen = set()
+        for uid, name in zip(row["chain_unit_ids"], row["chain"], strict=True):
+            if uid is None or any(m in (name or "") for m in markers):
+                continue
+            names[uid] = name or uid
+            seen.add(uid)
+        counts.update(seen)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return pd.DataFrame(
+        [(uid, names[uid], n) for uid, n in ranked], columns=["unit_id", "unit", "bounced_filings"]
+    )
+
+
+def trend_by(trends: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Filings summed by one column of the trend rows ('(空)' for empty values), largest first
+    (month: in time order)."""
+    if trends.empty:
+        return pd.DataFrame(columns=[column, "filings", "concluded"])
+    key = trends[column].fillna("(空)") if column != "county" else _county_label(trends)
+    out = trends.assign(**{column: key}).groupby(column, as_index=False)[["filings", "concluded"]].sum()
+    if column == "month":
+        return out.sort_values(column).reset_index(drop=True)
+    return out.sort_values(["filings", column], ascending=[False, True]).reset_index(drop=True)
+
+
+def _county_label(trends: pd.DataFrame) -> pd.Series:
+    names = trends["county_name"].where(trends["county_name"].notna(), trends["county"])
+    return names.fillna("(空)")

@@ -6,11 +6,15 @@ per batch. Labels, relationship types and key names come from graph.model; every
 Crash safety: there is no checkpoint file. Every statement is idempotent (MERGE on the unique key for nodes;
 delete-then-create of each owner's edges inside one transaction), so re-running an interrupted load completes
 it and gives the same graph as an uninterrupted one. Transient failures (TransientError, ServiceUnavailable,
-SessionExpired) are retried by the driver within `execute_write`, then by this module with back-off.
+SessionExpired) are retried here, not by the driver, with back-off (0.5 s doubling to 8 s) for at most
+`retry_seconds` (CASELINK_NEO4J_RETRY_SECONDS), each retry logged as a warning; then StoreUnavailable says
+to re-run. A retried first-load CREATE runs as its MERGE twin: a connection lost during COMMIT leaves unknown
+whether the attempt committed, and CREATE twice would duplicate.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -28,6 +32,8 @@ from graph.store import DEFAULT_BATCH, Dump, GraphStore, GraphView, GraphWriter,
 
 T = TypeVar("T")
 RETRYABLE = (TransientError, ServiceUnavailable, SessionExpired)
+MAX_DELAY = 8.0
+log = logging.getLogger(__name__)
 LABELS = [str(label) for label in Label]
 KEYS = {str(label): key for label, key in NODE_KEYS.items()}
 DUMP_NODES = (
@@ -109,14 +115,14 @@ class Neo4jWriter(GraphWriter):
     def upsert_nodes(self, label: Label, rows: Iterable[Row], *, new: bool = False) -> int:
         cypher, n = (node_create_cypher(label) if new else node_upsert_cypher(label)), 0
         for batch in chunks(rows, self.store.batch_size):
-            self.store.run_write(cypher, rows=batch)
+            self.store.run_write(cypher, retry_cypher=node_upsert_cypher(label), rows=batch)
             n += len(batch)
         return n
 
     def replace_edges(self, spec: EdgeSpec, rows: Iterable[OwnerRow], *, new: bool = False) -> int:
-        cypher, n = edge_replace_cypher(spec, new), 0
+        cypher, again, n = edge_replace_cypher(spec, new), edge_replace_cypher(spec), 0
         for batch in chunks(rows, self.store.batch_size):
-            n += self.store.run_write(cypher, rows=batch).counters.relationships_created
+            n += self.store.run_write(cypher, retry_cypher=again, rows=batch).counters.relationships_created
         return n
 
     def prune(self, label: Label, specs: Sequence[EdgeSpec]) -> int:
@@ -141,14 +147,14 @@ class Neo4jStore(GraphStore):
         batch_size: int = DEFAULT_BATCH,
         owns_driver: bool = False,
         uri: str = "",
-        retries: int = 4,
+        retry_seconds: float = 30.0,
     ) -> None:
         self.driver = driver
         self.database = database
         self.batch_size = batch_size
         self.owns_driver = owns_driver
         self.uri = uri or "the configured Neo4j"
-        self.retries = retries
+        self.retry_seconds = retry_seconds
         self._schema_done = False
 
     @classmethod
@@ -163,13 +169,14 @@ class Neo4jStore(GraphStore):
             driver = neo4j.GraphDatabase.driver(
                 settings.neo4j_uri,
                 auth=(settings.neo4j_user, settings.neo4j_password),
-                max_transaction_retry_time=15.0,
+                max_transaction_retry_time=0.0,  # _retrying retries, with its own budget and messages
                 connection_acquisition_timeout=30.0,
             )
         except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
             raise StoreUnavailable(
                 f"CASELINK_NEO4J_URI={settings.neo4j_uri!r} is not a Neo4j URI ({exc})."
             ) from exc
+        kwargs.setdefault("retry_seconds", settings.neo4j_retry_seconds)
         store = cls(driver, settings.neo4j_database, owns_driver=True, uri=settings.neo4j_uri, **kwargs)
         try:
             store.check(user=settings.neo4j_user)
@@ -204,19 +211,35 @@ class Neo4jStore(GraphStore):
         return self.driver.session(notifications_min_severity="OFF")
 
     def _retrying(self, fn: Callable[[neo4j.Session], T]) -> T:
-        delay = 0.5
-        for attempt in range(self.retries + 1):
+        """fn(session), retried with back-off on transient failures for at most `retry_seconds`."""
+        delay, deadline = 0.5, 0.0
+        while True:
             try:
                 with self._session() as session:
                     return fn(session)
             except AuthError as exc:
-                raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials ({exc}).") from exc
+                raise StoreUnavailable(
+                    f"Neo4j at {self.uri} refused the credentials ({exc}): "
+                    "check CASELINK_NEO4J_USER and CASELINK_NEO4J_PASSWORD."
+                ) from exc
             except RETRYABLE as exc:
-                if attempt == self.retries:
-                    raise StoreUnavailable(self._unreachable(exc)) from exc
+                now = time.monotonic()
+                deadline = deadline or now + self.retry_seconds
+                if now + delay > deadline:
+                    raise StoreUnavailable(self._gave_up(exc)) from exc
+                log.warning(
+                    "Neo4j at %s failed (%s); retrying in %.1f s", self.uri, type(exc).__name__, delay
+                )
                 time.sleep(delay)
-                delay *= 2
-        raise AssertionError("unreachable")
+                delay = min(delay * 2, MAX_DELAY)
+
+    def _gave_up(self, exc: BaseException) -> str:
+        return (
+            f"Neo4j at {self.uri} failed and did not recover within {self.retry_seconds:g} s "
+            f"(CASELINK_NEO4J_RETRY_SECONDS) ({type(exc).__name__}: {exc}). Nothing loaded is lost: once "
+            "Neo4j answers again (e.g. `bash tools/neo4j.sh start`), run the same `caselink ingest` again "
+            "and it completes the load."
+        )
 
     def _write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         return self._retrying(lambda s: s.execute_write(work))
@@ -224,11 +247,17 @@ class Neo4jStore(GraphStore):
     def _read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         return self._retrying(lambda s: s.execute_read(work))
 
-    def run_write(self, cypher: str, **params: Any) -> neo4j.ResultSummary:
-        """Run one statement in a managed write transaction (retried); its summary."""
+    def run_write(self, cypher: str, retry_cypher: str | None = None, **params: Any) -> neo4j.ResultSummary:
+        """Run one statement in a managed write transaction (retried); its summary.
+
+        `retry_cypher` (an idempotent twin of a CREATE statement) runs instead on every retry.
+        """
+        attempts = 0
 
         def work(tx: neo4j.ManagedTransaction) -> neo4j.ResultSummary:
-            return tx.run(cypher, params).consume()
+            nonlocal attempts
+            attempts += 1
+            return tx.run(cypher if attempts == 1 or retry_cypher is None else retry_cypher, params).consume()
 
         return self._write(work)
 

@@ -5,6 +5,7 @@ CASELINK_NEO4J_URI       e.g. bolt://localhost:7687
 CASELINK_NEO4J_USER      default neo4j
 CASELINK_NEO4J_PASSWORD  default empty
 CASELINK_NEO4J_DATABASE  default: the server's default database
+CASELINK_NEO4J_RETRY_SECONDS  how long to keep retrying when Neo4j fails mid-load (default 30)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Settings:
     neo4j_user: str = "neo4j"
     neo4j_password: str = ""
     neo4j_database: str | None = None
+    neo4j_retry_seconds: float = 30.0
 
     def __repr__(self) -> str:  # never print the password
         return (
@@ -64,7 +66,22 @@ class Settings:
             neo4j_user=env.get("CASELINK_NEO4J_USER") or "neo4j",
             neo4j_password=env.get("CASELINK_NEO4J_PASSWORD", ""),
             neo4j_database=env.get("CASELINK_NEO4J_DATABASE") or None,
+            neo4j_retry_seconds=_seconds(env, "CASELINK_NEO4J_RETRY_SECONDS", 30.0),
         )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A non-negative number of seconds from `env[name]`, else `default`."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:  # also refuses nan
+        raise GraphError(f"{name}={raw!r} is not a number of seconds: set it to e.g. 30, or unset it.")
+    return value
 
 
 def read_dotenv(path: Path) -> dict[str, str]:

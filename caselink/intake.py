@@ -547,7 +547,7 @@ def _group_issues(ix: IntakeIndex, m: _Matter, own: set[str]) -> list[IssueMatch
     """Other people's issues on the same matter that involve several people."""
     if m.sig is None:
         return []
-    keys = [h for h, (k, _) in m.hashes.items() if k in ISSUE_KEY_KINDS] + lsh_keys(m.sig.tolist())
+    keys = [h for h, (k, _) in m.hashes.items() if k in ISSUE_KEY_KINDS] + lsh_keys(m.sig)[0].tolist()
     hits: dict[int, int] = {}
     for h in keys:
         found = ix.issue_lookup.get(h)

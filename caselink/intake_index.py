@@ -38,9 +38,10 @@ from ingest.compare import home_county, locality
 from ingest.issues import PLACE_KINDS, TOWN, VILLAGE, minhash_signatures, particulars
 from ingest.records import Filing, Resolution, UnitRole
 from ingest.scoring import Model
+from ingest.units import paused_gc
 
 INDEX_FILE = "intake.pickle"
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 MAX_PROFILES = 12
 """Distinct identity profiles kept per petitioner (the most recent filings first)."""
 STATUSES: tuple[Status, ...] = tuple(Status)
@@ -103,11 +104,17 @@ def content_particulars(content: str, issue_place: str) -> list[tuple[int, str]]
     return list(dict.fromkeys(found))
 
 
-def lsh_keys(sig: Sequence[int]) -> list[int]:
-    """One key per MinHash band (4 bands of 4 rows, as ingest.issues blocks)."""
-    return [
-        key_hash(f"lsh|{b}|" + ",".join(map(str, sig[b * _ROWS : (b + 1) * _ROWS]))) for b in range(_BANDS)
-    ]
+def lsh_keys(sig: NDArray[np.uint32]) -> NDArray[np.uint64]:
+    """One key per MinHash band (4 bands of 4 rows, as ingest.issues blocks): (n, 16) → (n, 4)."""
+    sig2 = np.atleast_2d(sig).astype(np.uint64)
+    out = np.empty((len(sig2), _BANDS), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for b in range(_BANDS):
+            h = np.full(len(sig2), 0xCBF29CE484222325 ^ b, dtype=np.uint64)
+            for r in range(b * _ROWS, (b + 1) * _ROWS):
+                h = (h ^ sig2[:, r]) * np.uint64(0x100000001B3)
+            out[:, b] = (h ^ (h >> np.uint64(29))) | np.uint64(1 << 63)  # top bit: never a particular's key
+    return out
 
 
 @dataclass(slots=True)
@@ -222,6 +229,18 @@ def build_index(
 ) -> IntakeIndex:
     """Build the index of resolved filings. `unit_of` gives each filing's responsible unit as shown to a
     clerk (default: the unit as written); `issue_titles` the issues' titles."""
+    with paused_gc():
+        return _build(filings, petitioner_of, issue_of, model, issue_titles, unit_of)
+
+
+def _build(
+    filings: Sequence[Filing],
+    petitioner_of: Mapping[str, str],
+    issue_of: Mapping[str, str],
+    model: Model,
+    issue_titles: Mapping[str, str] | None,
+    unit_of: Mapping[str, str] | None,
+) -> IntakeIndex:
     n = len(filings)
     # Filings grouped by petitioner, newest first.
     pet_index: dict[str, int] = {}
@@ -259,6 +278,7 @@ def build_index(
     pkeys: list[int] = []
     pvals: list[int] = []
     seen: set[tuple[object, ...]] = set()
+    hashed: dict[str, int] = {}
     kept = 0
     last_pet = -1
     for row, (f, p) in enumerate(zip(fl, pet_rows.tolist(), strict=True)):
@@ -283,7 +303,10 @@ def build_index(
         ):  # fmt: skip
             cols[k].append(v)
         for key in person_keys(f):
-            pkeys.append(key_hash(key))
+            h = hashed.get(key)
+            if h is None:
+                h = hashed[key] = key_hash(key)
+            pkeys.append(h)
             pvals.append(prow)
     prof = {k: np.asarray(v, dtype=np.int32) for k, v in cols.items()}
 
@@ -321,6 +344,7 @@ def build_index(
     ikeys: list[int] = []
     ivals: list[int] = []
     cache: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    bands = lsh_keys(sig)
     for row, f in enumerate(fl):
         ck = (f.content, f.issue_place)
         parts = cache.get(ck)
@@ -334,9 +358,8 @@ def build_index(
             if kind in ISSUE_KEY_KINDS:
                 ikeys.append(h)
                 ivals.append(i)
-        for h in lsh_keys(sig[row].tolist()):
-            ikeys.append(h)
-            ivals.append(i)
+    ikeys.extend(bands.ravel().tolist())
+    ivals.extend(np.repeat(issue_row, _BANDS).tolist())
 
     units: dict[str, int] = {}
     unit_names = unit_of or {}

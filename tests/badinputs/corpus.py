@@ -8,10 +8,10 @@ loaded filings, the text cells that must come back from the records and the grap
 
     from tests.badinputs.corpus import CASES
     for case in CASES:
-        filings, transfers = case.write(tmp_path)
+        args = case.write(tmp_path)  # e.g. ["…/filings.csv", "--transfers", "…/transfers.csv"]
 
 Groups: encoding, truncation, delimiter, formula, length, control, id, date, injection, transfer,
-duplicate, empty, binary, xlsx, header.
+duplicate, empty, binary, xlsx, header, mapping.
 """
 
 from __future__ import annotations
@@ -142,19 +142,25 @@ class Case:
     transfers_rejected: tuple[tuple[int, str], ...] = ()
     stored: tuple[Row, ...] = ()
     """filing_id plus the text cells that must be stored exactly as given (outer whitespace stripped)."""
+    stored_transfers: tuple[Row, ...] = ()
+    """filing_id, seq and the text cells (from_unit, to_unit, note) of loaded transfers, stored as given."""
     suffix: str = ".csv"
     mapping: bytes | None = None
+    """A column-mapping file (`--mapping`), if the case has one."""
 
-    def write(self, folder: Path) -> tuple[Path, Path | None]:
-        """Write the input files into folder; return (filings path, transfers path or None)."""
+    def write(self, folder: Path) -> list[str]:
+        """Write the input files into folder; return the command-line arguments naming them."""
         folder.mkdir(parents=True, exist_ok=True)
         filings = folder / f"filings{self.suffix}"
         filings.write_bytes(self.filings)
-        transfers = None
+        args = [str(filings)]
         if self.transfers is not None:
-            transfers = folder / "transfers.csv"
-            transfers.write_bytes(self.transfers)
-        return filings, transfers
+            (folder / "transfers.csv").write_bytes(self.transfers)
+            args += ["--transfers", str(folder / "transfers.csv")]
+        if self.mapping is not None:
+            (folder / "mapping.csv").write_bytes(self.mapping)
+            args += ["--mapping", str(folder / "mapping.csv")]
+        return args
 
     @property
     def rejected_rows(self) -> set[int]:
@@ -182,6 +188,12 @@ def rows_case(
         {"filing_id": r["filing_id"].strip(), **{f: r[f].strip() for f in TEXT_FIELDS}} for r in kept
     )
     n_transfers = len(transfers) if transfers is not None else 0
+    bad_t = {row for row, _ in transfers_rejected}
+    stored_transfers = tuple(
+        {k: t[k].strip() for k in ("filing_id", "seq", *TRANSFER_TEXT)}
+        for i, t in enumerate(transfers or [], start=2)
+        if i not in bad_t
+    )
     return Case(
         name=name,
         group=group,
@@ -192,6 +204,7 @@ def rows_case(
         transfers_loaded=n_transfers - len({r for r, _ in transfers_rejected}),
         transfers_rejected=tuple(transfers_rejected),
         stored=stored,
+        stored_transfers=stored_transfers,
         suffix=suffix,
     )
 
@@ -884,6 +897,32 @@ _HEADER = [
 ]
 
 
+# --- column-mapping files -------------------------------------------------------------------------------
+
+_RENAMED = table(TWO).replace(b"filing_id,", "来信编号,".encode(), 1)
+_MAPPING = [
+    Case(
+        "mapping_renames_a_header",
+        "mapping",
+        _RENAMED,
+        loaded=("F1", "F2"),
+        mapping="原表头,标准列\n来信编号,filing_id\n".encode("gb18030"),
+    ),
+    Case(
+        "mapping_unknown_column", "mapping", _RENAMED, error="unknown column", mapping=b"x,no_such_column\n"
+    ),
+    Case(
+        "mapping_one_cell",
+        "mapping",
+        _RENAMED,
+        error="must have two cells",
+        mapping=b"source_header,column\nx\n",
+    ),
+    Case("mapping_empty", "mapping", _RENAMED, error="column-mapping file is empty", mapping=b""),
+    Case("mapping_binary", "mapping", _RENAMED, error="binary file", mapping=_PNG),
+]
+
+
 CASES: tuple[Case, ...] = tuple(
     _ENCODING
     + _TRUNCATION
@@ -900,5 +939,6 @@ CASES: tuple[Case, ...] = tuple(
     + _BINARY
     + _XLSX
     + _HEADER
+    + _MAPPING
 )
 """Every case of the corpus, in group order; names are unique."""

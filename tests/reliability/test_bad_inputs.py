@@ -46,11 +46,6 @@ def run(*args: str) -> Result:
     return result
 
 
-def inputs(case: Case, folder: Path) -> list[str]:
-    filings, transfers = case.write(folder)
-    return [str(filings), *(["--transfers", str(transfers)] if transfers is not None else [])]
-
-
 def problems_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -67,7 +62,7 @@ def check_file_error(case: Case, result: Result) -> None:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_validate_accounts_for_every_row(case: Case, tmp_path: Path) -> None:
     out = tmp_path / "report"
-    result = run("validate", *inputs(case, tmp_path / "in"), "--out", str(out))
+    result = run("validate", *case.write(tmp_path / "in"), "--out", str(out))
     if case.error:
         check_file_error(case, result)
         return
@@ -106,7 +101,7 @@ def test_validate_accounts_for_every_row(case: Case, tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_ingest_embedded_stores_exactly_the_input(case: Case, tmp_path: Path) -> None:
     ws = tmp_path / "ws"
-    result = run("ingest", *inputs(case, tmp_path / "in"), "--workspace", str(ws))
+    result = run("ingest", *case.write(tmp_path / "in"), "--workspace", str(ws))
     records = load_records(Workspace.open(ws))
     if case.error:
         check_file_error(case, result)
@@ -119,9 +114,21 @@ def test_ingest_embedded_stores_exactly_the_input(case: Case, tmp_path: Path) ->
     store = MemoryStore(ws / "graph")
     view = store.view()
     assert sorted(key for key, _ in view.nodes(Label.FILING)) == sorted(case.loaded)
+    nodes, edges = store.canonical_dump()
+    props = {(n.label, n.key): dict(n.props) for n in nodes}
+    filed: dict[str, list[str]] = {}
+    for e in edges:
+        if e.rel == "FILED":
+            filed.setdefault(e.src, []).append(e.dst)
+    sole_petitioner = {fs[0]: pid for pid, fs in filed.items() if len(fs) == 1}
     for expected in case.stored:
         fid = expected["filing_id"]
         record = records.filings[fid]
+        pid = sole_petitioner.get(fid)
+        if pid is not None:  # the petitioner of a single filing carries that filing's name and address
+            person = props[("Petitioner", pid)]
+            assert person.get("address", "") == expected.get("address", record.address)
+            assert person["name"] == expected.get("petitioner_name", record.petitioner_name)
         node = view.node(Label.FILING, fid)
         assert node is not None
         for field, text in expected.items():
@@ -130,6 +137,17 @@ def test_ingest_embedded_stores_exactly_the_input(case: Case, tmp_path: Path) ->
                 assert (node.get(field) or "") == text, field
             if field == "issue_place":
                 assert (node.get(field) or "") == text
+    routed = {(e.src, dict(e.props)["seq"]): dict(e.props) for e in edges if e.rel == "ROUTED"}
+    for t in case.stored_transfers:
+        key = (t["filing_id"], int(t["seq"]))
+        stored = records.transfers[key]
+        assert (stored.from_unit, stored.to_unit, stored.note) == (t["from_unit"], t["to_unit"], t["note"])
+        edge = routed[key]
+        assert (edge["from_unit"], edge["to_unit"], edge.get("note", "")) == (
+            t["from_unit"],
+            t["to_unit"],
+            t["note"],
+        )
 
 
 HOSTILE = [c for c in CASES if c.group in ("injection", "formula") or c.name == "xlsx_injection_text"]
@@ -142,7 +160,7 @@ def test_injection_text_is_stored_never_run_on_neo4j(
 ) -> None:
     """Cypher and formula text in every field: Neo4j holds exactly the graph of the embedded store, the
     text as given, and a node that the payloads try to delete is still there."""
-    args = inputs(case, tmp_path / "in")
+    args = case.write(tmp_path / "in")
     embedded = run("ingest", *args, "--workspace", str(tmp_path / "embedded"), "--backend", "embedded")
     assert embedded.exit_code == 0, embedded.output
     neo4j_clean.execute_query("CREATE (:Sentinel {name: $name})", name="keep")

@@ -1,0 +1,96 @@
+"""Overdue filings (超期): not concluded past the handling limit — 60 days, or 90 with an approved extension
+(信访工作条例). The page holds units to their time limits; it is about matters, not people."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from dashboards import patterns_data as pdata
+from dashboards.i18n import t
+from dashboards.tables import show_table
+
+QUERY = "overdue"
+defaults = pdata.defaults(QUERY)
+
+st.title(t("超期", "Overdue filings"))
+st.markdown(
+    t(
+        "受理后应在 **60 日**内办结；情况复杂的经批准可延长，最多 **30 日**（共 90 日）。超过时限仍未办结"
+        "的信访件在这里列出，"
+        "按责任单位汇总，便于督办。",
+        "A matter is to be concluded within **60 days** of acceptance; complex matters may be extended by "
+        "at most "
+        "**30 days** (90 in all) with approval. Filings still open past their limit are listed here, summe"
+        "d up by "
+        "responsible unit for follow-up.",
+    )
+)
+
+c1, c2, c3 = st.columns(3)
+limit_days = c1.number_input(
+    t("办理时限（日）", "Handling limit (days)"),
+    min_value=0,
+    value=int(defaults["limit_days"]),
+    step=1,
+    key="overdue_limit_days",
+)
+extended_days = c2.number_input(
+    t("延期后时限（日）", "Limit with an extension (days)"),
+    min_value=0,
+    value=int(defaults["extended_days"]),
+    step=1,
+    key="overdue_extended_days",
+)
+as_of = c3.date_input(t("计算到", "Counted to"), value=date.today(), key="overdue_as_of")
+with st.expander(t("更多参数", "More settings")):
+    marker = st.text_input(
+        t("流转备注中表示延期的文字", "Text in a routing note that marks an extension"),
+        value=str(defaults["extension_marker"]),
+        key="overdue_marker",
+    )
+    statuses = st.text_input(
+        t("办理中的状态（逗号分隔）", "Statuses of open filings (comma-separated)"),
+        value=",".join(defaults["open_statuses"]),
+        key="overdue_statuses",
+    )
+
+df = pdata.pattern(
+    QUERY,
+    {
+        "limit_days": int(limit_days),
+        "extended_days": int(extended_days),
+        "as_of": as_of.isoformat(),
+        "extension_marker": marker,
+        "open_statuses": statuses,
+    },
+)
+
+m = st.columns(4)
+m[0].metric(t("超期信访件", "Overdue filings"), f"{len(df):,}")
+m[1].metric(t("其中已延期", "With an extension"), f"{int(df['extended'].sum()) if len(df) else 0:,}")
+m[2].metric(
+    t("超期天数中位数", "Median days overdue"), f"{int(df['days_overdue'].median()) if len(df) else 0:,}"
+)
+m[3].metric(t("涉及责任单位", "Responsible units"), f"{df['responsible_unit'].nunique():,}")
+
+if df.empty:
+    st.info(
+        t(
+            "没有超期的信访件。工作区为空时请先运行 `caselink ingest`。",
+            "No overdue filings. An empty workspace needs `caselink ingest` first.",
+        )
+    )
+else:
+    st.subheader(t("超期件最多的责任单位", "Responsible units with the most overdue filings"))
+    by_unit = (
+        df.assign(responsible_unit=df["responsible_unit"].replace("", t("（未填）", "(none)")))
+        .groupby("responsible_unit")
+        .agg(filings=("filing_id", "count"), max_days_overdue=("days_overdue", "max"))
+        .sort_values("filings", ascending=False)
+        .reset_index()
+    )
+    show_table(by_unit.head(50), "overdue-by-unit")
+    st.subheader(t("超期信访件", "Overdue filings"))
+    show_table(df.sort_values("days_overdue", ascending=False, ignore_index=True), QUERY)

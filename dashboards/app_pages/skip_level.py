@@ -1,0 +1,58 @@
+"""Skip-level petitioning (越级访): filings received above county level with no earlier filing at county level
+or below on the same matter. A sign the local level was not trusted or not reached."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import patterns_data as pdata
+from dashboards.i18n import t
+from dashboards.tables import show_table
+from ingest.columns import Level
+
+QUERY = "skip-level"
+defaults = pdata.defaults(QUERY)
+
+st.title(t("越级访", "Skip-level petitioning"))
+st.markdown(
+    t(
+        "信访应向有权处理的机关或其上一级机关提出（逐级走访）。在县级以上受理、而此前在县级及以下没有就同"
+        "一事项反映过的信访件，"
+        "就是越级访。它提示基层的受理渠道没有发挥作用：应回到有权处理的机关办理。",
+        "Petitions go to the competent body or the one directly above it. A filing received above county l"
+        "evel with "
+        "no earlier filing on the same matter at county level or below is **skip-level**. It shows the loc"
+        "al channel "
+        "was not used or not trusted: the matter belongs back with the competent body.",
+    )
+)
+
+levels = [str(v) for v in Level]
+local_levels = st.multiselect(
+    t("算作县级及以下的受理层级", "Levels that count as county level or below"),
+    options=levels,
+    default=[lv for lv in defaults["local_levels"] if lv in levels],
+    key="skip_local_levels",
+)
+if not local_levels:
+    st.warning(t("至少选择一个层级。", "Choose at least one level."))
+    st.stop()
+
+df = pdata.pattern(QUERY, {"local_levels": tuple(local_levels)})
+
+m = st.columns(3)
+m[0].metric(t("越级信访件", "Skip-level filings"), f"{len(df):,}")
+m[1].metric(t("涉及信访人", "Petitioners"), f"{df['petitioner_id'].nunique():,}")
+m[2].metric(t("涉及事项", "Issues"), f"{df['issue_id'].nunique():,}")
+
+if df.empty:
+    st.info(
+        t(
+            "没有越级访。工作区为空时请先运行 `caselink ingest`。",
+            "No skip-level filings. An empty workspace needs `caselink ingest` first.",
+        )
+    )
+else:
+    st.subheader(t("按受理层级", "By receiving level"))
+    st.bar_chart(df["receiving_level"].value_counts().rename_axis("level").rename("filings"))
+    show_table(df, QUERY)

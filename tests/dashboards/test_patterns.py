@@ -1,0 +1,196 @@
+"""The six pattern pages, run by Streamlit's AppTest on a small generated workspace: each shows what the named
+query returns (same counts and rows), follows its parameter widgets, and switches language."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from caselink.commands.ingest import load_records
+from caselink.workspace import Workspace
+from graph.memory_store import MemoryStore
+from queries.run import run_query
+from tests.dashboards.patterns_workspace import build, open_page
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("patterns"))
+
+
+@pytest.fixture(scope="module")
+def store(ws: Path) -> Iterator[MemoryStore]:
+    s = MemoryStore(Workspace.open(ws).graph_dir)
+    yield s
+    s.close()
+
+
+def rows(store: MemoryStore, name: str, **params: Any) -> list[dict[str, Any]]:
+    return run_query(name, store, params).records()
+
+
+def metrics(at: Any) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def n(value: int) -> str:
+    return f"{value:,}"
+
+
+def test_repeat_counts_and_widgets(monkeypatch: pytest.MonkeyPatch, ws: Path, store: MemoryStore) -> None:
+    expected = rows(store, "repeat-petitions")
+    assert expected, "the generated data should hold repeat petitions"
+    at = open_page(monkeypatch, ws, "repeat.py")
+    assert at.title[0].value == "重复访"
+    assert "没有真正解决" in at.markdown[0].value
+    m = metrics(at)
+    assert m["事项（人×事项）"] == n(len(expected))
+    assert m["办结后又反映"] == n(sum(r["after_conclusion"] for r in expected))
+    table = at.dataframe[0].value
+    assert len(table) == len(expected)
+    assert table["filings"].is_monotonic_decreasing
+
+    at.checkbox(key="repeat_only_after").check().run()
+    assert not at.exception
+    after = [r for r in expected if r["after_conclusion"]]
+    assert metrics(at)["事项（人×事项）"] == n(len(after))
+    assert set(at.dataframe[0].value["petitioner_id"] + at.dataframe[0].value["issue_id"]) == {
+        r["petitioner_id"] + r["issue_id"] for r in after
+    }
+
+    at.number_input(key="repeat_min_filings").set_value(3).run()
+    three = [r for r in rows(store, "repeat-petitions", min_filings=3) if r["after_conclusion"]]
+    assert len(three) < len(after)
+    assert metrics(at)["事项（人×事项）"] == n(len(three))
+
+
+def test_repeat_in_english(monkeypatch: pytest.MonkeyPatch, ws: Path) -> None:
+    at = open_page(monkeypatch, ws, "repeat.py", lang="en")
+    assert at.title[0].value == "Repeat petitioning"
+    assert "Matters (petitioner × issue)" in metrics(at)
+    assert "not resolved" in at.markdown[0].value
+
+
+def test_multi_channel(monkeypatch: pytest.MonkeyPatch, ws: Path, store: MemoryStore) -> None:
+    expected = rows(store, "multi-channel")
+    at = open_page(monkeypatch, ws, "multi_channel.py")
+    m = metrics(at)
+    assert m["事项（人×事项）"] == n(len(expected))
+    assert m["多渠道"] == n(sum(r["by_channel"] for r in expected))
+    assert len(at.dataframe[0].value) == len(expected)
+    at.number_input(key="multi_min_channels").set_value(3).run()
+    at.number_input(key="multi_window_days").set_value(0).run()
+    narrow = rows(store, "multi-channel", min_channels=3, window_days=0)
+    assert len(narrow) < len(expected)
+    assert metrics(at)["事项（人×事项）"] == n(len(narrow))
+
+
+def test_skip_level(monkeypatch: pytest.MonkeyPatch, ws: Path, store: MemoryStore) -> None:
+    expected = rows(store, "skip-level")
+    at = open_page(monkeypatch, ws, "skip_level.py")
+    assert at.multiselect(key="skip_local_levels").value == ["乡镇", "县"]
+    assert metrics(at)["越级信访件"] == n(len(expected))
+    assert sorted(at.dataframe[0].value["filing_id"]) == sorted(r["filing_id"] for r in expected)
+    assert all(level not in ("乡镇", "县") for level in at.dataframe[0].value["receiving_level"])
+
+    at.multiselect(key="skip_local_levels").set_value(["乡镇", "县", "市"]).run()
+    wider = rows(store, "skip-level", local_levels=["乡镇", "县", "市"])
+    assert metrics(at)["越级信访件"] == n(len(wider))
+    assert set(at.dataframe[0].value["receiving_level"]) <= {"省", "国家"}
+
+    at.multiselect(key="skip_local_levels").set_value([]).run()
+    assert not at.exception and at.warning
+
+
+def test_cross_county_draws_the_chosen_group(
+    monkeypatch: pytest.MonkeyPatch, ws: Path, store: MemoryStore
+) -> None:
+    expected = rows(store, "cross-county")
+    at = open_page(monkeypatch, ws, "cross_county.py")
+    assert metrics(at)["跨地区群体"] == n(len(expected))
+    table = at.dataframe[0].value
+    assert len(table) == len(expected)
+    assert (table["counties"].map(len) >= 2).all()
+    html = at.get("iframe")[0].proto.srcdoc
+    first = table.iloc[0]
+    assert all(pid in html for pid in first["petitioner_ids"][:60])
+    assert all(c in html for c in first["counties"])
+    assert "cdn.jsdelivr" not in html and "vis-network" in html
+
+    at.selectbox(key="cross_group").set_value(1).run()
+    html = at.get("iframe")[0].proto.srcdoc
+    assert str(table.iloc[1]["group_id"]) in html
+
+
+def _chart_data(chart: Any) -> pd.DataFrame:
+    frames = [pa.ipc.open_stream(io.BytesIO(d.data.data)).read_pandas() for d in chart.proto.datasets]
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_bounced_timeline_and_heat_map(monkeypatch: pytest.MonkeyPatch, ws: Path, store: MemoryStore) -> None:
+    expected = rows(store, "bounced-cases")
+    pairs = rows(store, "unit-bounce-pairs")
+    at = open_page(monkeypatch, ws, "bounced.py")
+    m = metrics(at)
+    assert m["推诿信访件"] == n(len(expected))
+    assert m["有退回"] == n(sum("send_back" in r["reason"] for r in expected))
+    assert len(at.dataframe[0].value) == len(expected)
+    assert " → " in at.dataframe[0].value["chain"].iloc[0]
+
+    chosen = at.multiselect(key="bounced_timeline").value
+    longest = sorted(expected, key=lambda r: (-r["days_in_routing"], r["filing_id"]))[:10]
+    assert chosen == [r["filing_id"] for r in longest]
+    timeline, heat = at.get("vega_lite_chart")
+    assert json.loads(timeline.proto.spec)["mark"]["type"] == "bar"
+    segments = _chart_data(timeline)
+    transfers = load_records(Workspace.open(ws)).transfers
+    assert len(segments) == sum(1 for (fid, _), _t in transfers.items() if fid in chosen)
+    one = chosen[0]
+    steps = sorted((t for (fid, _), t in transfers.items() if fid == one), key=lambda t: t.seq)
+    got = segments[segments["filing_id"] == one].sort_values("seq")
+    assert list(got["to_unit"]) == [t.to_unit for t in steps]
+    assert [d.date() for d in pd.to_datetime(got["start"])] == [t.date for t in steps]
+
+    assert json.loads(heat.proto.spec)["mark"]["type"] == "rect"
+    assert _chart_data(heat)["bounces"].max() == max(p["bounces"] for p in pairs)
+    assert len(at.dataframe[1].value) == len(pairs)
+
+    at.number_input(key="bounced_min_units").set_value(5).run()
+    fewer = rows(store, "bounced-cases", min_units=5)
+    assert len(fewer) < len(expected)
+    assert metrics(at)["推诿信访件"] == n(len(fewer))
+
+
+def test_overdue_limits(monkeypatch: pytest.MonkeyPatch, ws: Path, store: MemoryStore) -> None:
+    today = date.today().isoformat()
+    expected = rows(store, "overdue", as_of=today)
+    at = open_page(monkeypatch, ws, "overdue.py")
+    assert at.number_input(key="overdue_limit_days").value == 60
+    assert at.number_input(key="overdue_extended_days").value == 90
+    assert metrics(at)["超期信访件"] == n(len(expected))
+    table = at.dataframe[1].value
+    assert sorted(table["filing_id"]) == sorted(r["filing_id"] for r in expected)
+    assert table["days_overdue"].is_monotonic_decreasing
+    by_unit = at.dataframe[0].value
+    assert by_unit["filings"].sum() == len(expected)
+
+    at.number_input(key="overdue_limit_days").set_value(365).run()
+    longer = rows(store, "overdue", as_of=today, limit_days=365)
+    assert len(longer) < len(expected)
+    assert metrics(at)["超期信访件"] == n(len(longer))
+
+
+@pytest.mark.parametrize(
+    "page", ["repeat.py", "multi_channel.py", "skip_level.py", "cross_county.py", "bounced.py", "overdue.py"]
+)
+def test_empty_workspace_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, page: str) -> None:
+    at = open_page(monkeypatch, tmp_path / "empty", page)
+    assert any("caselink ingest" in i.value for i in at.info)

@@ -326,22 +326,24 @@ class _Scored:
     levels: list[int]
 
 
+def score_profile(ix: IntakeIndex, q: Filing, row: int) -> tuple[float, list[int]]:
+    """Match weight and comparison levels of the query against one profile: the weight resolution gives
+    the same pair of filings (model weights plus the name-frequency adjustment)."""
+    f = _profile_filing(ix, row, q)
+    levels = [c.level(q, f) for c in DEFAULT_COMPARISONS]
+    table = ix.model.weight_table()
+    w = ix.model.prior_weight + sum(table[k][lv] for k, lv in enumerate(levels) if lv != NULL)
+    if levels[0] == 4:
+        w += _name_adjust(ix, q.name_norm)
+    return w, levels
+
+
 def score_people(ix: IntakeIndex, q: Filing, notes: list[str]) -> list[_Scored]:
     """Every candidate petitioner with its best-scoring profile, best first."""
-    rows = _candidate_rows(ix, q, notes)
-    table = ix.model.weight_table()
-    prior = ix.model.prior_weight
     best: dict[int, _Scored] = {}
     pets = ix.prof["pet"]
-    adjust: float | None = None
-    for r in rows.tolist():
-        f = _profile_filing(ix, r, q)
-        levels = [c.level(q, f) for c in DEFAULT_COMPARISONS]
-        w = prior + sum(table[k][lv] for k, lv in enumerate(levels) if lv != NULL)
-        if levels[0] == 4:
-            if adjust is None:
-                adjust = _name_adjust(ix, q.name_norm)
-            w += adjust
+    for r in _candidate_rows(ix, q, notes).tolist():
+        w, levels = score_profile(ix, q, r)
         p = int(pets[r])
         old = best.get(p)
         if old is None or w > old.weight:

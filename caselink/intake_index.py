@@ -145,12 +145,6 @@ class Postings:
             return self.values[self.offsets[i] : self.offsets[i + 1]]
         return self.values[:0]
 
-    def size(self, key: int) -> int:
-        i = int(np.searchsorted(self.keys, np.uint64(key)))
-        if i < len(self.keys) and int(self.keys[i]) == key:
-            return int(self.offsets[i + 1] - self.offsets[i])
-        return 0
-
 
 @dataclass(slots=True)
 class IntakeIndex:

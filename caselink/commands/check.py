@@ -15,13 +15,13 @@ import sys
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from caselink.intake import CheckResult, FilingSummary, IntakeError, IntakeQuery, check
 from caselink.intake_index import IndexMissing
-from caselink.workspace import Workspace
+from caselink.workspace import Workspace, default_root
 
 
 @click.command("check")
@@ -55,12 +55,14 @@ def check_cmd(
     fmt: str,
 ) -> None:
     """Before intake: is this person, and this matter, already known? Says what to tell the petitioner."""
-    if workspace is not None and not workspace.is_dir():
+    root = workspace if workspace is not None else default_root()
+    if not root.is_dir():
         _fail(
-            f"工作区不存在：{workspace}。请先运行 `caselink ingest`。 / No workspace at {workspace}: run `caselink ingest` first."
+            f"工作区不存在：{root}。请先运行 `caselink ingest`。 / "
+            f"No workspace at {root}: run `caselink ingest` first."
         )
     try:
-        ws = Workspace(workspace) if workspace is not None else Workspace.open(None)
+        ws = Workspace(root)
         query = IntakeQuery(name, id_number, phone, address, place, content, category)
         result = check(ws, query, top=top, reveal=reveal)
     except (IntakeError, IndexMissing) as exc:
@@ -72,7 +74,7 @@ def check_cmd(
     click.echo(to_json(result) if fmt == "json" else to_table(result))
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = 2) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(code)
 

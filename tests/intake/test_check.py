@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from caselink.audit import read_log
 from caselink.cli import cli
+from caselink.commands.ingest import load_records
 from caselink.intake import (
     Candidate,
     FilingSummary,
@@ -23,18 +24,23 @@ from caselink.intake import (
     MatchLevel,
     Recommendation,
     check,
+    query_filing,
     recommend,
+    score_profile,
 )
 from caselink.intake_index import IndexMissing, cached_index
 from caselink.workspace import Workspace
 from ingest.normalise import name_pinyin, normalise_name
+from ingest.resolver import resolve
 
 N = 2000
-HOMOPHONES = {
-    "伟": "炜", "丽": "莉", "华": "桦", "军": "君", "明": "鸣", "芳": "方", "静": "靖", "英": "瑛", "平": "萍",
-    "刚": "钢", "辉": "晖", "霞": "侠", "玲": "铃", "梅": "玫", "兰": "岚", "峰": "锋", "鹏": "朋", "斌": "彬",
-    "秀": "绣", "娟": "涓", "红": "宏", "勇": "涌", "杰": "洁", "敏": "闽", "林": "琳", "涛": "韬",
-}  # fmt: skip
+HOMOPHONES = dict(
+    zip(
+        "伟丽华军明芳静英平刚辉霞玲梅兰峰鹏斌秀娟红勇杰敏林涛",
+        "炜莉桦君鸣方靖瑛萍钢晖侠铃玫岚锋朋彬绣涓宏涌洁闽琳韬",
+        strict=True,
+    )
+)
 
 
 @dataclass
@@ -293,3 +299,39 @@ def test_cli_errors(ws: Workspace, tmp_path: Path) -> None:
         check(empty, IntakeQuery("张三"))
     with pytest.raises(IntakeError):
         check(ws, IntakeQuery(""))
+
+
+def test_intake_scores_agree_with_resolution(demo: Demo, ws: Workspace) -> None:
+    """A query made of a filing's fields scores against the filing resolution linked it to exactly as
+    resolution scored that pair."""
+    records = load_records(ws)
+    filings = [records.filings[k] for k in sorted(records.filings)]
+    res = resolve(filings, [], state_dir=None)
+    ix = cached_index(ws)
+    row_of = {fid: k for k, fid in enumerate(ix.filing_ids)}
+    profile_of = {int(f): r for r, f in enumerate(ix.prof["filing"].tolist())}
+    raw = {r["filing_id"]: r for r in demo.rows}
+    compared = 0
+    for f in filings:
+        ev = res.petitioner_evidence[f.filing_id]
+        if ev.matched_filing_id is None or row_of[ev.matched_filing_id] not in profile_of:
+            continue
+        r = raw[f.filing_id]
+        query = IntakeQuery(
+            r["petitioner_name"],
+            r["id_number"],
+            r["phone"],
+            r["address"],
+            r["issue_place"],
+            "",
+            r["category"],
+        )
+        q = query_filing(query, f.received_date)
+        if (q.address_county, q.place_county) != (f.address_county, f.place_county):
+            continue  # the ingested row had a receiving office to break a tie between counties
+        weight, _ = score_profile(ix, q, profile_of[row_of[ev.matched_filing_id]])
+        assert weight == pytest.approx(ev.score, abs=0.01), f.filing_id
+        compared += 1
+        if compared == 20:
+            break
+    assert compared == 20

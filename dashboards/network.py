@@ -150,7 +150,6 @@ def network_html(
             shape=SHAPES.get(n.label, "dot"),
             size=28 if is_centre else 16,
             borderWidth=4 if is_centre else 1,
-            group=n.label,
         )
         ids.add(_inert(n.node_id))
     for e in edges:

@@ -5,6 +5,7 @@ petitioner is written to the audit log."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -267,8 +268,9 @@ with graph_tab:
         key="net_types",
     )
     d1, d2 = st.columns(2)
-    date_from = d1.date_input(t("信访件登记日期从", "Filings received from"), value=None, key="net_from")
-    date_to = d2.date_input(t("到", "to"), value=None, key="net_to")
+    bounds = {"value": None, "min_value": date(1949, 10, 1), "max_value": date(2100, 12, 31)}
+    date_from = d1.date_input(t("信访件登记日期从", "Filings received from"), key="net_from", **bounds)
+    date_to = d2.date_input(t("到", "to"), key="net_to", **bounds)
     picture = explore_graph.neighbourhood(
         (label, key),
         hops,

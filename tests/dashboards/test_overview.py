@@ -1,7 +1,12 @@
-"""The overview page, run by Streamlit's AppTest against real embedded workspaces."""
+"""The overview page, run by Streamlit's AppTest against real embedded workspaces.
+
+The pattern fixture of tests/queries (13 filings whose bounced chains and overdue filings are known by
+construction) is loaded into a workspace with the real loader, so every figure on the page can be checked.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -9,21 +14,37 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from caselink.workspace import Workspace
+from dashboards import explore_data
 from graph.memory_store import MemoryStore
 from graph.model import Label
+from ingest.load import load
+from queries.run import run_query
+from tests.queries.fixtures import query_fixture
 
 APP = str(Path(__file__).parents[2] / "dashboards" / "streamlit_app.py")
 
 
-def _run(monkeypatch: pytest.MonkeyPatch, root: Path) -> AppTest:
+def _run(monkeypatch: pytest.MonkeyPatch, root: Path, *, clear: bool = True, lang: str = "zh") -> AppTest:
     monkeypatch.setenv("CASELINK_WORKSPACE", str(root))
     monkeypatch.setenv("CASELINK_BACKEND", "embedded")
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    monkeypatch.delenv("CASELINK_USERS", raising=False)
+    if clear:
+        st.cache_resource.clear()
+        st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["lang"] = lang
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+@pytest.fixture
+def fixture_ws(tmp_path: Path) -> Path:
+    ws = Workspace.open(tmp_path / "ws")
+    store = MemoryStore(ws.graph_dir)
+    load(query_fixture(), store)
+    store.close()
+    return ws.root
 
 
 def test_empty_workspace_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -36,11 +57,72 @@ def test_counts_come_from_the_store(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     ws = Workspace.open(tmp_path / "ws")
     store = MemoryStore(ws.graph_dir)
     with store.writer() as w:
-        w.upsert_nodes(Label.FILING, [{"filing_id": f"F{i}"} for i in range(1234)])
+        w.upsert_nodes(
+            Label.FILING, [{"filing_id": f"F{i}", "received_date": date(2024, 1, 1)} for i in range(1234)]
+        )
         w.upsert_nodes(Label.PETITIONER, [{"petitioner_id": "P1"}, {"petitioner_id": "P2"}])
     store.close()
     at = _run(monkeypatch, ws.root)
     values = {m.label: m.value for m in at.metric}
-    assert values["信访件 Filings"] == "1,234"
-    assert values["信访人 Petitioners"] == "2"
-    assert not at.info
+    assert values["信访件"] == "1,234"
+    assert values["信访人"] == "2"
+    assert values["超期未办结"] == "1,234"  # no status, no conclusion, received in 2024: all overdue by now
+    assert not any("caselink ingest" in info.value for info in at.info)
+
+
+def test_figures_of_the_pattern_fixture(monkeypatch: pytest.MonkeyPatch, fixture_ws: Path) -> None:
+    at = _run(monkeypatch, fixture_ws)
+    values = {m.label: m.value for m in at.metric}
+    assert values["信访件"] == "13" and values["信访人"] == "8" and values["单位"] == "5"
+    assert values["推诿件"] == "4"  # F03, F05, F07, F10
+    assert values["已办结"] == "6"
+    store = MemoryStore(Workspace.open(fixture_ws).graph_dir)
+    overdue = run_query("overdue", store, {"as_of": date.today()})
+    assert values["超期未办结"] == str(len(overdue.rows)) and len(overdue.rows) >= 4
+    units = at.dataframe[0].value
+    # the dispatch-only 信访局 (U08) is on every chain but is not counted
+    assert units.values.tolist() == [["U01", "自然资源局", 3], ["U02", "住建局", 3], ["U03", "人社局", 2]]
+    pairs = at.dataframe[1].value
+    assert pairs[["unit_a", "unit_b", "bounces"]].values.tolist() == [["U01", "U02", 3]]
+    assert [s.value for s in at.subheader] == ["趋势", "推诿最多的单位"]
+
+
+def test_language_switch(monkeypatch: pytest.MonkeyPatch, fixture_ws: Path) -> None:
+    at = _run(monkeypatch, fixture_ws, lang="en")
+    labels = [m.label for m in at.metric]
+    assert labels[:5] == ["Filings", "Petitioners", "Issues", "Units", "Counties"]
+    assert "Overdue filings" in labels
+    assert [s.value for s in at.subheader] == ["Trends", "Units with the most bounced cases"]
+    assert at.title[0].value == "Overview"
+
+
+def test_a_new_ingest_shows_without_clearing_the_cache(
+    monkeypatch: pytest.MonkeyPatch, fixture_ws: Path
+) -> None:
+    at = _run(monkeypatch, fixture_ws)
+    assert {m.label: m.value for m in at.metric}["信访件"] == "13"
+    store = MemoryStore(Workspace.open(fixture_ws).graph_dir)
+    with store.writer() as w:
+        w.upsert_nodes(
+            Label.FILING, [{"filing_id": "F99", "received_date": date(2024, 9, 1), "channel": "来信"}]
+        )
+    store.close()
+    st.cache_resource.clear()  # the store object is per process; the cached aggregates stay
+    at = _run(monkeypatch, fixture_ws, clear=False)
+    assert {m.label: m.value for m in at.metric}["信访件"] == "14"
+
+
+def test_trends_by_month_channel_and_county(fixture_ws: Path) -> None:
+    store = MemoryStore(Workspace.open(fixture_ws).graph_dir)
+    result = run_query("overview-trends", store, {})
+    import pandas as pd
+
+    trends = pd.DataFrame(result.rows, columns=result.columns)
+    month = explore_data.trend_by(trends, "month")
+    assert month["month"].tolist()[:3] == ["2023-12", "2024-01", "2024-02"]
+    assert month.set_index("month")["filings"].to_dict()["2024-01"] == 4  # F03, F04, F07, F01
+    county = explore_data.trend_by(trends, "county")
+    assert county.values.tolist() == [["东城区", 11, 5], ["西城区", 2, 1]]
+    channel = explore_data.trend_by(trends, "channel")
+    assert channel["filings"].sum() == 13 and channel.iloc[0]["channel"] == "来信"
+    assert explore_data.trend_by(trends, "category").values.tolist() == [["(空)", 13, 6]]

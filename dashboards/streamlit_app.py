@@ -21,5 +21,13 @@ PAGES = [
     st.Page("app_pages/details.py", title=t("详情", "Details"), url_path="details"),
     st.Page("app_pages/path.py", title=t("最短关联", "Shortest connection"), url_path="path"),
     st.Page("app_pages/intake.py", title=t("来访查重", "Intake check"), url_path="intake"),
+    st.Page("app_pages/repeat.py", title=t("重复访", "Repeat petitioning"), url_path="repeat"),
+    st.Page("app_pages/multi_channel.py", title=t("多头访", "Multi-channel"), url_path="multi-channel"),
+    st.Page("app_pages/skip_level.py", title=t("越级访", "Skip-level"), url_path="skip-level"),
+    st.Page("app_pages/cross_county.py", title=t("跨地区", "Cross-county"), url_path="cross-county"),
+    st.Page("app_pages/bounced.py", title=t("推诿", "Bounced cases"), url_path="bounced"),
+    st.Page("app_pages/overdue.py", title=t("超期", "Overdue"), url_path="overdue"),
+    st.Page("app_pages/review.py", title=t("人工核对", "Review queue"), url_path="review"),
+    st.Page("app_pages/quality.py", title=t("数据质量", "Data quality"), url_path="quality"),
 ]
 st.navigation(auth.visible(PAGES)).run()

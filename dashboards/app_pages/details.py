@@ -30,6 +30,24 @@ KIND_NAMES = {
 PERSONAL = {"id_number": "id_number", "phone": "phone"}
 
 
+COLUMNS_ZH = {
+    "filing_id": "信访件编号", "role": "身份", "received_date": "登记日期", "channel": "渠道",
+    "receiving_level": "受理层级", "receiving_org": "受理机构", "issue_id": "事项编号", "status": "状态",
+    "concluded_date": "办结日期", "units": "涉及单位", "co_petitioner_ids": "联名人", "category": "类别",
+    "issue_petitioner_ids": "同事项信访人", "seq": "序号", "route_date": "日期", "action": "动作",
+    "from_unit": "转出单位", "to_unit": "转入单位", "to_unit_id": "转入单位编号", "note": "备注",
+    "petitioner_id": "信访人编号", "petitioner_name": "信访人", "relation": "关系", "unit_a": "单位甲",
+    "unit_b": "单位乙", "unit_a_name": "单位甲名称", "unit_b_name": "单位乙名称", "bounces": "来回次数",
+    "filings": "信访件数", "filing_ids": "信访件",
+}  # fmt: skip
+# column headers of the tables in Chinese (English shows the query's column names)
+
+
+def headed(df: pd.DataFrame) -> pd.DataFrame:
+    """The table with its column headers in the session language."""
+    return df.rename(columns=COLUMNS_ZH) if lang() == "zh" else df
+
+
 def kind_name(kind: str) -> str:
     zh, en = KIND_NAMES[kind]
     return t(zh, en)
@@ -127,6 +145,7 @@ if kind == "petitioner" and st.session_state.get("petitioner_audited") != key:
     )
     st.session_state["petitioner_audited"] = key
 
+header = st.container()  # the card, above the tabs
 timeline_tab, linked_tab, graph_tab = st.tabs(
     [t("时间线", "Timeline"), t("关联实体", "Linked entities"), t("关系图", "Network")]
 )
@@ -135,7 +154,7 @@ timeline_tab, linked_tab, graph_tab = st.tabs(
 
 if kind == "petitioner":
     reveal = session.may_reveal()
-    cols = st.columns(4)
+    cols = header.columns([3, 2, 2, 1])
     cols[0].metric(t("身份证号", "ID number"), masked(card["id_number"], "id_number", reveal=reveal) or "—")
     cols[1].metric(t("电话", "Phone"), masked(card["phone"], "phone", reveal=reveal) or "—")
     cols[2].metric(t("县区", "County"), card["county"] or "—")
@@ -149,7 +168,7 @@ if kind == "petitioner":
                 received_date=pd.to_datetime(rows["received_date"]), issue_id=rows["issue_id"].fillna("—")
             )
             st.scatter_chart(chart, x="received_date", y="issue_id", color="channel", height=260)
-            show_table(rows.drop(columns=["petitioner_id"]), f"petitioner-{key}")
+            show_table(headed(rows.drop(columns=["petitioner_id"])), f"petitioner-{key}")
     with linked_tab:
         names = names_of(
             ids(rows["issue_id"]) + ids(rows["co_petitioner_ids"]) + ids(rows["issue_petitioner_ids"])
@@ -170,25 +189,25 @@ if kind == "petitioner":
 elif kind == "filing":
     rows = explore_data.frame("filing", filing_id=key)
     f = rows.iloc[0]
-    cols = st.columns(4)
+    cols = header.columns(4)
     cols[0].metric(t("登记日期", "Received"), f["received_date"] or "—")
     cols[1].metric(t("渠道", "Channel"), f["channel"] or "—")
     cols[2].metric(t("状态", "Status"), f["status"] or "—")
     cols[3].metric(t("办结日期", "Concluded"), f["concluded_date"] or "—")
-    st.markdown(
+    header.markdown(
         f"**{t('受理机构', 'Received by')}**: {f['receiving_org'] or '—'}（{f['receiving_level'] or '—'}）"
         f" · **{t('类别', 'Category')}**: {f['category'] or '—'}"
         f" · **{t('人数', 'Headcount')}**: {f['headcount']}"
     )
-    st.text_area(t("诉求内容", "Content"), f["content"] or "", disabled=True, height=100)
+    header.text_area(t("诉求内容", "Content"), f["content"] or "", disabled=True, height=100)
     with timeline_tab:
-        routed = rows[rows["seq"].notna()]
+        routed = rows[rows["seq"].notna()].astype({"seq": "Int64"})
         if routed.empty:
             st.info(t("这件信访件没有转办记录。", "This filing has no routing events."))
         else:
             st.caption(t("转办经过（按顺序）", "Routing events, in order"))
             show_table(
-                routed[["seq", "route_date", "action", "from_unit", "to_unit", "to_unit_id", "note"]],
+                headed(routed[["seq", "route_date", "action", "from_unit", "to_unit", "to_unit_id", "note"]]),
                 f"filing-{key}-routing",
             )
     with linked_tab:
@@ -211,7 +230,7 @@ elif kind == "filing":
 
 else:  # issue or unit
     rows = explore_data.frame("entity-filings", key=key, label=label)
-    cols = st.columns(4)
+    cols = header.columns(4)
     cols[0].metric(t("信访件", "Filings"), f"{len(rows):,}")
     cols[1].metric(t("信访人", "Petitioners"), f"{len(ids(rows['petitioner_id'])):,}")
     cols[2].metric(t("县区", "County"), card["county"] or "—")
@@ -230,7 +249,7 @@ else:  # issue or unit
                 .rename(t("信访件", "filings"))
             )
             st.bar_chart(per_month, height=220)
-            show_table(rows, f"{kind}-{key}-filings")
+            show_table(headed(rows), f"{kind}-{key}-filings")
     with linked_tab:
         names = names_of(ids(rows["petitioner_id"]) + ids(rows["issue_id"]))
         entity_links(
@@ -244,7 +263,7 @@ else:  # issue or unit
             if mine.empty:
                 st.caption(t("无", "none"))
             else:
-                show_table(mine, f"unit-{key}-bounces")
+                show_table(headed(mine), f"unit-{key}-bounces")
         entity_links(t("信访件", "Filings"), [("Filing", x) for x in ids(rows["filing_id"])], {})
 
 # --- the network picture -----------------------------------------------------------------------------------

@@ -69,11 +69,17 @@ RANKS = {
     5: t("诉求内容", "text"),
 }
 st.subheader(t(f"结果（{len(found)}）", f"Results ({len(found)})"))
+HEADERS = {
+    "label": ("类型", "type"), "key": ("编号", "id"), "name": ("名称", "name"),
+    "category": ("类别", "category"), "received_date": ("登记日期", "received"), "county": ("县区", "county"),
+    "id_number": ("身份证号", "id_number"), "phone": ("电话", "phone"), "rank": ("匹配", "matched on"),
+}  # fmt: skip
+headers = {column: t(zh, en) for column, (zh, en) in HEADERS.items()}
 shown = found.assign(
     label=[label_name(v, lang()) for v in found["label"]],
     rank=[RANKS.get(int(v), str(v)) for v in found["rank"]],
-).rename(columns={"label": t("类型", "type"), "rank": t("匹配", "matched on")})
-show_table(shown, "search", personal={"id_number": "id_number", "phone": "phone"})
+).rename(columns=headers)
+show_table(shown, "search", personal={headers["id_number"]: "id_number", headers["phone"]: "phone"})
 
 st.caption(t("打开详情：", "Open a page:"))
 cols = st.columns(2)

@@ -101,9 +101,9 @@ def test_search_by_phone_as_a_clerk_types_it(ws: Path, demo: tuple[Path, dict[st
     at = _search(f"{phone[:3]} {phone[3:7]}-{phone[7:]}")
     table = at.dataframe[0].value
     first = table.iloc[0]
-    assert first["key"] == person["petitioner_id"] and first["匹配"] == "证件号/电话"
-    assert first["phone"] == f"{phone[:3]}****{phone[7:]}"  # masked by default
-    assert first["id_number"].count("*") == len(person["id_number"]) - 7
+    assert first["编号"] == person["petitioner_id"] and first["匹配"] == "证件号/电话"
+    assert first["电话"] == f"{phone[:3]}****{phone[7:]}"  # masked by default
+    assert first["身份证号"].count("*") == len(person["id_number"]) - 7
     link = at.get("page_link")[0].proto
     assert "details" in link.page and person["petitioner_id"] in link.label
     entry = [e for e in _audit(ws) if e["action"] == "search"][-1]
@@ -115,9 +115,9 @@ def test_search_by_id_number_and_by_name(ws: Path, demo: tuple[Path, dict[str, A
     person = demo[1]
     idn = person["id_number"]
     at = _search(f"{idn[:6]} {idn[6:14]} {idn[14:].lower()}")
-    assert at.dataframe[0].value.iloc[0]["key"] == person["petitioner_id"]
+    assert at.dataframe[0].value.iloc[0]["编号"] == person["petitioner_id"]
     at = _search(person["name"])
-    keys = at.dataframe[0].value["key"].tolist()
+    keys = at.dataframe[0].value["编号"].tolist()
     assert person["petitioner_id"] in keys
 
 
@@ -131,6 +131,7 @@ def test_search_in_english(ws: Path, demo: tuple[Path, dict[str, Any]]) -> None:
     at = _search(demo[1]["filing_ids"][0], lang="en")
     table = at.dataframe[0].value
     assert table.iloc[0]["type"] == "Filing" and table.iloc[0]["matched on"] == "key"
+    assert table.iloc[0]["id"] == demo[1]["filing_ids"][0]
     assert at.title[0].value == "Search"
 
 
@@ -143,7 +144,7 @@ def test_petitioner_page(ws: Path, demo: tuple[Path, dict[str, Any]]) -> None:
     assert metrics["身份证号"] != person["id_number"] and "*" in metrics["身份证号"]
     assert metrics["电话"] == f"{person['phone'][:3]}****{person['phone'][7:]}"
     timeline = at.dataframe[0].value
-    assert set(person["filing_ids"]) <= set(timeline["filing_id"])
+    assert set(person["filing_ids"]) <= set(timeline["信访件编号"])
     link_texts = [p.proto.label for p in at.get("page_link")]
     assert any(person["issue_id"] in text for text in link_texts)
     picture = at.get("iframe")[0].proto.srcdoc

@@ -33,6 +33,7 @@ from graph.store import DEFAULT_BATCH, Dump, GraphStore, GraphView, GraphWriter,
 T = TypeVar("T")
 RETRYABLE = (TransientError, ServiceUnavailable, SessionExpired)
 MAX_DELAY = 8.0
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 log = logging.getLogger(__name__)
 LABELS = [str(label) for label in Label]
 KEYS = {str(label): key for label, key in NODE_KEYS.items()}
@@ -164,6 +165,12 @@ class Neo4jStore(GraphStore):
             raise StoreUnavailable(
                 "CASELINK_NEO4J_URI is not set: set it (e.g. bolt://localhost:7687) "
                 "or use --backend embedded."
+            )
+        scheme = settings.neo4j_uri.partition("://")[0].lower()
+        if scheme not in SCHEMES:  # e.g. the browser's http://localhost:7474 (the driver would try HTTP)
+            raise StoreUnavailable(
+                f"CASELINK_NEO4J_URI={settings.neo4j_uri!r} is not a Neo4j Bolt URI: "
+                "use bolt://HOST:7687 or neo4j://HOST:7687 (7474 is the browser's port)."
             )
         try:
             driver = neo4j.GraphDatabase.driver(

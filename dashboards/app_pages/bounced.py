@@ -17,6 +17,7 @@ PAIRS = "unit-bounce-pairs"
 defaults = pdata.defaults(QUERY)
 pair_defaults = pdata.defaults(PAIRS)
 TIMELINE_MAX = 30
+HEAT_UNITS = 20
 
 st.title(t("推诿", "Bounced cases"))
 st.markdown(
@@ -26,10 +27,10 @@ st.markdown(
         "这段时间没有人在办理，是重复访和越级访的重要原因。看清楚哪些单位之间反复推诿，便于明确主办和协办"
         "单位。"
         "信访局、热线、领导信箱只负责分派，不算办理单位；协办、督办不算转办。",
-        "A filing passed between departments: through **3 or more** handling units, **back to a unit it al"
-        "ready left** "
-        "(A → B → A), or **sent back**. Nobody handles the matter meanwhile — a main cause of repeat and s"
-        "kip-level "
+        "A filing passed between departments: through **3 or more** handling units, **back to a unit it "
+        "already left** "
+        "(A → B → A), or **sent back**. Nobody handles the matter meanwhile — a main cause of repeat and "
+        "skip-level "
         "petitions. Seeing which units pass cases to each other lets coordinators name a lead unit. Petition "
         "bureaus, hotlines and mailboxes only dispatch and are not counted; 协办 and 督办 are not moves.",
     )
@@ -80,8 +81,8 @@ m[3].metric(t("有退回", "With a send-back"), f"{int(reasons.get('send_back', 
 if df.empty:
     st.info(
         t(
-            "没有推诿的信访件。可以调低最少办理单位数；工作区为空时请先运行 `caselink ingest`（带 --transf"
-            "ers 流转文件）。",
+            "没有推诿的信访件。可以调低最少办理单位数；工作区为空时请先运行 `caselink ingest`（带 "
+            "--transfers 流转文件）。",
             "No bounced filings. Lower the least handling units; an empty workspace needs "
             "`caselink ingest` (with --transfers) first.",
         )
@@ -117,28 +118,25 @@ if steps.empty:
     st.info(t("所选信访件没有流转记录。", "The chosen filings have no routing events."))
 else:
     steps = steps.assign(start=pd.to_datetime(steps["start"]), end=pd.to_datetime(steps["end"]))
-    # a move on its last day still shows as a one-day segment
-    steps["end"] = steps[["start", "end"]].max(axis=1) + pd.Timedelta(days=1)
-    chart = (
-        alt.Chart(steps)
-        .mark_bar(stroke="white", strokeWidth=1)
-        .encode(
-            y=alt.Y("filing_id:N", title=t("信访件", "Filing"), sort=chosen),
-            x=alt.X("start:T", title=t("日期", "Date")),
-            x2="end:T",
-            color=alt.Color("to_unit:N", title=t("单位", "Unit"), legend=alt.Legend(columns=2)),
-            tooltip=[
-                "filing_id",
-                "seq",
-                "action",
-                "from_unit",
-                "to_unit",
-                alt.Tooltip("start:T", format="%Y-%m-%d"),
-                "note",
-            ],
-        )
-        .properties(height=max(120, 28 * len(chosen)))
+    # days counted from each filing's first move, so long and short chains of any year line up
+    first = steps.groupby("filing_id")["start"].transform("min")
+    steps["day"] = (steps["start"] - first).dt.days
+    steps["until"] = (steps["end"] - first).dt.days.clip(lower=steps["day"]) + 1  # a same-day move: one day
+    wide = (steps["until"] - steps["day"]) >= 0.1 * steps["until"].max()  # room for the unit's name
+    steps["label"] = steps["to_unit"].where(wide, "")
+    steps["start"] = steps["start"].dt.strftime("%Y-%m-%d")
+    steps["end"] = steps["end"].dt.strftime("%Y-%m-%d")
+    base = alt.Chart(steps).encode(
+        y=alt.Y("filing_id:N", title=t("信访件", "Filing"), sort=chosen),
+        x=alt.X("day:Q", title=t("自第一次流转起的天数", "Days since the first move")),
     )
+    bars = base.mark_bar(stroke="white", strokeWidth=1, height=20).encode(
+        x2="until:Q",
+        color=alt.Color("action:N", title=t("流转方式", "Action"), scale=alt.Scale(scheme="tableau10")),
+        tooltip=["filing_id", "seq", "action", "from_unit", "to_unit", "start", "end", "note"],
+    )
+    names = base.mark_text(align="left", dx=3, fontSize=10, color="black").encode(text="label:N")
+    chart = (bars + names).properties(height=max(120, 34 * len(chosen)))
     st.altair_chart(chart, width="stretch")
 
 st.subheader(t("相互推诿的单位对", "Units passing filings back and forth"))
@@ -161,49 +159,54 @@ pairs = pdata.pattern(
 if pairs.empty:
     st.info(t("没有相互推诿的单位对。", "No pair of units passes filings back and forth."))
 else:
-    top = pairs.head(40)
 
     def label(uid: pd.Series, name: pd.Series) -> pd.Series:
         return name + "·" + uid.str.split(":").str[0]
 
-    heat = pd.concat(
+    both = pd.concat(
         [
             pd.DataFrame(
                 {
-                    "a": label(top["unit_a"], top["unit_a_name"]),
-                    "b": label(top["unit_b"], top["unit_b_name"]),
-                    "bounces": top["bounces"],
-                    "filings": top["filings"],
+                    "a": label(pairs["unit_a"], pairs["unit_a_name"]),
+                    "b": label(pairs["unit_b"], pairs["unit_b_name"]),
+                    "bounces": pairs["bounces"],
+                    "filings": pairs["filings"],
                 }
             ),
             pd.DataFrame(
                 {
-                    "a": label(top["unit_b"], top["unit_b_name"]),
-                    "b": label(top["unit_a"], top["unit_a_name"]),
-                    "bounces": top["bounces"],
-                    "filings": top["filings"],
+                    "a": label(pairs["unit_b"], pairs["unit_b_name"]),
+                    "b": label(pairs["unit_a"], pairs["unit_a_name"]),
+                    "bounces": pairs["bounces"],
+                    "filings": pairs["filings"],
                 }
             ),
-        ]
+        ],
+        ignore_index=True,
     )
+    # the units with most bounces, and the pairs among them
+    units = both.groupby("a")["bounces"].sum().sort_values(ascending=False).head(HEAT_UNITS).index
+    heat = both[both["a"].isin(units) & both["b"].isin(units)]
     hm = (
         alt.Chart(heat)
         .mark_rect()
         .encode(
-            x=alt.X("a:N", title=t("单位（县区代码）", "Unit (county code)"), axis=alt.Axis(labelAngle=-45)),
-            y=alt.Y("b:N", title=t("单位（县区代码）", "Unit (county code)")),
-            color=alt.Color("bounces:Q", title=t("来回次数", "Bounces"), scale=alt.Scale(scheme="orangered")),
+            x=alt.X("a:N", title=None, sort=list(units), axis=alt.Axis(labelAngle=-45, labelLimit=200)),
+            y=alt.Y("b:N", title=None, sort=list(units), axis=alt.Axis(labelLimit=200)),
+            color=alt.Color(
+                "bounces:Q", title=t("来回次数", "Bounces"), scale=alt.Scale(scheme="orangered", domainMin=0)
+            ),
             tooltip=["a", "b", "bounces", "filings"],
         )
-        .properties(height=520)
+        .properties(height=28 * len(units) + 40)
     )
     st.altair_chart(hm, width="stretch")
-    if len(pairs) > len(top):
-        st.caption(
-            t(
-                f"热力图显示来回最多的 {len(top)} 对，共 {len(pairs)} 对，见下表。",
-                f"The map shows the {len(top)} pairs with most bounces of {len(pairs)}; all are in the tab"
-                "le.",
-            )
+    st.caption(
+        t(
+            f"热力图显示来回最多的 {len(units)} 个单位（单位名·县区代码）之间的推诿；"
+            f"全部 {len(pairs)} 对见下表。",
+            f"The map shows the {len(units)} units (name·county code) with most bounces; all {len(pairs)} "
+            "pairs are in the table.",
         )
+    )
     show_table(pairs, PAIRS)

@@ -21,8 +21,8 @@ st.markdown(
         "同一事项或同一封联名信把**两个及以上县区**的信访人联系在一起（例如几个县的代课教师、同一企业改制"
         "涉及的职工）。"
         "这类事项单靠一个县难以解决，需要上一级统筹、明确主办单位。",
-        "One issue or one co-signed filing joining petitioners from **two or more counties** (substitute t"
-        "eachers of "
+        "One issue or one co-signed filing joining petitioners from **two or more counties** (substitute "
+        "teachers of "
         "several counties, workers of one restructured factory). No single county can settle such a matter"
         ": the "
         "level above needs to coordinate and name a lead unit.",
@@ -50,8 +50,8 @@ if df.empty:
     st.info(
         t(
             "没有跨地区的群体。可以调低最少县区数；工作区为空时请先运行 `caselink ingest`。",
-            "No cross-county group. Lower the least counties; an empty workspace needs `caselink ingest` f"
-            "irst.",
+            "No cross-county group. Lower the least counties; an empty workspace needs `caselink ingest` "
+            "first.",
         )
     )
     st.stop()
@@ -65,8 +65,8 @@ st.subheader(t("群体关系图", "Group picture"))
 st.caption(
     t(
         "中心是把大家联系起来的事项或联名信；每位信访人连到其所在县区。",
-        "In the middle the issue or co-signed filing that joins them; each petitioner is linked to their c"
-        "ounty.",
+        "In the middle the issue or co-signed filing that joins them; each petitioner is linked to their "
+        "county.",
     )
 )
 

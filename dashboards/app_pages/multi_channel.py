@@ -18,10 +18,10 @@ st.markdown(
         "同一信访人就同一事项通过**多种渠道**（来信、来访、网上、电话、领导信箱）反映，或在短时间内向**多"
         "个受理机关**反映。"
         "这往往说明首个受理机关没有给出明确答复或办理去向：应明确一个主办单位，避免重复处理。",
-        "One petitioner raising one matter through **several channels** (letter, visit, online, phone, lea"
-        "ders' mailbox) "
-        "or to **several receiving bodies** within a short time. Usually the first body gave no clear answ"
-        "er or "
+        "One petitioner raising one matter through **several channels** (letter, visit, online, phone, "
+        "leaders' mailbox) "
+        "or to **several receiving bodies** within a short time. Usually the first body gave no clear "
+        "answer or "
         "route: name one lead unit and avoid handling the same matter twice.",
     )
 )

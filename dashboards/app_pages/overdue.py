@@ -22,8 +22,8 @@ st.markdown(
         "按责任单位汇总，便于督办。",
         "A matter is to be concluded within **60 days** of acceptance; complex matters may be extended by "
         "at most "
-        "**30 days** (90 in all) with approval. Filings still open past their limit are listed here, summe"
-        "d up by "
+        "**30 days** (90 in all) with approval. Filings still open past their limit are listed here, "
+        "summed up by "
         "responsible unit for follow-up.",
     )
 )

@@ -9,7 +9,7 @@ import streamlit as st
 from caselink.privacy import masked
 from dashboards import data, session
 from dashboards import patterns_data as pdata
-from dashboards.i18n import lang, t
+from dashboards.i18n import t
 from dashboards.tables import show_table
 
 ALL = "__all__"
@@ -80,7 +80,6 @@ column = c[2].selectbox(
     key="quality_column",
     format_func=lambda x: t("全部", "all") if x == ALL else (x or t("（整行）", "(whole row)")),
 )
-reason_col = "reason_en" if lang() == "en" else "reason_zh"
 reason = c[3].text_input(t("原因包含", "Reason contains"), key="quality_reason")
 
 shown = problems
@@ -123,6 +122,7 @@ k[2].metric(t("标记", "Flagged"), f"{int((shown['severity'] == 'flag').sum()):
 if shown.empty:
     st.info(t("没有符合筛选条件的问题。", "No problem matches these filters."))
 else:
-    st.caption(t("按原因统计", "By reason"))
-    st.bar_chart(shown[reason_col].value_counts().head(15).rename_axis("reason").rename("rows"))
+    st.caption(t("按列统计（拒绝 / 标记）", "By column (rejected / flagged)"))
+    by_column = shown.assign(column=shown["column"].replace("", t("（整行）", "(whole row)")))
+    st.bar_chart(by_column.groupby(["column", "severity"]).size().unstack(fill_value=0), horizontal=True)
     show_table(shown.reset_index(drop=True), "ingest-problems")

@@ -59,8 +59,8 @@ m[3].metric(
 if shown.empty:
     st.info(
         t(
-            "没有符合条件的事项。可以调低最少件数，或取消“只看办结后”的勾选；工作区为空时请先运行 `caselin"
-            "k ingest`。",
+            "没有符合条件的事项。可以调低最少件数，或取消“只看办结后”的勾选；工作区为空时请先运行 "
+            "`caselink ingest`。",
             "No matter meets these settings. Lower the least number of filings or untick the filter; "
             "an empty workspace needs `caselink ingest` first.",
         )

@@ -127,16 +127,16 @@ if not queue:
     st.info(
         t(
             "核对队列为空。运行 `caselink ingest` 后，系统拿不准的配对会出现在这里。",
-            "The review queue is empty. After `caselink ingest`, pairs the resolver is unsure of appear he"
-            "re.",
+            "The review queue is empty. After `caselink ingest`, pairs the resolver is unsure of appear "
+            "here.",
         )
     )
 elif not waiting:
     st.info(
         t(
             "队列中的配对都已处理或跳过。新的决定在下一次 `caselink ingest` 时生效。",
-            "Every pair in the queue is decided or skipped. New decisions apply at the next `caselink inge"
-            "st`.",
+            "Every pair in the queue is decided or skipped. New decisions apply at the next `caselink "
+            "ingest`.",
         )
     )
     if skipped and st.button(t("重新显示跳过的配对", "Show skipped pairs again"), key="review_unskip"):

@@ -19,10 +19,10 @@ st.markdown(
         "信访应向有权处理的机关或其上一级机关提出（逐级走访）。在县级以上受理、而此前在县级及以下没有就同"
         "一事项反映过的信访件，"
         "就是越级访。它提示基层的受理渠道没有发挥作用：应回到有权处理的机关办理。",
-        "Petitions go to the competent body or the one directly above it. A filing received above county l"
-        "evel with "
-        "no earlier filing on the same matter at county level or below is **skip-level**. It shows the loc"
-        "al channel "
+        "Petitions go to the competent body or the one directly above it. A filing received above county "
+        "level with "
+        "no earlier filing on the same matter at county level or below is **skip-level**. It shows the "
+        "local channel "
         "was not used or not trusted: the matter belongs back with the competent body.",
     )
 )

@@ -149,7 +149,8 @@ def test_bounced_timeline_and_heat_map(monkeypatch: pytest.MonkeyPatch, ws: Path
     longest = sorted(expected, key=lambda r: (-r["days_in_routing"], r["filing_id"]))[:10]
     assert chosen == [r["filing_id"] for r in longest]
     timeline, heat = at.get("vega_lite_chart")
-    assert json.loads(timeline.proto.spec)["mark"]["type"] == "bar"
+    layers = json.loads(timeline.proto.spec)["layer"]
+    assert [layer["mark"]["type"] for layer in layers] == ["bar", "text"]
     segments = _chart_data(timeline)
     transfers = load_records(Workspace.open(ws)).transfers
     assert len(segments) == sum(1 for (fid, _), _t in transfers.items() if fid in chosen)
@@ -158,6 +159,7 @@ def test_bounced_timeline_and_heat_map(monkeypatch: pytest.MonkeyPatch, ws: Path
     got = segments[segments["filing_id"] == one].sort_values("seq")
     assert list(got["to_unit"]) == [t.to_unit for t in steps]
     assert [d.date() for d in pd.to_datetime(got["start"])] == [t.date for t in steps]
+    assert list(got["day"]) == [(t.date - steps[0].date).days for t in steps]
 
     assert json.loads(heat.proto.spec)["mark"]["type"] == "rect"
     assert _chart_data(heat)["bounces"].max() == max(p["bounces"] for p in pairs)

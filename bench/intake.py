@@ -312,9 +312,7 @@ def latency(n_people: int, n_checks: int, seed: int, rebuild: bool) -> None:
         f"index: {ix.n_petitioners:,} petitioners, {ix.n_filings:,} filings, {size / 2**20:.0f} MiB on disk, "
         f"loaded in {t_load:.1f} s; peak RSS {rss:,.0f} MiB"
     )
-    print(
-        f"{len(wall):,} checks with the audit log on ({lines:,} audit lines), half known people, half strangers"
-    )
+    print(f"{len(wall):,} checks with the audit log on ({lines:,} audit lines); half known people, half not")
     for label, xs in (("wall", wall), ("cpu ", cpu)):
         print(
             f"latency {label} ms: p50 {percentile(xs, 50):.2f}  p95 {percentile(xs, 95):.2f} (goal ≤ 20)  "

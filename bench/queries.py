@@ -12,12 +12,22 @@ on 1M filings in Neo4j; the embedded store is measured at 200k.
 
 Neo4j is taken from CASELINK_NEO4J_URI/USER/PASSWORD, else from CASELINK_TEST_NEO4J_* (tools/neo4j.sh);
 the caselink nodes of that database are deleted before the load.
+
+At 1M filings generating and resolving take minutes and several GB: `--data DIR` takes an existing
+`caselink demo-data` folder, `--cache FILE` keeps the resolved data in a pickle (read when it exists), and
+`--no-load` times a Neo4j that already holds the same data (e.g. loaded by an earlier run):
+
+    caselink demo-data --filings 1000000 --seed 7 --out /tmp/d1m
+    tools/neo4j.sh run -- python bench/queries.py --filings 1000000 --backend neo4j \
+        --data /tmp/d1m --cache /tmp/d1m/resolution.pickle
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import os
+import pickle
 import statistics
 import sys
 import tempfile
@@ -31,11 +41,49 @@ from graph.memory_store import MemoryStore  # noqa: E402
 from graph.settings import Settings  # noqa: E402
 from graph.store import GraphStore  # noqa: E402
 from ingest.load import load  # noqa: E402
+from ingest.records import Evidence, Filing, Issue, Resolution  # noqa: E402
 from queries.registry import SPECS  # noqa: E402
 from queries.run import run_query  # noqa: E402
 from tests.queries.fixtures import generated_resolution  # noqa: E402
 
 GOAL_SECONDS = 1.0
+
+
+def resolved_folder(folder: Path) -> Resolution:
+    """A demo-data folder validated and resolved as tests.queries.fixtures.generated_resolution does it."""
+    from ingest.pipeline import read_and_validate
+    from ingest.resolver import resolve
+
+    valid = read_and_validate(folder / "filings.csv", folder / "transfers.csv")
+    res = resolve(valid.filings, valid.transfers)
+    with (folder / "truth_filings.csv").open(encoding="utf-8-sig", newline="") as fh:
+        truth = {row["filing_id"]: row["issue_id"] for row in csv.DictReader(fh)}
+    res.issue_of = {f.filing_id: truth[f.filing_id] for f in res.filings if f.filing_id in truth}
+    first: dict[str, Filing] = {}
+    for f in sorted(res.filings, key=lambda f: (f.received_date, f.filing_id)):
+        first.setdefault(res.issue_of.get(f.filing_id, ""), f)
+    res.issues = {
+        iid: Issue(iid, f.category or f.content[:20], f.county, f.category) for iid, f in first.items() if iid
+    }
+    res.issue_evidence = {fid: Evidence(0.0) for fid in res.issue_of}
+    return res
+
+
+def resolution(args: argparse.Namespace, tmp: Path) -> Resolution:
+    """The resolved data: from --cache if it exists, else from --data or freshly generated (then cached)."""
+    cache = Path(args.cache) if args.cache else None
+    if cache is not None and cache.exists():
+        with cache.open("rb") as fh:
+            res: Resolution = pickle.load(fh)
+        return res
+    if args.data:
+        res = resolved_folder(Path(args.data))
+    else:
+        res = generated_resolution(args.filings, args.seed, tmp / "demo")
+    if cache is not None:
+        with cache.open("wb") as fh:
+            pickle.dump(res, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return res
 
 
 def neo4j_settings() -> Settings:
@@ -93,11 +141,14 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--backend", choices=("both", "embedded", "neo4j"), default="both")
     ap.add_argument("--repeat", type=int, default=3, help="runs per query (the first warms caches)")
+    ap.add_argument("--data", help="an existing `caselink demo-data` folder instead of generating")
+    ap.add_argument("--cache", help="pickle of the resolved data: read when it exists, else written")
+    ap.add_argument("--no-load", action="store_true", help="Neo4j already holds these data: do not reload")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="caselink-bench-queries-") as tmp:
         start = time.perf_counter()
-        res = generated_resolution(args.filings, args.seed, Path(tmp) / "demo")
+        res = resolution(args, Path(tmp))
         print(
             f"generated, validated and resolved {len(res.filings):,} filings "
             f"({len(set(res.petitioner_of.values())):,} petitioners, {len(res.issues):,} issues) "
@@ -115,9 +166,13 @@ def main() -> None:
 
             neo = Neo4jStore.from_settings(neo4j_settings())
             try:
-                neo.clear()
-                stats = load(res, neo)
-                print(f"neo4j: loaded in {stats.seconds:.1f} s", flush=True)
+                if not args.no_load:
+                    neo.clear()
+                    stats = load(res, neo, progress=True)
+                    print(
+                        f"neo4j: loaded in {stats.seconds:.1f} s ({stats.rows_per_second:,.0f} rows/s)",
+                        flush=True,
+                    )
                 time_queries(neo, f"neo4j, {args.filings:,} filings", args.repeat)
             finally:
                 neo.close()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cache
 from typing import Any, TypeVar
@@ -110,21 +111,36 @@ class Neo4jView(GraphView):
 
 
 class Neo4jWriter(GraphWriter):
-    def __init__(self, store: Neo4jStore) -> None:
+    """Runs the batches of one call on `store.workers` sessions at once; a call returns when all are written.
+
+    Batches of one call touch different owners, so they are independent transactions; several sessions keep
+    both the server's cores busy while this process packs the next batch.
+    """
+
+    def __init__(self, store: Neo4jStore, pool: ThreadPoolExecutor | None = None) -> None:
         self.store = store
+        self.pool = pool
+
+    def _run_batches(
+        self, cypher: str, again: str, rows: Iterable[Any]
+    ) -> list[tuple[int, neo4j.ResultSummary]]:
+        """(rows, summary) per batch, in order; `again` is the idempotent twin run on a retry."""
+
+        def one(batch: list[Any]) -> tuple[int, neo4j.ResultSummary]:
+            return len(batch), self.store.run_write(cypher, retry_cypher=again, rows=batch)
+
+        batches = chunks(rows, self.store.batch_size)
+        if self.pool is None:
+            return [one(batch) for batch in batches]
+        return [f.result() for f in [self.pool.submit(one, batch) for batch in batches]]
 
     def upsert_nodes(self, label: Label, rows: Iterable[Row], *, new: bool = False) -> int:
-        cypher, n = (node_create_cypher(label) if new else node_upsert_cypher(label)), 0
-        for batch in chunks(rows, self.store.batch_size):
-            self.store.run_write(cypher, retry_cypher=node_upsert_cypher(label), rows=batch)
-            n += len(batch)
-        return n
+        cypher = node_create_cypher(label) if new else node_upsert_cypher(label)
+        return sum(n for n, _ in self._run_batches(cypher, node_upsert_cypher(label), rows))
 
     def replace_edges(self, spec: EdgeSpec, rows: Iterable[OwnerRow], *, new: bool = False) -> int:
-        cypher, again, n = edge_replace_cypher(spec, new), edge_replace_cypher(spec), 0
-        for batch in chunks(rows, self.store.batch_size):
-            n += self.store.run_write(cypher, retry_cypher=again, rows=batch).counters.relationships_created
-        return n
+        done = self._run_batches(edge_replace_cypher(spec, new), edge_replace_cypher(spec), rows)
+        return sum(s.counters.relationships_created for _, s in done)
 
     def prune(self, label: Label, specs: Sequence[EdgeSpec]) -> int:
         cypher, total, limit = prune_cypher(label, tuple(specs)), 0, self.store.batch_size
@@ -149,6 +165,7 @@ class Neo4jStore(GraphStore):
         owns_driver: bool = False,
         uri: str = "",
         retry_seconds: float = 30.0,
+        workers: int = 2,
     ) -> None:
         self.driver = driver
         self.database = database
@@ -156,6 +173,7 @@ class Neo4jStore(GraphStore):
         self.owns_driver = owns_driver
         self.uri = uri or "the configured Neo4j"
         self.retry_seconds = retry_seconds
+        self.workers = workers
         self._schema_done = False
 
     @classmethod
@@ -294,7 +312,11 @@ class Neo4jStore(GraphStore):
     @contextmanager
     def writer(self) -> Iterator[GraphWriter]:
         self.ensure_schema()
-        yield Neo4jWriter(self)
+        if self.workers <= 1:
+            yield Neo4jWriter(self)
+            return
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="neo4j-writer") as pool:
+            yield Neo4jWriter(self, pool)
 
     def view(self) -> Neo4jView:
         return Neo4jView(self)

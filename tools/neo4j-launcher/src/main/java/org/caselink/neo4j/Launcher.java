@@ -33,6 +33,9 @@ import org.neo4j.io.ByteUnit;
  *      [--password PW] [--pagecache-mb N] [--watch-stdin]
  * </pre>
  *
+ * <p>The environment variable {@code CASELINK_NEO4J_PAGECACHE_MB}, when set, overrides {@code --pagecache-mb}
+ * (default 256): a million filings make a store of about 2 GB, which queries read much faster from memory.
+ *
  * <p>{@code --port 0} (the default) lets the OS pick a free port. Without {@code --password} auth is
  * disabled (any credentials are accepted); with it, auth is on and user {@code neo4j} has that password.
  */
@@ -140,6 +143,10 @@ public final class Launcher {
                     case "--watch-stdin" -> o.watchStdin = true;
                     default -> throw new IllegalArgumentException("unknown option " + arg);
                 }
+            }
+            String pagecache = System.getenv("CASELINK_NEO4J_PAGECACHE_MB");
+            if (pagecache != null && !pagecache.isBlank()) {
+                o.pagecacheMb = Long.parseLong(pagecache.trim());
             }
             if (o.workDir == null) {
                 throw new IllegalArgumentException("--work-dir is required");

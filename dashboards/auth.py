@@ -8,7 +8,8 @@ streamlit_app.py calls `gate()` before `st.navigation(visible(PAGES))`:
   Logins, failed logins, logouts and the reveal switch are written to the workspace audit log. Five failed
   attempts lock a name for five minutes.
 - Without a users file the dashboards run in single-user local mode (`caselink serve` listens on 127.0.0.1
-  only): every page, personal data always masked, and the sidebar says how to add users.
+  only): every page, personal data always masked, and the sidebar says how to add users. A browser on
+  another computer (server started with --host) gets a refusal, not the pages, until users are added.
 
 Only investigators and admins get the sidebar switch that shows ID numbers and phones unmasked (off by
 default).
@@ -16,6 +17,7 @@ default).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import threading
 import time
@@ -104,6 +106,16 @@ def gate() -> None:
 def _local_mode() -> None:
     for key in (session.USER_KEY, session.ROLE_KEY, session.REVEAL_KEY):
         st.session_state.pop(key, None)
+    remote = st.context.ip_address  # None for a browser on this computer
+    if remote is not None and not ipaddress.ip_address(remote.split("%")[0]).is_loopback:
+        audit.record(data.workspace().audit_log, "refused_remote", remote=remote)
+        st.error(t(
+            "单用户本地模式只为本机服务。要让其他电脑访问，请先添加用户："
+            "`caselink users add 姓名 --role 角色`。",
+            "Single-user local mode serves this computer only. To let other computers in, add users first: "
+            "`caselink users add NAME --role ROLE`.",
+        ))
+        st.stop()
     with st.sidebar:
         st.caption(t(
             "单用户本地模式：未设置登录，证件号和电话始终遮蔽。添加用户后启用登录："

@@ -64,14 +64,25 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _lan_address() -> str:
+    """This machine's address on its network (a UDP connect sends no packet)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))
+        except OSError as exc:
+            pytest.fail(f"no network address to test a remote browser from ({exc})")
+        return str(s.getsockname()[0])
+
+
 @contextmanager
-def _serve(ws: Path, **env: str) -> Iterator[str]:
+def _serve(ws: Path, host: str = "127.0.0.1", **env: str) -> Iterator[str]:
     """`caselink serve` on a free port, until it answers; stopped (its process group only) afterwards."""
     port = _free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("CASELINK_")}
     environ.update(CASELINK_BACKEND="embedded", **env)
     log = (ws.parent / f"serve-{port}.log").open("wb")
-    proc = subprocess.Popen([CASELINK, "serve", "--workspace", str(ws), "--port", str(port)], env=environ,
+    proc = subprocess.Popen([CASELINK, "serve", "--workspace", str(ws), "--port", str(port), "--host", host],
+                            env=environ,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -154,18 +165,27 @@ def _sidebar_pages(page: Page) -> list[tuple[str, str]]:
         "els => els.map(e => [e.getAttribute('href'), e.innerText.trim()])")]
 
 
+def _open_from_sidebar(page: Page, href: str) -> None:
+    """Click the sidebar link to `href` (client-side navigation, as a user does), expanding the list first."""
+    link = page.locator(f'[data-testid="stSidebarNav"] a[href="{href}"]')
+    if not link.is_visible():
+        page.locator('[data-testid="stSidebarNavViewButton"]').click()
+    link.click()
+    page.wait_for_url(href if href.startswith("http") else f"**/{href.lstrip('/')}")
+
+
 def test_every_page_then_search_petitioner_network_intake(
     demo: tuple[Path, dict[str, str]], page: Page
 ) -> None:
     ws, row = demo
-    with _serve(ws) as base:
+    with _serve(ws, host="0.0.0.0") as base:
         page.goto(base)
         _settle(page)
         pages = _sidebar_pages(page)
         titles = [t for _, t in pages]
         assert {"概览", "来访查重"} <= set(titles), titles
         for href, title in pages:
-            page.goto(href if href.startswith("http") else f"{base}/{href.lstrip('/')}")
+            _open_from_sidebar(page, href)
             _settle(page)
             _assert_clean(page, f"page {title} ({href})")
             _shot(page, f"page-{urlsplit(href).path.strip('/') or 'home'}")
@@ -210,6 +230,14 @@ def test_every_page_then_search_petitioner_network_intake(
         _assert_clean(page, "intake check")
         expect(page.get_by_text("身份证号一致").first).to_be_visible()
         _shot(page, "flow-4-intake")
+
+        # local mode (no users file) serves this computer only, even when listening on the network
+        page.goto(base.replace("127.0.0.1", _lan_address()))
+        expect(page.locator('[data-testid="stAlertContentError"]')).to_contain_text("只为本机服务")
+        assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+        _shot(page, "local-mode-remote-refused")
+    assert '"action": "refused_remote"' in (ws / "audit.log").read_text(encoding="utf-8")
 
 
 def test_login_first_and_a_clerk_sees_masked_ids(demo: tuple[Path, dict[str, str]], page: Page,

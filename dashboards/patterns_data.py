@@ -21,7 +21,7 @@ import streamlit as st
 from caselink.commands.ingest import RECORDS_FILE, RUNS_FILE, Records, load_records
 from dashboards import data
 from ingest.decisions import Decision, DecisionStore, ReviewItem
-from ingest.records import Filing
+from ingest.records import Filing, Transfer
 from ingest.report import PROBLEM_COLUMNS
 from queries.registry import get
 from queries.run import run_query
@@ -94,6 +94,14 @@ def filing(filing_id: str) -> Filing | None:
     return records().filings.get(filing_id)
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _transfers_by_filing(root: str, mtime: float) -> dict[str, list[Transfer]]:
+    out: dict[str, list[Transfer]] = {}
+    for (fid, _seq), tr in sorted(_records(root, mtime).transfers.items()):
+        out.setdefault(fid, []).append(tr)
+    return out
+
+
 @st.cache_data(max_entries=16, ttl=60, show_spinner=False)
 def routing_steps(filing_ids: tuple[str, ...]) -> pd.DataFrame:
     """Every routing event (流转) of these filings in order: one row per move with its unit and dates.
@@ -101,14 +109,13 @@ def routing_steps(filing_ids: tuple[str, ...]) -> pd.DataFrame:
     Columns: filing_id, seq, action, from_unit, to_unit, start, end (the next event's date, else the
     filing's conclusion, else the last event's date), note.
     """
-    recs = records()
-    by_filing: dict[str, list[Any]] = {}
-    for (fid, _seq), tr in recs.transfers.items():
-        if fid in filing_ids:
-            by_filing.setdefault(fid, []).append(tr)
+    ws = data.workspace()
+    mtime = _mtime(ws.records_dir / RECORDS_FILE)
+    recs = _records(str(ws.root), mtime)
+    by_filing = _transfers_by_filing(str(ws.root), mtime)
     rows: list[dict[str, Any]] = []
     for fid in filing_ids:
-        steps = sorted(by_filing.get(fid, []), key=lambda tr: tr.seq)
+        steps = by_filing.get(fid, [])
         f = recs.filings.get(fid)
         for k, tr in enumerate(steps):
             if k + 1 < len(steps):

@@ -157,7 +157,8 @@ class FilingSummary:
     matter_score: float
     matter_reasons: tuple[str, ...]
     due: date | None
-    """Handling deadline (receipt + 60 days) for a filing in handling; review deadline for a concluded one."""
+    """Pending: acceptance decision (receipt + 15 days); in handling: receipt + 60 days; concluded: the last
+    day to ask for a review (conclusion + 30 days)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,7 +394,7 @@ def matter_score(
     """How strongly the query's content and one filing are the same matter, with the reasons.
 
     Shared particulars (a sum, an area, a year, a company, an estate …) add their kind's weight, similar
-    wording (MinHash Jaccard of character bigrams ≥ 0.55) adds up to 2; a kind both name with no value in
+    wording (MinHash Jaccard of character bigrams ≥ 0.55) adds 2 to 3; a kind both name with no value in
     common (two sums, two villages) is a different matter: −inf, as in issue resolution.
     """
     if m.sig is None:
@@ -410,7 +411,7 @@ def matter_score(
     reasons = [f"同一{KIND_NAMES[k][0]} {v} / same {KIND_NAMES[k][1]}" for k, v in shared]
     jac = float((ix.sig[row] == m.sig).mean()) if jaccard is None else jaccard
     if jac >= 0.55:
-        score += 2.0 * (1 + (jac - 0.55) / 0.45) / 2 + 1.0
+        score += 2.0 + (jac - 0.55) / 0.45
     reasons.append(f"内容相似 {jac:.2f} / content similarity {jac:.2f}")
     return round(score, 2), tuple(reasons)
 
@@ -450,7 +451,7 @@ def _due(status: Status | None, received: date, concluded: date | None) -> date 
         return received + timedelta(days=ACCEPT_DAYS)
     if status in (Status.HANDLING, None) and concluded is None:
         return received + timedelta(days=HANDLING_DAYS)
-    if status in (Status.CONCLUDED, Status.REVIEW) and concluded is not None:
+    if status is Status.CONCLUDED and concluded is not None:
         return concluded + timedelta(days=REVIEW_DAYS)
     return None
 

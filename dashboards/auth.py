@@ -107,7 +107,7 @@ def _local_mode() -> None:
     for key in (session.USER_KEY, session.ROLE_KEY, session.REVEAL_KEY):
         st.session_state.pop(key, None)
     remote = st.context.ip_address  # None for a browser on this computer
-    if remote is not None and not ipaddress.ip_address(remote.split("%")[0]).is_loopback:
+    if is_remote(remote):
         audit.record(data.workspace().audit_log, "refused_remote", remote=remote)
         st.error(t(
             "单用户本地模式只为本机服务。要让其他电脑访问，请先添加用户："
@@ -123,6 +123,17 @@ def _local_mode() -> None:
             "Single-user local mode: no login, ID numbers and phones always masked. Add users to turn on "
             "login: `caselink users add NAME --role clerk|investigator|coordinator|admin`",
         ))
+
+
+def is_remote(address: object) -> bool:
+    """True for a client address that is not this computer (an unreadable address counts as remote).
+    Anything but a string (no client connection, as under AppTest) is not a remote browser."""
+    if not isinstance(address, str):
+        return False
+    try:
+        return not ipaddress.ip_address(address.split("%")[0]).is_loopback
+    except ValueError:
+        return True
 
 
 def _account_box(user: User) -> None:

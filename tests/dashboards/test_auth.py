@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from caselink.audit import read_log
 from caselink.users import add_user
-from dashboards.auth import page_allowed
+from dashboards.auth import is_remote, page_allowed
 
 APP = str(Path(__file__).parents[2] / "dashboards" / "streamlit_app.py")
 PASSWORD = "a long password"
@@ -146,3 +146,9 @@ def test_restricted_pages_by_role() -> None:
     assert page_allowed("review", "coordinator") and page_allowed("quality", "investigator")
     assert page_allowed("review", None)
     assert page_allowed("reviewer-notes", "clerk")
+
+
+def test_remote_addresses() -> None:
+    assert not is_remote(None)
+    assert not is_remote("127.0.0.1") and not is_remote("::1") and not is_remote("127.0.0.2")
+    assert is_remote("192.0.2.7") and is_remote("fe80::1%eth0") and is_remote("not an address")

@@ -60,12 +60,12 @@ if submitted:
     query = IntakeQuery(name=name, id_number=id_number, phone=phone, address=address, place=place,
                         content=content)
     try:
-        result = check(ws, query, reveal=session.may_reveal(), user=session.user())
+        fresh = check(ws, query, reveal=session.may_reveal(), user=session.user())
     except IntakeError as exc:
         st.session_state.pop(_RESULT, None)
         st.error(str(exc))
         st.stop()
-    st.session_state[_RESULT] = (session.may_reveal(), result)
+    st.session_state[_RESULT] = (session.may_reveal(), fresh)
 
 saved = st.session_state.get(_RESULT)
 if saved is None or saved[0] != session.may_reveal():  # an unmasked result is dropped when masking returns

@@ -110,6 +110,9 @@ def _serve(ws: Path, host: str = "127.0.0.1", **env: str) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's browser with `apt-get install chromium "
+                    "fonts-wqy-microhei` (the font draws the Chinese in the screenshots).", pytrace=False)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True)

@@ -13,12 +13,13 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from caselink.commands.ingest import load_records
 from caselink.workspace import Workspace
 from graph.memory_store import MemoryStore
 from queries.run import run_query
-from tests.dashboards.patterns_workspace import build, open_page
+from tests.dashboards.patterns_workspace import PAGES, build, open_page
 
 
 @pytest.fixture(scope="module")
@@ -196,3 +197,27 @@ def test_overdue_limits(monkeypatch: pytest.MonkeyPatch, ws: Path, store: Memory
 def test_empty_workspace_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, page: str) -> None:
     at = open_page(monkeypatch, tmp_path / "empty", page)
     assert any("caselink ingest" in i.value for i in at.info)
+
+
+PAGE_TITLES = {
+    "repeat.py": "重复访",
+    "multi_channel.py": "多头访",
+    "skip_level.py": "越级访",
+    "cross_county.py": "跨地区",
+    "bounced.py": "推诿",
+    "overdue.py": "超期",
+    "review.py": "人工核对",
+    "quality.py": "数据质量",
+}
+
+
+def test_registered_in_the_app(monkeypatch: pytest.MonkeyPatch, ws: Path) -> None:
+    monkeypatch.setenv("CASELINK_WORKSPACE", str(ws))
+    monkeypatch.setenv("CASELINK_BACKEND", "embedded")
+    monkeypatch.delenv("CASELINK_USERS", raising=False)
+    at = AppTest.from_file(str(PAGES.parent / "streamlit_app.py"), default_timeout=30)
+    at.run()
+    for page, title in PAGE_TITLES.items():
+        at.switch_page(f"app_pages/{page}").run()
+        assert not at.exception, (page, at.exception)
+        assert at.title[0].value == title

@@ -1110,6 +1110,8 @@ class _Generator:
         """Story key → issue, for group and cross-county matters (see `_story_key`)."""
         self.filings: list[_Filing] = []
         self.filers: list[int] = []
+        self.kinds_raised: dict[int, set[str]] = {}
+        """Kinds of individual matters each person has raised (a second matter is of another kind)."""
         """People who have filed at least once (for people raising a second issue)."""
         self.county_weights = list(accumulate(3 if p.county.name.endswith("县") else 2 for p in self.places))
 
@@ -1224,6 +1226,12 @@ class _Generator:
             person = people.household(self._place_index())[0]
         p = people.people[person]
         kind = _choice(rng, _KINDS_BY_SCOPE["individual"])
+        raised = self.kinds_raised.setdefault(person, set())
+        for _ in range(3):  # a second matter of one person is of another kind, or told apart by a clerk
+            if kind.key not in raised:
+                break
+            kind = _choice(rng, _KINDS_BY_SCOPE["individual"])
+        raised.add(kind.key)
         first = _between(rng, self.start, self.today - 5)
         issue = self._new_issue(kind, p.place, p.town, p.village, [p.place], first, False)
         k = 1 + bisect((35, 60, 78, 88, 95, 100), rng.random() * 100)

@@ -145,6 +145,12 @@ def _cities(s: str) -> list[str]:
     return out
 
 
+_COUNTY_BODY = re.compile(
+    "([^" + re.escape("".join(sorted(_STOP))) + r"\d]{1,5}[县区旗])([\u4e00-\u9fff]{0,6}?(?:中学|小学|医院))"
+)
+"""A school or hospital named with its county (井陉县第二中学, 正定县中医院): the county is in its name."""
+
+
 def normalise_content(text: str) -> str:
     """Full-width digits to ASCII, no whitespace (cheap: the rest of NFKC changes no particular)."""
     if _WIDE.search(text):
@@ -171,8 +177,14 @@ def particulars(text: str) -> list[tuple[int, str]]:
             out.append((AREA, value + unit))
         else:
             out.append((MONEY, value + unit))
+    qualified = [
+        (SCHOOL if m.group(0).endswith("学") else HOSPITAL, m.group(0)) for m in _COUNTY_BODY.finditer(s)
+    ]
+    out.extend(qualified)
     for suffix, name in _NAMED_REVERSED.findall(s[::-1]):
         full = (suffix + name)[::-1]
+        if qualified and any(q.endswith(full) for _, q in qualified):
+            continue
         if full[0] == "和" and len(full) > 3:
             full = full[1:]
         street = full.find("街道", 0, len(full) - 3)
@@ -288,6 +300,10 @@ class IssueSettings:
     """MinHash Jaccard estimate below which two tellings are of different grievances (a quality complaint and
     a late-delivery complaint about one estate; unpaid wages and unpaid insurance at one company)."""
     dissimilar_penalty: float = 5.0
+    unspecific_penalty: float = 1.5
+    """Weight taken off a pair of different petitioners (not co-signers) who share no particular of the matter
+    itself — no sum, area, body or city, only places and years: 2021年本人被人打伤 told by two neighbours is
+    two matters."""
     """Weight taken off such a pair (not off co-signed pairs: a joint letter names who joins the matter)."""
     cosigner_weight: float = 4.0
     """Weight added when one filing names the other's petitioner as a co-signer."""
@@ -298,7 +314,10 @@ class IssueSettings:
     """Weight taken off a pair of petitioners of one county whose addresses name different villages."""
     big_cluster: int = 20
     strong_link: float = 7.0
-    """Two clusters of big_cluster filings or more are merged only by a pair at least this heavy."""
+    """Two clusters of big_cluster filings or more are merged only by a pair at least this heavy, or when
+    they share values of agree_kinds kinds of particulars of the matter (a city and a year; a factory and a
+    year) — one estate or one village in common is not enough."""
+    agree_kinds: int = 2
     prior_filings: int = 1000
     """Filings per category assumed on top of those given, so that weights mean the same in a small batch
     (a particular two filings share out of five is not common)."""
@@ -584,6 +603,8 @@ def _score(
     )
     total = total - np.where(apart, s.home_penalty, 0)
     total = total - np.where((jac < s.dissimilar_content) & ~cosigned, s.dissimilar_penalty, 0)
+    unspecific = ~same_pet & ~cosigned & ((shared & SPECIFIC_MASK) == 0)
+    total = total - np.where(unspecific, s.unspecific_penalty, 0)
     accepted = same_cat & ~conflict & (total >= bar)
     return _Scored(a, b, total.astype(np.float32), jac, shared, accepted)
 
@@ -648,6 +669,8 @@ CONFLICT_KINDS = frozenset(
 """Kinds of which one issue names one value: two clusters naming different ones are not merged. Not spans
 of years: in a collective matter each filer gives their own (教龄, 服役 years)."""
 CONFLICT_MASK = sum(1 << k for k in CONFLICT_KINDS)
+SPECIFIC_MASK = sum(1 << k for k in (AREA, MONEY, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL, CITY))
+"""Particulars of the matter itself, not of where it is or when."""
 
 
 def _guarded_components(
@@ -702,11 +725,11 @@ def _guarded_components(
         if ra == rb:
             used.append(e)
             continue
-        if w < strong and size[ra] >= big and size[rb] >= big:
-            continue  # two grown clusters are joined only on strong evidence: no chaining through one pair
         va, vb = values.get(ra, empty), values.get(rb, empty)
         if any(k in vb and not (vals & vb[k]) for k, vals in va.items()):
             continue
+        if w < strong and size[ra] >= big and size[rb] >= big and _agreeing_kinds(va, vb) < s.agree_kinds:
+            continue  # two grown clusters are joined only on strong evidence: no chaining through one pair
         if len(va) < len(vb):
             ra, rb, va, vb = rb, ra, vb, va
         parent[rb] = ra
@@ -729,6 +752,14 @@ def _guarded_components(
     start = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
     new_root[idx[order]] = idx[order][start]
     return new_root, np.concatenate([plain, np.array(used, dtype=np.int64)])
+
+
+def _agreeing_kinds(va: dict[int, set[int]], vb: dict[int, set[int]]) -> int:
+    """How many kinds of particulars of the matter (not where it is: village, township) two clusters share a
+    value of."""
+    return sum(
+        1 for k, vals in va.items() if k not in (VILLAGE, TOWN) and k in vb and not vals.isdisjoint(vb[k])
+    )
 
 
 # -------------------------------------------------------------------------------------------- results

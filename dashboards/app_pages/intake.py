@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from caselink.intake import CheckResult, IntakeError, IntakeQuery, MatchLevel, Recommendation, check
 from caselink.intake_index import IndexMissing, cached_index
@@ -18,6 +19,7 @@ from dashboards.i18n import t
 from dashboards.tables import show_table
 
 _RESULT = "intake_result"
+DETAILS = "app_pages/details.py"
 _MATCH = {
     MatchLevel.SAME_PERSON: ("同一人", "same person"),
     MatchLevel.POSSIBLE: ("可能同一人", "possibly the same person"),
@@ -104,6 +106,11 @@ else:
     for i, c in enumerate(result.candidates):
         head = f"{c.name} · {c.petitioner_id} · {t(*_MATCH[c.match])} · p={c.probability:.3f}"
         with st.expander(head, expanded=i == 0):
+            try:
+                st.page_link(DETAILS, label=t("打开信访人页面 →", "Open the petitioner's page →"),
+                             query_params={"kind": "petitioner", "id": c.petitioner_id})
+            except StreamlitAPIException:  # the details page is not in this app's navigation
+                pass
             st.markdown(t("**比对依据**（各字段的得分）", "**Evidence** (score of each field)"))
             st.markdown("\n".join(f"- {line}" for line in c.evidence))
             st.markdown(t(f"**信访件**（共 {c.filings_total} 件，相同事项在前）",

@@ -99,6 +99,8 @@ def test_known_person_and_matter_found_with_evidence_and_masked_ids(
     assert row["phone"] not in people.to_string()
     evidence = " ".join(m.value for m in at.markdown)
     assert "身份证号一致" in evidence
+    links = [(link.label, link.page) for link in at.get("page_link")]
+    assert ("打开信访人页面 →", "details") in links
     filings = at.dataframe[1].value
     assert row["filing_id"] in set(filings["信访件编号"])
     assert {"办理状态", "责任单位", "登记日期", "期限"} <= set(filings.columns)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -82,8 +82,14 @@ class Overview:
 
     counts: dict[str, int]
     """Nodes per label and edges per type, as GraphStore.counts() gives them."""
-    trends: pd.DataFrame
-    """overview-trends rows: month, channel, category, county, county_name, filings, concluded."""
+    by_month: pd.DataFrame
+    """month, filings, concluded: in time order."""
+    by_channel: pd.DataFrame
+    by_category: pd.DataFrame
+    by_county: pd.DataFrame
+    """channel / category / county (its name), filings, concluded: largest first."""
+    month_channel: pd.DataFrame
+    """Filings per month (rows) and channel (columns)."""
     bounced_units: pd.DataFrame
     """unit_id, unit, bounced_filings: handling units on the most bounced routing chains, most first."""
     bounce_pairs: pd.DataFrame
@@ -94,25 +100,34 @@ class Overview:
 
 def overview(as_of: str | None = None) -> Overview:
     """The overview aggregates for today (or `as_of`), cached per store state and day."""
-    return _overview(state(), as_of or date.today().isoformat())
+    return _overview(state(), as_of or date.today().isoformat(), _LAYOUT)
 
 
 @st.cache_data(max_entries=4, show_spinner=False, persist="disk")
-def _overview(state_token: str, as_of: str) -> Overview:
-    # kept on disk too: after a server restart the first page needs neither the graph nor the queries
+def _overview(state_token: str, as_of: str, layout: str) -> Overview:
+    # kept on disk too: after a server restart the first page needs neither the graph nor the queries;
+    # `layout` (the field names) keeps a saved Overview of an older caselink from being read back
     store = data.store()
     trends = run_query("overview-trends", store, {})
     bounced = run_query("bounced-cases", store, {}).records()
     pairs = run_query("unit-bounce-pairs", store, {})
     overdue = run_query("overdue", store, {"as_of": as_of})
+    rows = pd.DataFrame(trends.rows, columns=trends.columns)
     return Overview(
         counts=store.counts(),
-        trends=pd.DataFrame(trends.rows, columns=trends.columns),
+        by_month=trend_by(rows, "month"),
+        by_channel=trend_by(rows, "channel"),
+        by_category=trend_by(rows, "category"),
+        by_county=trend_by(rows, "county"),
+        month_channel=month_by_channel(rows),
         bounced_units=bounced_units(bounced),
         bounce_pairs=pd.DataFrame(pairs.rows, columns=pairs.columns),
         bounced_filings=len(bounced),
         overdue=len(overdue.rows),
     )
+
+
+_LAYOUT = ",".join(f.name for f in fields(Overview))
 
 
 def bounced_units(bounced: list[dict[str, Any]], markers: tuple[str, ...] = DISPATCH_MARKERS) -> pd.DataFrame:
@@ -149,6 +164,15 @@ def trend_by(trends: pd.DataFrame, column: str) -> pd.DataFrame:
     if column == "month":
         return out.sort_values(column).reset_index(drop=True)
     return out.sort_values(["filings", column], ascending=[False, True]).reset_index(drop=True)
+
+
+def month_by_channel(trends: pd.DataFrame) -> pd.DataFrame:
+    """Filings per month (index, in time order) and channel (one column each, '(空)' for none)."""
+    if trends.empty:
+        return pd.DataFrame()
+    return trends.assign(channel=trends["channel"].fillna("(空)")).pivot_table(
+        index="month", columns="channel", values="filings", aggfunc="sum", fill_value=0
+    )
 
 
 def _county_label(trends: pd.DataFrame) -> pd.Series:

@@ -62,8 +62,8 @@ cols[1].metric(
         "Filings routed through 3+ handling units, back to a unit already visited, or sent back.",
     ),
 )
-concluded = int(ov.trends["concluded"].sum())
-total = int(ov.trends["filings"].sum())
+concluded = int(ov.by_month["concluded"].sum())
+total = int(ov.by_month["filings"].sum())
 cols[2].metric(
     t("已办结", "Concluded"), f"{concluded:,}", help=t(f"共 {total:,} 件", f"of {total:,} filings")
 )
@@ -96,23 +96,20 @@ def _bars(df: pd.DataFrame, column: str, title: str, top: int = 20) -> None:
 
 
 with by_month:
-    month = explore_data.trend_by(ov.trends, "month")
+    month = ov.by_month
     st.line_chart(
         month.rename(columns={"month": t("月份", "Month"), "filings": FILINGS, "concluded": CONCLUDED}),
         x=t("月份", "Month"),
         y=[FILINGS, CONCLUDED],
     )
-    per_channel = ov.trends.assign(channel=ov.trends["channel"].fillna("(空)")).pivot_table(
-        index="month", columns="channel", values="filings", aggfunc="sum", fill_value=0
-    )
     st.caption(t("各渠道每月信访件", "Filings per month by channel"))
-    st.bar_chart(per_channel)
+    st.bar_chart(ov.month_channel)
 with by_channel:
-    _bars(explore_data.trend_by(ov.trends, "channel"), "channel", t("渠道", "Channel"))
+    _bars(ov.by_channel, "channel", t("渠道", "Channel"))
 with by_category:
-    _bars(explore_data.trend_by(ov.trends, "category"), "category", t("类别", "Category"))
+    _bars(ov.by_category, "category", t("类别", "Category"))
 with by_county:
-    _bars(explore_data.trend_by(ov.trends, "county"), "county", t("县区", "County"))
+    _bars(ov.by_county, "county", t("县区", "County"))
 
 # --- bounced cases -----------------------------------------------------------------------------------------
 

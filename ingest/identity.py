@@ -113,6 +113,10 @@ class IdRegistry:
             counter = directory / COUNTER_FILE
             if counter.exists():
                 self.next_number = int(counter.read_text().strip() or 1)
+            # A run killed between writing the registry and the counter leaves the counter behind the ids
+            # in use: never hand those out again.
+            used = (int(p[len(PREFIX) :]) for p in self.known.values() if p[len(PREFIX) :].isdigit())
+            self.next_number = max(self.next_number, 1 + max(used, default=0))
 
     def assign(self, clusters: Sequence[Sequence[str]]) -> Assignment:
         """Assign ids to clusters, update the registry in memory and (if it has a folder) on disk."""
@@ -134,7 +138,9 @@ class IdRegistry:
             w.writerow(["filing_id", "petitioner_id"])
             w.writerows(self.known.items())
         tmp.replace(d / REGISTRY_FILE)
-        (d / COUNTER_FILE).write_text(f"{self.next_number}\n")
+        counter = d / (COUNTER_FILE + ".tmp")
+        counter.write_text(f"{self.next_number}\n")
+        counter.replace(d / COUNTER_FILE)
         if events:
             path = d / EVENTS_FILE
             new = not path.exists()

@@ -47,10 +47,11 @@ def open_page(
     *,
     lang: str = "zh",
     state: dict[str, object] | None = None,
+    backend: str = "embedded",
 ) -> AppTest:
     """Run dashboards/app_pages/`page` on workspace `ws` (fresh caches) and fail on any exception shown."""
     monkeypatch.setenv("CASELINK_WORKSPACE", str(ws))
-    monkeypatch.setenv("CASELINK_BACKEND", "embedded")
+    monkeypatch.setenv("CASELINK_BACKEND", backend)
     st.cache_resource.clear()
     st.cache_data.clear()
     at = AppTest.from_file(str(PAGES / page), default_timeout=30)

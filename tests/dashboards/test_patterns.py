@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -13,8 +14,11 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pytest
+from click.testing import CliRunner
+from neo4j import Driver
 from streamlit.testing.v1 import AppTest
 
+from caselink.cli import cli
 from caselink.commands.ingest import load_records
 from caselink.workspace import Workspace
 from graph.memory_store import MemoryStore
@@ -221,3 +225,40 @@ def test_registered_in_the_app(monkeypatch: pytest.MonkeyPatch, ws: Path) -> Non
         at.switch_page(f"app_pages/{page}").run()
         assert not at.exception, (page, at.exception)
         assert at.title[0].value == title
+
+
+def test_pages_read_the_same_from_neo4j(
+    monkeypatch: pytest.MonkeyPatch, ws: Path, tmp_path: Path, neo4j_clean: Driver
+) -> None:
+    """The pattern pages read through named queries, so a Neo4j workspace shows the same figures."""
+    monkeypatch.setenv("CASELINK_NEO4J_URI", os.environ["CASELINK_TEST_NEO4J_URI"])
+    monkeypatch.setenv("CASELINK_NEO4J_USER", os.environ.get("CASELINK_TEST_NEO4J_USER", "neo4j"))
+    monkeypatch.setenv("CASELINK_NEO4J_PASSWORD", os.environ.get("CASELINK_TEST_NEO4J_PASSWORD", ""))
+    data = ws.parent / "data"
+    neo = tmp_path / "neo"
+    res = CliRunner().invoke(
+        cli,
+        [
+            "ingest",
+            str(data / "filings.csv"),
+            "--transfers",
+            str(data / "transfers.csv"),
+            "--workspace",
+            str(neo),
+            "--backend",
+            "neo4j",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    for page in (
+        "repeat.py",
+        "multi_channel.py",
+        "skip_level.py",
+        "cross_county.py",
+        "bounced.py",
+        "overdue.py",
+    ):
+        embedded = open_page(monkeypatch, ws, page)
+        on_neo4j = open_page(monkeypatch, neo, page, backend="neo4j")
+        assert metrics(on_neo4j) == metrics(embedded), page
+        assert on_neo4j.dataframe[0].value.equals(embedded.dataframe[0].value), page

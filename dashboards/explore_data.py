@@ -29,7 +29,7 @@ LABEL_OF_KIND = {"petitioner": "Petitioner", "filing": "Filing", "issue": "Issue
 KIND_OF_LABEL = {v: k for k, v in LABEL_OF_KIND.items()}
 
 _SEPARATORS = re.compile(r"[\s\-‐–—_.()（）]+")
-_DIGITS_LIKE = re.compile(r"[0-9xX]+")
+_DIGITS_LIKE = re.compile(r"[0-9xX*＊]+")
 
 
 def state() -> str:
@@ -50,14 +50,48 @@ def search_text(raw: str) -> str:
     """What a clerk typed, ready for the search query: trimmed; an ID number or phone written with spaces,
     dashes or brackets loses them (IDs end in upper-case X), so '138 1234-5678' finds 13812345678.
 
-    >>> search_text(" 138 1234-5678 "), search_text("110101 19900307 123x"), search_text("张 三")
-    ('13812345678', '11010119900307123X', '张 三')
+    >>> search_text(" 138 1234-5678 "), search_text("110101 19900307 123x"), search_text("138 **** 5678")
+    ('13812345678', '11010119900307123X', '138****5678')
     """
     text = raw.strip()
     compact = _SEPARATORS.sub("", text)
     if len(compact) >= 4 and _DIGITS_LIKE.fullmatch(compact) and any(c.isdigit() for c in compact):
         return compact.upper()
     return text
+
+
+_MASKED = re.compile(r"([0-9]*)[*＊]+([0-9xX]{4,})")
+
+
+def masked_pattern(text: str) -> re.Pattern[str] | None:
+    """For a masked ID number or phone as shown on screens and exports ('138****5678',
+    '110***********1234'), a pattern the full number must match; None for any other text.
+
+    >>> bool(masked_pattern("138****5678").fullmatch("13812345678")), masked_pattern("张三")
+    (True, None)
+    """
+    found = _MASKED.fullmatch(text)
+    if not found:
+        return None
+    head, tail = found.groups()
+    stars = len(text) - len(head) - len(tail)
+    return re.compile(re.escape(head) + rf"[0-9]{{{stars}}}" + re.escape(tail.upper()))
+
+
+def search(raw: str, limit: int) -> pd.DataFrame:
+    """The search query's rows for what a clerk typed; a masked number searches by its last digits and keeps
+    the petitioners whose full ID number or phone fits the mask."""
+    text = search_text(raw)
+    pattern = masked_pattern(text)
+    if pattern is None:
+        return frame("search", text=text, limit=limit)
+    tail = _MASKED.fullmatch(text).group(2).upper()  # type: ignore[union-attr]
+    found = frame("search", text=tail, limit=max(limit, 1000))
+    fits = [
+        any(isinstance(v, str) and pattern.fullmatch(v) for v in (idn, phone))
+        for idn, phone in zip(found["id_number"], found["phone"], strict=True)
+    ]
+    return found[fits].assign(rank=1).head(limit).reset_index(drop=True)
 
 
 def frame(name: str, **params: Any) -> pd.DataFrame:

@@ -19,9 +19,10 @@ MAX_LINKS = 20
 st.title(t("检索", "Search"))
 st.caption(
     t(
-        "输入姓名、身份证号、电话、信访件编号、事项或单位名称，或诉求内容中的词语。证件号和电话可带空格或横线。",
+        "输入姓名、身份证号、电话、信访件编号、事项或单位名称，或诉求内容中的词语。证件号和电话可带空格或横线，"
+        "也可以照抄遮蔽后的号码（如 138****5678）。",
         "Type a name, ID number, phone, filing number, issue or unit name, or words from a filing's text. "
-        "ID numbers and phones may contain spaces or dashes.",
+        "ID numbers and phones may contain spaces or dashes, or be copied masked (e.g. 138****5678).",
     )
 )
 
@@ -35,7 +36,7 @@ if not text:
     st.info(t("输入内容后点“检索”。", "Type something and press Search."))
     st.stop()
 
-found = explore_data.frame("search", text=text, limit=limit)
+found = explore_data.search(text, limit)
 
 # one audit entry per new search in this session (a rerun of the page is not a new lookup)
 looked_up = (text, limit)

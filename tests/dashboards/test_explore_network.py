@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from dashboards.explore_data import bounced_units, search_text
+from dashboards.explore_data import bounced_units, masked_pattern, search_text
 from dashboards.network import COLOURS, NetEdge, NetNode, network_html
 
 PERSON = NetNode(
@@ -77,10 +77,19 @@ def test_text_from_the_data_cannot_close_the_script() -> None:
         ("张 三", "张 三"),
         ("XF20240000099", "XF20240000099"),
         ("12", "12"),
+        ("138 **** 5678", "138****5678"),
     ],
 )
 def test_search_text(typed: str, sent: str) -> None:
     assert search_text(typed) == sent
+
+
+def test_masked_pattern() -> None:
+    pattern = masked_pattern("110***********123X")
+    assert pattern is not None
+    assert pattern.fullmatch("11010119900307123X") and not pattern.fullmatch("12010119900307123X")
+    assert not pattern.fullmatch("1101011990030712X")  # one digit short
+    assert masked_pattern("13812345678") is None and masked_pattern("***") is None
 
 
 def test_bounced_units_leave_dispatch_units_out() -> None:

@@ -121,6 +121,16 @@ def test_search_by_id_number_and_by_name(ws: Path, demo: tuple[Path, dict[str, A
     assert person["petitioner_id"] in keys
 
 
+def test_search_by_a_masked_number_copied_from_a_screen(ws: Path, demo: tuple[Path, dict[str, Any]]) -> None:
+    person = demo[1]
+    phone = person["phone"]
+    at = _search(f"{phone[:3]}****{phone[7:]}")
+    table = at.dataframe[0].value
+    assert person["petitioner_id"] in table["编号"].tolist()
+    assert set(table["匹配"]) == {"证件号/电话"}
+    assert all(v.startswith(phone[:3]) and v.endswith(phone[7:]) for v in table["电话"] if v)
+
+
 def test_search_finds_nothing_and_says_so(ws: Path) -> None:
     at = _search("不存在的名字甲乙丙")
     assert at.warning and "不存在的名字甲乙丙" in at.warning[0].value

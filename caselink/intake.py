@@ -482,15 +482,15 @@ def check_index(
             continue
         rows = list(ix.filings_of(s.pet))
         jac = _jaccards(ix, matter, rows)
-        sums = [
-            _summary(ix, r, *matter_score(ix, matter, r, j), SAME_PERSON_MATTER)
-            for r, j in zip(rows, jac, strict=True)
-        ]
-        same_issues = {x.issue_id for x in sums if x.same_matter}
-        ranked = sorted(
-            sums,
-            key=lambda x: (x.issue_id not in same_issues, -x.matter_score, -x.received_date.toordinal()),
+        scores = [matter_score(ix, matter, r, j) for r, j in zip(rows, jac, strict=True)]
+        same_issues = {
+            int(ix.issue[r]) for r, (sc, _) in zip(rows, scores, strict=True) if sc >= SAME_PERSON_MATTER
+        }
+        order = sorted(
+            range(len(rows)),
+            key=lambda k: (int(ix.issue[rows[k]]) not in same_issues, -scores[k][0], k),  # rows: newest first
         )[:10]
+        ranked = [_summary(ix, rows[k], *scores[k], SAME_PERSON_MATTER) for k in order]
         p, st = ix.prof, ix.strings
         r = s.profile
         name = st[int(p["name"][r])]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -76,24 +78,30 @@ def _cell(value: Any) -> Any:
 
 def show_table(df: pd.DataFrame, name: str, *, personal: Mapping[str, str] | None = None,
                key: str | None = None) -> pd.DataFrame:
-    """Show `df` (masked as `personal` says) with CSV and XLSX download buttons; returns what was shown."""
+    """Show `df` (masked as `personal` says) with CSV and XLSX download buttons; returns what was shown.
+
+    The files are built only when a button is clicked (on Streamlit's download thread), so a large table
+    costs nothing on a page rerun; the download is written to the audit log then.
+    """
     shown = mask_frame(df, personal or {})
     st.dataframe(shown, use_container_width=True, hide_index=True)
     key = key or name
+    log, user, is_masked = data.workspace().audit_log, session.user(), not session.may_reveal()
     cols = st.columns(2)
-    for col, fmt, payload, mime in (
-        (cols[0], "csv", to_csv_bytes(shown), "text/csv"),
-        (cols[1], "xlsx", to_xlsx_bytes(shown),
-         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    for col, fmt, build, mime in (
+        (cols[0], "csv", to_csv_bytes, "text/csv"),
+        (cols[1], "xlsx", to_xlsx_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ):
         col.download_button(
-            t(f"导出 {fmt.upper()}", f"Export {fmt.upper()}"), data=payload, file_name=f"{name}.{fmt}",
-            mime=mime,
-            key=f"export-{key}-{fmt}", on_click=_audit_export, args=(name, fmt, len(shown)),
+            t(f"导出 {fmt.upper()}", f"Export {fmt.upper()}"),
+            data=partial(_export, build, shown, log, user, name, fmt, is_masked),
+            file_name=f"{name}.{fmt}", mime=mime, key=f"export-{key}-{fmt}", on_click="ignore",
         )
     return shown
 
 
-def _audit_export(name: str, fmt: str, rows: int) -> None:
-    audit.record(data.workspace().audit_log, "export", user=session.user(), table=name, format=fmt, rows=rows,
-                 masked=not session.may_reveal())
+def _export(build: Callable[[pd.DataFrame], bytes], df: pd.DataFrame, log: Path, user: str, name: str,
+            fmt: str, is_masked: bool) -> bytes:
+    payload = build(df)
+    audit.record(log, "export", user=user, table=name, format=fmt, rows=len(df), masked=is_masked)
+    return payload

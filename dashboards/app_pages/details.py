@@ -86,6 +86,13 @@ def names_of(keys: Iterable[str]) -> dict[tuple[str, str], str]:
     return {(r.label, r.key): r.name for r in cards.itertuples(index=False) if isinstance(r.name, str)}
 
 
+def county_name(code: object) -> str:
+    """A county's name (its code when the reference has no name for it), or '—'."""
+    if not isinstance(code, str) or not code:
+        return "—"
+    return names_of([code]).get(("County", code), code)
+
+
 def ids(values: Iterable[object]) -> list[str]:
     """Keys from a column of single keys or lists of keys, in first-seen order."""
     out: list[str] = []
@@ -157,7 +164,7 @@ if kind == "petitioner":
     cols = header.columns([3, 2, 2, 1])
     cols[0].metric(t("身份证号", "ID number"), masked(card["id_number"], "id_number", reveal=reveal) or "—")
     cols[1].metric(t("电话", "Phone"), masked(card["phone"], "phone", reveal=reveal) or "—")
-    cols[2].metric(t("县区", "County"), card["county"] or "—")
+    cols[2].metric(t("县区", "County"), county_name(card["county"]))
     rows = explore_data.frame("petitioner", petitioner_id=key)
     cols[3].metric(t("信访件", "Filings"), f"{rows['filing_id'].nunique():,}")
     with timeline_tab:
@@ -233,7 +240,7 @@ else:  # issue or unit
     cols = header.columns(4)
     cols[0].metric(t("信访件", "Filings"), f"{len(rows):,}")
     cols[1].metric(t("信访人", "Petitioners"), f"{len(ids(rows['petitioner_id'])):,}")
-    cols[2].metric(t("县区", "County"), card["county"] or "—")
+    cols[2].metric(t("县区", "County"), county_name(card["county"]))
     cols[3].metric(
         t("类别" if kind == "issue" else "层级", "Category" if kind == "issue" else "Level"),
         card["category"] or "—",

@@ -153,6 +153,7 @@ def test_petitioner_page(ws: Path, demo: tuple[Path, dict[str, Any]]) -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["身份证号"] != person["id_number"] and "*" in metrics["身份证号"]
     assert metrics["电话"] == f"{person['phone'][:3]}****{person['phone'][7:]}"
+    assert metrics["县区"] != person["county"] and metrics["县区"].endswith(("区", "县", "市"))  # its name
     timeline = at.dataframe[0].value
     assert set(person["filing_ids"]) <= set(timeline["信访件编号"])
     link_texts = [p.proto.label for p in at.get("page_link")]

@@ -8,7 +8,6 @@ writer block ends without error, and read lazily on first use; a failed writer b
 
 from __future__ import annotations
 
-import os
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.atomic import write_atomically
 from graph.errors import GraphError
 from graph.model import Edge, EdgeSpec, Label, Node, OwnerRow, RelType, Row, freeze_props
 from graph.schema import CONSTRAINTS, INDEXES
@@ -155,13 +155,8 @@ class MemoryStore(GraphStore):
 
     def save(self) -> None:
         """Write the graph atomically: a reader sees the old file or the new one, never half of one."""
-        self.graph_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump({"format": FORMAT, "graph": self.graph}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
+        saved = {"format": FORMAT, "graph": self.graph}
+        write_atomically(self.path, lambda fh: pickle.dump(saved, fh, protocol=pickle.HIGHEST_PROTOCOL))
 
     @contextmanager
     def writer(self) -> Iterator[GraphWriter]:

@@ -24,6 +24,7 @@ import click
 
 from caselink.intake_index import update_index
 from caselink.workspace import Workspace
+from graph.atomic import write_atomically
 from graph.errors import GraphError
 from graph.settings import BACKENDS, Settings
 from graph.store import GraphStore, open_store
@@ -71,14 +72,11 @@ def load_records(ws: Workspace) -> Records:
 
 
 def save_records(ws: Workspace, records: Records) -> None:
-    """Write the records atomically (temporary file, then os.replace)."""
-    path = ws.records_dir / RECORDS_FILE
-    tmp = path.with_name(f".{RECORDS_FILE}.{os.getpid()}.tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump({"format": RECORDS_FORMAT, "records": records}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    """Write the records atomically (graph.atomic: temporary file, fsync, os.replace)."""
+    saved = {"format": RECORDS_FORMAT, "records": records}
+    write_atomically(
+        ws.records_dir / RECORDS_FILE, lambda fh: pickle.dump(saved, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    )
 
 
 def merge_records(records: Records, filings: list[Filing], transfers: list[Transfer]) -> MergeCounts:

@@ -145,7 +145,7 @@ class Ingest:
         while chunk := self.proc.stdout.read1(65536):
             self._out_chunks.append(chunk)
 
-    def wait_for(self, phase: str, timeout: float = 120.0) -> bool:
+    def wait_for(self, phase: str, timeout: float = 600.0) -> bool:
         """Wait until the phase begins; False when the process ended first."""
         assert self.proc is not None
         deadline = time.monotonic() + timeout
@@ -154,6 +154,7 @@ class Ingest:
                 self._join()
                 return phase in self.seen
             if time.monotonic() > deadline:
+                self.proc.kill()
                 raise TimeoutError(f"ingest did not reach {phase!r} in {timeout} s")
             time.sleep(0.005)
         return True
@@ -176,10 +177,14 @@ class Ingest:
         self.wait(30)
         return self.killed
 
-    def wait(self, timeout: float = 300.0) -> int:
+    def wait(self, timeout: float = 600.0) -> int:
         """Wait for the exit; its status."""
         assert self.proc is not None
-        code = self.proc.wait(timeout)
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
         self._join()
         return code
 
@@ -194,7 +199,7 @@ class Ingest:
         return self.stdout + self.stderr
 
 
-def ingest_ok(part: Part, workspace: Path, env: Mapping[str, str], timeout: float = 300.0) -> Ingest:
+def ingest_ok(part: Part, workspace: Path, env: Mapping[str, str], timeout: float = 600.0) -> Ingest:
     """Run one ingest to completion and insist on success."""
     run = Ingest(part, workspace, env).start()
     code = run.wait(timeout)

@@ -1,9 +1,19 @@
-"""Workspace state left by a kill at a moment too brief to hit by chance in tests/reliability/test_crash.py."""
+"""Workspace state left by a kill at moments too brief for the random kills of test_crash.py to hit."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import BinaryIO
 
+import pytest
+from click.testing import CliRunner
+
+from caselink.cli import cli
+from graph.atomic import write_atomically
+from graph.memory_store import MemoryStore
 from ingest.identity import COUNTER_FILE, REGISTRY_FILE, IdRegistry
 
 
@@ -23,3 +33,46 @@ def test_petitioner_ids_stay_unique_after_a_kill_between_registry_and_counter(tm
     counter.write_text("")  # a kill while the counter was being written (before it was made atomic)
     fourth = IdRegistry(tmp_path).assign([["F1"], ["F2"], ["F3"], ["F4"], ["F5"]])
     assert len(set(fourth.ids)) == 5, fourth.ids
+
+
+def dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_temporary_files_of_killed_saves_are_removed(tmp_path: Path) -> None:
+    """A kill -9 during a save leaves `.NAME.<pid>.tmp` (as big as the graph); the next save removes it."""
+    data = tmp_path / "data"
+    result = CliRunner().invoke(cli, ["demo-data", "--filings", "60", "--seed", "3", "--out", str(data)])
+    assert result.exit_code == 0, result.output
+    ws = tmp_path / "ws"
+    dead, alive = dead_pid(), os.getppid()
+    left = [
+        ws / "graph" / f".graph.pickle.{dead}.tmp",
+        ws / "records" / f".records.pickle.{dead}.tmp",
+    ]
+    busy = ws / "graph" / f".graph.pickle.{alive}.tmp"  # another live process's: left alone
+    for path in [*left, busy]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"half a pickle")
+    args = ["ingest", str(data / "filings.csv"), "--workspace", str(ws), "--backend", "embedded"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert [p for p in left if p.exists()] == []
+    assert busy.exists()
+    assert MemoryStore(ws / "graph").counts()["Filing"] > 0
+
+
+def test_a_failed_write_leaves_the_old_file(tmp_path: Path) -> None:
+    path = tmp_path / "state.bin"
+    write_atomically(path, lambda fh: fh.write(b"old"))
+
+    def half(fh: BinaryIO) -> None:
+        fh.write(b"new but not all of it")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_atomically(path, half)
+    assert path.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.bin"]

@@ -87,7 +87,7 @@ def test_server_stopped_mid_load_then_restarted(part: Part, reference: Dump, tmp
         assert run.wait_for("loading")
         wait_for_filings(server.uri, server.user, server.password)
         server.stop_server()
-        run.wait(120)
+        run.wait(300)
     assert_plain_failure(
         run, "retrying in", "did not recover", "CASELINK_NEO4J_RETRY_SECONDS", "`caselink ingest` again"
     )
@@ -119,7 +119,7 @@ def test_bad_connection_settings_are_said_plainly(
     if value == "closed-port":
         value = f"bolt://127.0.0.1:{free_port()}"
     run = Ingest(part, tmp_path / "ws", neo4j_env(**{setting: value})).start()
-    run.wait(120)
+    run.wait(300)
     assert_plain_failure(run, *phrases)
     assert not (tmp_path / "ws" / "records" / "records.pickle").exists()  # refused before reading
 
@@ -168,7 +168,7 @@ def test_link_cut_for_good_mid_load_then_rerun(
         wait_for_filings(env_base["CASELINK_NEO4J_URI"], *auth_of(env_base))
         proxy.refuse = True
         proxy.drop_all()
-        run.wait(120)
+        run.wait(300)
     assert_plain_failure(run, "retrying in", "did not recover", "`caselink ingest` again")
     partial = Neo4jStore(neo4j_clean).counts()
     assert 0 < partial["Filing"]

@@ -1,0 +1,57 @@
+"""Crash-safe file replacement for state kept in the workspace (the embedded graph, the ingested records).
+
+    write_atomically(path, lambda fh: pickle.dump(obj, fh))
+
+The data go to `.NAME.<pid>.tmp` beside the file, are fsynced, then renamed over the file (os.replace) and the
+folder is fsynced: a reader, or the next run after a kill -9 or a power cut, sees the old file or the new one,
+never half of one. Temporary files left by killed runs (their pid no longer alive) are removed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+
+def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Replace `path` by what `write` puts in the open binary file it is given."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    remove_stale_temps(path)
+
+
+def remove_stale_temps(path: Path) -> list[Path]:
+    """Delete `.NAME.<pid>.tmp` files beside `path` whose process is gone; the ones deleted."""
+    gone = []
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        pid = tmp.name[len(path.name) + 2 : -len(".tmp")]
+        if pid.isdigit() and not _alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+            gone.append(tmp)
+    return gone
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True

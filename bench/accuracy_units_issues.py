@@ -2,7 +2,7 @@
 
 Importable (``units_scores``, ``issues_scores``, ``pairwise``, ``bcubed``) by bench/accuracy.py, or run alone:
 
-    python bench/accuracy_units_issues.py --filings 20000 --seed 7
+    python bench/accuracy_units_issues.py --filings 20000 --seed 7     # generated once into --cache, reused
     python bench/accuracy_units_issues.py --data DIR          # a folder written by `caselink demo-data`
     python bench/accuracy_units_issues.py --data /tmp/caselink-bench-resolve/data-1000000-3 \
         --pickle /tmp/caselink-bench-resolve/validated-1000000-3.pkl     # what bench/resolve.py prepared
@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
+import pickle
 import resource
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Hashable, Mapping
@@ -115,6 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pickle", type=Path, help="validated (filings, transfers) pickled by bench/resolve.py")
     ap.add_argument("--filings", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument(
+        "--cache",
+        type=Path,
+        default=Path("/tmp/caselink-acc-cache"),
+        help="where generated data (and its validated filings, pickled) are kept between runs",
+    )
     ap.add_argument("--resolved-petitioners", action="store_true")
     args = ap.parse_args(argv)
 
@@ -122,22 +129,28 @@ def main(argv: list[str] | None = None) -> int:
     from ingest.pipeline import read_and_validate
     from ingest.units import resolve_units
 
-    data = args.data
+    data, cached = args.data, args.pickle
     if data is None:
-        from caselink.demo_data import generate
+        from caselink.demo_data import GENERATOR_VERSION, generate
 
-        data = Path(tempfile.mkdtemp(prefix="caselink-acc-"))
-        generate(args.filings, args.seed, data)
+        data = args.cache / f"data-v{GENERATOR_VERSION}-{args.filings}-{args.seed}"
+        cached = data / "validated.pkl"
+        if not cached.exists():
+            generate(args.filings, args.seed, data)
+            v = read_and_validate(data / "filings.csv", data / "transfers.csv")
+            with cached.open("wb") as fh:
+                pickle.dump((v.filings, v.transfers), fh, protocol=pickle.HIGHEST_PROTOCOL)
     t0 = time.perf_counter()
-    if args.pickle:
-        import pickle
-
-        with args.pickle.open("rb") as fh:
+    if cached:
+        with cached.open("rb") as fh:
             filings, transfers = pickle.load(fh)
     else:
         v = read_and_validate(data / "filings.csv", data / "transfers.csv")
         filings, transfers = v.filings, v.transfers
-    print(f"read {len(filings):,} filings, {len(transfers):,} transfers in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"read {len(filings):,} filings, {len(transfers):,} transfers in {time.perf_counter() - t0:.1f} s "
+        f"(load average {os.getloadavg()[0]:.1f} on {len(os.sched_getaffinity(0))} cores)"
+    )
 
     c0, t0 = time.process_time(), time.perf_counter()
     mentions, units = resolve_units(filings, transfers)

@@ -81,11 +81,11 @@ _SUFFIX_RE = re.compile("|".join(re.escape(s) for s, _, _ in _SUFFIXES))
 _SUFFIX_INFO = {s: (k, n) for s, k, n in _SUFFIXES}
 _STOP = frozenset(
     "，。、；：,.;:！？!?（）()“”\"' \u3000的在是住原被向了对把将从由到给与及等我们你他她其该为于叫并"
-    "县区市省镇乡村里人个户位年月日各每这那在有无没已未也都就又还要请求反映称说"
+    "县区市省镇乡村人个户位年月日各每这那在有无没已未也都就又还要请求反映称说"
 )
 """Characters a name does not run back across: punctuation, function words, and the place suffixes. Not 和,
 which names hold (万和, 和平): a name read back across the conjunction (张庄村和李庄村) loses its leading 和.
-Not 名, which estates hold (兴隆名苑)."""
+Not 名 or 里, which names hold (兴隆名苑, 张里村); 村里 and 镇里 are no places (`_NOT_BEFORE`)."""
 _COUNTY_HEADS = frozenset("县区市旗")
 _NOT_NAMES = frozenset(
     {
@@ -113,12 +113,17 @@ _NOT_NAMES = frozenset(
 )
 
 
+_NOT_BEFORE = {"乡": "村镇亲", "村": "委民里干长", "镇": "政里民干长"}
+"""A suffix followed by one of these is a word, not a place: 乡村, 乡镇, 村委会, 村民, 镇政府, 镇里."""
+
 _WIDE = re.compile(r"[\uff10-\uff19\uff0e]")
 _WIDE_TABLE = {0xFF10 + i: ord("0") + i for i in range(10)} | {0xFF0E: ord(".")}
 _SPACE = re.compile(r"\s+")
 _NAMED_REVERSED = re.compile(
     "(?<![县区市旗])(?P<suffix>"
-    + "|".join(re.escape(x[::-1]) if x != "乡" else "(?<![村镇亲])乡" for x, _, _ in _SUFFIXES)
+    + "|".join(
+        (f"(?<![{_NOT_BEFORE[x]}])" if x in _NOT_BEFORE else "") + re.escape(x[::-1]) for x, _, _ in _SUFFIXES
+    )
     + ")(?P<name>[^"
     + re.escape("".join(sorted(_STOP)))
     + r"\d]{2,8})"
@@ -586,9 +591,9 @@ def _score(
         s.same_petitioner,
         np.where(same_county, s.same_county, np.where(same_city, s.other_county, s.other_city)),
     )
-    # A matter that names its city (veterans of one year, teachers dismissed in one year) is city-wide:
-    # where its filers live, within the city or not, says nothing of it.
-    citywide = (shared & (1 << CITY)) != 0
+    # A matter that names its city (veterans of one year, teachers dismissed in one year) or one body (a
+    # factory's workers) is wide: where its filers live, within the city or not, says nothing of it.
+    citywide = (shared & WIDE_MASK) != 0
     bar = np.where(citywide & ~same_pet, np.minimum(bar, s.same_county), bar)
     # Neighbours raise different matters: two petitioners living in different villages of one county are
     # not joined on what they say alone — unless one names the other as a co-signer.
@@ -669,6 +674,9 @@ CONFLICT_KINDS = frozenset(
 """Kinds of which one issue names one value: two clusters naming different ones are not merged. Not spans
 of years: in a collective matter each filer gives their own (教龄, 服役 years)."""
 CONFLICT_MASK = sum(1 << k for k in CONFLICT_KINDS)
+WIDE_MASK = sum(1 << k for k in (CITY, FACTORY, COMPANY, SCHOOL, HOSPITAL))
+"""A matter of a city or of one body (a factory's workers, a school's teachers): where its filers live, in
+the county or not, says nothing of it."""
 SPECIFIC_MASK = sum(1 << k for k in (AREA, MONEY, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL, CITY))
 """Particulars of the matter itself, not of where it is or when."""
 

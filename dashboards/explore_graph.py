@@ -21,13 +21,17 @@ NodeKey = tuple[str, str]
 PER_NODE = 40
 """The most neighbours taken from one node (nearest first; hubs are cut here)."""
 
+MAX_NODES = 200
+"""The most nodes in one picture (more is unreadable, and each expanded node costs a query)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Picture:
     nodes: list[NetNode]
     edges: list[NetEdge]
     cut: bool
-    """True when some node had more neighbours than PER_NODE and the rest were left out."""
+    """True when some node had more neighbours than PER_NODE, or the picture reached MAX_NODES, and the rest
+    were left out."""
 
 
 def neighbourhood(
@@ -37,6 +41,7 @@ def neighbourhood(
     date_from: str | None = None,
     date_to: str | None = None,
     per_node: int = PER_NODE,
+    max_nodes: int = MAX_NODES,
 ) -> Picture:
     """The nodes of `types` within `hops` steps of `centre` (walking only through such nodes), their cards
     and the links among them; filings received outside [date_from, date_to] are left out."""
@@ -52,6 +57,10 @@ def neighbourhood(
         for label, key in near.head(per_node + 1)[["label", "key"]].itertuples(index=False):
             other = (label, key)
             if other not in dist and label in types:
+                if len(dist) >= max_nodes:
+                    cut = True
+                    frontier.clear()
+                    break
                 dist[other] = dist[node] + 1
                 frontier.append(other)
     keys = sorted({k for _, k in dist})

@@ -308,8 +308,10 @@ with graph_tab:
     if picture.cut:
         st.caption(
             t(
-                f"有的节点关联太多，每个节点只展开最近的 {explore_graph.PER_NODE} 个。",
-                f"Some nodes have many links: at most {explore_graph.PER_NODE} are expanded per node.",
+                f"关联太多，图中只画出一部分：每个节点最多 {explore_graph.PER_NODE} 个邻居，"
+                f"全图最多 {explore_graph.MAX_NODES} 个节点。减少步数或节点类型可以看得更清楚。",
+                f"Too many links to draw them all: at most {explore_graph.PER_NODE} neighbours per node and "
+                f"{explore_graph.MAX_NODES} nodes in all. Fewer steps or node types give a clearer picture.",
             )
         )
     show_network(

@@ -228,3 +228,18 @@ def test_path_page(ws: Path, demo: tuple[Path, dict[str, Any]]) -> None:
     assert f"Filing:{start}" in at.get("iframe")[0].proto.srcdoc
     at = _open("path.py", **{"from": start, "to": "XF-NOBODY"})
     assert at.warning and not at.dataframe
+
+
+def test_neighbourhood_picture_is_bounded_and_filtered(ws: Path, demo: tuple[Path, dict[str, Any]]) -> None:
+    from dashboards import explore_graph
+
+    pid = demo[1]["petitioner_id"]
+    every = {"Petitioner", "Filing", "Issue", "Unit", "County", "Org"}
+    big = explore_graph.neighbourhood(("Petitioner", pid), 3, every, max_nodes=30)
+    assert big.cut and len(big.nodes) <= 30
+    keys = {(n.label, n.key) for n in big.nodes}
+    assert all(e.src in keys and e.dst in keys for e in big.edges)
+    small = explore_graph.neighbourhood(("Petitioner", pid), 2, {"Petitioner", "Filing", "Issue"})
+    assert {n.label for n in small.nodes} <= {"Petitioner", "Filing", "Issue"}
+    assert {n.key for n in small.nodes if n.label == "Filing"} >= set(demo[1]["filing_ids"])
+    assert max(n.distance or 0 for n in small.nodes) == 2

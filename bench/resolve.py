@@ -6,7 +6,9 @@
 Stages, each in its own process so that peak memory (ru_maxrss) belongs to one stage:
   prepare  generate demo data and validate it once; the validated filings are pickled in --work
   resolve  load the pickle and run `ingest.resolver.resolve_with_report` (petitioners + units + issues);
-           prints wall time, peak memory of that process and the per-step seconds of petitioner resolution
+           prints wall time, peak memory of that process, the per-step seconds of petitioner resolution,
+           the load average (the machine is shared) and the accuracy of petitioners and of issues (pairwise
+           and B-cubed, issues grouped with the petitioners resolved in the same run)
   splink   Splink (DuckDB) on the first --splink-filings filings, same configuration as bench/accuracy.py
 Goal: 1M filings in at most 60 s and 4 GB on 2 cores.
 """
@@ -54,6 +56,7 @@ def prepare(work: Path, n: int, seed: int) -> None:
 
 
 def run_resolve(work: Path, n: int, seed: int) -> None:
+    from bench.accuracy_units_issues import issues_scores
     from ingest.clustering import score_clusters
     from ingest.resolver import resolve_with_report
 
@@ -69,14 +72,17 @@ def run_resolve(work: Path, n: int, seed: int) -> None:
         f"(filings loaded: {loaded:,.0f} MB); {report.candidate_pairs:,} candidate pairs, "
         f"{report.clusters:,} petitioners"
     )
-    print(f"  petitioner steps (s): {steps}")
+    print(f"  petitioner steps (s): {steps}; load average {os.getloadavg()[0]:.1f}")
     truth_path = work / f"data-{n}-{seed}" / "truth_filings.csv"
     with truth_path.open(encoding="utf-8") as fh:
         truth = {r["filing_id"]: r["person_id"] for r in csv.DictReader(fh)}
     s = score_clusters(resolution.petitioner_of, truth)
     print(
-        f"  accuracy at this size: P {s.precision:.4f} R {s.recall:.4f} F1 {s.f1:.4f} B3 F1 {s.bcubed_f1:.4f}"
+        f"  petitioners at this size: P {s.precision:.4f} R {s.recall:.4f} F1 {s.f1:.4f} "
+        f"B3 F1 {s.bcubed_f1:.4f}"
     )
+    for name, sc in issues_scores(truth_path, resolution.issue_of).items():
+        print(f"  issues {name:9s} {sc}")
 
 
 def run_splink_stage(work: Path, n: int, seed: int, k: int) -> None:

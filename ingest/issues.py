@@ -782,8 +782,10 @@ def _reasons(
     k: int,
     cosigned: bool,
     tok_rows: list[list[int]],
+    cache: dict[object, str | tuple[str, ...]],
 ) -> tuple[str, ...]:
-    """Readable lines, Chinese / English, of why filing i was linked to filing j."""
+    """Readable lines, Chinese / English, of why filing i was linked to filing j. Lines and whole tuples are
+    shared through `cache` (a million filings repeat a few thousand lines)."""
     out: list[str] = []
     if f.pet[i] == f.pet[j] and f.pet[i] >= 0:
         out.append("同一信访人 / same petitioner")
@@ -792,16 +794,29 @@ def _reasons(
     other = tok_rows[j]
     for t in tok_rows[i]:
         if t >= 0 and t in other:
-            kind, text = f.token_text[t]
-            zh, en = KIND_NAMES[kind]
-            out.append(f"同一{zh} {text} / same {en}")
-    jac = float(sc.jaccard[k])
-    out.append(f"内容相似 {jac:.2f} / content similarity {jac:.2f}")
-    if filings[i].category:
-        out.append(f"同类 {filings[i].category} / same category")
+            line = cache.get(t)
+            if line is None:
+                kind, text = f.token_text[t]
+                zh, en = KIND_NAMES[kind]
+                line = cache[t] = f"同一{zh} {text} / same {en}"
+            out.append(str(line))
+    jac = round(float(sc.jaccard[k]), 2)
+    line = cache.get(("J", jac))
+    if line is None:
+        line = cache[("J", jac)] = f"内容相似 {jac:.2f} / content similarity {jac:.2f}"
+    out.append(str(line))
+    cat = filings[i].category
+    if cat:
+        line = cache.get(("C", cat))
+        if line is None:
+            line = cache[("C", cat)] = f"同类 {cat} / same category"
+        out.append(str(line))
     if f.county[i] != f.county[j]:
         out.append("跨县 / across counties")
-    return tuple(out)
+    key = tuple(out)
+    shared = cache.setdefault(key, key)
+    assert isinstance(shared, tuple)
+    return shared
 
 
 def _registry_path(state_dir: Path) -> Path:
@@ -890,6 +905,7 @@ def _resolve_issues(
         issues[iid] = _issue(iid, filings, group, tok_rows, f.token_text)
     evidence: dict[str, Evidence] = {}
     new_issue = Evidence(0.0, ("新事项 / starts a new issue",), None)
+    cache: dict[object, str | tuple[str, ...]] = {}
     best_list = best.tolist()
     for i in range(n):
         k = best_list[i]
@@ -898,7 +914,9 @@ def _resolve_issues(
             continue
         j = int(b[k]) if a[k] == i else int(a[k])
         evidence[fids[i]] = Evidence(
-            round(float(sc.weight[k]), 2), _reasons(f, filings, i, j, sc, k, bool(cos[k]), tok_rows), fids[j]
+            round(float(sc.weight[k]), 2),
+            _reasons(f, filings, i, j, sc, k, bool(cos[k]), tok_rows, cache),
+            fids[j],
         )
     if state_dir is not None:
         _write_registry(state_dir, {**registry, **issue_of})

@@ -276,10 +276,15 @@ def resolve_with_report(
     state_dir: Path | None = None,
     settings: ResolveSettings | None = None,
 ) -> tuple[Resolution, PetitionerReport]:
-    """`resolve`, also returning what the petitioner run decided (for the command's printout)."""
+    """`resolve`, also returning what the petitioner run decided (for the command's printout); its `seconds`
+    also hold the wall time of the unit and issue steps."""
     pet = resolve_petitioners(filings, state_dir, settings)
+    t = time.perf_counter()
     mentions, units = resolve_units(filings, transfers)
+    pet.report.seconds["units"] = time.perf_counter() - t
+    t = time.perf_counter()
     issue_of, issue_evidence, issues = resolve_issues(filings, pet.petitioner_of, state_dir)
+    pet.report.seconds["issues"] = time.perf_counter() - t
     resolution = Resolution(
         filings=filings,
         transfers=transfers,

@@ -327,7 +327,9 @@ class _Scored:
     levels: list[int]
 
 
-def score_profile(ix: IntakeIndex, q: Filing, row: int) -> tuple[float, list[int]]:
+def score_profile(
+    ix: IntakeIndex, q: Filing, row: int, name_adjust: float | None = None
+) -> tuple[float, list[int]]:
     """Match weight and comparison levels of the query against one profile: the weight resolution gives
     the same pair of filings (model weights plus the name-frequency adjustment)."""
     f = _profile_filing(ix, row, q)
@@ -335,7 +337,7 @@ def score_profile(ix: IntakeIndex, q: Filing, row: int) -> tuple[float, list[int
     table = ix.model.weight_table()
     w = ix.model.prior_weight + sum(table[k][lv] for k, lv in enumerate(levels) if lv != NULL)
     if levels[0] == 4:
-        w += _name_adjust(ix, q.name_norm)
+        w += _name_adjust(ix, q.name_norm) if name_adjust is None else name_adjust
     return w, levels
 
 
@@ -343,8 +345,9 @@ def score_people(ix: IntakeIndex, q: Filing, notes: list[str]) -> list[_Scored]:
     """Every candidate petitioner with its best-scoring profile, best first."""
     best: dict[int, _Scored] = {}
     pets = ix.prof["pet"]
+    adjust = _name_adjust(ix, q.name_norm)
     for r in _candidate_rows(ix, q, notes).tolist():
-        w, levels = score_profile(ix, q, r)
+        w, levels = score_profile(ix, q, r, adjust)
         p = int(pets[r])
         old = best.get(p)
         if old is None or w > old.weight:

@@ -26,8 +26,10 @@ demo: venv
 	$(BIN)/caselink serve --workspace $(DEMO)/workspace --port $(PORT)
 
 # A real Neo4j 5.26 (tools/neo4j.sh: Maven Central, no Docker) runs beside the suite and is always stopped;
-# the exit status is pytest's. With CI=true a Neo4j that cannot start fails the run.
+# the exit status is pytest's. With CI=true a Neo4j that cannot start fails the run. The browser tests use
+# Debian's chromium (tools/ensure-chromium.sh installs it with apt-get when missing and run as root).
 test: venv
+	tools/ensure-chromium.sh
 	tools/neo4j.sh run -- $(BIN)/pytest -q
 
 neo4j-start:

@@ -37,6 +37,7 @@ def serve(workspace: Path | None, port: int, host: str, backend: str | None) -> 
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--global.developmentMode", "false",
+        "--client.toolbarMode", "minimal",
     ]
     click.echo(f"caselink dashboards on http://{host}:{port}  (Ctrl+C to stop)", err=True)
     try:

@@ -304,7 +304,7 @@ class IssueSettings:
     dissimilar_content: float = 0.2
     """MinHash Jaccard estimate below which two tellings are of different grievances (a quality complaint and
     a late-delivery complaint about one estate; unpaid wages and unpaid insurance at one company)."""
-    dissimilar_penalty: float = 5.0
+    dissimilar_penalty: float = 7.0
     unspecific_penalty: float = 1.5
     """Weight taken off a pair of different petitioners (not co-signers) who share no particular of the matter
     itself — no sum, area, body or city, only places and years: 2021年本人被人打伤 told by two neighbours is

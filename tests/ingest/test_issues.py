@@ -14,10 +14,13 @@ from caselink.demo_data import generate
 from ingest.columns import Channel, Level
 from ingest.issues import (
     AREA,
+    CITY,
     COMPANY,
     ESTATE,
     FACTORY,
+    HOSPITAL,
     MONEY,
+    SCHOOL,
     TOWN,
     VILLAGE,
     YEAR,
@@ -75,6 +78,16 @@ def test_particulars_are_typed() -> None:
     assert (FACTORY, "长安金盛化工厂") in particulars("原长安金盛化工厂2003年改制后")
     # A county name is not a township, and 乡村医生 names no 乡.
     assert all(k != TOWN for k, _ in particulars("柏乡县的老乡村医生"))
+    # 村委会, 村民, 镇政府, 镇里 are no places; names may hold 和, 名, 里.
+    assert particulars("多次找村委会和镇政府反映，没有召开村民代表大会，找村里和镇里") == []
+    assert (FACTORY, "隆尧万和砖厂") in particulars("原隆尧万和砖厂2006年改制后")
+    assert (ESTATE, "兴隆名苑小区") in particulars("兴隆名苑小区开发商承诺2021年交房")
+    assert (VILLAGE, "张里村") in particulars("我是田峪乡张里村村民")
+    assert (VILLAGE, "白营村") in particulars("家住王家街道白营村")
+    # Cities, and schools and hospitals with their county (two counties' 第二中学 are two schools).
+    assert (CITY, "石家庄市") in particulars("我们是2006年入伍的石家庄市籍退役士兵")
+    assert (SCHOOL, "井陉县第二中学") in particulars("孩子在井陉县第二中学被违规收取资料费350元")
+    assert (HOSPITAL, "正定县中医院") in particulars("正定县中医院收费不透明")
 
 
 def test_minhash_estimates_bigram_jaccard() -> None:
@@ -203,6 +216,58 @@ def test_one_matter_across_counties_is_joined_and_two_sums_are_not() -> None:
     assert "跨县 / across counties" in evidence["F2"].reasons
 
 
+def test_a_city_wide_matter_joins_filers_of_many_counties_and_villages() -> None:
+    told = "我们是2006年入伍的石家庄市籍退役士兵，安置待遇至今没有落实"
+    filings = [
+        filing(
+            "F1", "张三", f"{told}，请求落实退役士兵安置政策。", category="社会保障", address="柳营镇北王村"
+        ),
+        filing("F2", "李四", f"本人李四，{told}。", category="社会保障", address="柳营镇西刘村"),
+        filing(
+            "F3",
+            "王五",
+            f"反映人王五反映：{told}，多次到退役军人事务局反映。",
+            category="社会保障",
+            county=GAO_YI,
+        ),
+        filing(
+            "F4", "赵六", "我们是2009年入伍的石家庄市籍退役士兵，安置待遇至今没有落实。", category="社会保障"
+        ),
+    ]
+    issue_of, evidence, _ = resolve_issues(filings, {f.filing_id: f"P{i}" for i, f in enumerate(filings)})
+    assert (
+        issue_of["F1"] == issue_of["F2"] == issue_of["F3"] != issue_of["F4"]
+    )  # another year: another cohort
+    assert "同一市 石家庄市 / same city" in evidence["F3"].reasons
+
+
+def test_one_petitioners_two_grievances_about_one_estate_stay_apart() -> None:
+    filings = [
+        filing(
+            "F1",
+            "张三",
+            "天元家园小区开发商承诺2021年交房，至今逾期两年多没有交付，房贷每月照还。",
+            category="城乡建设",
+        ),
+        filing(
+            "F2",
+            "张三",
+            "天元家园小区存在严重质量问题，墙体开裂、漏水，开发商拒不维修。",
+            category="城乡建设",
+            day=20,
+        ),
+        filing(
+            "F3",
+            "张三",
+            "本人张三，天元家园小区开发商承诺2021年交房，至今逾期两年多没有交付，请求督促开发商尽快交房。",
+            category="城乡建设",
+            day=25,
+        ),
+    ]
+    issue_of, _, _ = resolve_issues(filings, dict.fromkeys(("F1", "F2", "F3"), "P1"))
+    assert issue_of["F1"] == issue_of["F3"] != issue_of["F2"]
+
+
 def test_issue_ids_are_stable_across_runs_with_a_state_dir(tmp_path: Path) -> None:
     base = [
         filing("F1", "张三", "2015年北王村300亩集体土地被征收，补偿款每亩5000元没有发放。", day=1),
@@ -245,6 +310,7 @@ def test_accuracy_floor_on_generated_data(generated: Path) -> None:
     _, person = read_truth_filings(generated / "truth_filings.csv")
     issue_of, _, _ = resolve_issues(v.filings, person)
     scores = issues_scores(generated / "truth_filings.csv", issue_of)
-    # Measured 2026-11: pairwise P 0.982 R 0.821 F1 0.895, B-cubed F1 0.947 (bench/accuracy_units_issues.py).
-    assert scores["pairwise"].f1 >= 0.86
-    assert scores["bcubed"].f1 >= 0.92
+    # Measured 2026-11 (generator v2): pairwise P 0.998 R 0.992 F1 0.995, B-cubed F1 0.995; seeds 6, 7: 0.996,
+    # 0.997. Larger runs: bench/accuracy_units_issues.py.
+    assert scores["pairwise"].f1 >= 0.97
+    assert scores["bcubed"].f1 >= 0.97

@@ -21,7 +21,6 @@ What it holds:
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from caselink.workspace import Workspace
+from graph.atomic import remove_stale_temps, write_atomically
 from ingest.columns import Status
 from ingest.compare import home_county, locality
 from ingest.issues import PLACE_KINDS, TOWN, VILLAGE, minhash_signatures, particulars
@@ -444,15 +444,10 @@ def index_path(ws: Workspace) -> Path:
 
 
 def save_index(ws: Workspace, index: IntakeIndex) -> Path:
-    """Write the index atomically (temporary file, then os.replace)."""
+    """Write the index crash-safely (graph.atomic: temporary file, fsync, os.replace)."""
     path = index_path(ws)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{INDEX_FILE}.{os.getpid()}.tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump({"format": INDEX_FORMAT, "index": index}, fh, protocol=5)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    remove_stale_temps(path)
+    write_atomically(path, lambda fh: pickle.dump({"format": INDEX_FORMAT, "index": index}, fh, protocol=5))
     return path
 
 

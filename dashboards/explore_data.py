@@ -10,16 +10,25 @@ Neo4j) makes fresh results while repeated views of an unchanged store are served
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, fields
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboards import data
-from queries.registry import DISPATCH_MARKERS
+from queries.overview import (  # noqa: F401  (trend_by etc. re-exported for the pages)
+    OVERVIEW_FILE,
+    Overview,
+    bounced_units,
+    compute_overview,
+    load_overview,
+    month_by_channel,
+    save_overview,
+    store_state,
+    trend_by,
+)
 from queries.run import run_query
 
 KINDS = ("petitioner", "filing", "issue", "unit")
@@ -35,15 +44,10 @@ _DIGITS_LIKE = re.compile(r"[0-9xX*＊]+")
 def state() -> str:
     """A token that changes whenever the store's data does (graph file stamp, or Neo4j counts)."""
     store = data.store()
-    path = getattr(store, "path", None)
-    if path is not None:
-        try:
-            st_ = path.stat()
-        except FileNotFoundError:
-            return f"{store.backend}:empty"
-        return f"{store.backend}:{path}:{st_.st_mtime_ns}:{st_.st_size}"
-    counts = data.counts()
-    return f"{store.backend}:" + ",".join(f"{k}={v}" for k, v in sorted(counts.items()))
+    if getattr(store, "path", None) is None:
+        counts = data.counts()  # cached briefly: Neo4j is not asked on every rerun
+        return f"{store.backend}:" + ",".join(f"{k}={v}" for k, v in sorted(counts.items()))
+    return store_state(store)
 
 
 def search_text(raw: str) -> str:
@@ -110,105 +114,17 @@ def _frame(name: str, items: tuple[tuple[str, Any], ...], state_token: str) -> p
 # --- overview -----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Overview:
-    """The overview page's aggregates: trend rows, bounced-case units and pairs, the overdue count."""
-
-    counts: dict[str, int]
-    """Nodes per label and edges per type, as GraphStore.counts() gives them."""
-    by_month: pd.DataFrame
-    """month, filings, concluded: in time order."""
-    by_channel: pd.DataFrame
-    by_category: pd.DataFrame
-    by_county: pd.DataFrame
-    """channel / category / county (its name), filings, concluded: largest first."""
-    month_channel: pd.DataFrame
-    """Filings per month (rows) and channel (columns)."""
-    bounced_units: pd.DataFrame
-    """unit_id, unit, bounced_filings: handling units on the most bounced routing chains, most first."""
-    bounce_pairs: pd.DataFrame
-    """unit-bounce-pairs rows, most bounces first."""
-    bounced_filings: int
-    overdue: int
-
-
 def overview(as_of: str | None = None) -> Overview:
-    """The overview aggregates for today (or `as_of`), cached per store state and day."""
-    return _overview(state(), as_of or date.today().isoformat(), _LAYOUT)
+    """The overview aggregates for today (or `as_of`): those `caselink ingest` saved in the workspace if
+    the graph has not changed since, else computed once per store state and day (and saved)."""
+    day = as_of or date.today().isoformat()
+    token = state()
+    path = data.workspace().index_dir / OVERVIEW_FILE
+    return load_overview(path, token, day) or _overview(token, day, str(path))
 
 
-@st.cache_data(max_entries=4, show_spinner=False, persist="disk")
-def _overview(state_token: str, as_of: str, layout: str) -> Overview:
-    # kept on disk too: after a server restart the first page needs neither the graph nor the queries;
-    # `layout` (the field names) keeps a saved Overview of an older caselink from being read back
-    store = data.store()
-    trends = run_query("overview-trends", store, {})
-    bounced = run_query("bounced-cases", store, {}).records()
-    pairs = run_query("unit-bounce-pairs", store, {})
-    overdue = run_query("overdue", store, {"as_of": as_of})
-    rows = pd.DataFrame(trends.rows, columns=trends.columns)
-    return Overview(
-        counts=store.counts(),
-        by_month=trend_by(rows, "month"),
-        by_channel=trend_by(rows, "channel"),
-        by_category=trend_by(rows, "category"),
-        by_county=trend_by(rows, "county"),
-        month_channel=month_by_channel(rows),
-        bounced_units=bounced_units(bounced),
-        bounce_pairs=pd.DataFrame(pairs.rows, columns=pairs.columns),
-        bounced_filings=len(bounced),
-        overdue=len(overdue.rows),
-    )
-
-
-_LAYOUT = ",".join(f.name for f in fields(Overview))
-
-
-def bounced_units(bounced: list[dict[str, Any]], markers: tuple[str, ...] = DISPATCH_MARKERS) -> pd.DataFrame:
-    """Handling units by the number of bounced filings whose chain visits them (dispatch-only units left out).
-
-    >>> rows = [{"chain": ["信访局", "A局", "B局"], "chain_unit_ids": ["U0", "U1", "U2"]},
-    ...         {"chain": ["A局", "C局", "A局"], "chain_unit_ids": ["U1", "U3", "U1"]}]
-    >>> bounced_units(rows).values.tolist()
-    [['U1', 'A局', 2], ['U2', 'B局', 1], ['U3', 'C局', 1]]
-    """
-    counts: Counter[str] = Counter()
-    names: dict[str, str] = {}
-    for row in bounced:
-        seen = set()
-        for uid, name in zip(row["chain_unit_ids"], row["chain"], strict=True):
-            if uid is None or any(m in (name or "") for m in markers):
-                continue
-            names[uid] = name or uid
-            seen.add(uid)
-        counts.update(seen)
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return pd.DataFrame(
-        [(uid, names[uid], n) for uid, n in ranked], columns=["unit_id", "unit", "bounced_filings"]
-    )
-
-
-def trend_by(trends: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Filings summed by one column of the trend rows ('(空)' for empty values), largest first
-    (month: in time order)."""
-    if trends.empty:
-        return pd.DataFrame(columns=[column, "filings", "concluded"])
-    key = trends[column].fillna("(空)") if column != "county" else _county_label(trends)
-    out = trends.assign(**{column: key}).groupby(column, as_index=False)[["filings", "concluded"]].sum()
-    if column == "month":
-        return out.sort_values(column).reset_index(drop=True)
-    return out.sort_values(["filings", column], ascending=[False, True]).reset_index(drop=True)
-
-
-def month_by_channel(trends: pd.DataFrame) -> pd.DataFrame:
-    """Filings per month (index, in time order) and channel (one column each, '(空)' for none)."""
-    if trends.empty:
-        return pd.DataFrame()
-    return trends.assign(channel=trends["channel"].fillna("(空)")).pivot_table(
-        index="month", columns="channel", values="filings", aggfunc="sum", fill_value=0
-    )
-
-
-def _county_label(trends: pd.DataFrame) -> pd.Series:
-    names = trends["county_name"].where(trends["county_name"].notna(), trends["county"])
-    return names.fillna("(空)")
+@st.cache_data(max_entries=4, show_spinner=False)
+def _overview(state_token: str, as_of: str, path: str) -> Overview:
+    result = compute_overview(data.store(), as_of)
+    save_overview(Path(path), state_token, as_of, result)
+    return result

@@ -17,7 +17,7 @@ import pickle
 import sys
 import time
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -34,6 +34,7 @@ from ingest.pipeline import read_and_validate
 from ingest.records import Filing, Transfer
 from ingest.report import format_summary, write_report
 from ingest.resolver import resolve_with_report
+from queries.overview import OVERVIEW_FILE, compute_overview, save_overview, store_state
 
 RECORDS_FILE = "records.pickle"
 RUNS_FILE = "runs.jsonl"
@@ -217,6 +218,7 @@ def _run(
     stats = load(res, store, progress=True)
     click.echo(format_counts(stats))
     update_index(ws, res, pet_report.model)  # the intake (duplicate-filing check) index
+    _save_overview(ws, store)
     with (ws.records_dir / RUNS_FILE).open("a", encoding="utf-8") as fh:
         run = {
             "run": run_id,
@@ -229,3 +231,10 @@ def _run(
             "seconds": round(time.perf_counter() - started, 2),
         }
         fh.write(json.dumps(run, ensure_ascii=False) + "\n")
+
+
+def _save_overview(ws: Workspace, store: GraphStore) -> None:
+    """Compute the dashboards' overview now, so that their first page does not wait for it."""
+    click.echo("概览 / computing the overview figures …", err=True)
+    as_of = date.today().isoformat()
+    save_overview(ws.index_dir / OVERVIEW_FILE, store_state(store), as_of, compute_overview(store, as_of))

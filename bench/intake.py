@@ -205,9 +205,7 @@ def accuracy(n_filings: int, seed: int, held_out: int) -> None:
         f"recommendations {dict(stranger_recs)}"
     )
     print(f"  likely group matter: the true issue in {group_right} of {stranger_recs['likely_group_matter']}")
-    print(
     print(f"  strangers on a matter 3+ others raised (truth): {group_due}, told group matter: {group_found}")
-    )
     print(
         f"check latency on this index (no audit): p50 {percentile(lat, 50):.2f} ms, "
         f"p95 {percentile(lat, 95):.2f} ms"

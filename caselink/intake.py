@@ -309,12 +309,18 @@ def _candidate_rows(ix: IntakeIndex, q: Filing, notes: list[str]) -> np.ndarray:
     return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int32)
 
 
+def name_count(ix: IntakeIndex, name: str) -> int:
+    """Filings under this (normalised) name in the index."""
+    found = ix.name_counts.get(key_hash("n|" + name))
+    return int(found[0]) if len(found) else 0
+
+
 def _name_adjust(ix: IntakeIndex, name: str) -> float:
     """The resolution's name-frequency adjustment of "same name" (ingest.resolver)."""
-    found = ix.name_counts.get(key_hash("n|" + name))
-    if not len(found):
+    count = name_count(ix, name)
+    if not count:
         return 0.0
-    share = int(found[0]) / max(ix.n_filings, 1)
+    share = count / max(ix.n_filings, 1)
     u = ix.model.fields[0].u[4]
     return float(np.clip(np.log2(u / share), -6.0, 6.0))
 
@@ -517,6 +523,13 @@ def check_index(
         )
         shown.append(ix.pet_ids[s.pet])
         shown.extend(x.filing_id for x in ranked)
+    if not candidates and not (q.id_number or q.phone) and (same_name := name_count(ix, q.name_norm)):
+        notes.append(
+            f"已有 {same_name} 件信访件署名“{q.name_norm}”，仅凭姓名无法确认是否同一人；"
+            "请补充身份证号、电话或住址。 / "
+            f"{same_name} filings are signed “{q.name_norm}”: a name alone cannot tell who this is; "
+            "add an ID number, phone or address."
+        )
     groups = _group_issues(
         ix, matter, {c.petitioner_id for c in candidates if c.match is MatchLevel.SAME_PERSON}
     )
@@ -645,7 +658,8 @@ def recommend(
             "Not a confirmed known petitioner: check the possible matches listed before registering.",
         )
     return Recommendation.NEW_MATTER, (
-        "未见此人和此事项的记录：按新事项登记。 / No record of this person or matter: a new matter.",
+        "未找到可确认的同一人或同一事项：按新事项登记。 / "
+        "No confirmed record of this person or of this matter: a new matter.",
     )
 
 

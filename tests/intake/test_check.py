@@ -365,3 +365,11 @@ def test_top1_accuracy_floor_on_held_out_refilings(demo: Demo, tmp_path: Path) -
         right += bool(r.candidates) and majority[r.candidates[0].petitioner_id] == demo.person[f.filing_id]
     assert len(held) >= 100
     assert right / len(held) >= 0.97, (right, len(held))
+
+
+def test_a_name_alone_asks_for_more(demo: Demo, ws: Workspace) -> None:
+    _, row = people_with(demo, "id_number")[0]
+    r = check(ws, IntakeQuery(name=row["petitioner_name"]))
+    assert not any(c.match is MatchLevel.SAME_PERSON for c in r.candidates)
+    assert r.candidates or any("a name alone cannot tell" in n for n in r.notes)
+    assert any("No content given" in n for n in r.notes)

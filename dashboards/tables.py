@@ -84,7 +84,7 @@ def show_table(df: pd.DataFrame, name: str, *, personal: Mapping[str, str] | Non
     costs nothing on a page rerun; the download is written to the audit log then.
     """
     shown = mask_frame(df, personal or {})
-    st.dataframe(shown, use_container_width=True, hide_index=True)
+    st.dataframe(shown, width="stretch", hide_index=True)
     key = key or name
     log, user, is_masked = data.workspace().audit_log, session.user(), not session.may_reveal()
     cols = st.columns(2)

@@ -31,7 +31,7 @@ def serve(workspace: Path | None, port: int, host: str, backend: str | None) -> 
     if backend is not None:
         env["CASELINK_BACKEND"] = backend
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "dashboards.server", "run", str(APP),
         "--server.port", str(port),
         "--server.address", host,
         "--server.headless", "true",

@@ -25,14 +25,14 @@ checks are made with `caselink.intake.check`, which appends each one to the work
 filings of real people (as written) and strangers, in equal parts. Wall times on the shared 2-core machine
 include waiting for the CPU; the CPU time of each check is printed beside them.
 
-Measured 2026-11-24 (`python bench/intake.py`, load average 9–12 from other work on the machine):
+Measured 2026-11-24 (`python bench/intake.py`, load average about 5 from other work on the machine):
 - accuracy, 30k filings: top-1 0.996 (996/1000), rated same person 0.995; "same matter" precision 1.000,
   recall 0.926; strangers wrongly taken for a known person 8/500 (namesakes in one village, relatives
   sharing phone and address: the pairs resolution links too); likely group matter right 237/246, and
   said for 223 of the 251 strangers whose matter 3+ others had raised;
-- latency, 1,000,000 petitioners (1.63M filings), audit on: wall p50 1.7 ms, p95 10.0 ms, p99 23.2 ms;
-  CPU p50 1.3 ms, p95 3.4 ms, p99 4.9 ms; index 642 MiB on disk, loaded in 2.2 s, 1.3 GB resident;
-  built in 154 s on a quieter machine (794 s at load average 15–48).
+- latency, 1,000,000 petitioners (1.63M filings), audit on: wall p50 1.3 ms, p95 7.4 ms, p99 13.5 ms
+  (max 300 ms: one stall); CPU p50 1.2 ms, p95 3.2 ms, p99 4.6 ms; index 642 MiB on disk, loaded in
+  1.7 s, 1.3 GB resident; built in 154 s on a quiet machine (794 s at load average 15–48).
 """
 
 from __future__ import annotations

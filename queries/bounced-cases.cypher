@@ -6,16 +6,21 @@
 // hotlines, leaders' mailboxes): they stay in `chain` but are not handling units; repeats of the same
 // handling unit in a row count once. days_in_routing: from the first to the last move.
 // reason lists the tests that matched: many_units, return, send_back.
+// Each filing's moves are sorted inside a per-filing subquery: no global sort of every routing event.
 // params:
 //   $min_units: int = 3 — distinct handling units that make a chain bounced
 //   $send_back: str = 退回 — the action that sends a filing back
 //   $ignore_actions: list = 协办,督办 — routing actions that do not move the file
 //   $dispatch_markers: list = 信访局,信访办,信访接待,热线,12345,信箱 — name parts of dispatch-only units
 // columns: filing_id, chain, chain_unit_ids, distinct_units, returns, send_backs, days_in_routing, reason
-MATCH (f:Filing)-[r:ROUTED]->(u:Unit)
-WHERE NOT r.action IN $ignore_actions
-WITH f, r, u ORDER BY r.seq
-WITH f, collect(r) AS moves, collect(u) AS tos, min(r.date) AS first_move, max(r.date) AS last_move
+MATCH (f:Filing)
+CALL (f) {
+  MATCH (f)-[r:ROUTED]->(u:Unit)
+  WHERE NOT r.action IN $ignore_actions
+  WITH r, u ORDER BY r.seq
+  RETURN collect(r) AS moves, collect(u) AS tos, min(r.date) AS first_move, max(r.date) AS last_move
+}
+WITH f, moves, tos, first_move, last_move WHERE size(moves) > 0
 OPTIONAL MATCH (src:Unit {unit_id: moves[0].from_unit_id})
 WITH f, moves, first_move, last_move, [x IN [src] + tos WHERE x IS NOT NULL] AS chain
 WITH f, moves, first_move, last_move, chain,

@@ -135,6 +135,9 @@ not followed by a county head (柏乡县), then a run of name characters (no sto
 _CITIES = frozenset(c.city_name for c in all_counties() if c.city_name and c.city_name.endswith("市"))
 """Full names of prefecture-level cities (石家庄市): a cross-county matter names the city it concerns."""
 _CITY_LENGTHS = sorted({len(c) for c in _CITIES})
+_COUNTY_SHORTS = frozenset(c.short for c in all_counties() if 2 <= len(c.short) <= 3)
+"""Short county names (柏乡, 襄都): a factory or company named after its county keeps the county, even where
+the name reading stops at one of its characters (乡, 都)."""
 
 
 def _cities(s: str) -> list[str]:
@@ -182,21 +185,31 @@ def particulars(text: str) -> list[tuple[int, str]]:
             out.append((AREA, value + unit))
         else:
             out.append((MONEY, value + unit))
-    qualified = [
-        (SCHOOL if m.group(0).endswith("学") else HOSPITAL, m.group(0)) for m in _COUNTY_BODY.finditer(s)
-    ]
+    qualified = (
+        [(SCHOOL if m.group(0).endswith("学") else HOSPITAL, m.group(0)) for m in _COUNTY_BODY.finditer(s)]
+        if "学" in s or "医院" in s
+        else []
+    )
     out.extend(qualified)
-    for suffix, name in _NAMED_REVERSED.findall(s[::-1]):
-        full = (suffix + name)[::-1]
+    for m in _NAMED_REVERSED.finditer(s[::-1]):
+        suffix = m.group("suffix")
+        full = (suffix + m.group("name"))[::-1]
         if qualified and any(q.endswith(full) for _, q in qualified):
             continue
+        kind = _SUFFIX_INFO[suffix[::-1]][0]
+        if kind in (FACTORY, COMPANY):  # 襄都博远水泥厂 and 柏乡博远水泥厂 are two factories
+            start = len(s) - m.end()
+            for k in (3, 2):
+                if start >= k and s[start - k : start] in _COUNTY_SHORTS:
+                    full = s[start - k : start] + full
+                    break
         if full[0] == "和" and len(full) > 3:
             full = full[1:]
         street = full.find("街道", 0, len(full) - 3)
         if street >= 0:  # 王家街道白营村: the village is 白营村
             full = full[street + 2 :]
         if full not in _NOT_NAMES:
-            out.append((_SUFFIX_INFO[suffix[::-1]][0], full))
+            out.append((kind, full))
     out.extend((CITY, c) for c in _cities(s))
     return out
 
@@ -305,11 +318,13 @@ class IssueSettings:
     """MinHash Jaccard estimate below which two tellings are of different grievances (a quality complaint and
     a late-delivery complaint about one estate; unpaid wages and unpaid insurance at one company)."""
     dissimilar_penalty: float = 7.0
+    """Weight taken off such a pair (co-signed pairs too, unless cosigned_dissimilar is off: a villager may
+    co-sign one matter of the village and file another of their own)."""
+    cosigned_dissimilar: bool = True
     unspecific_penalty: float = 1.5
     """Weight taken off a pair of different petitioners (not co-signers) who share no particular of the matter
     itself — no sum, area, body or city, only places and years: 2021年本人被人打伤 told by two neighbours is
     two matters."""
-    """Weight taken off such a pair (not off co-signed pairs: a joint letter names who joins the matter)."""
     cosigner_weight: float = 4.0
     """Weight added when one filing names the other's petitioner as a co-signer."""
     place_factor: float = 0.3
@@ -607,7 +622,8 @@ def _score(
         & ~cosigned
     )
     total = total - np.where(apart, s.home_penalty, 0)
-    total = total - np.where((jac < s.dissimilar_content) & ~cosigned, s.dissimilar_penalty, 0)
+    dissimilar = (jac < s.dissimilar_content) & (s.cosigned_dissimilar | ~cosigned)
+    total = total - np.where(dissimilar, s.dissimilar_penalty, 0)
     unspecific = ~same_pet & ~cosigned & ((shared & SPECIFIC_MASK) == 0)
     total = total - np.where(unspecific, s.unspecific_penalty, 0)
     accepted = same_cat & ~conflict & (total >= bar)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from caselink.cli import cli
+from graph.store import Dump
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKERS = {"resolving": "归并 / resolving", "loading": "写入图谱 / loading"}
@@ -205,6 +207,18 @@ def ingest_ok(part: Part, workspace: Path, env: Mapping[str, str], timeout: floa
     code = run.wait(timeout)
     assert code == 0, f"ingest failed ({code}):\n{run.output[-3000:]}"
     return run
+
+
+def difference(got: Dump, want: Dump) -> str:
+    """A short account of how two dumps differ (counts, then a few extra and missing items)."""
+    out = []
+    for name, g, w in (("nodes", got[0], want[0]), ("edges", got[1], want[1])):
+        extra, missing = Counter(g) - Counter(w), Counter(w) - Counter(g)
+        if extra or missing:
+            out.append(
+                f"{name}: {len(g)} vs {len(w)} wanted; extra {list(extra)[:3]}; missing {list(missing)[:3]}"
+            )
+    return "; ".join(out)
 
 
 @dataclass

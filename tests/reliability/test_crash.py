@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import random
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from graph.memory_store import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.store import Dump
 from tests.conftest import wipe_database
-from tests.reliability.crashkit import Ingest, Part, app_env, demo_parts, ingest_ok
+from tests.reliability.crashkit import Ingest, Part, app_env, demo_parts, difference, ingest_ok
 
 SEED = int(os.environ.get("CASELINK_CRASH_SEED") or "20261124")
 PLAN: tuple[str | None, ...] = (None, "loading", "resolving", "loading")
@@ -102,26 +101,14 @@ def check_chains(
     assert any("killed in loading" in x for x in log_a + log_b), log_a + log_b
 
 
-def difference(got: Dump, want: Dump) -> str:
-    """A short account of how two dumps differ (counts, then a few extra and missing items)."""
-    out = []
-    for name, g, w in (("nodes", got[0], want[0]), ("edges", got[1], want[1])):
-        extra, missing = Counter(g) - Counter(w), Counter(w) - Counter(g)
-        if extra or missing:
-            out.append(
-                f"{name}: {len(g)} vs {len(w)} wanted; extra {list(extra)[:3]}; missing {list(missing)[:3]}"
-            )
-    return "; ".join(out)
-
-
 @pytest.fixture(scope="module")
 def small_parts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Part, Part]:
-    return demo_parts(tmp_path_factory.mktemp("crash-data"), filings=1000, seed=11)
+    return demo_parts(tmp_path_factory.mktemp("crash-data"), filings=600, seed=11)
 
 
 @pytest.fixture(scope="module")
 def parts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Part, Part]:
-    return demo_parts(tmp_path_factory.mktemp("crash-data"), filings=2000, seed=13)
+    return demo_parts(tmp_path_factory.mktemp("crash-data"), filings=1600, seed=13)
 
 
 def test_kill_9_during_ingest_embedded(parts: tuple[Part, Part], tmp_path: Path) -> None:

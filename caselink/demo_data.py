@@ -1140,7 +1140,7 @@ class _Generator:
             "year": str(_between(rng, 1995, first_year)),
             "area": str(_choice(rng, (_between(rng, 2, 30), _between(rng, 30, 900)))),
             "price": str(_between(rng, 8, 120) * 1000 if rng.random() < 0.7 else _between(rng, 2, 20) * 50),
-            "amount": str(_between(rng, 30, 3000) * 100),
+            "amount": str(_between(rng, 3000, 300000)),  # two people's sums seldom agree to the yuan
             "years": str(_between(rng, 2, 25)),
             "recent": str(_between(rng, first_year - 4, first_year + 1)),
             "project": f"{pl.county.short}{_choice(rng, _PROJECTS)}",

@@ -12,13 +12,18 @@ the sums in 元. The pipeline:
    particular; same MinHash band (LSH) and category;
 3. scoring: shared particulars (IDF weights summed; a shared village or township counts for little, since
    neighbours raise different matters), content similarity (MinHash estimate of the Jaccard of bigram sets),
-   co-signers (one filing names the other's petitioner); a pair is vetoed when both filings name a
-   particular of one kind and none agree (two villages, two sums); petitioners of one county living in
-   different villages are held to a higher bar;
+   co-signers (one filing names the other's petitioner). Different wording is a different grievance, even
+   from one petitioner (a quality complaint and a late-delivery complaint about one estate); different
+   petitioners sharing only places and years (2021年本人被人打伤) are held back; petitioners of one county
+   living in different villages are held to a higher bar — unless the matter is of a city or of one body
+   (veterans of one year, one factory's workers), where the filers live says nothing. A pair is vetoed
+   when both filings name a particular of one kind and none agree (two villages, two sums; not spans of
+   years, which each filer of a collective matter gives for themselves);
 4. clustering: connected components over accepted pairs, with a bar rising from same petitioner to same
    county, other county of the city, other city; components that would hold two values of one kind, or
    that grow large, are rebuilt strongest pair first, refusing merges that bring two values together and
-   merges of two grown clusters on a weak pair (no chaining of unrelated matters).
+   merges of two grown clusters on a weak pair unless they agree on two kinds of particulars (no chaining
+   of unrelated matters).
 
 Thresholds are in `IssueSettings`; figures in bench/accuracy_units_issues.py.
 Each filing keeps the reasons of its strongest link as Evidence, for the UI.
@@ -154,9 +159,11 @@ def _cities(s: str) -> list[str]:
 
 
 _COUNTY_BODY = re.compile(
-    "([^" + re.escape("".join(sorted(_STOP))) + r"\d]{1,5}[县区旗])([\u4e00-\u9fff]{0,6}?(?:中学|小学|医院))"
+    "([^"
+    + re.escape("".join(sorted(_STOP)))
+    + r"\d]{1,5}(?:[县区旗镇乡]|街道))([\u4e00-\u9fff]{0,6}?(?:中学|小学|医院))"
 )
-"""A school or hospital named with its county (井陉县第二中学, 正定县中医院): the county is in its name."""
+"""A school or hospital named with its county or township (井陉县第二中学, 柳营镇中心小学)."""
 
 
 def normalise_content(text: str) -> str:

@@ -88,6 +88,7 @@ def test_particulars_are_typed() -> None:
     assert (CITY, "石家庄市") in particulars("我们是2006年入伍的石家庄市籍退役士兵")
     assert (SCHOOL, "井陉县第二中学") in particulars("孩子在井陉县第二中学被违规收取资料费350元")
     assert (HOSPITAL, "正定县中医院") in particulars("正定县中医院收费不透明")
+    assert (SCHOOL, "马坊镇中心小学") in particulars("马坊镇中心小学违规收取补课费")
 
 
 def test_minhash_estimates_bigram_jaccard() -> None:

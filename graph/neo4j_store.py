@@ -38,6 +38,7 @@ SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 log = logging.getLogger(__name__)
 LABELS = [str(label) for label in Label]
 KEYS = {str(label): key for label, key in NODE_KEYS.items()}
+CLEAR_ORDER = (Label.FILING, Label.PETITIONER, Label.ISSUE, Label.UNIT, Label.ORG, Label.COUNTY)
 DUMP_NODES = (
     "MATCH (n) WITH n, [l IN labels(n) WHERE l IN $labels][0] AS label WHERE label IS NOT NULL "
     "RETURN label, properties(n) AS props"
@@ -363,12 +364,12 @@ class Neo4jStore(GraphStore):
         return self._read(work)
 
     def clear(self) -> None:
-        q = (
-            "MATCH (n) WHERE any(l IN labels(n) WHERE l IN $labels) "
-            "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
-        )
-        while self.run_write(q, labels=LABELS, limit=self.batch_size).counters.nodes_deleted:
-            pass
+        """Delete label by label, filings first: a hub (an Org, a County) is only deleted once the filings
+        pointing at it are gone, so no transaction has to hold a hub's hundred thousand edges."""
+        for label in CLEAR_ORDER:
+            q = f"MATCH (n:{label}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
+            while self.run_write(q, limit=self.batch_size).counters.nodes_deleted:
+                pass
 
     def close(self) -> None:
         if self.owns_driver:

@@ -275,7 +275,7 @@ def minhash_signatures(texts: list[str]) -> NDArray[np.uint32]:
     over all texts at once, deterministic across runs. Texts shorter than two characters get a unique
     signature that matches nothing."""
     sig = np.empty((len(texts), _K), dtype=np.uint32)
-    step = 50_000
+    step = 20_000  # ~50 MB of temporaries per chunk
     for lo in range(0, len(texts), step):
         chunk = texts[lo : lo + step]
         joined = "\x00".join(chunk) + "\x00"

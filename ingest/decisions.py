@@ -12,11 +12,14 @@ Every run of the resolver reads the decisions: "different" is a cannot-link, "sa
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+
+from graph.atomic import write_atomically
 
 DECISIONS_FILE = "decisions.csv"
 REVIEW_FILE = "review_queue.csv"
@@ -106,25 +109,27 @@ class DecisionStore:
         return {pair_key(d.filing_a, d.filing_b): d for d in self.history()}
 
     def write_review_queue(self, items: Iterable[ReviewItem]) -> int:
-        """Replace the review queue with `items`; returns how many were written."""
-        self.directory.mkdir(parents=True, exist_ok=True)
+        """Replace the review queue with `items` (atomically: a killed run leaves the old queue whole);
+        returns how many were written."""
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(_REVIEW_COLUMNS)
         n = 0
-        with self.review_path.open("w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(_REVIEW_COLUMNS)
-            for it in items:
-                w.writerow(
-                    [
-                        it.filing_a,
-                        it.filing_b,
-                        f"{it.weight:.2f}",
-                        f"{it.probability:.4f}",
-                        it.name_a,
-                        it.name_b,
-                        " | ".join(it.reasons),
-                    ]
-                )
-                n += 1
+        for it in items:
+            w.writerow(
+                [
+                    it.filing_a,
+                    it.filing_b,
+                    f"{it.weight:.2f}",
+                    f"{it.probability:.4f}",
+                    it.name_a,
+                    it.name_b,
+                    " | ".join(it.reasons),
+                ]
+            )
+            n += 1
+        payload = buf.getvalue().encode("utf-8")
+        write_atomically(self.review_path, lambda fh: fh.write(payload))
         return n
 
     def review_queue(self) -> list[ReviewItem]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from graph.atomic import write_atomically
 from graph.store import GraphStore
 from queries.registry import DISPATCH_MARKERS
 from queries.run import run_query
@@ -87,11 +88,8 @@ def store_state(store: GraphStore) -> str:
 
 def save_overview(path: Path, state: str, as_of: str, overview: Overview) -> None:
     """Keep `overview` for the store state and day it was computed for (written atomically)."""
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump({"layout": _LAYOUT, "state": state, "as_of": as_of, "overview": overview}, fh,
-                    protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    saved = {"layout": _LAYOUT, "state": state, "as_of": as_of, "overview": overview}
+    write_atomically(path, lambda fh: pickle.dump(saved, fh, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def load_overview(path: Path, state: str, as_of: str) -> Overview | None:

@@ -71,6 +71,14 @@ def counties_of(petitioner_ids: tuple[str, ...]) -> dict[str, list[str]]:
     return out
 
 
+@st.cache_data(max_entries=64, ttl=60, show_spinner=False)
+def county_names(codes: tuple[str, ...]) -> dict[str, str]:
+    """The names of the counties with these codes (the code itself when the graph has no name)."""
+    rows = run_query("entities", data.store(), {"keys": list(codes)}).records()
+    names = {r["key"]: r["name"] for r in rows if r["label"] == "County" and r["name"]}
+    return {c: names.get(c, c) for c in codes}
+
+
 # --- workspace records -------------------------------------------------------------------------------------
 
 

@@ -59,6 +59,8 @@ if df.empty:
 df = df.assign(n_counties=df["counties"].map(len)).sort_values(
     ["n_counties", "size", "group_id"], ascending=[False, False, True], ignore_index=True
 )
+all_names = pdata.county_names(tuple(sorted({c for cs in df["counties"] for c in cs})))
+df = df.assign(county_names=[[all_names[c] for c in cs] for cs in df["counties"]])
 show_table(df, QUERY)
 
 st.subheader(t("群体关系图", "Group picture"))
@@ -93,8 +95,10 @@ for pid in people:
     nodes.append(NetNode("Petitioner", pid))
     edges.append(NetEdge(("Petitioner", pid), "FILED" if group["kind"] == "Filing" else "ABOUT", centre))
     edges += [NetEdge(("Petitioner", pid), "LOCATED_IN", ("County", c)) for c in homes.get(pid, [])]
-for c in sorted({c for cs in homes.values() for c in cs}):
-    nodes.append(NetNode("County", c, name=c))
+county_codes = tuple(sorted({c for cs in homes.values() for c in cs}))
+names = pdata.county_names(county_codes)
+for c in county_codes:
+    nodes.append(NetNode("County", c, name=names[c]))
 show(
     network_html(nodes, edges, lang=lang(), reveal=session.may_reveal(), centre=centre, height=560),
     height=580,

@@ -22,6 +22,7 @@ from caselink.cli import cli
 from caselink.commands.ingest import load_records
 from caselink.workspace import Workspace
 from graph.memory_store import MemoryStore
+from graph.model import Label
 from queries.run import run_query
 from tests.dashboards.patterns_workspace import PAGES, build, open_page
 
@@ -129,6 +130,10 @@ def test_cross_county_draws_the_chosen_group(
     assert all(pid in html for pid in first["petitioner_ids"][:60])
     assert all(c in html for c in first["counties"])
     assert "cdn.jsdelivr" not in html and "vis-network" in html
+    view = store.view()
+    names = [view.node(Label.COUNTY, c)["name"] for c in first["counties"]]  # type: ignore[attr-defined]
+    assert list(first["county_names"]) == names and all(names)
+    assert all(name in html or json.dumps(name) in html for name in names)
 
     at.selectbox(key="cross_group").set_value(1).run()
     html = at.get("iframe")[0].proto.srcdoc

@@ -21,7 +21,8 @@ import streamlit as st
 from caselink import audit
 from caselink.privacy import masked
 from dashboards import data, session
-from dashboards.i18n import t
+from dashboards.columns import labels
+from dashboards.i18n import lang, t
 from queries.run import cell_text, safe_cell
 
 
@@ -84,7 +85,9 @@ def show_table(df: pd.DataFrame, name: str, *, personal: Mapping[str, str] | Non
     costs nothing on a page rerun; the download is written to the audit log then.
     """
     shown = mask_frame(df, personal or {})
-    st.dataframe(shown, width="stretch", hide_index=True)
+    headers = labels(shown.columns, lang())
+    st.dataframe(shown, width="stretch", hide_index=True,
+                 column_config={c: st.column_config.Column(label=h) for c, h in headers.items()} or None)
     key = key or name
     log, user, is_masked = data.workspace().audit_log, session.user(), not session.may_reveal()
     cols = st.columns(2)

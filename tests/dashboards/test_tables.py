@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 
 from caselink.audit import read_log
 from dashboards import tables
@@ -54,3 +55,30 @@ def test_a_download_is_built_on_demand_and_audited(tmp_path: Path) -> None:
     [entry] = read_log(log)
     assert entry["action"] == "export" and entry["user"] == "clerk1"
     assert entry["table"] == "repeat-petitions" and entry["rows"] == 2 and entry["masked"] is True
+
+
+def _table_app() -> None:
+    import pandas as pd
+
+    from dashboards.tables import show_table
+
+    show_table(pd.DataFrame({"filing_id": ["F1"], "weird_column": [1]}), "t")
+
+
+def test_headers_are_labelled_in_the_session_language(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CASELINK_WORKSPACE", str(tmp_path / "ws"))
+    at = AppTest.from_function(_table_app).run()
+    assert not at.exception
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["filing_id"]["label"] == "信访件编号" and "weird_column" not in config
+    assert list(at.dataframe[0].value.columns) == ["filing_id", "weird_column"]  # the data keep their names
+
+    at.session_state["lang"] = "en"
+    at.run()
+    assert "filing_id" not in json.loads(at.dataframe[0].proto.columns or "{}")

@@ -1,0 +1,39 @@
+"""Table headers in the session's language. The data keep the query's column names (a stable contract, also
+in the exports); only what the table shows on the page is labelled in Chinese."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+ZH: dict[str, str] = {
+    "petitioner_id": "信访人编号", "issue_id": "事项编号", "filing_id": "信访件编号",
+    "filings": "件数", "filing_ids": "信访件", "first_date": "首次日期", "last_date": "最近日期",
+    "channels": "渠道", "concluded_date": "办结日期", "after_conclusion": "办结后再访",
+    "filings_after_conclusion": "办结后件数", "receiving_orgs": "受理机关", "by_channel": "按渠道",
+    "by_receiving_org": "按受理机关", "receiving_level": "受理层级", "received_date": "登记日期",
+    "receiving_org": "受理机关", "channel": "渠道", "group_id": "群体编号", "kind": "类型",
+    "petitioner_ids": "信访人", "counties": "县区代码", "county_names": "县区", "issue_ids": "事项",
+    "size": "人数", "chain": "流转链", "chain_unit_ids": "单位编号", "distinct_units": "经手单位数",
+    "returns": "回到原单位", "send_backs": "退回次数", "days_in_routing": "流转天数",
+    "reason": "原因", "unit_a": "单位甲编号", "unit_b": "单位乙编号", "unit_a_name": "单位甲",
+    "unit_b_name": "单位乙", "bounces": "往返次数", "status": "办理状态",
+    "responsible_unit": "责任单位", "extended": "已延期", "limit_days": "时限（天）",
+    "days_open": "已过天数", "days_overdue": "超期天数", "role": "角色", "units": "单位",
+    "co_petitioner_ids": "共同信访人", "issue_petitioner_ids": "同事项信访人", "label": "类别",
+    "key": "编号", "distance": "距离", "step": "步", "rel": "关系", "month": "月份",
+    "category": "问题类别", "county": "县区代码", "county_name": "县区", "concluded": "已办结",
+    "name": "名称", "id_number": "身份证号", "phone": "电话", "rank": "排序", "content": "内容",
+    "headcount": "人数", "petitioner_name": "信访人", "responsible_unit_id": "责任单位编号",
+    "seq": "序号", "route_date": "流转日期", "action": "动作", "from_unit": "发出单位",
+    "to_unit_id": "接收单位编号", "to_unit": "接收单位", "note": "备注", "relation": "关系",
+    "unit_id": "单位编号", "unit": "单位", "bounced_filings": "推诿件数", "weight": "权重",
+    "probability": "概率", "file": "文件", "row": "行号", "column": "列", "value": "值",
+    "reason_zh": "原因", "reason_en": "原因（英文）", "severity": "级别",
+}
+
+
+def labels(columns: Iterable[object], lang: str) -> dict[str, str]:
+    """Header label per column shown: Chinese where known when lang is 'zh', else the column name."""
+    if lang != "zh":
+        return {}
+    return {str(c): ZH[str(c)] for c in columns if str(c) in ZH}

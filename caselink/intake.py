@@ -647,9 +647,11 @@ def recommend(
     if same:
         c = same[0]
         return Recommendation.NEW_MATTER, (
-            f"信访人已知（{c.petitioner_id}，{c.filings_total} 件），但未见相同事项：按新事项登记。 / "
-            f"Known petitioner ({c.petitioner_id}, {c.filings_total} filings) but no filing on this matter: "
-            "register it as a new matter.",
+            f"信访人已知（{c.petitioner_id}，{c.filings_total} 件），其以往信访件中未能认出同一事项："
+            "请与信访人核对下列信访件，确非同一事项的，按新事项登记。 / "
+            f"Known petitioner ({c.petitioner_id}, {c.filings_total} filings); none of their filings "
+            "could be recognised as this matter: check the filings below with the petitioner, and register "
+            "it as a new matter if it is none of them.",
         )
     possible = [c for c in candidates if c.match is MatchLevel.POSSIBLE]
     if possible:

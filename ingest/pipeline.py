@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from ingest.columns import Channel, Level, Status
@@ -450,7 +451,7 @@ def _assemble(raw: RawRow, item: tuple[Any, ...]) -> Checked:
         received,
         _CHANNELS[channel],
         _LEVELS[level],
-        v["receiving_org"],
+        intern(v["receiving_org"]),
         v["petitioner_name"],
         name_norm,
         pinyin,
@@ -458,17 +459,17 @@ def _assemble(raw: RawRow, item: tuple[Any, ...]) -> Checked:
         id_number,
         id_valid,
         birth,
-        sex,
-        region,
+        intern(sex) if sex else sex,
+        intern(region) if region else region,
         phone,
         v["address"],
-        address_county,
-        v["issue_place"],
-        place_county,
+        intern(address_county) if address_county else address_county,
+        intern(v["issue_place"]),
+        intern(place_county) if place_county else place_county,
         headcount,
         co,
-        v["category"],
-        v["responsible_unit"],
+        intern(v["category"]),
+        intern(v["responsible_unit"]),
         _STATUSES[status] if status is not None else None,
         concluded,
         [_decode_problem(p, row) for p in flags] if flags else [],

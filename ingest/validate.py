@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from sys import intern
 
 from ingest import normalise, places
 from ingest.columns import FILING_COLUMNS, TRANSFER_COLUMNS
@@ -155,7 +156,7 @@ def validate_filing(raw: RawRow, today: date) -> Filing | list[Problem]:
         received_date=received,
         channel=channel,
         receiving_level=level,
-        receiving_org=v["receiving_org"],
+        receiving_org=intern(v["receiving_org"]),  # interned: few distinct values over millions of rows
         petitioner_name=v["petitioner_name"],
         name_norm=name_norm,
         name_pinyin=normalise.name_pinyin(name_norm),
@@ -163,17 +164,17 @@ def validate_filing(raw: RawRow, today: date) -> Filing | list[Problem]:
         id_number=id_number,
         id_valid=id_valid,
         birth_date=birth,
-        sex=sex,
-        id_region=region,
+        sex=intern(sex) if sex else sex,
+        id_region=intern(region) if region else region,
         phone=phone,
         address=v["address"],
-        address_county=address_county,
-        issue_place=v["issue_place"],
-        place_county=place_county,
+        address_county=intern(address_county) if address_county else address_county,
+        issue_place=intern(v["issue_place"]),
+        place_county=intern(place_county) if place_county else place_county,
         headcount=headcount,
         co_petitioners=normalise.split_co_petitioners(v["co_petitioners"]) if v["co_petitioners"] else (),
-        category=v["category"],
-        responsible_unit=v["responsible_unit"],
+        category=intern(v["category"]),
+        responsible_unit=intern(v["responsible_unit"]),
         status=status,
         concluded_date=concluded,
         flags=problems,
@@ -215,8 +216,8 @@ def validate_transfer(raw: RawRow, today: date) -> Transfer | list[Problem]:
         filing_id=v["filing_id"],
         seq=seq,
         date=when,
-        from_unit=v["from_unit"],
-        to_unit=v["to_unit"],
+        from_unit=intern(v["from_unit"]),
+        to_unit=intern(v["to_unit"]),
         action=action,
         note=v["note"],
         flags=problems,

@@ -26,6 +26,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph.atomic import write_atomically
+
 ROLES = ("clerk", "investigator", "coordinator", "admin")
 USERS_ENV = "CASELINK_USERS"
 FILE_NAME = "users.toml"
@@ -129,18 +131,14 @@ def load_users(path: Path) -> dict[str, User]:
 
 
 def save_users(path: Path, users: dict[str, User]) -> None:
-    """Write the file readable by its owner only, replacing it in one step (temporary file, rename)."""
+    """Write the file readable by its owner only, replacing it in one step (graph.atomic)."""
     lines = [_HEADER]
     for user in sorted(users.values(), key=lambda u: u.name):
         lines.append(f"\n[users.{json.dumps(user.name, ensure_ascii=False)}]\n")
         lines.append(f"role = {json.dumps(user.role)}\n")
         lines.append(f"password = {json.dumps(user.password)}\n")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("".join(lines))
-    os.replace(tmp, path)
+    payload = "".join(lines).encode("utf-8")
+    write_atomically(path, lambda fh: fh.write(payload), mode=0o600)
 
 
 def add_user(path: Path, name: str, role: str, password: str, *, replace: bool = False) -> User:

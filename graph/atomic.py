@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 
-def write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Replace `path` by what `write` puts in the open binary file it is given."""
+def write_atomically(path: Path, write: Callable[[BinaryIO], object], *, mode: int = 0o666) -> None:
+    """Replace `path` by what `write` puts in the open binary file it is given.
+
+    `mode` is the new file's permission bits before the umask (0o600: readable by its owner only)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with tmp.open("wb") as fh:
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), "wb") as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())

@@ -15,11 +15,14 @@ petitioner_events.csv (append-only: when, event, petitioner_id, other_ids, filin
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from graph.atomic import write_atomically
 
 REGISTRY_FILE = "petitioner_ids.csv"
 COUNTER_FILE = "petitioner_ids.next"
@@ -131,16 +134,13 @@ class IdRegistry:
     def _save(self, events: list[IdEvent]) -> None:
         d = self.directory
         assert d is not None
-        d.mkdir(parents=True, exist_ok=True)
-        tmp = d / (REGISTRY_FILE + ".tmp")
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(["filing_id", "petitioner_id"])
-            w.writerows(self.known.items())
-        tmp.replace(d / REGISTRY_FILE)
-        counter = d / (COUNTER_FILE + ".tmp")
-        counter.write_text(f"{self.next_number}\n")
-        counter.replace(d / COUNTER_FILE)
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["filing_id", "petitioner_id"])
+        w.writerows(self.known.items())
+        registry, counter = buf.getvalue().encode("utf-8"), f"{self.next_number}\n".encode()
+        write_atomically(d / REGISTRY_FILE, lambda fh: fh.write(registry))
+        write_atomically(d / COUNTER_FILE, lambda fh: fh.write(counter))
         if events:
             path = d / EVENTS_FILE
             new = not path.exists()

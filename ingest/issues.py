@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from graph.atomic import write_atomically
 from ingest.places import all_counties
 from ingest.records import Evidence, Filing, Issue
 from ingest.units import paused_gc
@@ -854,13 +856,12 @@ def _read_registry(state_dir: Path | None) -> dict[str, str]:
 
 
 def _write_registry(state_dir: Path, issue_of: dict[str, str]) -> None:
-    state_dir.mkdir(parents=True, exist_ok=True)
-    tmp = _registry_path(state_dir).with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(("filing_id", "issue_id"))
-        w.writerows(sorted(issue_of.items()))
-    tmp.replace(_registry_path(state_dir))
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(("filing_id", "issue_id"))
+    w.writerows(sorted(issue_of.items()))
+    payload = buf.getvalue().encode("utf-8")
+    write_atomically(_registry_path(state_dir), lambda fh: fh.write(payload))
 
 
 def _new_issue_id(first_filing_id: str) -> str:

@@ -255,7 +255,7 @@ def expand(
             replace(
                 src, filing_id=fid, petitioner_name=raw, name_norm=norm, name_pinyin=py or name_pinyin(norm),
                 id_number=idn, id_valid=True, birth_date=born, id_region=region,
-                phone=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}", co_petitioners=(), flags=[],
+                phone=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}", co_petitioners=(),
             )
         )  # fmt: skip
         owner[fid] = f"XP{k:08d}"

@@ -33,12 +33,12 @@ from numpy.typing import NDArray
 
 from caselink.workspace import Workspace
 from graph.atomic import remove_stale_temps, write_atomically
+from ingest.background import paused_gc
 from ingest.columns import Status
 from ingest.compare import home_county, locality
 from ingest.issues import PLACE_KINDS, TOWN, VILLAGE, minhash_signatures, particulars
 from ingest.records import Filing, Resolution, UnitRole
 from ingest.scoring import Model
-from ingest.units import paused_gc
 
 INDEX_FILE = "intake.pickle"
 INDEX_FORMAT = 2

@@ -43,9 +43,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from graph.atomic import write_atomically
+from ingest.background import paused_gc
 from ingest.places import all_counties
 from ingest.records import Evidence, Filing, Issue
-from ingest.units import paused_gc
 
 # ------------------------------------------------------------------------------------------ particulars
 
@@ -418,8 +418,28 @@ def _expand(
     return rows, flat[first + offs]
 
 
-def _features(filings: list[Filing], petitioner_of: dict[str, str], s: IssueSettings) -> _Features:
-    n = len(filings)
+@dataclass(slots=True)
+class Particulars:
+    """What the filings' texts name, read from the texts alone (not from who filed them), so that it can be
+    read in a helper process while petitioners are resolved: the particulars of each distinct content and
+    of each distinct place of the matter (villages and townships only), as CSR arrays of token ids, and a
+    MinHash signature of each distinct content."""
+
+    content_of: NDArray[np.int64]
+    """Per filing: the index of its content among the distinct contents."""
+    place_of: NDArray[np.int64]
+    """Per filing: the index of its place of the matter among the distinct places."""
+    content_tokens: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]
+    """(start, length, flat token ids) per distinct content."""
+    place_tokens: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]
+    token_text: list[tuple[int, str]]
+    """(kind, text) of each token id."""
+    signatures: NDArray[np.uint32]
+    """(distinct contents, 16) MinHash signatures."""
+
+
+def read_particulars(contents: list[str], places: list[str]) -> Particulars:
+    """The particulars of filings given by their contents and places of the matter (one each per filing)."""
     token_id: dict[tuple[int, str], int] = {}
 
     def table(texts: list[str], keep: frozenset[int] | None) -> tuple[NDArray[np.int64], ...]:
@@ -438,26 +458,42 @@ def _features(filings: list[Filing], petitioner_of: dict[str, str], s: IssueSett
 
     content_idx: dict[str, int] = {}
     cidx = np.fromiter(
-        (content_idx.setdefault(f.content, len(content_idx)) for f in filings), dtype=np.int64, count=n
+        (content_idx.setdefault(c, len(content_idx)) for c in contents), dtype=np.int64, count=len(contents)
     )
-    contents = list(content_idx)
     place_idx: dict[str, int] = {"": 0}
     pidx = np.fromiter(
-        (place_idx.setdefault(f.issue_place, len(place_idx)) for f in filings), dtype=np.int64, count=n
+        (place_idx.setdefault(p, len(place_idx)) for p in places), dtype=np.int64, count=len(places)
     )
-    c_start, c_len, c_flat = table(contents, None)
-    p_start, p_len, p_flat = table(list(place_idx), frozenset({VILLAGE, TOWN}))
-    r1, t1 = _expand(cidx, c_start, c_len, c_flat)
-    r2, t2 = _expand(pidx, p_start, p_len, p_flat)
+    distinct = list(content_idx)
+    c_table = table(distinct, None)
+    p_table = table(list(place_idx), frozenset({VILLAGE, TOWN}))
+    token_text: list[tuple[int, str]] = [("", "")] * len(token_id)  # type: ignore[list-item]
+    for t, k in token_id.items():
+        token_text[k] = t
+    return Particulars(
+        cidx, pidx, (c_table[0], c_table[1], c_table[2]), (p_table[0], p_table[1], p_table[2]),
+        token_text, minhash_signatures(distinct),
+    )
+
+
+def filing_texts(filings: list[Filing]) -> tuple[list[str], list[str]]:
+    """The arguments of read_particulars: each filing's content and place of the matter."""
+    return [f.content for f in filings], [f.issue_place for f in filings]
+
+
+def _features(
+    filings: list[Filing], petitioner_of: dict[str, str], s: IssueSettings, p: Particulars
+) -> _Features:
+    n = len(filings)
+    r1, t1 = _expand(p.content_of, *p.content_tokens)
+    r2, t2 = _expand(p.place_of, *p.place_tokens)
     rows, toks = np.concatenate([r1, r2]), np.concatenate([t1, t2])
-    nt = max(len(token_id), 1)
+    token_text = p.token_text
+    nt = max(len(token_text), 1)
     pair = _distinct(rows * nt + toks)
     rows, toks = pair // nt, pair % nt
 
     cat = _ids([f.category.strip() for f in filings])
-    token_text: list[tuple[int, str]] = [("", "")] * len(token_id)  # type: ignore[list-item]
-    for t, k in token_id.items():
-        token_text[k] = t
     token_kind = np.array([k for k, _ in token_text] or [0], dtype=np.int64)
     # Weight: IDF of the particular within the category (with a prior, so small batches mean the same).
     ct = (cat[rows] + 1) * nt + toks
@@ -491,7 +527,7 @@ def _features(filings: list[Filing], petitioner_of: dict[str, str], s: IssueSett
     county = _ids(counties)
     city = _ids([c[:4] if c else None for c in counties])
     pet = _ids([petitioner_of.get(f.filing_id, "~" + f.filing_id) for f in filings])
-    sig = minhash_signatures(contents)[cidx]
+    sig = p.signatures[p.content_of]
     home_of: dict[str, str] = {}
     homes: list[str | None] = []
     for x, c in zip(filings, counties, strict=True):
@@ -873,21 +909,28 @@ def resolve_issues(
     petitioner_of: dict[str, str],
     state_dir: Path | None = None,
     settings: IssueSettings | None = None,
+    particulars: Particulars | None = None,
 ) -> tuple[dict[str, str], dict[str, Evidence], dict[str, Issue]]:
     """Group filings into issues: filing_id → issue_id, the evidence of each filing's strongest link, and
     the issues. Issue ids are stable across runs when a state_dir is given (an issue keeps the id most of
-    its already-known filings had); without one they derive from the earliest filing's id."""
+    its already-known filings had); without one they derive from the earliest filing's id.
+    `particulars` is `read_particulars(*filing_texts(filings))` when the caller has read it already."""
     with paused_gc():
-        return _resolve_issues(filings, petitioner_of, state_dir, settings or IssueSettings())
+        p = particulars if particulars is not None else read_particulars(*filing_texts(filings))
+        return _resolve_issues(filings, petitioner_of, state_dir, settings or IssueSettings(), p)
 
 
 def _resolve_issues(
-    filings: list[Filing], petitioner_of: dict[str, str], state_dir: Path | None, s: IssueSettings
+    filings: list[Filing],
+    petitioner_of: dict[str, str],
+    state_dir: Path | None,
+    s: IssueSettings,
+    p: Particulars,
 ) -> tuple[dict[str, str], dict[str, Evidence], dict[str, Issue]]:
     n = len(filings)
     if n == 0:
         return {}, {}, {}
-    f = _features(filings, petitioner_of, s)
+    f = _features(filings, petitioner_of, s, p)
     a, b = _candidates(f, s)
     cos = _cosigned(filings, a, b)
     sc = _score(f, a, b, cos, s)

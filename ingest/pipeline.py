@@ -14,13 +14,14 @@ import pickle
 import shutil
 import tempfile
 from collections.abc import Collection, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from sys import intern
 from typing import Any
 
+from ingest import background
+from ingest.background import paused_gc
 from ingest.columns import Channel, Level, Status
 from ingest.errors import InputFileError
 from ingest.records import Filing, Problem, Severity, Transfer
@@ -71,7 +72,7 @@ def read_and_validate(
     known_filing_ids are filings loaded by earlier ingests: transfers may refer to them.
     progress shows a tqdm bar on stderr for long files.
     """
-    with _gc_paused():
+    with paused_gc():  # records hold no cycles: the collector's passes would only cost time
         return _read_and_validate(
             Path(filings_path),
             transfers_path,
@@ -109,7 +110,7 @@ def _read_and_validate(
 
     transfers: list[Transfer] = []
     if transfers_table is not None:
-        loaded_ids = {f.filing_id for f in filings}
+        loaded_ids = {f.filing_id: f.filing_id for f in filings}
         known = (
             known_filing_ids
             if isinstance(known_filing_ids, set | frozenset | dict)
@@ -129,6 +130,8 @@ def _read_and_validate(
                 if first != raw.row:
                     tresult = [*tresult.flags, duplicate_seq(raw, first)]
             if isinstance(tresult, Transfer):
+                # the filing's own id string: a million transfers need not each hold a copy
+                tresult.filing_id = loaded_ids.get(tresult.filing_id, tresult.filing_id)
                 transfers.append(tresult)
                 tsummary.loaded += 1
                 if tresult.flags:
@@ -140,19 +143,6 @@ def _read_and_validate(
         tsummary.notes = _notes(transfers_table, tsummary.read)
         summaries.append(tsummary)
     return ValidationResult(filings, transfers, problems, summaries)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: records hold no cycles, and with millions of new objects its
-    repeated full passes would cost more than the validation itself."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _open(path: Path, kind: Kind, mapping: dict[str, str] | None) -> SourceTable:
@@ -259,12 +249,8 @@ def _notes(table: SourceTable, read: int) -> list[str]:
 # --- parallel reading of big CSV files ------------------------------------------------------------------
 
 Checked = Filing | list[Problem]
-WORKERS = max(1, min(os.cpu_count() or 1, int(os.environ.get("CASELINK_INGEST_WORKERS", "2"))))
-"""Processes (this one included) that validate a big filings CSV: CASELINK_INGEST_WORKERS, default 2,
-at most the number of cores. 1 reads every file in one piece."""
-
-_SHM = "/dev/shm"
-"""Memory-backed folder for the workers' results where the system has one."""
+WORKERS = background.WORKERS
+"""Processes (this one included) that validate a big filings CSV; 1 reads every file in one piece."""
 _JOB: tuple[SourceTable, date, Path] | None = None
 """What the forked workers read (the table, the day, the folder for their results): set before the fork."""
 
@@ -287,7 +273,7 @@ def _validate_in_parallel(
     """
     global _JOB
     _warm_up()
-    results_dir = Path(tempfile.mkdtemp(prefix="caselink-ingest-", dir=_SHM if os.path.isdir(_SHM) else None))
+    results_dir = Path(tempfile.mkdtemp(prefix="caselink-ingest-", dir=background.results_folder()))
     _JOB = (table, today, results_dir)
     remote = _worker_spans(len(spans))
     bar = None
@@ -472,7 +458,7 @@ def _assemble(raw: RawRow, item: tuple[Any, ...]) -> Checked:
         intern(v["responsible_unit"]),
         _STATUSES[status] if status is not None else None,
         concluded,
-        [_decode_problem(p, row) for p in flags] if flags else [],
+        tuple(_decode_problem(p, row) for p in flags) if flags else (),
     )
 
 

@@ -6,9 +6,10 @@ raw row into exactly one of: a record (possibly carrying soft flags) or a list o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from ingest.columns import Action, Channel, Level, Status
 
@@ -77,7 +78,8 @@ class Filing:
     responsible_unit: str = ""
     status: Status | None = None
     concluded_date: date | None = None
-    flags: list[Problem] = field(default_factory=list)
+    flags: tuple[Problem, ...] = ()
+    """Soft problems: the row is loaded and they are shown beside it (most rows have none: one shared ())."""
 
     @property
     def county(self) -> str | None:
@@ -97,7 +99,7 @@ class Transfer:
     to_unit: str
     action: Action
     note: str = ""
-    flags: list[Problem] = field(default_factory=list)
+    flags: tuple[Problem, ...] = ()
 
 
 class UnitRole(StrEnum):
@@ -108,9 +110,11 @@ class UnitRole(StrEnum):
     TO = "to_unit"
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """Why a filing was attached to its petitioner (or issue): a score and readable per-field reasons."""
+class Evidence(NamedTuple):
+    """Why a filing was attached to its petitioner (or issue): a score and readable per-field reasons.
+
+    Records made by the million in one run (evidence, unit mentions) are named tuples: as immutable as a
+    frozen dataclass and about three times cheaper to create."""
 
     score: float
     """Match weight (log2 Bayes factor) of the strongest link; 0.0 for a filing that starts a new cluster."""
@@ -120,8 +124,7 @@ class Evidence:
     """The filing this one was linked to most strongly, if any."""
 
 
-@dataclass(frozen=True, slots=True)
-class UnitMention:
+class UnitMention(NamedTuple):
     filing_id: str
     role: UnitRole
     seq: int | None

@@ -24,12 +24,13 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from ingest.background import WORKERS, Background, paused_gc
 from ingest.blocking import DEFAULT_RULES, RuleReport, block
 from ingest.clustering import cluster
 from ingest.compare import DEFAULT_COMPARISONS, FieldTable, LevelArray, compare_pairs
 from ingest.decisions import DecisionStore, ReviewItem, Verdict
 from ingest.identity import IdRegistry
-from ingest.issues import resolve_issues
+from ingest.issues import filing_texts, read_particulars, resolve_issues
 from ingest.records import Evidence, Filing, Resolution, Transfer
 from ingest.scoring import Model, fit, probability, random_pair_levels, with_random_u
 from ingest.units import resolve_units
@@ -50,6 +51,9 @@ class ResolveSettings:
     random_pairs: int = 500_000
     """Random pairs of filings that give u (how often people in general agree on each level)."""
     seed: int = 0
+    helper_from: int = 50_000
+    """From this many filings on, the issue particulars are read in a helper process while petitioners are
+    resolved (ingest.background; never with CASELINK_INGEST_WORKERS=1)."""
 
 
 @dataclass(slots=True)
@@ -260,12 +264,17 @@ def _evidence(
             reasons[c] = model.explain(levels[row].tolist())
     out = dict.fromkeys(ids, Evidence(0.0))  # one shared (immutable) record for filings without a link
     scores = np.round(weight[e], 2).tolist()
+    adjusted: dict[tuple[int, float], tuple[str, ...]] = {}  # lines shared by all filings alike
     rows = zip(ends[first].tolist(), other[first].tolist(), scores, codes, adjust.tolist(), strict=True)
     for end, oth, sc, c, adj in rows:
         lines = reasons[c]
         if adj:
-            word = "姓名少见 / uncommon name" if adj > 0 else "姓名常见 / common name"
-            lines = (*lines, f"{word} ({adj:+.1f})")
+            key = (c, adj)
+            shared = adjusted.get(key)
+            if shared is None:
+                word = "姓名少见 / uncommon name" if adj > 0 else "姓名常见 / common name"
+                shared = adjusted[key] = (*lines, f"{word} ({adj:+.1f})")
+            lines = shared
         out[ids[end]] = Evidence(sc, lines, ids[oth])
     return out
 
@@ -277,14 +286,29 @@ def resolve_with_report(
     settings: ResolveSettings | None = None,
 ) -> tuple[Resolution, PetitionerReport]:
     """`resolve`, also returning what the petitioner run decided (for the command's printout); its `seconds`
-    also hold the wall time of the unit and issue steps."""
-    pet = resolve_petitioners(filings, state_dir, settings)
-    t = time.perf_counter()
-    mentions, units = resolve_units(filings, transfers)
-    pet.report.seconds["units"] = time.perf_counter() - t
-    t = time.perf_counter()
-    issue_of, issue_evidence, issues = resolve_issues(filings, pet.petitioner_of, state_dir)
-    pet.report.seconds["issues"] = time.perf_counter() - t
+    also hold the wall time of the unit and issue steps (and of waiting for the issue particulars, read
+    meanwhile in a helper process when there are many filings)."""
+    s = settings or ResolveSettings()
+    with paused_gc():
+        texts = Background(
+            read_particulars, *filing_texts(filings), inline=WORKERS < 2 or len(filings) < s.helper_from
+        )
+        try:
+            pet = resolve_petitioners(filings, state_dir, s)
+            clock = pet.report.seconds
+            t = time.perf_counter()
+            mentions, units = resolve_units(filings, transfers)
+            clock["units"] = time.perf_counter() - t
+            t = time.perf_counter()
+            particulars = texts.result()
+            clock["issue_particulars"] = time.perf_counter() - t
+            t = time.perf_counter()
+            issue_of, issue_evidence, issues = resolve_issues(
+                filings, pet.petitioner_of, state_dir, particulars=particulars
+            )
+            clock["issues"] = time.perf_counter() - t
+        finally:
+            texts.cancel()
     resolution = Resolution(
         filings=filings,
         transfers=transfers,

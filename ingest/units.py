@@ -18,12 +18,9 @@ stands in for a county that cannot be told.
 from __future__ import annotations
 
 import csv
-import gc
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -31,6 +28,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from ingest.background import paused_gc
 from ingest.normalise import to_simplified
 from ingest.places import County, all_counties, county_by_code, county_of, short_name
 from ingest.records import Filing, Transfer, Unit, UnitMention, UnitRole
@@ -472,19 +470,6 @@ def _city_name(code: str) -> str:
 @cache
 def _province_name(code: str) -> str:
     return next((c.province_name for c in all_counties() if c.province_code == code), "")
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small acyclic records (it would rescan the
-    whole heap again and again for nothing); restores the previous state."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _filing_counties(filings: list[Filing], transfers: list[Transfer]) -> dict[str, str | None]:

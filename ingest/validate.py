@@ -177,7 +177,7 @@ def validate_filing(raw: RawRow, today: date) -> Filing | list[Problem]:
         responsible_unit=intern(v["responsible_unit"]),
         status=status,
         concluded_date=concluded,
-        flags=problems,
+        flags=tuple(problems),
     )
 
 
@@ -220,7 +220,7 @@ def validate_transfer(raw: RawRow, today: date) -> Transfer | list[Problem]:
         to_unit=intern(v["to_unit"]),
         action=action,
         note=v["note"],
-        flags=problems,
+        flags=tuple(problems),
     )
 
 

@@ -103,13 +103,13 @@ def merge_records(records: Records, filings: list[Filing], transfers: list[Trans
 
 def _same_filing(a: Filing, b: Filing) -> bool:
     """Equal content; the source row number and the flags' row numbers do not count."""
-    return replace(a, row=0, flags=[]) == replace(b, row=0, flags=[]) and [
+    return replace(a, row=0, flags=()) == replace(b, row=0, flags=()) and [
         (p.column, p.value, p.reason_en) for p in a.flags
     ] == [(p.column, p.value, p.reason_en) for p in b.flags]
 
 
 def _same_transfer(a: Transfer, b: Transfer) -> bool:
-    return replace(a, row=0, flags=[]) == replace(b, row=0, flags=[])
+    return replace(a, row=0, flags=()) == replace(b, row=0, flags=())
 
 
 def _stamp() -> str:

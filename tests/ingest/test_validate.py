@@ -67,7 +67,7 @@ def test_clean_row_becomes_a_normalised_filing() -> None:
         TODAY,
     )
     assert isinstance(result, Filing)
-    assert result.row == 7 and result.flags == []
+    assert result.row == 7 and result.flags == ()
     assert (result.channel, result.receiving_level) == (Channel.VISIT, Level.COUNTY)
     assert result.status is Status.CONCLUDED
     assert result.received_date == date(2024, 3, 1) and result.concluded_date == date(2024, 4, 1)

@@ -834,50 +834,94 @@ def _agreeing_kinds(va: dict[int, set[int]], vb: dict[int, set[int]]) -> int:
 # -------------------------------------------------------------------------------------------- results
 
 
-def _reasons(
+def _distinct_rows(m: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The distinct rows of m and the index of each row among them (as np.unique(axis=0), by hashing the
+    rows: sorting rows as byte strings is several times slower). Exact: rows are compared after hashing.
+
+    >>> d, w = _distinct_rows(np.array([[1, 2], [3, 4], [1, 2]]))
+    >>> d[w].tolist()
+    [[1, 2], [3, 4], [1, 2]]
+    """
+    h = np.full(len(m), 0xCBF29CE484222325, dtype=np.uint64)
+    for col in m.T:
+        h = (h ^ col.astype(np.uint64)) * np.uint64(0x100000001B3)
+        h ^= h >> np.uint64(29)
+    _, first, which = np.unique(h, return_index=True, return_inverse=True)
+    distinct = m[first]
+    if not np.array_equal(distinct[which], m):  # two different rows hashed alike: sort the rows themselves
+        distinct, which = np.unique(m, axis=0, return_inverse=True)
+    return distinct, which.ravel()
+
+
+def _evidence(
     f: _Features,
     filings: list[Filing],
-    i: int,
-    j: int,
+    best: NDArray[np.int64],
     sc: _Scored,
-    k: int,
-    cosigned: bool,
-    tok_rows: list[list[int]],
-    cache: dict[object, str | tuple[str, ...]],
-) -> tuple[str, ...]:
-    """Readable lines, Chinese / English, of why filing i was linked to filing j. Lines and whole tuples are
-    shared through `cache` (a million filings repeat a few thousand lines)."""
-    out: list[str] = []
-    if f.pet[i] == f.pet[j] and f.pet[i] >= 0:
-        out.append("同一信访人 / same petitioner")
-    if cosigned:
-        out.append("联名人重合 / co-signer in common")
-    other = tok_rows[j]
-    for t in tok_rows[i]:
-        if t >= 0 and t in other:
-            line = cache.get(t)
-            if line is None:
-                kind, text = f.token_text[t]
-                zh, en = KIND_NAMES[kind]
-                line = cache[t] = f"同一{zh} {text} / same {en}"
-            out.append(str(line))
-    jac = round(float(sc.jaccard[k]), 2)
-    line = cache.get(("J", jac))
-    if line is None:
-        line = cache[("J", jac)] = f"内容相似 {jac:.2f} / content similarity {jac:.2f}"
-    out.append(str(line))
-    cat = filings[i].category
-    if cat:
-        line = cache.get(("C", cat))
-        if line is None:
-            line = cache[("C", cat)] = f"同类 {cat} / same category"
-        out.append(str(line))
-    if f.county[i] != f.county[j]:
-        out.append("跨县 / across counties")
-    key = tuple(out)
-    shared = cache.setdefault(key, key)
-    assert isinstance(shared, tuple)
-    return shared
+    cosigned: NDArray[np.bool_],
+    fids: list[str],
+) -> dict[str, Evidence]:
+    """Each filing's Evidence: the readable lines, Chinese / English, of why it was linked to the other end
+    of its strongest link `best` (−1: it starts a new issue). The lines of a link depend on a few facts
+    (same petitioner, co-signer, the particulars both name, the similarity, the category, counties apart),
+    so they are written once per distinct combination of those facts and shared."""
+    n = f.n
+    linked = np.flatnonzero(best >= 0)
+    k = best[linked]
+    j = np.where(sc.a[k] == linked, sc.b[k], sc.a[k])
+    tok_i, tok_j = f.tok[linked], f.tok[j]
+    shared = np.full(tok_i.shape, -1, dtype=np.int64)
+    for c in range(tok_i.shape[1]):
+        hit = (tok_i[:, c] >= 0) & (tok_i[:, c : c + 1] == tok_j).any(1)
+        shared[hit, c] = tok_i[hit, c]
+    category = _ids([x.category for x in filings])
+    facts = np.column_stack(
+        [
+            (f.pet[linked] == f.pet[j]) & (f.pet[linked] >= 0),
+            cosigned[k],
+            shared,
+            np.rint(sc.jaccard[k] * f.sig.shape[1]).astype(np.int64),  # agreeing MinHash rows
+            category[linked],
+            f.county[linked] != f.county[j],
+        ]
+    ).astype(np.int64)
+    distinct, which = _distinct_rows(facts)
+    token_lines: dict[int, str] = {}
+    category_of = {int(c): x.category for c, x in zip(category.tolist(), filings, strict=True) if c >= 0}
+    rows = f.sig.shape[1]
+    lines_of: list[tuple[str, ...]] = []
+    tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for same_pet, cos, *toks, agree, cat, apart in distinct.tolist():
+        out: list[str] = []
+        if same_pet:
+            out.append("同一信访人 / same petitioner")
+        if cos:
+            out.append("联名人重合 / co-signer in common")
+        for t in toks:
+            if t >= 0:
+                line = token_lines.get(t)
+                if line is None:
+                    kind, text = f.token_text[t]
+                    zh, en = KIND_NAMES[kind]
+                    line = token_lines[t] = f"同一{zh} {text} / same {en}"
+                out.append(line)
+        jac = round(agree / rows, 2)
+        out.append(f"内容相似 {jac:.2f} / content similarity {jac:.2f}")
+        if cat >= 0 and category_of[cat]:
+            out.append(f"同类 {category_of[cat]} / same category")
+        if apart:
+            out.append("跨县 / across counties")
+        key = tuple(out)
+        lines_of.append(tuples.setdefault(key, key))
+    score = [0.0] * n
+    reasons: list[tuple[str, ...]] = [("新事项 / starts a new issue",)] * n
+    matched: list[str | None] = [None] * n
+    link = zip(linked.tolist(), which.ravel().tolist(), j.tolist(), sc.weight[k].tolist(), strict=True)
+    for i, w, o, weight in link:
+        score[i] = round(weight, 2)
+        reasons[i] = lines_of[w]
+        matched[i] = fids[o]
+    return dict(zip(fids, map(Evidence, score, reasons, matched), strict=True))
 
 
 def _registry_path(state_dir: Path) -> Path:
@@ -970,21 +1014,7 @@ def _resolve_issues(
         for i in group:
             issue_of[fids[i]] = iid
         issues[iid] = _issue(iid, filings, group, tok_rows, f.token_text)
-    evidence: dict[str, Evidence] = {}
-    new_issue = Evidence(0.0, ("新事项 / starts a new issue",), None)
-    cache: dict[object, str | tuple[str, ...]] = {}
-    best_list = best.tolist()
-    for i in range(n):
-        k = best_list[i]
-        if k < 0:
-            evidence[fids[i]] = new_issue
-            continue
-        j = int(b[k]) if a[k] == i else int(a[k])
-        evidence[fids[i]] = Evidence(
-            round(float(sc.weight[k]), 2),
-            _reasons(f, filings, i, j, sc, k, bool(cos[k]), tok_rows, cache),
-            fids[j],
-        )
+    evidence = _evidence(f, filings, best, sc, cos, fids)
     if state_dir is not None:
         _write_registry(state_dir, {**registry, **issue_of})
     return issue_of, evidence, issues

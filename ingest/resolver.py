@@ -11,7 +11,9 @@ Phone, address and county add weight but are never enough on their own (families
 probability in [review, accept), and high-scoring pairs without identity evidence, go to the review queue.
 
 `resolve()` is the one entry point used by `caselink ingest` and `caselink resolve`. Units come from
-`ingest.units.resolve_units`, issues from `ingest.issues.resolve_issues` (given the petitioners).
+`ingest.units` and issues from `ingest.issues.resolve_issues` (given the petitioners). What needs no
+petitioners — the units and the particulars of the texts — is read meanwhile in a helper process
+(`ingest.background`) on the second core.
 """
 
 from __future__ import annotations
@@ -30,10 +32,10 @@ from ingest.clustering import cluster
 from ingest.compare import DEFAULT_COMPARISONS, FieldTable, LevelArray, compare_pairs
 from ingest.decisions import DecisionStore, ReviewItem, Verdict
 from ingest.identity import IdRegistry
-from ingest.issues import filing_texts, read_particulars, resolve_issues
+from ingest.issues import Particulars, filing_texts, read_particulars, resolve_issues
 from ingest.records import Evidence, Filing, Resolution, Transfer
 from ingest.scoring import Model, fit, probability, random_pair_levels, with_random_u
-from ingest.units import resolve_units
+from ingest.units import UnitIds, UnitInputs, resolve_unit_ids, unit_mentions
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +54,8 @@ class ResolveSettings:
     """Random pairs of filings that give u (how often people in general agree on each level)."""
     seed: int = 0
     helper_from: int = 50_000
-    """From this many filings on, the issue particulars are read in a helper process while petitioners are
-    resolved (ingest.background; never with CASELINK_INGEST_WORKERS=1)."""
+    """From this many filings on, the issue particulars and the units are read in a helper process while
+    petitioners are resolved (ingest.background; never with CASELINK_INGEST_WORKERS=1)."""
 
 
 @dataclass(slots=True)
@@ -290,25 +292,31 @@ def resolve_with_report(
     meanwhile in a helper process when there are many filings)."""
     s = settings or ResolveSettings()
     with paused_gc():
-        texts = Background(
-            read_particulars, *filing_texts(filings), inline=WORKERS < 2 or len(filings) < s.helper_from
+        t = time.perf_counter()
+        helper = Background(
+            _texts_and_units,
+            filing_texts(filings),
+            UnitInputs.of(filings, transfers),
+            inline=WORKERS < 2 or len(filings) < s.helper_from,
         )
+        start = time.perf_counter() - t
         try:
             pet = resolve_petitioners(filings, state_dir, s)
             clock = pet.report.seconds
+            clock["helper_start"] = start
             t = time.perf_counter()
-            mentions, units = resolve_units(filings, transfers)
+            particulars, unit_ids = helper.result()
+            clock["helper_wait"] = time.perf_counter() - t
+            t = time.perf_counter()
+            mentions, units = unit_mentions(filings, transfers, unit_ids), unit_ids.units
             clock["units"] = time.perf_counter() - t
-            t = time.perf_counter()
-            particulars = texts.result()
-            clock["issue_particulars"] = time.perf_counter() - t
             t = time.perf_counter()
             issue_of, issue_evidence, issues = resolve_issues(
                 filings, pet.petitioner_of, state_dir, particulars=particulars
             )
             clock["issues"] = time.perf_counter() - t
         finally:
-            texts.cancel()
+            helper.cancel()
     resolution = Resolution(
         filings=filings,
         transfers=transfers,
@@ -321,6 +329,12 @@ def resolve_with_report(
         units=units,
     )
     return resolution, pet.report
+
+
+def _texts_and_units(texts: tuple[list[str], list[str]], units: UnitInputs) -> tuple[Particulars, UnitIds]:
+    """What resolution reads of the filings without needing their petitioners: the particulars of their
+    texts (for issues) and the units they name. The helper process's share of the work."""
+    return read_particulars(*texts), resolve_unit_ids(units)
 
 
 def resolve(filings: list[Filing], transfers: list[Transfer], state_dir: Path | None = None) -> Resolution:

@@ -472,40 +472,93 @@ def _province_name(code: str) -> str:
     return next((c.province_name for c in all_counties() if c.province_code == code), "")
 
 
-def _filing_counties(filings: list[Filing], transfers: list[Transfer]) -> dict[str, str | None]:
+@dataclass(slots=True)
+class UnitInputs:
+    """What unit resolution reads of the filings and transfers, as plain lists (one item per filing, per
+    transfer): a forked helper process can read them without touching, and so copying, the records."""
+
+    filing_ids: list[str]
+    counties: list[str | None]
+    """The filing's county (place of the matter, else address)."""
+    receiving_orgs: list[str]
+    issue_places: list[str]
+    addresses: list[str]
+    responsible_units: list[str]
+    transfer_filings: list[str]
+    from_units: list[str]
+    to_units: list[str]
+
+    @classmethod
+    def of(cls, filings: list[Filing], transfers: list[Transfer]) -> UnitInputs:
+        return cls(
+            [f.filing_id for f in filings],
+            [f.county for f in filings],
+            [f.receiving_org for f in filings],
+            [f.issue_place for f in filings],
+            [f.address for f in filings],
+            [f.responsible_unit for f in filings],
+            [t.filing_id for t in transfers],
+            [t.from_unit for t in transfers],
+            [t.to_unit for t in transfers],
+        )
+
+
+@dataclass(slots=True)
+class UnitIds:
+    """The unit id of every unit name of the inputs ("" where there is none), and the units."""
+
+    responsible: list[str]
+    """Per filing."""
+    from_units: list[str]
+    """Per transfer."""
+    to_units: list[str]
+    units: dict[str, Unit]
+
+
+def _filing_counties(inp: UnitInputs) -> list[str | None]:
     """The county each filing's unit names are read in: the filing's county, else the one its receiving
     office, address or place of the matter names (with the other as context), else the first county
     named by one of its unit names."""
-    out: dict[str, str | None] = {}
-    for f in filings:
-        county = f.county
+    out = list(inp.counties)
+    unknown: dict[str, int] = {}
+    for i, county in enumerate(out):
+        if county is not None:
+            continue
+        for text in (inp.receiving_orgs[i], inp.issue_places[i], inp.addresses[i]):
+            county = _county_of(text) if text else None
+            if county:
+                break
+        raw = inp.responsible_units[i]
+        if county is None and raw:
+            county = parse_unit(raw.strip(), None).unit.county
+        out[i] = county
         if county is None:
-            for text in (f.receiving_org, f.issue_place, f.address):
-                county = _county_of(text) if text else None
-                if county:
-                    break
-        if county is None and f.responsible_unit:
-            county = parse_unit(f.responsible_unit.strip(), None).unit.county
-        out[f.filing_id] = county
-    for t in transfers:
-        if out.get(t.filing_id, "") is None:
-            for raw in (t.from_unit, t.to_unit):
+            unknown[inp.filing_ids[i]] = i
+    transfers = [k for k, fid in enumerate(inp.transfer_filings) if fid in unknown] if unknown else []
+    for k in transfers:
+        i = unknown[inp.transfer_filings[k]]
+        if out[i] is None:
+            for raw in (inp.from_units[k], inp.to_units[k]):
                 county = parse_unit(raw.strip(), None).unit.county if raw.strip() else None
                 if county:
-                    out[t.filing_id] = county
+                    out[i] = county
                     break
     # Left: filings whose every place name is shared by several counties (新华区, 桥西区 …). Read them as
     # the county of that name that this batch of filings is most about.
-    seen = Counter(c for c in out.values() if c)
-    texts: dict[str, list[str]] = {}
-    for f in filings:
-        if out[f.filing_id] is None:
-            texts[f.filing_id] = [f.receiving_org, f.issue_place, f.address, f.responsible_unit]
-    for t in transfers:
-        if t.filing_id in texts:
-            texts[t.filing_id] += [t.from_unit, t.to_unit]
-    for fid, names in texts.items():
-        out[fid] = next((c for c in (_likeliest_county(n, seen) for n in names if n) if c), None)
+    left = [i for i in unknown.values() if out[i] is None]
+    if not left:
+        return out
+    seen = Counter(c for c in out if c)
+    texts = {
+        i: [inp.receiving_orgs[i], inp.issue_places[i], inp.addresses[i], inp.responsible_units[i]]
+        for i in left
+    }
+    for k in transfers:
+        i = unknown[inp.transfer_filings[k]]
+        if i in texts:
+            texts[i] += [inp.from_units[k], inp.to_units[k]]
+    for i, names in texts.items():
+        out[i] = next((c for c in (_likeliest_county(n, seen) for n in names if n) if c), None)
     return out
 
 
@@ -534,66 +587,67 @@ def resolve_units(
     the petitioner's address). Work is done once per distinct (raw name, county).
     """
     with paused_gc():
-        return _resolve_units(filings, transfers)
+        ids = resolve_unit_ids(UnitInputs.of(filings, transfers))
+        return unit_mentions(filings, transfers, ids), ids.units
 
 
-def _resolve_units(
-    filings: list[Filing], transfers: list[Transfer]
-) -> tuple[list[UnitMention], dict[str, Unit]]:
-    county_of_filing = _filing_counties(filings, transfers)
-    mentions: list[UnitMention] = []
+def unit_mentions(filings: list[Filing], transfers: list[Transfer], ids: UnitIds) -> list[UnitMention]:
+    """The mentions of `resolve_unit_ids`'s result: responsible units in filing order, then each transfer's
+    from and to unit."""
+    responsible, from_, to = UnitRole.RESPONSIBLE, UnitRole.FROM, UnitRole.TO
+    mentions = [
+        UnitMention(f.filing_id, responsible, None, f.responsible_unit, uid)
+        for f, uid in zip(filings, ids.responsible, strict=True)
+        if uid
+    ]
+    add = mentions.append
+    for t, a, b in zip(transfers, ids.from_units, ids.to_units, strict=True):
+        if a:
+            add(UnitMention(t.filing_id, from_, t.seq, t.from_unit, a))
+        if b:
+            add(UnitMention(t.filing_id, to, t.seq, t.to_unit, b))
+    return mentions
+
+
+def resolve_unit_ids(inp: UnitInputs) -> UnitIds:
+    """The unit id of every unit name in `inp`, read in its filing's county (see resolve_units)."""
+    counties = _filing_counties(inp)
     units: dict[str, Unit] = {}
     by_county: dict[str | None, dict[str, str]] = {}
-    add = mentions.append
 
-    def unit_id(raw: str, county: str | None, seen: dict[str, str]) -> str:
-        if not normalise_unit_name(raw):
-            uid = seen[raw] = ""  # only spaces or punctuation: no mention
-            return uid
-        unit = parse_unit(raw.strip(), county).unit
-        units.setdefault(unit.unit_id, unit)
-        uid = seen[raw] = unit.unit_id
+    def unit_id(raw: str, county: str | None) -> str:
+        seen = by_county.get(county)
+        if seen is None:
+            seen = by_county[county] = {}
+        uid = seen.get(raw)
+        if uid is None:
+            if not raw or not normalise_unit_name(raw):
+                uid = ""  # empty, or only spaces or punctuation: no mention
+            else:
+                unit = parse_unit(raw.strip(), county).unit
+                uid = units.setdefault(unit.unit_id, unit).unit_id
+            seen[raw] = uid
         return uid
 
-    responsible, from_, to = UnitRole.RESPONSIBLE, UnitRole.FROM, UnitRole.TO
-    for f in filings:
-        raw = f.responsible_unit
-        if raw:
-            county = county_of_filing.get(f.filing_id)
-            seen = by_county.get(county) or by_county.setdefault(county, {})
-            uid = seen.get(raw)
-            add(
-                UnitMention(
-                    f.filing_id, responsible, None, raw, unit_id(raw, county, seen) if uid is None else uid
-                )
-            )
-    for t in transfers:
-        county = county_of_filing.get(t.filing_id)
-        seen = by_county.get(county) or by_county.setdefault(county, {})
-        raw = t.from_unit
-        if raw:
-            uid = seen.get(raw)
-            add(
-                UnitMention(
-                    t.filing_id, from_, t.seq, raw, unit_id(raw, county, seen) if uid is None else uid
-                )
-            )
-        raw = t.to_unit
-        if raw:
-            uid = seen.get(raw)
-            add(UnitMention(t.filing_id, to, t.seq, raw, unit_id(raw, county, seen) if uid is None else uid))
-    mentions = [m for m in mentions if m.unit_id]
+    responsible = [unit_id(raw, c) for raw, c in zip(inp.responsible_units, counties, strict=True)]
+    index = {fid: i for i, fid in enumerate(inp.filing_ids)}
+    from_units: list[str] = []
+    to_units: list[str] = []
+    last, county = None, None
+    for fid, a, b in zip(inp.transfer_filings, inp.from_units, inp.to_units, strict=True):
+        if fid is not last:  # a filing's transfers usually come together: one look-up for them all
+            i = index.get(fid)
+            last, county = fid, counties[i] if i is not None else None
+        from_units.append(unit_id(a, county))
+        to_units.append(unit_id(b, county))
     moved = _near_known(units)
     if moved:
-        mentions = [
-            m
-            if m.unit_id not in moved
-            else UnitMention(m.filing_id, m.role, m.seq, m.raw_name, moved[m.unit_id])
-            for m in mentions
-        ]
+        responsible, from_units, to_units = (
+            [moved.get(u, u) for u in column] for column in (responsible, from_units, to_units)
+        )
         for old in moved:
             del units[old]
-    return mentions, units
+    return UnitIds(responsible, from_units, to_units, units)
 
 
 def _near_known(units: dict[str, Unit]) -> dict[str, str]:

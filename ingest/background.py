@@ -1,14 +1,21 @@
-"""Work done in a forked helper process while this one goes on (the second core of a two-core machine).
+"""Work done in a helper process while this one goes on (the second core of a two-core machine).
 
-    job = Background(read_particulars, contents, places)   # starts now, in a forked process
+    job = Background(read_particulars, contents, places)   # starts now, in a helper process
     ...                                                     # this process works meanwhile
     particulars = job.result()                              # waits; re-raises the helper's error
 
-The helper is forked, so it sees the arguments without their being copied or pickled; it sends its result
-back in a file (on /dev/shm where there is one), not through a pipe: a pipe holds 64 KiB, and the helper
-would wait for this busy process to read every piece. Start a job with the garbage collector paused
-(ingest.units.paused_gc): the helper inherits that, and a collection in the helper would touch every object
-it shares with its parent and so copy their memory.
+The helper is forked, writes the function and its arguments to a job file (pickled from its copy of this
+process's memory, so this process pays neither the time nor the pickler's memory), and then becomes a fresh
+interpreter (`exec python -m ingest.background`) that reads the job back: pass it the plain data it needs,
+not the records. A helper that stayed a fork would cost more memory than it saves: it would keep the pages
+of everything this process held at the fork, and as this process goes on writing to its objects (every
+reference count it touches) each page it writes is copied — at a million filings the two held ~1.3 GB more
+than one process alone. Unlike multiprocessing's "spawn", the helper does not import the caller's main
+script again (a script without a `__main__` guard would start over).
+
+Job and result travel in files on /dev/shm (memory-backed, where there is one), not through pipes: a pipe
+holds 64 KiB, and either side would wait on the other at every piece. The helper is killed with this process
+(it asks the kernel to), and the files of helpers whose process is gone are removed by the next job.
 
 With `inline=True` (one core, or too little work to pay for a process) the function runs in this process
 when the result is asked for, giving the same result.
@@ -16,14 +23,16 @@ when the result is asked for, giving the same result.
 
 from __future__ import annotations
 
+import ctypes
 import gc
-import multiprocessing
 import os
 import pickle
+import signal
+import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -34,19 +43,19 @@ WORKERS = max(1, min(os.cpu_count() or 1, int(os.environ.get("CASELINK_INGEST_WO
 number of cores. 1 does everything in one process."""
 
 SHM = "/dev/shm"
-"""Memory-backed folder for results where the system has one."""
+"""Memory-backed folder for jobs and results where the system has one."""
+_PREFIX = "caselink-helper-"
 
 
-def results_folder() -> str | None:
-    """Where helpers write their results: SHM when it exists, else the temporary folder."""
-    return SHM if os.path.isdir(SHM) else None
+def results_folder() -> str:
+    """Where helpers' jobs and results are written: SHM when it exists, else the temporary folder."""
+    return SHM if os.path.isdir(SHM) else tempfile.gettempdir()
 
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many small acyclic records (it would rescan the
-    whole heap again and again for nothing); restores the previous state. A process forked meanwhile starts
-    with it paused too."""
+    whole heap again and again for nothing); restores the previous state."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -61,31 +70,43 @@ class HelperFailed(RuntimeError):
 
 
 class Background(Generic[T]):
-    """fn(*args) computed in a forked helper process; `result()` waits for it."""
+    """fn(*args) computed in a helper process; `result()` waits for it. `fn` must be importable by name
+    (a function at the top of a module), and the arguments and result picklable."""
 
     def __init__(self, fn: Callable[..., T], *args: Any, inline: bool = False) -> None:
-        self._fn, self._args = fn, args
-        self._process: multiprocessing.process.BaseProcess | None = None
-        self._path = ""
+        self._fn = fn
+        self._args: tuple[Any, ...] = args if inline else ()  # the helper has its own copy
+        self._inline = inline
+        self._pid: int | None = None
+        """The helper's process id while it may run; None before it starts and once it has ended."""
+        self._files: list[str] = []
         if inline:
             return
-        fd, self._path = tempfile.mkstemp(prefix="caselink-helper-", dir=results_folder())
-        os.close(fd)
-        ctx = multiprocessing.get_context("fork")
-        self._process = ctx.Process(target=_run, args=(fn, args, self._path), daemon=True)
-        self._process.start()
+        _remove_stale_files()
+        parent = os.getpid()
+        folder, tag = results_folder(), f"{_PREFIX}{parent}-"
+        job_fd, job = tempfile.mkstemp(prefix=tag, suffix=".job", dir=folder)
+        out_fd, out = tempfile.mkstemp(prefix=tag, suffix=".out", dir=folder)
+        os.close(out_fd)
+        self._files = [job, out]
+        pythonpath = os.pathsep.join(p or os.getcwd() for p in sys.path)
+        pid = os.fork()
+        if pid == 0:
+            _hand_over(job_fd, job, fn, args, out, parent, pythonpath)  # never returns
+        self._pid = pid
+        os.close(job_fd)
 
     def result(self) -> T:
-        if self._process is None:
+        if self._inline:
             return self._fn(*self._args)
         try:
-            self._process.join()
-            with open(self._path, "rb") as fh:
+            code = self._wait()
+            with open(self._files[1], "rb") as fh:
                 if os.fstat(fh.fileno()).st_size == 0:
                     raise HelperFailed(
-                        f"A helper process of caselink ended without a result (exit code "
-                        f"{self._process.exitcode}); the machine may be short of memory. Run the command "
-                        "again, or with CASELINK_INGEST_WORKERS=1 to work in one process."
+                        f"A helper process of caselink ended without a result (exit code {code}); the "
+                        "machine may be short of memory. Run the command again, or with "
+                        "CASELINK_INGEST_WORKERS=1 to work in one process."
                     )
                 ok, value = pickle.load(fh)
             if not ok:
@@ -96,12 +117,75 @@ class Background(Generic[T]):
             self.cancel()
 
     def cancel(self) -> None:
-        """Stop the helper if it still runs and remove its result file (result() does this itself)."""
-        if self._process is not None and self._process.is_alive():
-            self._process.kill()
-            self._process.join()
-        if self._path:
-            Path(self._path).unlink(missing_ok=True)
+        """Stop the helper if it still runs and remove its files (result() does this itself)."""
+        if self._pid is not None and self._pid > 0:
+            with suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            self._wait()
+        for path in self._files:
+            Path(path).unlink(missing_ok=True)
+
+    def _wait(self) -> int | None:
+        """Wait for the helper to end (once); its exit code, None when it was reaped before."""
+        pid, self._pid = self._pid, None
+        if pid is None or pid <= 0:
+            return None
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            return None
+        return os.waitstatus_to_exitcode(status)
+
+
+def _hand_over(
+    job_fd: int,
+    job: str,
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    out: str,
+    parent: int,
+    pythonpath: str,
+) -> None:
+    """In the forked child: write the job, then become a fresh interpreter that does it."""
+    try:
+        gc.disable()  # a collection would touch, and so copy, every object shared with the parent
+        with os.fdopen(job_fd, "wb") as fh:
+            pickle.dump((fn, args), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.environ["PYTHONPATH"] = pythonpath
+        os.execv(sys.executable, [sys.executable, "-m", "ingest.background", job, out, str(parent)])
+    except BaseException as exc:
+        with suppress(BaseException), open(out, "wb") as fh:
+            failure = RuntimeError(f"caselink helper process: the job could not be handed over ({exc!r})")
+            pickle.dump((False, failure), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        os._exit(1)
+
+
+def _remove_stale_files() -> None:
+    """Jobs and results left by processes that were killed before they could remove them."""
+    for path in Path(results_folder()).glob(f"{_PREFIX}*"):
+        pid = path.name[len(_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when its parent ends (Linux); end now if it already has."""
+    with suppress(OSError, AttributeError):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _run(fn: Callable[..., Any], args: tuple[Any, ...], path: str) -> None:
@@ -118,3 +202,16 @@ def _run(fn: Callable[..., Any], args: tuple[Any, ...], path: str) -> None:
             fh.truncate()
             failure = RuntimeError(f"caselink helper process: {value!r} could not be sent back ({exc})")
             pickle.dump((False, failure), fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _main(job: str, out: str, parent: str) -> None:
+    _die_with(int(parent))
+    gc.disable()  # the helper makes many long-lived records and no cycles
+    with open(job, "rb") as fh:
+        os.unlink(job)
+        fn, args = pickle.load(fh)
+    _run(fn, args, out)
+
+
+if __name__ == "__main__":
+    _main(*sys.argv[1:4])

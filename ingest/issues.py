@@ -386,6 +386,10 @@ class _Features:
     """The village of the petitioner's address (id, −1 when none)."""
 
 
+IndexArray = NDArray[np.int32] | NDArray[np.int64]
+"""Filing indexes (pairs are int32 to halve their memory)."""
+
+
 def _ids(values: list[str | None]) -> NDArray[np.int64]:
     table: dict[str, int] = {}
     return np.fromiter(
@@ -471,8 +475,12 @@ def read_particulars(contents: list[str], places: list[str]) -> Particulars:
     for t, k in token_id.items():
         token_text[k] = t
     return Particulars(
-        cidx, pidx, (c_table[0], c_table[1], c_table[2]), (p_table[0], p_table[1], p_table[2]),
-        token_text, minhash_signatures(distinct),
+        cidx,
+        pidx,
+        (c_table[0], c_table[1], c_table[2]),
+        (p_table[0], p_table[1], p_table[2]),
+        token_text,
+        minhash_signatures(distinct),
     )
 
 
@@ -566,13 +574,20 @@ def _neighbours(
     return np.concatenate(a_parts), np.concatenate(b_parts)
 
 
-def _candidates(f: _Features, s: IssueSettings) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+def _candidates(f: _Features, s: IssueSettings) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
+    """Candidate pairs (lo < hi) from all blocking rules, each pair once, as int32 filing indexes."""
     n, m = f.n, f.tok.shape[1]
     idx = np.arange(n, dtype=np.int64)
     ncat = int(f.cat.max()) + 2 if n else 1
     cat = f.cat + 1
     rarest = f.tok[:, 0]
-    pairs = [_neighbours(np.where(f.pet >= 0, f.pet * ncat + cat, -1), idx, rarest, s.window)]
+    keys: list[NDArray[np.int64]] = []  # each rule's pairs as distinct lo * n + hi (memory: one int64 a pair)
+
+    def add(pair: tuple[NDArray[np.int64], NDArray[np.int64]]) -> None:
+        a, b = pair
+        keys.append(_distinct(np.minimum(a, b) * n + np.maximum(a, b)))
+
+    add(_neighbours(np.where(f.pet >= 0, f.pet * ncat + cat, -1), idx, rarest, s.window))
     # Same category, county and named place / body; same category, city and any particular.
     rep = np.repeat(idx, m)
     tok = f.tok.ravel()
@@ -581,10 +596,11 @@ def _candidates(f: _Features, s: IssueSettings) -> tuple[NDArray[np.int64], NDAr
     is_place = np.isin(kind, list(PLACE_KINDS)) & (tok >= 0)
     county = f.county[rep]
     key = np.where(is_place & (county >= 0), (cat[rep] * (int(f.county.max()) + 2) + county) * ntok + tok, -1)
-    pairs.append(_neighbours(key, rep, f.pet[rep], s.place_window))
+    add(_neighbours(key, rep, f.pet[rep], s.place_window))
     city = f.city[rep]
     key = np.where((tok >= 0) & (city >= 0), (cat[rep] * (int(f.city.max()) + 2) + city) * ntok + tok, -1)
-    pairs.append(_neighbours(key, rep, rarest[rep], s.city_window))
+    add(_neighbours(key, rep, rarest[rep], s.city_window))
+    del rep, tok, kind, is_place, county, city, key
     # MinHash LSH: one band of rows at a time, within the category.
     for band_no in range(_K // _ROWS):
         band = f.sig[:, band_no * _ROWS : (band_no + 1) * _ROWS].astype(np.uint64)
@@ -592,13 +608,11 @@ def _candidates(f: _Features, s: IssueSettings) -> tuple[NDArray[np.int64], NDAr
         for r in range(1, _ROWS):
             h = h * np.uint64(0x100000001B3) ^ band[:, r]
         bucket = (h ^ (cat.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))) >> np.uint64(2)
-        pairs.append(_neighbours(bucket.astype(np.int64), idx, f.pet, s.lsh_window))
-    a = np.concatenate([p[0] for p in pairs])
-    b = np.concatenate([p[1] for p in pairs])
-    key = _distinct(np.minimum(a, b) * n + np.maximum(a, b))
-    lo, hi = key // n, key % n
-    keep = lo != hi
-    return lo[keep], hi[keep]
+        add(_neighbours(bucket.astype(np.int64), idx, f.pet, s.lsh_window))
+    key = _distinct(np.concatenate(keys))
+    keys.clear()
+    key = key[key // n != key % n]
+    return (key // n).astype(np.int32), (key % n).astype(np.int32)
 
 
 # -------------------------------------------------------------------------------------------- scoring
@@ -606,35 +620,52 @@ def _candidates(f: _Features, s: IssueSettings) -> tuple[NDArray[np.int64], NDAr
 
 @dataclass(slots=True)
 class _Scored:
-    a: NDArray[np.int64]
-    b: NDArray[np.int64]
+    a: NDArray[np.int32]
+    b: NDArray[np.int32]
     weight: NDArray[np.float32]
     jaccard: NDArray[np.float32]
-    shared: NDArray[np.int64]
-    """Bit mask of kinds with a particular in common."""
     accepted: NDArray[np.bool_]
 
 
 def _score(
-    f: _Features, a: NDArray[np.int64], b: NDArray[np.int64], cosigned: NDArray[np.bool_], s: IssueSettings
+    f: _Features, a: NDArray[np.int32], b: NDArray[np.int32], cosigned: NDArray[np.bool_], s: IssueSettings
 ) -> _Scored:
-    weight = np.zeros(len(a), dtype=np.float32)
-    jac = np.zeros(len(a), dtype=np.float32)
-    shared = np.zeros(len(a), dtype=np.int64)
+    """Each pair's weight, content similarity and verdict, a chunk of pairs at a time (no temporary as long
+    as all the pairs)."""
+    weight = np.empty(len(a), dtype=np.float32)
+    jac = np.empty(len(a), dtype=np.float32)
+    accepted = np.empty(len(a), dtype=bool)
     w_eff = f.w * np.where((f.kind == VILLAGE) | (f.kind == TOWN), np.float32(s.place_factor), np.float32(1))
     bits = np.where(f.tok >= 0, np.left_shift(1, f.kind), 0)
     tok = np.where(f.tok >= 0, f.tok, -2)  # pads never equal each other
-    m = f.tok.shape[1]
     step = 250_000
     for lo in range(0, len(a), step):
-        ia, ib = a[lo : lo + step], b[lo : lo + step]
-        ta, tb = tok[ia], f.tok[ib]
-        eq_any = np.empty((len(ia), m), dtype=bool)
-        for j in range(m):
-            eq_any[:, j] = (ta[:, j : j + 1] == tb).any(1)
-        weight[lo : lo + step] = (eq_any * w_eff[ia]).sum(1)
-        shared[lo : lo + step] = np.bitwise_or.reduce(np.where(eq_any, bits[ia], 0), axis=1)
-        jac[lo : lo + step] = (f.sig[ia] == f.sig[ib]).sum(1) / np.float32(f.sig.shape[1])
+        part = slice(lo, lo + step)
+        weight[part], jac[part], accepted[part] = _score_part(
+            f, a[part], b[part], cosigned[part], s, w_eff, bits, tok
+        )
+    return _Scored(a, b, weight, jac, accepted)
+
+
+def _score_part(
+    f: _Features,
+    a: NDArray[np.int32],
+    b: NDArray[np.int32],
+    cosigned: NDArray[np.bool_],
+    s: IssueSettings,
+    w_eff: NDArray[np.float32],
+    bits: NDArray[np.int64],
+    tok: NDArray[np.int64],
+) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.bool_]]:
+    m = f.tok.shape[1]
+    ta, tb = tok[a], f.tok[b]
+    eq_any = np.empty((len(a), m), dtype=bool)
+    for j in range(m):
+        eq_any[:, j] = (ta[:, j : j + 1] == tb).any(1)
+    weight = (eq_any * w_eff[a]).sum(1)
+    shared = np.bitwise_or.reduce(np.where(eq_any, bits[a], 0), axis=1)
+    """Bit mask of kinds with a particular in common."""
+    jac = ((f.sig[a] == f.sig[b]).sum(1) / np.float32(f.sig.shape[1])).astype(np.float32)
     conflict = (f.has[a] & f.has[b] & ~shared & CONFLICT_MASK) != 0
     similar = jac >= s.similar_content
     total = weight + np.where(
@@ -672,10 +703,10 @@ def _score(
     unspecific = ~same_pet & ~cosigned & ((shared & SPECIFIC_MASK) == 0)
     total = total - np.where(unspecific, s.unspecific_penalty, 0)
     accepted = same_cat & ~conflict & (total >= bar)
-    return _Scored(a, b, total.astype(np.float32), jac, shared, accepted)
+    return total.astype(np.float32), jac, accepted
 
 
-def _cosigned(filings: list[Filing], a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.bool_]:
+def _cosigned(filings: list[Filing], a: NDArray[np.int32], b: NDArray[np.int32]) -> NDArray[np.bool_]:
     """Pairs where one filing names the other's petitioner among its co-signers."""
     name_id: dict[str, int] = {}
     own = np.fromiter(
@@ -690,8 +721,8 @@ def _cosigned(filings: list[Filing], a: NDArray[np.int64], b: NDArray[np.int64])
         return np.zeros(len(a), dtype=bool)
     known = _distinct(np.array(keys, dtype=np.int64))
 
-    def listed(x: NDArray[np.int64], y: NDArray[np.int64]) -> NDArray[np.bool_]:
-        q = x * nn + own[y]
+    def listed(x: NDArray[np.int32], y: NDArray[np.int32]) -> NDArray[np.bool_]:
+        q = x.astype(np.int64) * nn + own[y]
         pos = np.minimum(np.searchsorted(known, q), len(known) - 1)
         found: NDArray[np.bool_] = known[pos] == q
         return found
@@ -707,7 +738,7 @@ def _cosigned(filings: list[Filing], a: NDArray[np.int64], b: NDArray[np.int64])
 # ----------------------------------------------------------------------------------------- clustering
 
 
-def components(n: int, a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.int64]:
+def components(n: int, a: IndexArray, b: IndexArray) -> NDArray[np.int64]:
     """Connected components: the smallest member index of each item's component.
 
     >>> components(5, np.array([0, 3]), np.array([1, 4])).tolist()
@@ -745,8 +776,8 @@ SPECIFIC_MASK = sum(1 << k for k in (AREA, MONEY, ESTATE, COMPANY, FACTORY, SCHO
 def _guarded_components(
     f: _Features,
     s: IssueSettings,
-    a: NDArray[np.int64],
-    b: NDArray[np.int64],
+    a: NDArray[np.int32],
+    b: NDArray[np.int32],
     weight: NDArray[np.float32],
     acc: NDArray[np.int64],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -834,7 +865,7 @@ def _agreeing_kinds(va: dict[int, set[int]], vb: dict[int, set[int]]) -> int:
 # -------------------------------------------------------------------------------------------- results
 
 
-def _distinct_rows(m: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+def _distinct_rows(m: NDArray[np.int32]) -> tuple[NDArray[np.int32], NDArray[np.int64]]:
     """The distinct rows of m and the index of each row among them (as np.unique(axis=0), by hashing the
     rows: sorting rows as byte strings is several times slower). Exact: rows are compared after hashing.
 
@@ -870,25 +901,35 @@ def _evidence(
     k = best[linked]
     j = np.where(sc.a[k] == linked, sc.b[k], sc.a[k])
     tok_i, tok_j = f.tok[linked], f.tok[j]
-    shared = np.full(tok_i.shape, -1, dtype=np.int64)
+    shared = np.full(tok_i.shape, -1, dtype=np.int32)
     for c in range(tok_i.shape[1]):
         hit = (tok_i[:, c] >= 0) & (tok_i[:, c : c + 1] == tok_j).any(1)
         shared[hit, c] = tok_i[hit, c]
-    category = _ids([x.category for x in filings])
+    del tok_i, tok_j
+    category_code: dict[str, int] = {}
+    category = np.fromiter(
+        (category_code.setdefault(x.category, len(category_code)) for x in filings), dtype=np.int32, count=n
+    )
+    rows = f.sig.shape[1]
     facts = np.column_stack(
         [
             (f.pet[linked] == f.pet[j]) & (f.pet[linked] >= 0),
             cosigned[k],
             shared,
-            np.rint(sc.jaccard[k] * f.sig.shape[1]).astype(np.int64),  # agreeing MinHash rows
+            np.rint(sc.jaccard[k] * rows),  # agreeing MinHash rows
             category[linked],
             f.county[linked] != f.county[j],
         ]
-    ).astype(np.int64)
+    ).astype(np.int32)
+    del shared, category
     distinct, which = _distinct_rows(facts)
+    del facts
     token_lines: dict[int, str] = {}
-    category_of = {int(c): x.category for c, x in zip(category.tolist(), filings, strict=True) if c >= 0}
-    rows = f.sig.shape[1]
+    similarity = [
+        f"内容相似 {x:.2f} / content similarity {x:.2f}"
+        for x in (round(c / rows, 2) for c in range(rows + 1))
+    ]
+    category_line = [f"同类 {c} / same category" if c else "" for c in category_code]
     lines_of: list[tuple[str, ...]] = []
     tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
     for same_pet, cos, *toks, agree, cat, apart in distinct.tolist():
@@ -905,23 +946,18 @@ def _evidence(
                     zh, en = KIND_NAMES[kind]
                     line = token_lines[t] = f"同一{zh} {text} / same {en}"
                 out.append(line)
-        jac = round(agree / rows, 2)
-        out.append(f"内容相似 {jac:.2f} / content similarity {jac:.2f}")
-        if cat >= 0 and category_of[cat]:
-            out.append(f"同类 {category_of[cat]} / same category")
+        out.append(similarity[agree])
+        if category_line[cat]:
+            out.append(category_line[cat])
         if apart:
             out.append("跨县 / across counties")
         key = tuple(out)
         lines_of.append(tuples.setdefault(key, key))
-    score = [0.0] * n
-    reasons: list[tuple[str, ...]] = [("新事项 / starts a new issue",)] * n
-    matched: list[str | None] = [None] * n
-    link = zip(linked.tolist(), which.ravel().tolist(), j.tolist(), sc.weight[k].tolist(), strict=True)
+    evidence = [Evidence(0.0, ("新事项 / starts a new issue",), None)] * n
+    link = zip(linked.tolist(), which.tolist(), j.tolist(), sc.weight[k].tolist(), strict=True)
     for i, w, o, weight in link:
-        score[i] = round(weight, 2)
-        reasons[i] = lines_of[w]
-        matched[i] = fids[o]
-    return dict(zip(fids, map(Evidence, score, reasons, matched), strict=True))
+        evidence[i] = Evidence(round(weight, 2), lines_of[w], fids[o])
+    return dict(zip(fids, evidence, strict=True))
 
 
 def _registry_path(state_dir: Path) -> Path:

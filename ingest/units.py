@@ -475,7 +475,7 @@ def _province_name(code: str) -> str:
 @dataclass(slots=True)
 class UnitInputs:
     """What unit resolution reads of the filings and transfers, as plain lists (one item per filing, per
-    transfer): a forked helper process can read them without touching, and so copying, the records."""
+    transfer): what a helper process is sent instead of the records (ingest.background)."""
 
     filing_ids: list[str]
     counties: list[str | None]

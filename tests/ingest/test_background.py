@@ -1,14 +1,17 @@
-"""Work in a forked helper process (ingest.background), and resolution that uses one."""
+"""Work in a helper process (ingest.background), and resolution that uses one."""
 
 from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from ingest.background import Background, HelperFailed
+from ingest.background import Background, HelperFailed, results_folder
 from ingest.records import Filing, Transfer
 from ingest.resolver import ResolveSettings, resolve_with_report
 from tests.ingest.resolution_helpers import demo
@@ -47,17 +50,52 @@ def test_the_helpers_error_is_raised_here_with_its_traceback() -> None:
 
 def test_a_killed_helper_is_a_clear_error_and_leaves_no_file() -> None:
     job = Background(_die)
-    path = Path(job._path)
+    files = [Path(p) for p in job._files]
     with pytest.raises(HelperFailed, match="without a result"):
         job.result()
-    assert not path.exists()
+    assert files and not any(p.exists() for p in files)
 
 
-def test_cancel_stops_the_helper_and_removes_its_file() -> None:
+def test_cancel_stops_the_helper_and_removes_its_files() -> None:
     job = Background(_wait)
-    path = Path(job._path)
+    files = [Path(p) for p in job._files]
+    pid = job._pid
     job.cancel()
-    assert not path.exists() and job._process is not None and not job._process.is_alive()
+    assert pid > 0 and not _alive_not_zombie(pid)
+    assert not any(p.exists() for p in files)
+
+
+def test_the_helper_ends_with_its_parent(tmp_path: Path) -> None:
+    """A parent killed with -9 takes its helper with it, and the next job removes the files left behind."""
+    script = (
+        "import sys, time\n"
+        "from ingest.background import Background\n"
+        "from tests.ingest.test_background import _wait\n"
+        "job = Background(_wait)\n"
+        "print(job._pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, cwd=Path.cwd())
+    assert parent.stdout is not None
+    helper = int(parent.stdout.readline())
+    left = list(Path(results_folder()).glob(f"caselink-helper-{parent.pid}-*"))
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while _alive_not_zombie(helper) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive_not_zombie(helper)
+    assert left and any(p.exists() for p in left)
+    Background(_square_and_pid, 2).result()
+    assert not any(p.exists() for p in left)
+
+
+def _alive_not_zombie(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 @pytest.fixture(scope="module")

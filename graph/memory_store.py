@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.atomic import write_atomically
+from graph.atomic import read_pickle, write_atomically
 from graph.errors import GraphError
 from graph.model import Edge, EdgeSpec, Label, Node, OwnerRow, RelType, Row, freeze_props
 from graph.schema import CONSTRAINTS, INDEXES
@@ -139,8 +139,7 @@ class MemoryStore(GraphStore):
         if not self.path.exists():
             return nx.MultiDiGraph()
         try:
-            with self.path.open("rb") as fh:
-                saved = pickle.load(fh)
+            saved = read_pickle(self.path)
         except (OSError, pickle.UnpicklingError, EOFError) as exc:
             raise GraphError(
                 f"The embedded graph {self.path} cannot be read ({exc}); "

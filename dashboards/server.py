@@ -8,6 +8,8 @@ Streamlit caches are left to the pages, which import them inside the runtime.
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 
 
@@ -47,7 +49,24 @@ def main() -> None:
     preload()
     warm_up()
     sys.argv[0] = "streamlit"
-    sys.exit(cli.main())
+    try:
+        cli.main()
+        code = 0
+    except SystemExit as stop:
+        code = _exit_code(stop.code)
+    # Leave without tearing the interpreter down: freeing a loaded graph object by object takes seconds
+    # (200k filings: ~10 s before the port is free again), and nothing is left to save.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    if code is None or isinstance(code, int):
+        return code or 0
+    print(code, file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

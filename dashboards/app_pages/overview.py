@@ -82,7 +82,7 @@ for col, page, zh, en in (
 
 # --- trends ------------------------------------------------------------------------------------------------
 # Tabs run lazily (on_change="rerun"): only the open tab's charts are built and sent, so the first view ships
-# two charts, not five, and the headline figures above are not held up by the rest.
+# one trend chart, not five: in a cold browser each chart's code and drawing delay the headline figures.
 
 st.subheader(t("趋势", "Trends"))
 FILINGS, CONCLUDED, COUNT = t("信访件", "filings"), t("已办结", "concluded"), t("件数", "Filings")
@@ -106,12 +106,14 @@ if by_month.open:
     with by_month:
         month = ov.by_month.rename(columns={"filings": FILINGS, "concluded": CONCLUDED})
         charts.lines(month, "month", [FILINGS, CONCLUDED], x_title=t("月份", "Month"), value_title=COUNT)
+_bars(by_channel, ov.by_channel, "channel", t("渠道", "Channel"))
+if by_channel.open:
+    with by_channel:
         st.caption(t("各渠道每月信访件", "Filings per month by channel"))
         per_channel = ov.month_channel.reset_index().melt(id_vars="month", var_name="channel",
                                                           value_name="filings")
         charts.bars(per_channel, "month", "filings", category_title=t("月份", "Month"), value_title=COUNT,
                     color="channel", color_title=t("渠道", "Channel"), horizontal=False)
-_bars(by_channel, ov.by_channel, "channel", t("渠道", "Channel"))
 _bars(by_category, ov.by_category, "category", t("类别", "Category"))
 _bars(by_county, ov.by_county, "county", t("县区", "County"))
 

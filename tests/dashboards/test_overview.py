@@ -88,10 +88,9 @@ def test_figures_of_the_pattern_fixture(monkeypatch: pytest.MonkeyPatch, fixture
     overdue = run_query("overdue", store, {"as_of": date.today()})
     assert values["超期未办结"] == str(len(overdue.rows)) and len(overdue.rows) >= 4
     assert [s.value for s in at.subheader] == ["趋势", "推诿最多的单位"]
-    # the first view: the open tab's two charts and the bounced units' bars; the tables wait in an expander
-    month, per_channel, bounced = at.get("vega_lite_chart")
+    # the first view: the open tab's chart and the bounced units' bars; the tables wait in an expander
+    month, bounced = at.get("vega_lite_chart")
     assert _data(month)["信访件"].sum() == 13 and _data(month)["已办结"].sum() == 6  # legend = column
-    assert _data(per_channel)["filings"].sum() == 13
     # the dispatch-only 信访局 (U08) is on every chain but is not counted
     assert _data(bounced)[["label", "bounced_filings"]].values.tolist() == [
         ["自然资源局", 3], ["住建局", 3], ["人社局", 2]
@@ -111,15 +110,17 @@ def test_tables_and_the_other_tabs_on_request(monkeypatch: pytest.MonkeyPatch, f
     assert pairs[["unit_a", "unit_b", "bounces"]].values.tolist() == [["U01", "U02", 3]]
     at.session_state["overview_trend_tab"] = "按渠道"
     at.run()
-    channel = _data(at.get("vega_lite_chart")[0])
-    assert channel["filings"].sum() == 13 and channel.iloc[0]["channel"] == "来信"
+    channel, per_month, _ = at.get("vega_lite_chart")
+    assert _data(channel)["filings"].sum() == 13 and _data(channel).iloc[0]["channel"] == "来信"
+    assert _data(per_month)["filings"].sum() == 13 and set(_data(per_month)["channel"]) == set(
+        _data(channel)["channel"])
 
 
 def test_units_are_named_with_their_county(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Units of different counties share department names (自然资源局): the bars say which county."""
     ws = build(tmp_path, n=400, seed=3)
     at = _run(monkeypatch, ws)
-    bars = _data(at.get("vega_lite_chart")[2])
+    bars = _data(at.get("vega_lite_chart")[1])
     view = MemoryStore(Workspace.open(ws).graph_dir).view()
     for uid, label in zip(bars["unit_id"], bars["label"], strict=True):
         county = view.node(Label.COUNTY, uid.split(":")[0])

@@ -100,7 +100,8 @@ def test_figures_of_the_pattern_fixture(monkeypatch: pytest.MonkeyPatch, fixture
 
 
 def test_tables_and_the_other_tabs_on_request(monkeypatch: pytest.MonkeyPatch, fixture_ws: Path) -> None:
-    at = _run(monkeypatch, fixture_ws, state={"overview_trend_tab": "按县区", "overview_bounced_tables": True})
+    open_all = {"overview_trend_tab": "按县区", "overview_bounced_tables": True}
+    at = _run(monkeypatch, fixture_ws, state=open_all)
     county, bounced = at.get("vega_lite_chart")
     assert _data(county)[["county", "filings"]].values.tolist() == [["东城区", 11], ["西城区", 2]]
     units = at.dataframe[0].value
@@ -153,9 +154,12 @@ def test_a_new_ingest_shows_without_clearing_the_cache(
             Label.FILING, [{"filing_id": "F99", "received_date": date(2024, 9, 1), "channel": "来信"}]
         )
     store.close()
-    st.cache_resource.clear()  # the store object is per process; the cached aggregates stay
-    at = _run(monkeypatch, fixture_ws, clear=False)
+    at = _run(monkeypatch, fixture_ws, clear=False)  # the same server process, its caches kept
     assert {m.label: m.value for m in at.metric}["信访件"] == "14"
+    at.switch_page("app_pages/search.py").run()
+    at.text_input(key="search_text").input("F99")
+    at.button[0].click().run()
+    assert any("F99" in link.label for link in at.get("page_link")), "the pages read the new graph"
 
 
 def test_trends_by_month_channel_and_county(fixture_ws: Path) -> None:

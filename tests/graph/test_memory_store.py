@@ -113,7 +113,9 @@ def test_settings_default_to_embedded_and_pick_neo4j_when_a_uri_is_set(tmp_path:
 
 
 @pytest.mark.parametrize("collecting", [True, False])
-def test_reading_pauses_the_garbage_collector_and_restores_it(tmp_path: Path, collecting: bool) -> None:
+def test_reading_pauses_the_collector_and_freezes_the_graph_until_closed(
+    tmp_path: Path, collecting: bool
+) -> None:
     ws = Ws(tmp_path)
     store = open_store(Settings(), ws)
     load(synthetic_resolution(30, seed=4), store)
@@ -124,8 +126,12 @@ def test_reading_pauses_the_garbage_collector_and_restores_it(tmp_path: Path, co
     was = gc.isenabled()
     try:
         gc.enable() if collecting else gc.disable()
-        assert open_store(Settings(), ws).canonical_dump() == dump
+        again = open_store(Settings(), ws)
+        assert again.canonical_dump() == dump
         assert gc.isenabled() is collecting
+        assert gc.get_freeze_count() > 0  # the graph read is out of the collector's sight ...
+        again.close()
+        assert gc.get_freeze_count() == 0  # ... until the store is closed
         with pytest.raises(GraphError, match="cannot be read"):
             MemoryStore(tmp_path / "broken").counts()
         assert gc.isenabled() is collecting

@@ -10,6 +10,7 @@ on both back ends.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -86,9 +87,15 @@ def _mtime(path: Path) -> float:
     return path.stat().st_mtime if path.exists() else 0.0
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+def _thaw(_records: Records) -> None:
+    gc.unfreeze()
+
+
+@st.cache_resource(max_entries=2, show_spinner=False, on_release=_thaw)
 def _records(root: str, mtime: float) -> Records:
-    return load_records(data.workspace())
+    records = load_records(data.workspace())
+    gc.freeze()  # kept for the process: out of the collector's walks, as the embedded graph (memory_store)
+    return records
 
 
 def records() -> Records:

@@ -87,3 +87,36 @@ def lines(
         },
     }
     st.vega_lite_chart(df, spec, width="stretch", height=height)
+
+
+def timeline(
+    df: pd.DataFrame,
+    day: str,
+    category: str,
+    *,
+    category_title: str,
+    day_title: str,
+    color: str | None = None,
+    color_title: str = "",
+    tooltip: Sequence[tuple[str, str]] = (),
+) -> None:
+    """One point per row at its `day` (ISO date text) on the line of its `category`, coloured by `color`;
+    `tooltip` adds (column, title) pairs to the hover text. Dates read year-month (no English month names)."""
+    tips: list[dict[str, Any]] = [
+        {"field": day, "type": "temporal", "format": "%Y-%m-%d", "title": day_title},
+        {"field": category, "title": category_title},
+    ]
+    encoding: dict[str, Any] = {
+        "x": {"field": day, "type": "temporal", "title": day_title,
+              "axis": {"format": "%Y-%m", "labelAngle": -45}},
+        "y": {"field": category, "type": "nominal", "title": category_title,
+              "axis": {"labelLimit": 320, "labelOverlap": False}},
+    }
+    if color is not None:
+        encoding["color"] = {"field": color, "type": "nominal", "title": color_title,
+                             "legend": {"orient": "bottom"}}
+        tips.append({"field": color, "title": color_title})
+    encoding["tooltip"] = tips + [{"field": column, "title": title} for column, title in tooltip]
+    spec = {"mark": {"type": "point", "filled": True, "size": 90}, "encoding": encoding}
+    height = 34 * int(df[category].nunique()) + 170  # the rest: dates (slanted), axis title, legend
+    st.vega_lite_chart(df, spec, width="stretch", height=height)

@@ -136,11 +136,13 @@ def _visit(page: Page, server: int, action: str, base: str) -> Visit:
     s0, b0 = tree_cpu(server), _browser_cpu()
     start = time.perf_counter()
     if action == "goto":
-        page.goto(base + "/overview")
+        page.goto(base + "/")  # the overview is the default page: /overview would open "Page not found"
     else:
         page.reload()
     page.wait_for_selector(METRICS, state="visible", timeout=180_000)
     visible = time.perf_counter() - start
+    if page.locator('[role="dialog"]').count():
+        raise SystemExit(f"a dialog covers the page: {page.locator('[role=dialog]').first.inner_text()!r}")
     page.wait_for_function("window.__firstMetricPainted !== null", timeout=180_000)
     painted = float(page.evaluate("window.__firstMetricPainted")) / 1000
     s1, b1 = tree_cpu(server), _browser_cpu()

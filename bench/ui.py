@@ -22,6 +22,17 @@ and the CPU seconds the server and the browser (with Playwright's driver) used d
 `caselink ingest` saves the overview's figures in the workspace (WORKSPACE/index/overview.pickle), so the
 cold figure is the first visit after an ingest; --fresh-cache deletes that file first, as for a workspace
 ingested by an older caselink (the first visit then computes the figures from the whole graph).
+
+Measured 2026-12-06 on the 200k workspace (`demo-data --filings 200000 --seed 7`, embedded store; `python
+bench/ui.py --workspace WS --cold 5 --reloads 3`, 2 cores shared with other work, load average 4.5-7.1):
+- cold: painted median 1.53 s, worst 2.67 s (Playwright saw the metrics: median 2.02 s, worst 3.02 s);
+  CPU per visit: server 0.32 s, browser 2.15 s (a hello-world Streamlit page: 0.20 s and ~1.4 s);
+- warm: painted median 0.86 s, worst 1.43 s (Playwright: 0.98 s); CPU server 0.16 s, browser 0.98 s;
+- first search after the start (reads the 230 MB graph): 11.7 s, 4.9 s of server CPU; server answering
+  after 5.5 s; stopped 0.2-0.5 s after SIGTERM.
+Before (b72849e, same machine, load 7.5-9.7): cold painted 2.56 s (Playwright 3.07 s; and the page it
+opened, /overview, drew a "Page not found" dialog), CPU server 0.61 s + browser 3.39 s; warm 1.25 s;
+first search 25.5 s (10.3 s CPU); server answering after 7.6 s.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ import ipaddress
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import streamlit as st
@@ -69,10 +69,12 @@ def page_allowed(url_path: str, role: str | None) -> bool:
     return True
 
 
-def visible(pages: Sequence[st.Page]) -> list[st.Page]:
-    """The pages this session's role may open (st.navigation only offers and routes to these)."""
+def visible(sections: Mapping[str, Sequence[st.Page]]) -> dict[str, list[st.Page]]:
+    """The pages this session's role may open, by sidebar section (st.navigation only offers and routes to
+    these); a section with none of them is left out."""
     role = session.role()
-    return [p for p in pages if page_allowed(p.url_path, role)]
+    shown = {name: [p for p in pages if page_allowed(p.url_path, role)] for name, pages in sections.items()}
+    return {name: pages for name, pages in shown.items() if pages}
 
 
 def gate() -> None:

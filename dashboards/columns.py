@@ -29,6 +29,11 @@ ZH: dict[str, str] = {
     "unit_id": "单位编号", "unit": "单位", "bounced_filings": "推诿件数", "weight": "权重",
     "probability": "概率", "file": "文件", "row": "行号", "column": "列", "value": "值",
     "reason_zh": "原因", "reason_en": "原因（英文）", "severity": "级别",
+    "issue_title": "事项名称", "petitioner_names": "信访人姓名", "n_counties": "县区数",
+    "max_days_overdue": "最长超期天数", "run": "导入批次", "when": "时间", "filings_file": "信访件文件",
+    "transfers_file": "流转文件", "new": "新增", "updated": "更新", "unchanged": "未变",
+    "backend": "图谱存储", "seconds": "用时（秒）", "read": "读入行", "loaded": "导入行",
+    "rejected": "拒绝行", "flagged": "标记行",
 }
 
 

@@ -164,7 +164,15 @@ def network_html(
                 width=1 + min(e.count, 4),
                 color="#aaaaaa",
             )
-    return _offline(net.generate_html(notebook=False))
+    return _offline(net.generate_html(notebook=False)).replace("</body>", _REFIT + "</body>", 1)
+
+
+_REFIT = """<script>
+window.addEventListener("resize", function () { if (window.network) { window.network.fit(); } });
+</script>
+"""
+"""Fit the picture to its frame again when the frame changes size: drawn in a hidden tab, the frame had no
+width and the picture stayed zoomed on a corner once the tab was opened."""
 
 
 _EXTERNAL = re.compile(r"<(link|script)\b[^>]*(?:href|src)=\"https?://[^\"]*\"[^>]*>(?:\s*</script>)?", re.S)

@@ -10,6 +10,7 @@ on both back ends.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from caselink.commands.ingest import RECORDS_FILE, RUNS_FILE, Records, load_records
-from dashboards import data
+from dashboards import data, explore_data
 from ingest.decisions import Decision, DecisionStore, ReviewItem
 from ingest.records import Filing, Transfer
 from ingest.report import PROBLEM_COLUMNS
@@ -53,11 +54,46 @@ def defaults(name: str) -> dict[str, Any]:
     return {p.name: p.default for p in get(name).params}
 
 
-@st.cache_data(max_entries=64, ttl=60, show_spinner=False)
 def pattern(name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
-    """The rows of named query `name` with `params` (the others at their defaults) as a DataFrame."""
-    result = run_query(name, data.store(), dict(params or {}))
+    """The rows of named query `name` with `params` (the others at their defaults) as a DataFrame, computed
+    once per store state (a pattern query over a 200k workspace takes seconds; an ingest makes new ones)."""
+    return _pattern(name, dict(params or {}), explore_data.state())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _pattern(name: str, params: dict[str, Any], state_token: str) -> pd.DataFrame:
+    result = run_query(name, data.store(), params)
     return pd.DataFrame(result.rows, columns=result.columns)
+
+
+NAMED = {"petitioner_id": "petitioner_name", "issue_id": "issue_title"}
+"""Id columns that get a name column beside them in the tables (with_names)."""
+
+
+def with_names(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` with each petitioner's name and each issue's title beside its id (petitioner_name, issue_title):
+    an id alone means nothing to a clerk."""
+    keys = tuple(sorted({k for c in NAMED if c in df.columns for k in df[c].dropna().unique()}))
+    if not keys:
+        return df
+    names = entity_names(keys)
+    out = df.copy()
+    for column, named in NAMED.items():
+        if column in out.columns and named not in out.columns:
+            out.insert(out.columns.get_loc(column) + 1, named, out[column].map(names))
+    return out
+
+
+def entity_names(keys: tuple[str, ...]) -> dict[str, str]:
+    """The name of each node with one of these keys (keys are unique across labels), read with the
+    `entities` query; nodes without a name are left out."""
+    return _entity_names(keys, explore_data.state())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _entity_names(keys: tuple[str, ...], state_token: str) -> dict[str, str]:
+    rows = run_query("entities", data.store(), {"keys": list(keys)}).records()
+    return {r["key"]: r["name"] for r in rows if isinstance(r["name"], str) and r["name"]}
 
 
 @st.cache_data(max_entries=64, ttl=60, show_spinner=False)
@@ -71,11 +107,9 @@ def counties_of(petitioner_ids: tuple[str, ...]) -> dict[str, list[str]]:
     return out
 
 
-@st.cache_data(max_entries=64, ttl=60, show_spinner=False)
 def county_names(codes: tuple[str, ...]) -> dict[str, str]:
     """The names of the counties with these codes (the code itself when the graph has no name)."""
-    rows = run_query("entities", data.store(), {"keys": list(codes)}).records()
-    names = {r["key"]: r["name"] for r in rows if r["label"] == "County" and r["name"]}
+    names = entity_names(codes)
     return {c: names.get(c, c) for c in codes}
 
 
@@ -86,9 +120,15 @@ def _mtime(path: Path) -> float:
     return path.stat().st_mtime if path.exists() else 0.0
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+def _thaw(_records: Records) -> None:
+    gc.unfreeze()
+
+
+@st.cache_resource(max_entries=2, show_spinner=False, on_release=_thaw)
 def _records(root: str, mtime: float) -> Records:
-    return load_records(data.workspace())
+    records = load_records(data.workspace())
+    gc.freeze()  # kept for the process: out of the collector's walks, as the embedded graph (memory_store)
+    return records
 
 
 def records() -> Records:

@@ -1,7 +1,7 @@
 """Entry point of the dashboards: `caselink serve` runs `streamlit run` on this file.
 
-Each page is a file under app_pages/ registered in PAGES (one line each); the sidebar carries the language
-switch. Text is Simplified Chinese by default (dashboards/i18n.py).
+Each page is a file under app_pages/ registered in PAGES (one line each, in its sidebar section); the sidebar
+carries the language switch. Text is Simplified Chinese by default (dashboards/i18n.py).
 """
 
 from __future__ import annotations
@@ -15,19 +15,26 @@ st.set_page_config(page_title="caselink 信访关联", layout="wide")
 language_switch()
 auth.gate()  # login form when a users file exists; stops here until logged in
 
-PAGES = [
-    st.Page("app_pages/overview.py", title=t("概览", "Overview"), url_path="overview", default=True),
-    st.Page("app_pages/search.py", title=t("检索", "Search"), url_path="search"),
-    st.Page("app_pages/details.py", title=t("详情", "Details"), url_path="details"),
-    st.Page("app_pages/path.py", title=t("最短关联", "Shortest connection"), url_path="path"),
-    st.Page("app_pages/intake.py", title=t("来访查重", "Intake check"), url_path="intake"),
-    st.Page("app_pages/repeat.py", title=t("重复访", "Repeat petitioning"), url_path="repeat"),
-    st.Page("app_pages/multi_channel.py", title=t("多头访", "Multi-channel"), url_path="multi-channel"),
-    st.Page("app_pages/skip_level.py", title=t("越级访", "Skip-level"), url_path="skip-level"),
-    st.Page("app_pages/cross_county.py", title=t("跨地区", "Cross-county"), url_path="cross-county"),
-    st.Page("app_pages/bounced.py", title=t("推诿", "Bounced cases"), url_path="bounced"),
-    st.Page("app_pages/overdue.py", title=t("超期", "Overdue"), url_path="overdue"),
-    st.Page("app_pages/review.py", title=t("人工核对", "Review queue"), url_path="review"),
-    st.Page("app_pages/quality.py", title=t("数据质量", "Data quality"), url_path="quality"),
-]
-st.navigation(auth.visible(PAGES)).run()
+PAGES = {
+    t("查询", "Look up"): [
+        st.Page("app_pages/overview.py", title=t("概览", "Overview"), url_path="overview", default=True),
+        st.Page("app_pages/search.py", title=t("检索", "Search"), url_path="search"),
+        st.Page("app_pages/details.py", title=t("详情", "Details"), url_path="details"),
+        st.Page("app_pages/path.py", title=t("最短关联", "Shortest connection"), url_path="path"),
+        st.Page("app_pages/intake.py", title=t("来访查重", "Intake check"), url_path="intake"),
+    ],
+    t("规律", "Patterns"): [
+        st.Page("app_pages/repeat.py", title=t("重复访", "Repeat petitioning"), url_path="repeat"),
+        st.Page("app_pages/multi_channel.py", title=t("多头访", "Multi-channel"), url_path="multi-channel"),
+        st.Page("app_pages/skip_level.py", title=t("越级访", "Skip-level"), url_path="skip-level"),
+        st.Page("app_pages/cross_county.py", title=t("跨地区", "Cross-county"), url_path="cross-county"),
+        st.Page("app_pages/bounced.py", title=t("推诿", "Bounced cases"), url_path="bounced"),
+        st.Page("app_pages/overdue.py", title=t("超期", "Overdue"), url_path="overdue"),
+    ],
+    t("管理", "Administration"): [
+        st.Page("app_pages/review.py", title=t("人工核对", "Review queue"), url_path="review"),
+        st.Page("app_pages/quality.py", title=t("数据质量", "Data quality"), url_path="quality"),
+    ],
+}
+# every page listed (expanded): a collapsed list would hide some behind Streamlit's untranslated "View more"
+st.navigation(auth.visible(PAGES), expanded=True).run()

@@ -38,6 +38,22 @@ def mask_frame(df: pd.DataFrame, personal: Mapping[str, str]) -> pd.DataFrame:
     return out
 
 
+def blank_missing(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose missing text cells are empty (the grid would print a grey "None" in them).
+
+    >>> blank_missing(pd.DataFrame({"a": ["x", None], "n": [1.0, None]})).values.tolist()
+    [['x', 1.0], ['', nan]]
+    """
+    types = pd.api.types
+    text = [c for c in df.columns if types.is_object_dtype(df[c]) or types.is_string_dtype(df[c])]
+    if not text:
+        return df
+    out = df.copy()
+    for column in text:
+        out[column] = out[column].where(out[column].notna(), "")
+    return out
+
+
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """UTF-8 CSV with BOM (Excel opens it as UTF-8); lists joined by ';'; no cell starts a formula."""
     buf = io.StringIO()
@@ -86,7 +102,7 @@ def show_table(df: pd.DataFrame, name: str, *, personal: Mapping[str, str] | Non
     """
     shown = mask_frame(df, personal or {})
     headers = labels(shown.columns, lang())
-    st.dataframe(shown, width="stretch", hide_index=True,
+    st.dataframe(blank_missing(shown), width="stretch", hide_index=True,
                  column_config={c: st.column_config.Column(label=h) for c, h in headers.items()} or None)
     key = key or name
     log, user, is_masked = data.workspace().audit_log, session.user(), not session.may_reveal()

@@ -45,6 +45,8 @@ class Overview:
     """unit-bounce-pairs rows, most bounces first."""
     bounced_filings: int
     overdue: int
+    county_names: dict[str, str]
+    """County code -> name of the counties in the trend rows (labels units: their ids start with the code)."""
 
 
 def compute_overview(store: GraphStore, as_of: str) -> Overview:
@@ -65,6 +67,7 @@ def compute_overview(store: GraphStore, as_of: str) -> Overview:
         bounce_pairs=pd.DataFrame(pairs.rows, columns=pairs.columns),
         bounced_filings=len(bounced),
         overdue=len(overdue.rows),
+        county_names=county_names(rows),
     )
 
 
@@ -150,6 +153,19 @@ def month_by_channel(trends: pd.DataFrame) -> pd.DataFrame:
     return trends.assign(channel=trends["channel"].fillna("(空)")).pivot_table(
         index="month", columns="channel", values="filings", aggfunc="sum", fill_value=0
     )
+
+
+def county_names(trends: pd.DataFrame) -> dict[str, str]:
+    """County code -> name from the trend rows (counties without a name left out).
+
+    >>> trends = pd.DataFrame({"county": ["130623", "130624", None], "county_name": ["涞水县", None, None]})
+    >>> county_names(trends)
+    {'130623': '涞水县'}
+    """
+    if trends.empty:
+        return {}
+    named = trends[trends["county"].notna() & trends["county_name"].notna()]
+    return dict(zip(named["county"], named["county_name"], strict=True))
 
 
 def _county_label(trends: pd.DataFrame) -> pd.Series:

@@ -24,7 +24,7 @@ import click
 
 from caselink.intake_index import update_index
 from caselink.workspace import Workspace
-from graph.atomic import write_atomically
+from graph.atomic import read_pickle, write_atomically
 from graph.errors import GraphError
 from graph.settings import BACKENDS, Settings
 from graph.store import GraphStore, open_store
@@ -61,8 +61,7 @@ def load_records(ws: Workspace) -> Records:
     path = ws.records_dir / RECORDS_FILE
     if not path.exists():
         return Records()
-    with path.open("rb") as fh:
-        saved = pickle.load(fh)
+    saved = read_pickle(path)
     if not isinstance(saved, dict) or saved.get("format") != RECORDS_FORMAT:
         raise IngestError(
             f"{path} 由其他版本写入，请删除工作区后重新导入。 / "

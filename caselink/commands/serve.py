@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -24,7 +23,10 @@ APP = Path(dashboards.__file__).with_name("streamlit_app.py")
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default=None,
               help="Graph back end (default: neo4j when CASELINK_NEO4J_URI is set, else embedded).")
 def serve(workspace: Path | None, port: int, host: str, backend: str | None) -> None:
-    """Start the dashboards (Streamlit) and block until stopped with Ctrl+C."""
+    """Start the dashboards (Streamlit) and block until stopped with Ctrl+C.
+
+    The process becomes the Streamlit server (exec, no child process), so a signal sent to it (Ctrl+C, or
+    SIGTERM from `kill` or a service manager) stops the server itself and frees the port."""
     env = dict(os.environ)
     if workspace is not None:
         env["CASELINK_WORKSPACE"] = str(workspace.resolve())
@@ -38,9 +40,11 @@ def serve(workspace: Path | None, port: int, host: str, backend: str | None) -> 
         "--browser.gatherUsageStats", "false",
         "--global.developmentMode", "false",
         "--client.toolbarMode", "minimal",
+        # no watching of source files: it re-scans every loaded module (thousands, with pandas and altair)
+        # on the server's event loop after each script run; a deployed dashboard is not edited live
+        "--server.fileWatcherType", "none",
     ]
     click.echo(f"caselink dashboards on http://{host}:{port}  (Ctrl+C to stop)", err=True)
-    try:
-        raise SystemExit(subprocess.call(cmd, env=env))
-    except KeyboardInterrupt:
-        raise SystemExit(0) from None
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, cmd, env)

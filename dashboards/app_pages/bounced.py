@@ -160,8 +160,11 @@ if pairs.empty:
     st.info(t("没有相互推诿的单位对。", "No pair of units passes filings back and forth."))
 else:
 
+    codes = pd.concat([pairs["unit_a"], pairs["unit_b"]]).str.split(":").str[0]
+    county = pdata.county_names(tuple(sorted(set(codes))))
+
     def label(uid: pd.Series, name: pd.Series) -> pd.Series:
-        return name + "·" + uid.str.split(":").str[0]
+        return uid.str.split(":").str[0].map(county) + " " + name
 
     both = pd.concat(
         [
@@ -203,9 +206,9 @@ else:
     st.altair_chart(hm, width="stretch")
     st.caption(
         t(
-            f"热力图显示来回最多的 {len(units)} 个单位（单位名·县区代码）之间的推诿；"
+            f"热力图显示来回最多的 {len(units)} 个单位（县区 单位名）之间的推诿；"
             f"全部 {len(pairs)} 对见下表。",
-            f"The map shows the {len(units)} units (name·county code) with most bounces; all {len(pairs)} "
+            f"The map shows the {len(units)} units (county, unit) with most bounces; all {len(pairs)} "
             "pairs are in the table.",
         )
     )

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboards import patterns_data as pdata
 from dashboards import session
 from dashboards.i18n import lang, t
-from dashboards.network import NetEdge, NetNode, legend_html, network_html, show
+from dashboards.network import NetEdge, NetNode, label_name, legend_html, network_html, show
 from dashboards.tables import show_table
 
 QUERY = "cross-county"
@@ -60,8 +60,13 @@ df = df.assign(n_counties=df["counties"].map(len)).sort_values(
     ["n_counties", "size", "group_id"], ascending=[False, False, True], ignore_index=True
 )
 all_names = pdata.county_names(tuple(sorted({c for cs in df["counties"] for c in cs})))
+keys = {k for ks in df["petitioner_ids"] for k in ks} | set(df["group_id"])
+names = pdata.entity_names(tuple(sorted(keys)))
 df = df.assign(county_names=[[all_names[c] for c in cs] for cs in df["counties"]])
-show_table(df, QUERY)
+shown = df.assign(kind=[label_name(k, lang()) for k in df["kind"]])
+shown.insert(int(shown.columns.get_loc("petitioner_ids")) + 1, "petitioner_names",
+             [[names.get(p, p) for p in ps] for ps in df["petitioner_ids"]])
+show_table(shown, QUERY)
 
 st.subheader(t("群体关系图", "Group picture"))
 st.caption(
@@ -86,19 +91,20 @@ people = tuple(group["petitioner_ids"][:PICTURE_MAX])
 homes = pdata.counties_of(people)
 
 centre = ("Filing" if group["kind"] == "Filing" else "Issue", str(group["group_id"]))
-nodes = [NetNode(centre[0], centre[1])]
+names = {**names, **pdata.entity_names(tuple(str(i) for i in group["issue_ids"]))}
+nodes = [NetNode(centre[0], centre[1], name=names.get(centre[1]))]
 edges: list[NetEdge] = []
 if group["kind"] == "Filing":
-    nodes += [NetNode("Issue", str(i)) for i in group["issue_ids"]]
+    nodes += [NetNode("Issue", str(i), name=names.get(str(i))) for i in group["issue_ids"]]
     edges += [NetEdge(centre, "ABOUT", ("Issue", str(i))) for i in group["issue_ids"]]
 for pid in people:
-    nodes.append(NetNode("Petitioner", pid))
+    nodes.append(NetNode("Petitioner", pid, name=names.get(pid)))
     edges.append(NetEdge(("Petitioner", pid), "FILED" if group["kind"] == "Filing" else "ABOUT", centre))
     edges += [NetEdge(("Petitioner", pid), "LOCATED_IN", ("County", c)) for c in homes.get(pid, [])]
 county_codes = tuple(sorted({c for cs in homes.values() for c in cs}))
-names = pdata.county_names(county_codes)
+home_names = pdata.county_names(county_codes)
 for c in county_codes:
-    nodes.append(NetNode("County", c, name=names[c]))
+    nodes.append(NetNode("County", c, name=home_names[c]))
 show(
     network_html(nodes, edges, lang=lang(), reveal=session.may_reveal(), centre=centre, height=560),
     height=580,

@@ -12,7 +12,8 @@ import streamlit as st
 
 from caselink import audit
 from caselink.privacy import masked
-from dashboards import data, explore_data, explore_graph, session
+from dashboards import charts, data, explore_data, explore_graph, session
+from dashboards import patterns_data as pdata
 from dashboards.explore_data import KIND_OF_LABEL, KINDS, LABEL_OF_KIND
 from dashboards.i18n import lang, t
 from dashboards.network import COLOURS, label_name, legend_html, network_html, rel_name
@@ -28,24 +29,6 @@ KIND_NAMES = {
     "unit": ("单位", "Unit"),
 }
 PERSONAL = {"id_number": "id_number", "phone": "phone"}
-
-
-COLUMNS_ZH = {
-    "filing_id": "信访件编号", "role": "身份", "received_date": "登记日期", "channel": "渠道",
-    "receiving_level": "受理层级", "receiving_org": "受理机构", "issue_id": "事项编号", "status": "状态",
-    "concluded_date": "办结日期", "units": "涉及单位", "co_petitioner_ids": "联名人", "category": "类别",
-    "issue_petitioner_ids": "同事项信访人", "seq": "序号", "route_date": "日期", "action": "动作",
-    "from_unit": "转出单位", "to_unit": "转入单位", "to_unit_id": "转入单位编号", "note": "备注",
-    "petitioner_id": "信访人编号", "petitioner_name": "信访人", "relation": "关系", "unit_a": "单位甲",
-    "unit_b": "单位乙", "unit_a_name": "单位甲名称", "unit_b_name": "单位乙名称", "bounces": "来回次数",
-    "filings": "信访件数", "filing_ids": "信访件",
-}  # fmt: skip
-# column headers of the tables in Chinese (English shows the query's column names)
-
-
-def headed(df: pd.DataFrame) -> pd.DataFrame:
-    """The table with its column headers in the session language."""
-    return df.rename(columns=COLUMNS_ZH) if lang() == "zh" else df
 
 
 def kind_name(kind: str) -> str:
@@ -171,11 +154,19 @@ if kind == "petitioner":
         if rows.empty:
             st.info(t("这个信访人没有信访件。", "This petitioner has no filings."))
         else:
-            chart = rows.assign(
-                received_date=pd.to_datetime(rows["received_date"]), issue_id=rows["issue_id"].fillna("—")
-            )
-            st.scatter_chart(chart, x="received_date", y="issue_id", color="channel", height=260)
-            show_table(headed(rows.drop(columns=["petitioner_id"])), f"petitioner-{key}")
+            issues = names_of(ids(rows["issue_id"]))
+            chart = rows.assign(issue=[
+                f"{issues.get(('Issue', i), '')} {i}".strip() if isinstance(i, str) else "—"
+                for i in rows["issue_id"]
+            ])
+            charts.timeline(chart, "received_date", "issue", category_title=t("事项", "Issue"),
+                            day_title=t("登记日期", "Received"), color="channel",
+                            color_title=t("渠道", "Channel"),
+                            tooltip=[("filing_id", t("信访件编号", "Filing")),
+                                     ("status", t("状态", "Status"))])
+            table = rows.drop(columns=["petitioner_id"])
+            table = table.assign(role=[rel_name(r, lang()) for r in table["role"]])
+            show_table(pdata.with_names(table), f"petitioner-{key}")
     with linked_tab:
         names = names_of(
             ids(rows["issue_id"]) + ids(rows["co_petitioner_ids"]) + ids(rows["issue_petitioner_ids"])
@@ -214,7 +205,7 @@ elif kind == "filing":
         else:
             st.caption(t("转办经过（按顺序）", "Routing events, in order"))
             show_table(
-                headed(routed[["seq", "route_date", "action", "from_unit", "to_unit", "to_unit_id", "note"]]),
+                (routed[["seq", "route_date", "action", "from_unit", "to_unit", "to_unit_id", "note"]]),
                 f"filing-{key}-routing",
             )
     with linked_tab:
@@ -249,14 +240,11 @@ else:  # issue or unit
         if rows.empty:
             st.info(t("没有相关信访件。", "No filings."))
         else:
-            per_month = (
-                rows.assign(month=rows["received_date"].str[:7])
-                .groupby("month")
-                .size()
-                .rename(t("信访件", "filings"))
-            )
-            st.bar_chart(per_month, height=220)
-            show_table(headed(rows), f"{kind}-{key}-filings")
+            per_month = rows.assign(month=rows["received_date"].str[:7]).groupby("month").size()
+            charts.bars(per_month.reset_index(name="filings"), "month", "filings",
+                        category_title=t("月份", "Month"), value_title=t("件数", "Filings"),
+                        horizontal=False, height=240)
+            show_table((rows), f"{kind}-{key}-filings")
     with linked_tab:
         names = names_of(ids(rows["petitioner_id"]) + ids(rows["issue_id"]))
         entity_links(
@@ -270,7 +258,7 @@ else:  # issue or unit
             if mine.empty:
                 st.caption(t("无", "none"))
             else:
-                show_table(headed(mine), f"unit-{key}-bounces")
+                show_table((mine), f"unit-{key}-bounces")
         entity_links(t("信访件", "Filings"), [("Filing", x) for x in ids(rows["filing_id"])], {})
 
 # --- the network picture -----------------------------------------------------------------------------------

@@ -8,6 +8,9 @@ an ingest (caselink.intake_index.cached_index, warmed when the page opens). Ever
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -15,11 +18,14 @@ from streamlit.errors import StreamlitAPIException
 from caselink.intake import CheckResult, IntakeError, IntakeQuery, MatchLevel, Recommendation, check
 from caselink.intake_index import IndexMissing, cached_index
 from dashboards import data, session
-from dashboards.i18n import t
+from dashboards.i18n import lang, t
 from dashboards.tables import show_table
 
 _RESULT = "intake_result"
 DETAILS = "app_pages/details.py"
+DUE = {"待受理": ("决定是否受理", "decide acceptance"), "已办结": ("申请复查截止", "review request by")}
+"""What a filing's date `due` is, by its status (otherwise the end of the 60-day handling time)."""
+_WEIGHT = re.compile(r"^(?P<zh>[^/]+?) / (?P<en>[^/]+?)(?: \((?P<w>[+-][0-9.]+)\))?$")
 _MATCH = {
     MatchLevel.SAME_PERSON: ("同一人", "same person"),
     MatchLevel.POSSIBLE: ("可能同一人", "possibly the same person"),
@@ -76,6 +82,26 @@ if saved is None or saved[0] != session.may_reveal():  # an unmasked result is d
     st.stop()
 result: CheckResult = saved[1]
 
+def one_language(text: str) -> str:
+    """A bilingual line of caselink.intake ('身份证号一致 / same ID number (+10.6)') in the session
+    language; other text as it is. The prior weight is named for a clerk (基础分: before any field)."""
+    found = _WEIGHT.match(text)
+    if not found:
+        return text
+    zh, en, weight = found["zh"], found["en"], found["w"]
+    if zh == "先验":
+        zh, en = "基础分（未比对任何字段前）", "base score (before any field)"
+    return t(zh, en) + (t(f"（{weight}）", f" ({weight})") if weight else "")
+
+
+def due_text(due: date | None, status: str | None) -> str:
+    """'2024-02-08（申请复查截止）': the date and what is due by then."""
+    if due is None:
+        return ""
+    zh, en = DUE.get(status or "", ("办结期限", "conclude by"))
+    return f"{due.isoformat()}（{zh}）" if lang() == "zh" else f"{due.isoformat()} ({en})"
+
+
 st.subheader(t("建议", "Recommendation"))
 box = {
     Recommendation.NEW_MATTER: st.success,
@@ -83,7 +109,7 @@ box = {
     Recommendation.SAME_MATTER_CONCLUDED: st.warning,
     Recommendation.LIKELY_GROUP_MATTER: st.info,
 }[result.recommendation]
-box("**" + result.recommendation.label + "**  \n" + "  \n".join(result.explanation))
+box("**" + one_language(result.recommendation.label) + "**  \n" + "  \n".join(result.explanation))
 for note in result.notes:
     st.caption(note)
 
@@ -112,7 +138,7 @@ else:
             except StreamlitAPIException:  # the details page is not in this app's navigation
                 pass
             st.markdown(t("**比对依据**（各字段的得分）", "**Evidence** (score of each field)"))
-            st.markdown("\n".join(f"- {line}" for line in c.evidence))
+            st.markdown("\n".join(f"- {one_language(line)}" for line in c.evidence))
             st.markdown(t(f"**信访件**（共 {c.filings_total} 件，相同事项在前）",
                           f"**Filings** ({c.filings_total} in all, the same matter first)"))
             filings = pd.DataFrame([{
@@ -123,8 +149,8 @@ else:
                 t("办结日期", "Concluded"): f.concluded_date.isoformat() if f.concluded_date else "",
                 t("事项", "Matter"): f.issue_title,
                 t("相同事项", "Same matter"): "✓" if f.same_matter else "",
-                t("期限", "Due"): f.due.isoformat() if f.due else "",
-            } for f in c.filings])
+                t("期限", "Due"): due_text(f.due, f.status),
+            } for f in sorted(c.filings, key=lambda f: (not f.same_matter, -f.received_date.toordinal()))])
             show_table(filings, f"intake-filings-{c.petitioner_id}", key=f"intake-filings-{i}")
 
 if result.group_issues:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboards import charts
 from dashboards import patterns_data as pdata
 from dashboards.i18n import t
 from dashboards.tables import show_table
@@ -63,7 +64,9 @@ if df.empty:
         )
     )
 else:
-    counts = df.explode("channels")["channels"].value_counts().rename_axis("channel").rename("matters")
+    counts = df.explode("channels")["channels"].value_counts().rename_axis("channel")
+    counts = counts.reset_index(name="matters")
     st.subheader(t("各渠道涉及的事项数", "Matters by channel"))
-    st.bar_chart(counts)
-    show_table(df, QUERY)
+    charts.bars(counts, "channel", "matters", category_title=t("渠道", "Channel"),
+                value_title=t("事项数", "Matters"))
+    show_table(pdata.with_names(df), QUERY)

@@ -91,6 +91,8 @@ else:
         .sort_values("filings", ascending=False)
         .reset_index()
     )
+    st.caption(t("按单位名称汇总：不同县区的同名单位合计在一起。",
+                 "By unit name: units of the same name in different counties are counted together."))
     show_table(by_unit.head(50), "overdue-by-unit")
     st.subheader(t("超期信访件", "Overdue filings"))
-    show_table(df.sort_values("days_overdue", ascending=False, ignore_index=True), QUERY)
+    show_table(pdata.with_names(df.sort_values("days_overdue", ascending=False, ignore_index=True)), QUERY)

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.errors import StreamlitAPIException
 
-from dashboards import data, explore_data
+from dashboards import charts, data, explore_data
 from dashboards.i18n import t
 from dashboards.tables import show_table
 
@@ -80,36 +81,41 @@ for col, page, zh, en in (
         col.caption(t(zh.rstrip(" →") + "：页面尚未提供", en.rstrip(" →") + ": page not available yet"))
 
 # --- trends ------------------------------------------------------------------------------------------------
+# Tabs run lazily (on_change="rerun"): only the open tab's charts are built and sent, so the first view ships
+# one trend chart, not five: in a cold browser each chart's code and drawing delay the headline figures.
 
 st.subheader(t("趋势", "Trends"))
-FILINGS, CONCLUDED = t("信访件", "filings"), t("已办结", "concluded")
+FILINGS, CONCLUDED, COUNT = t("信访件", "filings"), t("已办结", "concluded"), t("件数", "Filings")
 by_month, by_channel, by_category, by_county = st.tabs(
-    [t("按月", "By month"), t("按渠道", "By channel"), t("按类别", "By category"), t("按县区", "By county")]
+    [t("按月", "By month"), t("按渠道", "By channel"), t("按类别", "By category"), t("按县区", "By county")],
+    key="overview_trend_tab",
+    on_change="rerun",
 )
 
 
-def _bars(df: pd.DataFrame, column: str, title: str, top: int = 20) -> None:
-    shown = df.head(top).rename(columns={column: title, "filings": FILINGS, "concluded": CONCLUDED})
-    st.bar_chart(shown, x=title, y=FILINGS, horizontal=True, sort=f"-{FILINGS}")
-    if len(df) > top:
-        st.caption(t(f"显示前 {top} 项，共 {len(df)} 项。", f"The top {top} of {len(df)} shown."))
+def _bars(tab: DeltaGenerator, df: pd.DataFrame, column: str, title: str, top: int = 20) -> None:
+    if not tab.open:
+        return
+    with tab:
+        charts.bars(df.head(top), column, "filings", category_title=title, value_title=COUNT)
+        if len(df) > top:
+            st.caption(t(f"显示前 {top} 项，共 {len(df)} 项。", f"The top {top} of {len(df)} shown."))
 
 
-with by_month:
-    month = ov.by_month
-    st.line_chart(
-        month.rename(columns={"month": t("月份", "Month"), "filings": FILINGS, "concluded": CONCLUDED}),
-        x=t("月份", "Month"),
-        y=[FILINGS, CONCLUDED],
-    )
-    st.caption(t("各渠道每月信访件", "Filings per month by channel"))
-    st.bar_chart(ov.month_channel)
-with by_channel:
-    _bars(ov.by_channel, "channel", t("渠道", "Channel"))
-with by_category:
-    _bars(ov.by_category, "category", t("类别", "Category"))
-with by_county:
-    _bars(ov.by_county, "county", t("县区", "County"))
+if by_month.open:
+    with by_month:
+        month = ov.by_month.rename(columns={"filings": FILINGS, "concluded": CONCLUDED})
+        charts.lines(month, "month", [FILINGS, CONCLUDED], x_title=t("月份", "Month"), value_title=COUNT)
+_bars(by_channel, ov.by_channel, "channel", t("渠道", "Channel"))
+if by_channel.open:
+    with by_channel:
+        st.caption(t("各渠道每月信访件", "Filings per month by channel"))
+        per_channel = ov.month_channel.reset_index().melt(id_vars="month", var_name="channel",
+                                                          value_name="filings")
+        charts.bars(per_channel, "month", "filings", category_title=t("月份", "Month"), value_title=COUNT,
+                    color="channel", color_title=t("渠道", "Channel"), horizontal=False)
+_bars(by_category, ov.by_category, "category", t("类别", "Category"))
+_bars(by_county, ov.by_county, "county", t("县区", "County"))
 
 # --- bounced cases -----------------------------------------------------------------------------------------
 
@@ -123,24 +129,20 @@ st.caption(
 if ov.bounced_units.empty:
     st.info(t("没有推诿件。", "No bounced filings."))
 else:
-    top_units = ov.bounced_units.head(15)
-    st.bar_chart(
-        top_units.rename(columns={"unit": t("单位", "Unit"), "bounced_filings": t("推诿件", "Bounced")}),
-        x=t("单位", "Unit"),
-        y=t("推诿件", "Bounced"),
-        horizontal=True,
-        sort=f"-{t('推诿件', 'Bounced')}",
+    units = ov.bounced_units.assign(
+        county_name=[ov.county_names.get(uid.split(":")[0], "") for uid in ov.bounced_units["unit_id"]]
+    )[["unit_id", "county_name", "unit", "bounced_filings"]]
+    top_units = units.head(15)
+    charts.bars(
+        top_units.assign(label=(top_units["county_name"] + " " + top_units["unit"]).str.strip()),
+        "label", "bounced_filings", category_title=t("单位", "Unit"), value_title=t("推诿件", "Bounced"),
     )
-    show_table(
-        ov.bounced_units.rename(
-            columns={
-                "unit_id": t("单位编号", "unit_id"),
-                "unit": t("单位", "unit"),
-                "bounced_filings": t("推诿件数", "bounced_filings"),
-            }
-        ),
-        "overview-bounced-units",
-    )
-    if not ov.bounce_pairs.empty:
-        st.caption(t("来回推诿最多的单位对", "Unit pairs passing filings back and forth most"))
-        show_table(ov.bounce_pairs.head(20).drop(columns=["filing_ids"]), "overview-bounce-pairs")
+    tables = st.expander(t(f"全部 {len(units):,} 个单位和来回推诿的单位对（表格、导出）",
+                           f"All {len(units):,} units and the unit pairs (tables, exports)"),
+                         key="overview_bounced_tables", on_change="rerun")
+    if tables.open:
+        with tables:
+            show_table(units, "overview-bounced-units")
+            if not ov.bounce_pairs.empty:
+                st.caption(t("来回推诿最多的单位对", "Unit pairs passing filings back and forth most"))
+                show_table(ov.bounce_pairs.head(20).drop(columns=["filing_ids"]), "overview-bounce-pairs")

@@ -7,10 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from caselink.privacy import masked
-from dashboards import data, session
+from dashboards import charts, data, session
 from dashboards import patterns_data as pdata
 from dashboards.i18n import t
 from dashboards.tables import show_table
+from ingest.columns import FILING_COLUMNS, TRANSFER_COLUMNS
 
 ALL = "__all__"
 
@@ -73,12 +74,23 @@ severity = c[1].selectbox(
         "flag": t("标记", "flagged"),
     }[s],
 )
+HEADERS = {col.name: col.alias_zh for col in (*FILING_COLUMNS, *TRANSFER_COLUMNS)}
+"""The input columns under their Chinese headers (the input format's own, shared/input-format.md)."""
+
+
+def column_name(column: str) -> str:
+    """An input column as the clerk knows it: its Chinese header (the canonical name in English)."""
+    if not column:
+        return t("（整行）", "(whole row)")
+    return t(HEADERS.get(column, column), column)
+
+
 columns = sorted(c_ for c_ in problems["column"].unique())
 column = c[2].selectbox(
     t("列", "Column"),
     options=[ALL, *columns],
     key="quality_column",
-    format_func=lambda x: t("全部", "all") if x == ALL else (x or t("（整行）", "(whole row)")),
+    format_func=lambda x: t("全部", "all") if x == ALL else column_name(x),
 )
 reason = c[3].text_input(t("原因包含", "Reason contains"), key="quality_reason")
 
@@ -116,13 +128,17 @@ if not session.may_reveal():  # a rejected ID number or phone is personal data t
     shown = _mask_personal(shown)
 
 k = st.columns(3)
-k[0].metric(t("行（问题）", "Problems"), f"{len(shown):,}")
+k[0].metric(t("问题数", "Problems"), f"{len(shown):,}",
+            help=t("一行可有多个问题（每个有问题的单元格一条）。", "A row may have several (one per cell)."))
 k[1].metric(t("拒绝", "Rejected"), f"{int((shown['severity'] == 'reject').sum()):,}")
 k[2].metric(t("标记", "Flagged"), f"{int((shown['severity'] == 'flag').sum()):,}")
 if shown.empty:
     st.info(t("没有符合筛选条件的问题。", "No problem matches these filters."))
 else:
     st.caption(t("按列统计（拒绝 / 标记）", "By column (rejected / flagged)"))
-    by_column = shown.assign(column=shown["column"].replace("", t("（整行）", "(whole row)")))
-    st.bar_chart(by_column.groupby(["column", "severity"]).size().unstack(fill_value=0), horizontal=True)
+    kinds = {"reject": t("拒绝", "rejected"), "flag": t("标记", "flagged")}
+    by_column = (shown.assign(column=shown["column"].map(column_name), severity=shown["severity"].map(kinds))
+                 .groupby(["column", "severity"]).size().reset_index(name="problems"))
+    charts.bars(by_column, "column", "problems", category_title=t("列", "Column"),
+                value_title=t("问题数", "Problems"), color="severity", color_title=t("类型", "Kind"))
     show_table(shown.reset_index(drop=True), "ingest-problems")

@@ -68,4 +68,4 @@ if shown.empty:
 else:
     st.caption(t("按件数从多到少排列。", "Most filings first."))
     shown = shown.sort_values(["filings", "petitioner_id"], ascending=[False, True], ignore_index=True)
-    show_table(shown, QUERY)
+    show_table(pdata.with_names(shown), QUERY)

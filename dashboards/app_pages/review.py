@@ -17,7 +17,10 @@ from dashboards.i18n import t
 from dashboards.tables import show_table
 from ingest.decisions import ReviewItem, Verdict, pair_key
 from ingest.records import Filing
+from ingest.resolver import ResolveSettings
 
+SEXES = {"F": ("女", "female"), "M": ("男", "male")}
+ACCEPT = ResolveSettings().accept
 SKIPPED = "review_skipped"
 VIEWED = "review_viewed"
 FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -49,6 +52,8 @@ def _value(f: Filing | None, name: str) -> str:
         return masked(value, name, reveal=session.may_reveal())
     if isinstance(value, tuple | list):
         return "、".join(str(v) for v in value)
+    if name == "sex" and value in SEXES:
+        return t(*SEXES[value])
     return "" if value is None else str(value)
 
 
@@ -63,6 +68,22 @@ def side_by_side(item: ReviewItem) -> pd.DataFrame:
         same = "" if not va or not vb or name == "filing_id" else ("＝" if va == vb else "≠")
         rows.append({t("字段", "Field"): t(zh, en), "A": va, "B": vb, t("比较", "Compare"): same})
     return pd.DataFrame(rows)
+
+
+def why_in_queue(item: ReviewItem) -> str:
+    """Why the resolver left this pair to a person (a high probability alone can look like a sure match)."""
+    if item.probability >= ACCEPT:
+        return t(
+            "为什么要人工核对：概率很高，但一致的只是电话、住址等同一户人家也会相同的信息，没有身份证号、"
+            "姓名或出生日期能证明是同一个人（可能是家人）。",
+            "Why it needs a person: the probability is high, but what agrees (phone, address …) is shared "
+            "by a household; no ID number, name or birth date shows it is the same person (family members?).",
+        )
+    return t(
+        f"为什么要人工核对：概率低于自动归并的 {ACCEPT:.0%}，又不够低到可以判定为不同的人。",
+        f"Why it needs a person: the probability is below the {ACCEPT:.0%} of an automatic link, yet not "
+        "low enough to call them different people.",
+    )
 
 
 def _decide(item: ReviewItem, verdict: Verdict | None) -> None:
@@ -163,6 +184,7 @@ else:
     s = st.columns(2)
     s[0].metric(t("总权重", "Total weight"), f"{item.weight:+.2f}")
     s[1].metric(t("同一人的概率（模型估计）", "Probability of same (model)"), f"{item.probability:.1%}")
+    st.caption(why_in_queue(item))
     show_table(side_by_side(item), "review-pair", key="review-pair")
 
     st.markdown(t("**依据**（每一项比较及其权重）", "**Evidence** (each comparison and its weight)"))
@@ -180,7 +202,6 @@ else:
     b[0].button(
         t("同一人", "Same person"),
         key="review_same",
-        type="primary",
         on_click=_decide,
         args=(item, Verdict.SAME),
         width="stretch",

@@ -9,6 +9,7 @@ import streamlit as st
 from caselink import audit
 from caselink.privacy import masked
 from dashboards import data, explore_data, session
+from dashboards import patterns_data as pdata
 from dashboards.i18n import lang, t
 from dashboards.network import label_name
 from dashboards.tables import show_table
@@ -76,8 +77,10 @@ HEADERS = {
     "id_number": ("身份证号", "id_number"), "phone": ("电话", "phone"), "rank": ("匹配", "matched on"),
 }  # fmt: skip
 headers = {column: t(zh, en) for column, (zh, en) in HEADERS.items()}
+counties = pdata.county_names(tuple(sorted({c for c in found["county"] if isinstance(c, str) and c})))
 shown = found.assign(
     label=[label_name(v, lang()) for v in found["label"]],
+    county=[counties.get(c, c) if isinstance(c, str) else c for c in found["county"]],
     rank=[RANKS.get(int(v), str(v)) for v in found["rank"]],
 ).rename(columns=headers)
 show_table(shown, "search", personal={headers["id_number"]: "id_number", headers["phone"]: "phone"})

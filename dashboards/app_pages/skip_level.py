@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboards import charts
 from dashboards import patterns_data as pdata
 from dashboards.i18n import t
 from dashboards.tables import show_table
@@ -54,5 +55,7 @@ if df.empty:
     )
 else:
     st.subheader(t("按受理层级", "By receiving level"))
-    st.bar_chart(df["receiving_level"].value_counts().rename_axis("level").rename("filings"))
-    show_table(df, QUERY)
+    levels = df["receiving_level"].value_counts().rename_axis("level").reset_index(name="filings")
+    charts.bars(levels, "level", "filings", category_title=t("受理层级", "Receiving level"),
+                value_title=t("件数", "Filings"))
+    show_table(pdata.with_names(df), QUERY)

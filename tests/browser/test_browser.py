@@ -141,8 +141,8 @@ def _settle(page: Page) -> None:
 
 
 def _assert_clean(page: Page, what: str) -> None:
-    """No exception, error box or error toast on the page."""
-    for selector in ('[data-testid="stException"]', '[data-testid="stAlertContentError"]'):
+    """No exception, error box, error toast or dialog (Streamlit's "Page not found") on the page."""
+    for selector in ('[data-testid="stException"]', '[data-testid="stAlertContentError"]', '[role="dialog"]'):
         found = page.locator(selector)
         if found.count():
             _shot(page, f"FAILED-{what}")
@@ -186,7 +186,9 @@ def test_every_page_then_search_petitioner_network_intake(
         _settle(page)
         pages = _sidebar_pages(page)
         titles = [t for _, t in pages]
-        assert {"概览", "来访查重"} <= set(titles), titles
+        assert {"概览", "来访查重", "人工核对"} <= set(titles), titles
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        assert [nav.get_by_text(name, exact=True).count() for name in ("查询", "规律", "管理")] == [1, 1, 1]
         for href, title in pages:
             _open_from_sidebar(page, href)
             _settle(page)
@@ -267,6 +269,9 @@ def test_login_first_and_a_clerk_sees_masked_ids(demo: tuple[Path, dict[str, str
         _assert_clean(page, "after login")
         expect(page.get_by_text("已登录：clerk1")).to_be_visible()
         assert page.get_by_text("显示完整证件号和电话").count() == 0
+        titles = [title for _, title in _sidebar_pages(page)]
+        assert "来访查重" in titles and "人工核对" not in titles and "数据质量" not in titles
+        assert page.locator('[data-testid="stSidebarNav"]').get_by_text("管理", exact=True).count() == 0
 
         page.locator('[data-testid="stSidebarNav"] a', has_text="来访查重").click()
         page.get_by_role("textbox", name="信访人姓名 *", exact=True).fill(row["petitioner_name"])

@@ -155,7 +155,8 @@ def test_petitioner_page(ws: Path, demo: tuple[Path, dict[str, Any]]) -> None:
     assert metrics["电话"] == f"{person['phone'][:3]}****{person['phone'][7:]}"
     assert metrics["县区"] != person["county"] and metrics["县区"].endswith(("区", "县", "市"))  # its name
     timeline = at.dataframe[0].value
-    assert set(person["filing_ids"]) <= set(timeline["信访件编号"])
+    assert set(person["filing_ids"]) <= set(timeline["filing_id"])
+    assert set(timeline["role"]) <= {"提交", "联名"}  # FILED / CO_SIGNED, in words
     link_texts = [p.proto.label for p in at.get("page_link")]
     assert any(person["issue_id"] in text for text in link_texts)
     picture = at.get("iframe")[0].proto.srcdoc

@@ -98,13 +98,19 @@ def test_known_person_and_matter_found_with_evidence_and_masked_ids(
     assert row["id_number"] not in people.to_string()
     assert row["phone"] not in people.to_string()
     evidence = " ".join(m.value for m in at.markdown)
-    assert "身份证号一致" in evidence
+    assert "身份证号一致（+" in evidence and "基础分" in evidence  # in Chinese only, weights kept
+    assert "same ID number" not in evidence and "先验" not in evidence
+    assert not any(" / " in v.split("**")[1] for v in boxes if "**" in v)  # the heading in one language
     links = [(link.label, link.page) for link in at.get("page_link")]
     assert ("打开信访人页面 →", "details") in links
     filings = at.dataframe[1].value
     assert row["filing_id"] in set(filings["信访件编号"])
     assert {"办理状态", "责任单位", "登记日期", "期限"} <= set(filings.columns)
     assert filings.iloc[0]["相同事项"] == "✓"
+    same = filings[filings["相同事项"] == "✓"]["登记日期"].tolist()
+    assert same == sorted(same, reverse=True)  # the same matter first, newest first
+    kinds = ("（申请复查截止）", "（办结期限）", "（决定是否受理）")
+    assert all(d == "" or d.endswith(kinds) for d in filings["期限"])
     checks = [e for e in read_log(ws / "audit.log") if e["action"] == "check"]
     assert checks and row["filing_id"] in checks[-1]["shown"]
 
@@ -148,5 +154,7 @@ def test_english(ws: Path, demo: tuple[Path, dict[str, str]]) -> None:
     next(b for b in at.button if b.label == "Check").click()
     at.run()
     assert not at.exception
+    evidence = " ".join(m.value for m in at.markdown)
+    assert "same ID number (+" in evidence and "身份证号一致" not in evidence
     assert at.subheader[0].value == "Recommendation"
     assert at.dataframe[0].value.iloc[0]["Match"] == "same person"

@@ -6,9 +6,13 @@ construction) is loaded into a workspace with the real loader, so every figure o
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -19,12 +23,14 @@ from graph.memory_store import MemoryStore
 from graph.model import Label
 from ingest.load import load
 from queries.run import run_query
+from tests.dashboards.patterns_workspace import build
 from tests.queries.fixtures import query_fixture
 
 APP = str(Path(__file__).parents[2] / "dashboards" / "streamlit_app.py")
 
 
-def _run(monkeypatch: pytest.MonkeyPatch, root: Path, *, clear: bool = True, lang: str = "zh") -> AppTest:
+def _run(monkeypatch: pytest.MonkeyPatch, root: Path, *, clear: bool = True, lang: str = "zh",
+         state: dict[str, object] | None = None) -> AppTest:
     monkeypatch.setenv("CASELINK_WORKSPACE", str(root))
     monkeypatch.setenv("CASELINK_BACKEND", "embedded")
     monkeypatch.delenv("CASELINK_USERS", raising=False)
@@ -33,6 +39,8 @@ def _run(monkeypatch: pytest.MonkeyPatch, root: Path, *, clear: bool = True, lan
         st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=30)
     at.session_state["lang"] = lang
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     at.run()
     assert not at.exception, at.exception
     return at
@@ -79,12 +87,51 @@ def test_figures_of_the_pattern_fixture(monkeypatch: pytest.MonkeyPatch, fixture
     store = MemoryStore(Workspace.open(fixture_ws).graph_dir)
     overdue = run_query("overdue", store, {"as_of": date.today()})
     assert values["超期未办结"] == str(len(overdue.rows)) and len(overdue.rows) >= 4
-    units = at.dataframe[0].value
+    assert [s.value for s in at.subheader] == ["趋势", "推诿最多的单位"]
+    # the first view: the open tab's chart and the bounced units' bars; the tables wait in an expander
+    month, bounced = at.get("vega_lite_chart")
+    assert _data(month)["信访件"].sum() == 13 and _data(month)["已办结"].sum() == 6  # legend = column
     # the dispatch-only 信访局 (U08) is on every chain but is not counted
-    assert units.values.tolist() == [["U01", "自然资源局", 3], ["U02", "住建局", 3], ["U03", "人社局", 2]]
+    assert _data(bounced)[["label", "bounced_filings"]].values.tolist() == [
+        ["自然资源局", 3], ["住建局", 3], ["人社局", 2]
+    ]
+    assert not at.dataframe
+    assert at.expander[0].label == "全部 3 个单位和来回推诿的单位对（表格、导出）"
+
+
+def test_tables_and_the_other_tabs_on_request(monkeypatch: pytest.MonkeyPatch, fixture_ws: Path) -> None:
+    open_all = {"overview_trend_tab": "按县区", "overview_bounced_tables": True}
+    at = _run(monkeypatch, fixture_ws, state=open_all)
+    county, bounced = at.get("vega_lite_chart")
+    assert _data(county)[["county", "filings"]].values.tolist() == [["东城区", 11], ["西城区", 2]]
+    units = at.dataframe[0].value
+    assert units.values.tolist() == [["U01", "", "自然资源局", 3], ["U02", "", "住建局", 3],
+                                     ["U03", "", "人社局", 2]]
     pairs = at.dataframe[1].value
     assert pairs[["unit_a", "unit_b", "bounces"]].values.tolist() == [["U01", "U02", 3]]
-    assert [s.value for s in at.subheader] == ["趋势", "推诿最多的单位"]
+    at.session_state["overview_trend_tab"] = "按渠道"
+    at.run()
+    channel, per_month, _ = at.get("vega_lite_chart")
+    assert _data(channel)["filings"].sum() == 13 and _data(channel).iloc[0]["channel"] == "来信"
+    assert _data(per_month)["filings"].sum() == 13 and set(_data(per_month)["channel"]) == set(
+        _data(channel)["channel"])
+
+
+def test_units_are_named_with_their_county(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Units of different counties share department names (自然资源局): the bars say which county."""
+    ws = build(tmp_path, n=400, seed=3)
+    at = _run(monkeypatch, ws)
+    bars = _data(at.get("vega_lite_chart")[1])
+    view = MemoryStore(Workspace.open(ws).graph_dir).view()
+    for uid, label in zip(bars["unit_id"], bars["label"], strict=True):
+        county = view.node(Label.COUNTY, uid.split(":")[0])
+        assert county is not None and label == f"{county['name']} {view.node(Label.UNIT, uid)['name']}"
+    assert len(set(bars["label"])) == len(bars)
+
+
+def _data(chart: Any) -> pd.DataFrame:
+    """The data drawn by a chart (sent as Arrow beside its spec)."""
+    return pa.ipc.open_stream(io.BytesIO(chart.proto.data.data)).read_pandas()
 
 
 def test_language_switch(monkeypatch: pytest.MonkeyPatch, fixture_ws: Path) -> None:
@@ -107,16 +154,17 @@ def test_a_new_ingest_shows_without_clearing_the_cache(
             Label.FILING, [{"filing_id": "F99", "received_date": date(2024, 9, 1), "channel": "来信"}]
         )
     store.close()
-    st.cache_resource.clear()  # the store object is per process; the cached aggregates stay
-    at = _run(monkeypatch, fixture_ws, clear=False)
+    at = _run(monkeypatch, fixture_ws, clear=False)  # the same server process, its caches kept
     assert {m.label: m.value for m in at.metric}["信访件"] == "14"
+    at.switch_page("app_pages/search.py").run()
+    at.text_input(key="search_text").input("F99")
+    at.button[0].click().run()
+    assert any("F99" in link.label for link in at.get("page_link")), "the pages read the new graph"
 
 
 def test_trends_by_month_channel_and_county(fixture_ws: Path) -> None:
     store = MemoryStore(Workspace.open(fixture_ws).graph_dir)
     result = run_query("overview-trends", store, {})
-    import pandas as pd
-
     trends = pd.DataFrame(result.rows, columns=result.columns)
     month = explore_data.trend_by(trends, "month")
     assert month["month"].tolist()[:3] == ["2023-12", "2024-01", "2024-02"]

@@ -63,6 +63,12 @@ def test_repeat_counts_and_widgets(monkeypatch: pytest.MonkeyPatch, ws: Path, st
     table = at.dataframe[0].value
     assert len(table) == len(expected)
     assert table["filings"].is_monotonic_decreasing
+    # names beside the ids: an id alone means nothing to a clerk
+    view = store.view()
+    for row in table.head(20).itertuples(index=False):
+        assert row.petitioner_name == view.node(Label.PETITIONER, row.petitioner_id)["name"]  # type: ignore[attr-defined]
+        assert row.issue_title == view.node(Label.ISSUE, row.issue_id)["title"]  # type: ignore[attr-defined]
+    assert table["petitioner_name"].notna().all() and table["issue_title"].notna().all()
 
     at.checkbox(key="repeat_only_after").check().run()
     assert not at.exception
@@ -134,6 +140,10 @@ def test_cross_county_draws_the_chosen_group(
     names = [view.node(Label.COUNTY, c)["name"] for c in first["counties"]]  # type: ignore[attr-defined]
     assert list(first["county_names"]) == names and all(names)
     assert all(name in html or json.dumps(name) in html for name in names)
+    people = [view.node(Label.PETITIONER, p)["name"] for p in first["petitioner_ids"][:60]]  # type: ignore[attr-defined]
+    assert list(first["petitioner_names"])[:60] == people
+    assert all(json.dumps(name)[1:-1] in html for name in people)
+    assert set(table["kind"]) <= {"事项", "信访件"}
 
     at.selectbox(key="cross_group").set_value(1).run()
     html = at.get("iframe")[0].proto.srcdoc

@@ -15,6 +15,7 @@ from caselink.cli import cli
 from caselink.commands.ingest import load_records
 from caselink.workspace import Workspace
 from ingest.decisions import DecisionStore, ReviewItem, Verdict, pair_key
+from ingest.resolver import ResolveSettings
 from tests.dashboards.patterns_workspace import build, open_page
 
 
@@ -52,6 +53,10 @@ def test_pair_side_by_side_masked(monkeypatch: pytest.MonkeyPatch, ws: Path) -> 
     filings = load_records(Workspace.open(ws)).filings
     a, b = filings[item.filing_a], filings[item.filing_b]
     assert field(at, "姓名") == (a.petitioner_name, b.petitioner_name)
+    sexes = {"F": "女", "M": "男", None: ""}
+    assert field(at, "性别") == (sexes[a.sex], sexes[b.sex])
+    why = " ".join(c.value for c in at.caption)
+    assert ("同一户人家" in why) if item.probability >= ResolveSettings().accept else ("低于自动归并" in why)
     ids = field(at, "身份证号")
     for shown, real in zip(ids, (a.id_number, b.id_number), strict=True):
         if real:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import networkx as nx
@@ -109,3 +110,30 @@ def test_settings_default_to_embedded_and_pick_neo4j_when_a_uri_is_set(tmp_path:
         Settings.from_env({}, backend="neo4j", dotenv=None)
     with pytest.raises(GraphError, match="Unknown backend"):
         Settings.from_env({"CASELINK_BACKEND": "sqlite"}, dotenv=None)
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_reading_pauses_the_collector_and_freezes_the_graph_until_closed(
+    tmp_path: Path, collecting: bool
+) -> None:
+    ws = Ws(tmp_path)
+    store = open_store(Settings(), ws)
+    load(synthetic_resolution(30, seed=4), store)
+    dump = store.canonical_dump()
+    store.close()
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / FILE_NAME).write_bytes(b"\x80\x05truncated")
+    was = gc.isenabled()
+    try:
+        gc.enable() if collecting else gc.disable()
+        again = open_store(Settings(), ws)
+        assert again.canonical_dump() == dump
+        assert gc.isenabled() is collecting
+        assert gc.get_freeze_count() > 0  # the graph read is out of the collector's sight ...
+        again.close()
+        assert gc.get_freeze_count() == 0  # ... until the store is closed
+        with pytest.raises(GraphError, match="cannot be read"):
+            MemoryStore(tmp_path / "broken").counts()
+        assert gc.isenabled() is collecting
+    finally:
+        gc.enable() if was else gc.disable()

@@ -216,9 +216,10 @@ def time_queries(
     the first `page_rows` rows of a paged query (limit=page_rows, what a dashboard page needs)."""
     pid = server_pid(cast(Any, store).uri) if store.backend == "neo4j" else None
     params = lookup_params(store)
+    work = "server + shipping + conversion" if store.backend == "neo4j" else "the networkx twin + conversion"
     print(
-        f"({name}; latency = wall seconds from run_query() called to its rows in Python, as lists of "
-        "result values: server time + shipping + conversion)",
+        f"({name}; latency = wall seconds from run_query() called to its rows in Python as lists of result "
+        f"values: {work})",
         flush=True,
     )
     print(HEADER, flush=True)

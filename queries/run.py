@@ -4,9 +4,10 @@
     print(format_result(result, "table"))
 
 Parameters may be given as strings (from the command line) or as typed values; `parse_params` checks them
-against the spec and fills the defaults. On Neo4j the query's Cypher text runs in a read transaction; on the
-embedded store its networkx twin runs. Both results go through `normalise`, so equal data give equal rows:
-dates as ISO strings, lists as lists, numbers and booleans as they are.
+against the spec and fills the defaults. On Neo4j the query's Cypher text runs in a read transaction and its
+rows come back in one record, dates already as text (`Neo4jView.table`); on the embedded store its networkx
+twin runs, its rows go through `normalise` and a paged query's page is cut from them. Equal data give equal
+rows: dates as ISO strings, lists as lists, numbers and booleans as they are.
 """
 
 from __future__ import annotations

@@ -3,6 +3,12 @@
     python bench/queries.py --filings 200000 --backend embedded
     tools/neo4j.sh run -- python bench/queries.py --filings 1000000 --backend neo4j
 
+Latency = wall seconds from calling queries.run.run_query() to holding all its rows in Python (server work +
+shipping over Bolt + conversion to Python values). Beside it: the server's own time (Neo4j: the same statement
+with its rows discarded), this process's CPU seconds, Neo4j's CPU seconds (/proc of the process listening on
+the Bolt port) and the load average. Paged queries are timed as a `page` (limit=100, what a dashboard table
+shows first) and `complete` (default parameters: every row, what `caselink query NAME` returns).
+
 The filings come from the project's generator (`caselink demo-data`), are validated
 (ingest.pipeline.read_and_validate) and resolved (ingest.resolver.resolve) as an ingest would; issues are
 taken from the generator's ground truth until issue resolution lands (tests/queries/fixtures.py). The data
@@ -18,22 +24,26 @@ At 1M filings generating and resolving take minutes and several GB: `--data DIR`
 `--no-load` times a Neo4j that already holds the same data (e.g. loaded by an earlier run):
 
     caselink demo-data --filings 1000000 --seed 7 --out /tmp/d1m
-    tools/neo4j.sh run -- python bench/queries.py --filings 1000000 --backend neo4j \
-        --data /tmp/d1m --cache /tmp/d1m/resolution.pickle
+    python bench/queries.py --filings 1000000 --backend neo4j --data /tmp/d1m --cache /tmp/d1m/res.pickle
+        # no Neo4j yet: resolves, writes the cache, stops (keeps the 6.5 GB resolving apart from Neo4j)
+    eval "$(tools/neo4j.sh start)"  # CASELINK_NEO4J_JAVA_OPTS=-Xmx3g…, CASELINK_NEO4J_PAGECACHE_MB=2048
+    python bench/queries.py --filings 1000000 --backend neo4j --data /tmp/d1m --cache /tmp/d1m/res.pickle \
+        --load-only                   # loads, frees the resolved data, stops
+    python bench/queries.py --filings 1000000 --backend neo4j --no-load
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import os
 import pickle
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -42,7 +52,7 @@ from graph.settings import Settings  # noqa: E402
 from graph.store import GraphStore  # noqa: E402
 from ingest.load import load  # noqa: E402
 from ingest.records import Evidence, Filing, Issue, Resolution  # noqa: E402
-from queries.registry import SPECS  # noqa: E402
+from queries.registry import SPECS, get  # noqa: E402
 from queries.run import run_query  # noqa: E402
 from tests.queries.fixtures import generated_resolution  # noqa: E402
 
@@ -122,28 +132,109 @@ def lookup_params(store: GraphStore) -> dict[str, dict[str, Any]]:
     }
 
 
-def time_queries(store: GraphStore, name: str, repeat: int, only: frozenset[str] = frozenset()) -> None:
+def server_pid(uri: str) -> int | None:
+    """The process listening on the Bolt port of `uri` on this machine (its CPU time is read from /proc)."""
+    port = uri.rsplit(":", 1)[-1].strip("/")
+    if not port.isdigit():
+        return None
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            f = line.split()
+            if int(f[1].rsplit(":", 1)[1], 16) == int(port) and f[3] == "0A":  # LISTEN
+                inodes.add(f"socket:[{f[9]}]")
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if any(os.readlink(fd) in inodes for fd in (proc / "fd").iterdir()):
+                return int(proc.name)
+        except OSError:
+            continue
+    return None
+
+
+def process_cpu(pid: int | None) -> float:
+    """User + system CPU seconds of process `pid` so far (0 when unknown)."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_seconds(store: GraphStore, name: str, params: dict[str, Any]) -> float | None:
+    """Neo4j only: the server's own time for the query as run_query sends it, its rows discarded unread
+    (result_available_after + result_consumed_after)."""
+    if store.backend != "neo4j":
+        return None
+    from graph.neo4j_store import Neo4jStore, table_cypher
+    from queries.run import parse_params
+
+    spec = get(name)
+    neo = cast(Neo4jStore, store)
+    with neo.driver.session(database=neo.database, notifications_min_severity="OFF") as session:
+        summary = session.run(table_cypher(spec.cypher, spec.columns), parse_params(spec, params)).consume()
+    return ((summary.result_available_after or 0) + (summary.result_consumed_after or 0)) / 1000
+
+
+def timed(store: GraphStore, name: str, params: dict[str, Any], repeat: int, pid: int | None) -> str:
+    """Run the query `repeat` times: rows, first and best wall seconds, and for the best run this
+    process's CPU seconds, the server's CPU seconds (Neo4j) and the load average."""
+    runs = []
+    for _ in range(repeat):
+        cpu, server, start = time.process_time(), process_cpu(pid), time.perf_counter()
+        rows = len(run_query(name, store, params).rows)
+        wall = time.perf_counter() - start
+        runs.append((wall, time.process_time() - cpu, process_cpu(pid) - server, rows))
+    best = min(runs[1:] or runs)
+    srv = server_seconds(store, name, params)
+    flag = "" if best[0] <= GOAL_SECONDS else "  > 1 s"
+    return (
+        f"{best[3]:>9,} {runs[0][0]:>8.3f} {best[0]:>8.3f} "
+        f"{'' if srv is None else f'{srv:.3f}':>8} {best[1]:>7.2f} {best[2]:>7.2f} "
+        f"{os.getloadavg()[0]:>5.1f}{flag}"
+    )
+
+
+HEADER = (
+    f"{'query':<20} {'kind':<8} {'rows':>9} {'first s':>8} {'best s':>8} {'server s':>8} "
+    f"{'py cpu':>7} {'db cpu':>7} {'load':>5}"
+)
+
+
+def time_queries(
+    store: GraphStore, name: str, repeat: int, only: frozenset[str] = frozenset(), page_rows: int = 100
+) -> None:
+    """Per query: `complete` = run_query with its defaults (what `caselink query NAME` returns); `page` =
+    the first `page_rows` rows of a paged query (limit=page_rows, what a dashboard page needs)."""
+    pid = server_pid(cast(Any, store).uri) if store.backend == "neo4j" else None
     params = lookup_params(store)
-    print(f"{'query':<20} {'rows':>8} {'first s':>9} {'best s':>9} {'median s':>9}  ({name})", flush=True)
+    work = "server + shipping + conversion" if store.backend == "neo4j" else "the networkx twin + conversion"
+    print(
+        f"({name}; latency = wall seconds from run_query() called to its rows in Python as lists of result "
+        f"values: {work})",
+        flush=True,
+    )
+    print(HEADER, flush=True)
     for spec in SPECS:
         if only and spec.name not in only:
             continue
-        missing = [p.name for p in spec.params if p.required and p.name not in params.get(spec.name, {})]
+        given = params.get(spec.name, {})
+        missing = [p.name for p in spec.params if p.required and p.name not in given]
         if missing:
             print(f"{spec.name:<20} skipped: no value for {', '.join(missing)}", flush=True)
             continue
-        times, rows = [], 0
-        for _ in range(repeat):
-            start = time.perf_counter()
-            rows = len(run_query(spec.name, store, params.get(spec.name, {})).rows)
-            times.append(time.perf_counter() - start)
-        rest = times[1:] or times
-        flag = "" if min(rest) <= GOAL_SECONDS else "  > 1 s"
-        print(
-            f"{spec.name:<20} {rows:>8,} {times[0]:>9.3f} {min(rest):>9.3f} "
-            f"{statistics.median(rest):>9.3f}  load {os.getloadavg()[0]:4.1f}{flag}",
-            flush=True,
-        )
+        if spec.paged:
+            page = {**given, "limit": page_rows}
+            print(f"{spec.name:<20} {'page':<8} {timed(store, spec.name, page, repeat, pid)}", flush=True)
+        print(f"{spec.name:<20} {'complete':<8} {timed(store, spec.name, given, repeat, pid)}", flush=True)
 
 
 def main() -> None:
@@ -156,19 +247,23 @@ def main() -> None:
     ap.add_argument("--cache", help="pickle of the resolved data: read when it exists, else written")
     ap.add_argument("--no-load", action="store_true", help="Neo4j already holds these data: do not reload")
     ap.add_argument("--only", default="", help="comma-separated query names to time (default: all)")
+    ap.add_argument("--load-only", action="store_true", help="load Neo4j and stop (time it with --no-load)")
     args = ap.parse_args()
     only = frozenset(n for n in args.only.split(",") if n)
 
     with tempfile.TemporaryDirectory(prefix="caselink-bench-queries-") as tmp:
         start = time.perf_counter()
-        res = resolution(args, Path(tmp))
-        print(
-            f"generated, validated and resolved {len(res.filings):,} filings "
-            f"({len(set(res.petitioner_of.values())):,} petitioners, {len(res.issues):,} issues) "
-            f"in {time.perf_counter() - start:.1f} s",
-            flush=True,
-        )
+        res = None
+        if not (args.no_load and args.backend == "neo4j"):
+            res = resolution(args, Path(tmp))
+            print(
+                f"generated, validated and resolved {len(res.filings):,} filings "
+                f"({len(set(res.petitioner_of.values())):,} petitioners, {len(res.issues):,} issues) "
+                f"in {time.perf_counter() - start:.1f} s",
+                flush=True,
+            )
         if args.backend in ("both", "embedded"):
+            assert res is not None
             store: GraphStore = MemoryStore(Path(tmp) / "graph")
             stats = load(res, store)
             print(f"embedded: loaded in {stats.seconds:.1f} s", flush=True)
@@ -179,13 +274,17 @@ def main() -> None:
 
             neo = Neo4jStore.from_settings(neo4j_settings())
             try:
-                if not args.no_load:
+                if res is not None:
                     neo.clear()
                     stats = load(res, neo, progress=True)
                     print(
                         f"neo4j: loaded in {stats.seconds:.1f} s ({stats.rows_per_second:,.0f} rows/s)",
                         flush=True,
                     )
+                del res  # the resolved data are not needed to time the queries: give their memory back
+                gc.collect()
+                if args.load_only:
+                    return
                 time_queries(neo, f"neo4j, {args.filings:,} filings", args.repeat, only)
             finally:
                 neo.close()

@@ -110,6 +110,36 @@ class Neo4jView(GraphView):
 
         return self._store._read(work)
 
+    def table(self, cypher: str, params: dict[str, Any], columns: list[str]) -> list[list[Any]]:
+        """The query's rows as lists of values in `columns` order, dates as ISO strings.
+
+        The rows come back in one record (`table_cypher`): the driver's per-record work, not the server,
+        is what a result of 100,000 rows costs (about 30 µs of Python per record, against 4 µs per row
+        packed in one list), and a Date converted to text on the server costs nothing in Python.
+        """
+
+        def work(tx: neo4j.ManagedTransaction) -> list[list[Any]]:
+            record = tx.run(table_cypher(cypher, tuple(columns)), params).single(strict=True)
+            rows: list[list[Any]] = record[0]
+            return rows
+
+        return self._store._read(work)
+
+
+def _as_text_when_dated(column: str) -> str:
+    v = f"`{column}`"
+    # toStringOrNull takes any type: toString would fail the type check of a list or map column
+    return f"CASE WHEN {v} IS :: DATE THEN toStringOrNull({v}) ELSE {v} END"
+
+
+@cache
+def table_cypher(cypher: str, columns: tuple[str, ...]) -> str:
+    """`cypher` (ending in RETURN … ORDER BY) run as a subquery whose rows are collected, in their order,
+    into one list of value lists; dates become ISO text (no query returns a list of dates). `columns` are
+    the spec's column names (constants of the query library, never input)."""
+    values = ", ".join(_as_text_when_dated(c) for c in columns)
+    return f"CALL () {{\n{cypher}\n}}\nRETURN collect([{values}]) AS rows"
+
 
 class Neo4jWriter(GraphWriter):
     """Runs the batches of one call on `store.workers` sessions at once; a call returns when all are written.

@@ -49,6 +49,9 @@ INDEXES: tuple[Index, ...] = (
     Index("petitioner_name", Label.PETITIONER, "name"),
     Index("unit_name", Label.UNIT, "name"),
     Index("issue_county", Label.ISSUE, "county"),
+    Index("filing_revisit", Label.FILING, "revisit"),
+    Index("filing_signer_counties", Label.FILING, "signer_counties"),
+    Index("issue_signer_counties", Label.ISSUE, "signer_counties"),
 )
 
 

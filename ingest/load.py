@@ -15,7 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph import model
+from graph import facts, model
 from graph.model import EdgeSpec, Label, OwnerRow, Row
 from graph.store import GraphStore, GraphWriter, chunks
 from ingest.columns import Level
@@ -129,6 +129,9 @@ class _Mapper:
                 if pid != own and pid not in edges:
                     edges[pid] = _edge(pid, {"name": name, "how": how})
             self.cosigned[f.filing_id] = list(edges.values())
+        self.issue_counties: dict[str, int] = {}
+        self.filing_counties: dict[str, int] = {}
+        """graph.facts.signer_counties, filled by static_nodes (which runs before any filing_rows)."""
 
     # --- nodes that do not depend on the chunk of filings ----------------------------------------------
 
@@ -160,9 +163,28 @@ class _Mapper:
 
     def issues(self) -> list[Row]:
         return [
-            {"issue_id": i.issue_id, "title": i.title, "county": i.county, "category": i.category or None}
+            {
+                "issue_id": i.issue_id,
+                "title": i.title,
+                "county": i.county,
+                "category": i.category or None,
+                facts.SIGNER_COUNTIES: self.issue_counties.get(i.issue_id, 0),
+            }
             for i in sorted(self.res.issues.values(), key=lambda i: i.issue_id)
         ]
+
+    def _signer_facts(self, petitioners: list[Row]) -> None:
+        signers = (
+            (
+                f.filing_id,
+                self.res.issue_of.get(f.filing_id),
+                self.res.petitioner_of.get(f.filing_id),
+                [e["other"] for e in self.cosigned.get(f.filing_id, [])],
+            )
+            for f in self.filings
+        )
+        county_of = {p["petitioner_id"]: p.get("county") for p in petitioners}
+        self.issue_counties, self.filing_counties = facts.signer_counties(signers, county_of)
 
     def units(self) -> list[Row]:
         return [
@@ -213,6 +235,7 @@ class _Mapper:
         edges: dict[EdgeSpec, list[OwnerRow]] = {spec: [] for spec in FILING_SPECS}
         for f in filings:
             fid = f.filing_id
+            routed = self._routed(fid)
             nodes.append(
                 {
                     "filing_id": fid,
@@ -233,6 +256,8 @@ class _Mapper:
                     "status": str(f.status) if f.status is not None else None,
                     "concluded_date": f.concluded_date,
                     "flags": [f"{p.column}: {p.reason_zh}" for p in f.flags] or None,
+                    facts.REVISIT: facts.revisit(routed),
+                    facts.SIGNER_COUNTIES: self.filing_counties.get(fid),
                 }
             )
             pid = res.petitioner_of.get(fid)
@@ -250,7 +275,7 @@ class _Mapper:
                     "edges": [_edge(iid, _evidence_props(res.issue_evidence.get(fid)))] if iid else [],
                 }
             )
-            edges[model.ROUTED].append({"owner": fid, "edges": self._routed(fid)})
+            edges[model.ROUTED].append({"owner": fid, "edges": routed})
             resp = self.mentions.get((fid, UnitRole.RESPONSIBLE, None))
             edges[model.HANDLED_BY].append({"owner": fid, "edges": [_edge(resp.unit_id)] if resp else []})
             edges[model.RECEIVED_BY].append(
@@ -284,6 +309,7 @@ class _Mapper:
 
     def static_nodes(self) -> tuple[dict[Label, list[Row]], list[Row]]:
         petitioners = self.petitioners()
+        self._signer_facts(petitioners)
         nodes = {
             Label.COUNTY: self.counties(petitioners),
             Label.ORG: self.orgs(),

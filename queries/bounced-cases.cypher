@@ -6,14 +6,20 @@
 // hotlines, leaders' mailboxes): they stay in `chain` but are not handling units; repeats of the same
 // handling unit in a row count once. days_in_routing: from the first to the last move.
 // reason lists the tests that matched: many_units, return, send_back.
-// Each filing's moves are sorted inside a per-filing subquery: no global sort of every routing event.
+// Filings are read in filing_id order from the key's index and each filing's moves are sorted inside a
+// per-filing subquery: no global sort, and a page ($offset, $limit) stops as soon as it is full.
 // params:
 //   $min_units: int = 3 — distinct handling units that make a chain bounced
 //   $send_back: str = 退回 — the action that sends a filing back
 //   $ignore_actions: list = 协办,督办 — routing actions that do not move the file
 //   $dispatch_markers: list = 信访局,信访办,信访接待,热线,12345,信箱 — name parts of dispatch-only units
+//   $limit: int = 0 — the most rows returned (0 = all of them)
+//   $offset: int = 0 — how many rows of the ordered result to skip before the first one returned
 // columns: filing_id, chain, chain_unit_ids, distinct_units, returns, send_backs, days_in_routing, reason
 MATCH (f:Filing)
+USING INDEX f:Filing(filing_id)
+WHERE f.filing_id IS NOT NULL
+WITH f ORDER BY f.filing_id
 CALL (f) {
   MATCH (f)-[r:ROUTED]->(u:Unit)
   WHERE NOT r.action IN $ignore_actions
@@ -42,3 +48,4 @@ RETURN f.filing_id AS filing_id,
        [t IN [[distinct_units >= $min_units, 'many_units'], [returns > 0, 'return'], [send_backs > 0, 'send_back']]
         WHERE t[0] | t[1]] AS reason
 ORDER BY filing_id
+SKIP $offset LIMIT CASE WHEN $limit > 0 THEN $limit ELSE 1000000000000 END

@@ -1,7 +1,8 @@
 // overdue — 超期 / Overdue filings
 // Filings not concluded (no concluded_date, and a status that is empty or in $open_statuses) received more
 // than $limit_days days before $as_of, or more than $extended_days when a routing note of the filing
-// mentions $extension_marker (an approved extension). Days are counted from received_date.
+// mentions $extension_marker (an approved extension). Days are counted from received_date. The routing
+// notes are only read for filings already past the shorter of the two limits.
 // params:
 //   $as_of: date = today — the day the ages are counted to
 //   $limit_days: int = 60 — the handling time limit
@@ -14,9 +15,11 @@ MATCH (f:Filing)
 WHERE f.concluded_date IS NULL
   AND (f.status IS NULL OR f.status IN $open_statuses)
   AND f.received_date <= $as_of
-WITH f, EXISTS { MATCH (f)-[r:ROUTED]->(:Unit) WHERE r.note CONTAINS $extension_marker } AS extended
-WITH f, extended, CASE WHEN extended THEN $extended_days ELSE $limit_days END AS limit_days,
-     duration.inDays(f.received_date, $as_of).days AS days_open
+WITH f, duration.inDays(f.received_date, $as_of).days AS days_open
+WHERE days_open > CASE WHEN $limit_days < $extended_days THEN $limit_days ELSE $extended_days END
+WITH f, days_open,
+     EXISTS { MATCH (f)-[r:ROUTED]->(:Unit) WHERE r.note CONTAINS $extension_marker } AS extended
+WITH f, days_open, extended, CASE WHEN extended THEN $extended_days ELSE $limit_days END AS limit_days
 WHERE days_open > limit_days
 RETURN f.filing_id AS filing_id,
        COLLECT { MATCH (p:Petitioner)-[:FILED]->(f) WITH p.petitioner_id AS id RETURN id ORDER BY id LIMIT 1 }[0]

@@ -67,6 +67,11 @@ class QuerySpec:
     is_write: bool = False
 
     @property
+    def paged(self) -> bool:
+        """True when the query takes `limit` and `offset` (the PAGE parameters)."""
+        return all(p in self.params for p in PAGE)
+
+    @property
     def cypher(self) -> str:
         """The Cypher text of queries/NAME.cypher."""
         return cypher_text(self.name)
@@ -87,6 +92,14 @@ def _int(name: str, default: int | None, help: str, lo: int | None = 0, hi: int 
     return ParamSpec(name, "int", default, help, minimum=lo, maximum=hi)
 
 
+PAGE: tuple[ParamSpec, ...] = (
+    _int("limit", 0, "the most rows returned (0 = all of them)"),
+    _int("offset", 0, "how many rows of the ordered result to skip before the first one returned"),
+)
+"""Paging of the whole-graph pattern queries: by default (limit 0) the complete result; a page is
+`offset`, `limit`. On Neo4j a page is read in the result's order from an index and stops early, so it costs
+what its rows cost, not what the whole result costs."""
+
 IGNORE_ACTIONS = ParamSpec(
     "ignore_actions", "list", ("协办", "督办"), "routing actions that do not move the file"
 )
@@ -99,7 +112,7 @@ SPECS: tuple[QuerySpec, ...] = (
         "Repeat petitioning",
         "One petitioner with at least min_filings filings on one issue, and whether any came after the "
         "matter was concluded.",
-        (_int("min_filings", 2, "the least number of filings by one petitioner on one issue", lo=1),),
+        (_int("min_filings", 2, "the least number of filings by one petitioner on one issue", lo=1), *PAGE),
         (
             "petitioner_id",
             "issue_id",
@@ -122,6 +135,7 @@ SPECS: tuple[QuerySpec, ...] = (
         (
             _int("min_channels", 2, "the least number of distinct channels", lo=1),
             _int("window_days", 30, "two filings to different receiving bodies at most this many days apart"),
+            *PAGE,
         ),
         (
             "petitioner_id",
@@ -143,6 +157,7 @@ SPECS: tuple[QuerySpec, ...] = (
             ParamSpec(
                 "local_levels", "list", ("乡镇", "县"), "receiving levels that count as county level or below"
             ),
+            *PAGE,
         ),
         (
             "filing_id",
@@ -160,7 +175,7 @@ SPECS: tuple[QuerySpec, ...] = (
         "Cross-county linkage",
         "Petitioners joined by one issue or one co-signed filing whose home counties number at least "
         "min_counties.",
-        (_int("min_counties", 2, "the least number of distinct petitioner counties in a group", lo=1),),
+        (_int("min_counties", 2, "the least number of distinct petitioner counties in a group", lo=1), *PAGE),
         ("group_id", "kind", "petitioner_ids", "counties", "issue_ids", "size"),
     ),
     QuerySpec(
@@ -174,6 +189,7 @@ SPECS: tuple[QuerySpec, ...] = (
             ParamSpec("send_back", "str", "退回", "the action that sends a filing back"),
             IGNORE_ACTIONS,
             DISPATCH,
+            *PAGE,
         ),
         (
             "filing_id",

@@ -4,9 +4,10 @@
     print(format_result(result, "table"))
 
 Parameters may be given as strings (from the command line) or as typed values; `parse_params` checks them
-against the spec and fills the defaults. On Neo4j the query's Cypher text runs in a read transaction; on the
-embedded store its networkx twin runs. Both results go through `normalise`, so equal data give equal rows:
-dates as ISO strings, lists as lists, numbers and booleans as they are.
+against the spec and fills the defaults. On Neo4j the query's Cypher text runs in a read transaction and its
+rows come back in one record, dates already as text (`Neo4jView.table`); on the embedded store its networkx
+twin runs, its rows go through `normalise` and a paged query's page is cut from them. Equal data give equal
+rows: dates as ISO strings, lists as lists, numbers and booleans as they are.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, Protocol, cast
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 from graph.memory_store import MemoryView
 from graph.store import GraphStore
@@ -27,6 +28,7 @@ from queries import embedded
 from queries.errors import BadParameter, QueryError
 from queries.registry import TODAY, ParamSpec, QuerySpec, get
 
+T = TypeVar("T")
 Format = Literal["table", "csv", "json", "xlsx"]
 FORMATS: tuple[Format, ...] = ("table", "csv", "json", "xlsx")
 LIST_SEPARATOR = ";"
@@ -46,7 +48,7 @@ class QueryResult:
 
 
 class _CypherView(Protocol):
-    def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]: ...
+    def table(self, cypher: str, params: dict[str, Any], columns: list[str]) -> list[list[Any]]: ...
 
 
 # --- parameters --------------------------------------------------------------------------------------------
@@ -116,16 +118,22 @@ def run_query(name: str, store: GraphStore, params: Mapping[str, Any]) -> QueryR
     spec = get(name)
     values = parse_params(spec, params)
     view = store.view()
-    if view.backend == "neo4j":
-        raw = cast(_CypherView, view).run(spec.cypher, values)
-    elif view.backend == "embedded":
-        raw = embedded.TWINS[name](cast(MemoryView, view), values)
-    else:
-        raise QueryError(f"No way to run queries on the {view.backend!r} back end.")
     columns = list(spec.columns)
+    if view.backend == "neo4j":
+        return QueryResult(columns, cast(_CypherView, view).table(spec.cypher, values, columns))
+    if view.backend != "embedded":
+        raise QueryError(f"No way to run queries on the {view.backend!r} back end.")
+    raw = embedded.TWINS[name](cast(MemoryView, view), values)
     if raw and list(raw[0]) != columns:
         raise QueryError(f"{name} on {view.backend} returned columns {list(raw[0])}, not {columns}.")
+    if spec.paged:
+        raw = page(raw, values["offset"], values["limit"])
     return QueryResult(columns, [[normalise(r.get(c)) for c in columns] for r in raw])
+
+
+def page(rows: list[T], offset: int, limit: int) -> list[T]:
+    """Rows `offset` … `offset + limit` of an ordered result (limit 0: all from offset on)."""
+    return rows[offset : offset + limit] if limit > 0 else rows[offset:]
 
 
 def normalise(value: Any) -> Any:

@@ -2,15 +2,15 @@
 // For every filing, the chain of handling units (as in bounced-cases: moves only, dispatch-only units left
 // out, repeats in a row counted once). A bounce is a step from unit B back to unit A after an earlier step
 // from A to B in the same filing. Pairs (unit_a < unit_b by id) with at least $min_bounces bounces.
-// Filings with fewer than two routing events are skipped by their degree; each filing's moves are sorted
-// in a per-filing subquery (no global sort of every routing event).
+// Only filings whose routing could return to a unit are read: `revisit`, a fact stored on each filing when it
+// is loaded (graph/facts.py) and indexed; each one's moves are sorted in a per-filing subquery.
 // params:
 //   $min_bounces: int = 1 — the least number of bounces between the two units
 //   $ignore_actions: list = 协办,督办 — routing actions that do not move the file
 //   $dispatch_markers: list = 信访局,信访办,信访接待,热线,12345,信箱 — name parts of dispatch-only units
 // columns: unit_a, unit_b, unit_a_name, unit_b_name, bounces, filings, filing_ids
 MATCH (f:Filing)
-WHERE COUNT { (f)-[:ROUTED]->() } > 1
+WHERE f.revisit = true
 CALL (f) {
   MATCH (f)-[r:ROUTED]->(u:Unit)
   WHERE NOT r.action IN $ignore_actions

@@ -3,10 +3,12 @@
     python bench/resolve.py [--filings 1000000] [--seed 3] [--work DIR] [--splink-filings 200000]
                             [--no-splink]
 
-Stages, each in its own process so that peak memory (ru_maxrss) belongs to one stage:
+Stages, each in its own process so that peak memory belongs to one stage:
   prepare  generate demo data and validate it once; the validated filings are pickled in --work
   resolve  load the pickle and run `ingest.resolver.resolve_with_report` (petitioners + units + issues);
-           prints wall time, peak memory of that process, the per-step seconds of petitioner resolution,
+           prints wall and CPU time, peak memory (the PSS of that process and of the helper process that
+           reads units and issue particulars meanwhile, sampled by bench/memory.py: the records loaded
+           before resolving count too), the per-step seconds of petitioner resolution,
            the load average (the machine is shared) and the accuracy of petitioners and of issues (pairwise
            and B-cubed, issues grouped with the petitioners resolved in the same run)
   splink   Splink (DuckDB) on the first --splink-filings filings, same configuration as bench/accuracy.py

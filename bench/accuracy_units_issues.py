@@ -5,7 +5,7 @@ Importable (``units_scores``, ``issues_scores``, ``pairwise``, ``bcubed``) by be
     python bench/accuracy_units_issues.py --filings 20000 --seed 7     # generated once into --cache, reused
     python bench/accuracy_units_issues.py --data DIR          # a folder written by `caselink demo-data`
     python bench/accuracy_units_issues.py --data /tmp/caselink-bench-resolve/data-1000000-3 \
-        --pickle /tmp/caselink-bench-resolve/validated-1000000-3.pkl     # what bench/resolve.py prepared
+        --pickle /tmp/caselink-bench-resolve/validated-v3-1000000-3.pkl  # what bench/resolve.py prepared
 
 Petitioner ids for issue resolution come from the truth's person_id (so the issue figures measure issues
 alone) unless --resolved-petitioners is given, which runs ingest.resolver.resolve_petitioners first.
@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import pickle
 import resource
 import sys
 import time
@@ -125,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--resolved-petitioners", action="store_true")
     args = ap.parse_args(argv)
 
+    from bench.resolve import load_records, save_records
     from ingest.issues import resolve_issues
     from ingest.pipeline import read_and_validate
     from ingest.units import resolve_units
@@ -134,16 +134,14 @@ def main(argv: list[str] | None = None) -> int:
         from caselink.demo_data import GENERATOR_VERSION, generate
 
         data = args.cache / f"data-v{GENERATOR_VERSION}-{args.filings}-{args.seed}"
-        cached = data / "validated.pkl"
+        cached = data / "validated-v2.pkl"
         if not cached.exists():
             generate(args.filings, args.seed, data)
             v = read_and_validate(data / "filings.csv", data / "transfers.csv")
-            with cached.open("wb") as fh:
-                pickle.dump((v.filings, v.transfers), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            save_records(cached, v.filings, v.transfers)
     t0 = time.perf_counter()
     if cached:
-        with cached.open("rb") as fh:
-            filings, transfers = pickle.load(fh)
+        filings, transfers = load_records(cached)
     else:
         v = read_and_validate(data / "filings.csv", data / "transfers.csv")
         filings, transfers = v.filings, v.transfers

@@ -40,14 +40,27 @@ def _pickle_path(work: Path, n: int, seed: int) -> Path:
     return work / f"validated-v3-{n}-{seed}.pkl"
 
 
-def _load_records(work: Path, n: int, seed: int) -> tuple[list[Any], list[Any]]:
-    """The validated filings and transfers, as `caselink ingest` holds them in memory after validation."""
+def save_records(path: Path, filings: list[Any], transfers: list[Any]) -> None:
+    """Validated filings and transfers pickled in frames of _CHUNK records."""
+    with path.open("wb") as fh:
+        for records in (filings, transfers):
+            for lo in range(0, len(records), _CHUNK):
+                pickle.dump(records[lo : lo + _CHUNK], fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(None, fh)
+
+
+def load_records(path: Path) -> tuple[list[Any], list[Any]]:
+    """What save_records wrote, as `caselink ingest` holds the records in memory after validation."""
     out: list[list[Any]] = [[], []]
-    with _pickle_path(work, n, seed).open("rb") as fh:
+    with path.open("rb") as fh:
         for records in out:
             while (chunk := pickle.load(fh)) is not None:
                 records.extend(chunk)
     return out[0], out[1]
+
+
+def _load_records(work: Path, n: int, seed: int) -> tuple[list[Any], list[Any]]:
+    return load_records(_pickle_path(work, n, seed))
 
 
 def _cpu_seconds() -> float:
@@ -71,11 +84,7 @@ def prepare(work: Path, n: int, seed: int) -> None:
     g = time.perf_counter() - t
     t = time.perf_counter()
     v = read_and_validate(data / "filings.csv", data / "transfers.csv")
-    with _pickle_path(work, n, seed).open("wb") as fh:
-        for records in (v.filings, v.transfers):
-            for lo in range(0, len(records), _CHUNK):
-                pickle.dump(records[lo : lo + _CHUNK], fh, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(None, fh)
+    save_records(_pickle_path(work, n, seed), v.filings, v.transfers)
     print(
         f"prepare: generated in {g:.0f} s, "
         f"validated {len(v.filings):,} filings in {time.perf_counter() - t:.0f} s"

@@ -1,8 +1,8 @@
 """Work done in a helper process while this one goes on (the second core of a two-core machine).
 
-    job = Background(read_particulars, contents, places)   # starts now, in a helper process
+    job = Background(read_features, inputs)                 # starts now, in a helper process
     ...                                                     # this process works meanwhile
-    particulars = job.result()                              # waits; re-raises the helper's error
+    features = job.result()                                 # waits; re-raises the helper's error
 
 The helper is forked, writes the function and its arguments to a job file (pickled from its copy of this
 process's memory, so this process pays neither the time nor the pickler's memory), and then becomes a fresh

@@ -36,7 +36,7 @@ import hashlib
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -366,12 +366,16 @@ class IssueSettings:
 
 
 @dataclass(slots=True)
-class _Features:
+class IssueFeatures:
+    """Per filing, what issue resolution compares: the rarest particulars of its content and place of the
+    matter with their weights, a MinHash signature of its wording, its category, county, city and home
+    village. All of it is read from the texts alone, so it can be read in a helper process while
+    petitioners are resolved (`read_features`); `pet` is added once they are known."""
+
     n: int
     cat: NDArray[np.int64]
     county: NDArray[np.int64]
     city: NDArray[np.int64]
-    pet: NDArray[np.int64]
     tok: NDArray[np.int64]
     """(n, M) particular ids (−1 pads)."""
     w: NDArray[np.float32]
@@ -384,6 +388,31 @@ class _Features:
     token_text: list[tuple[int, str]]
     home: NDArray[np.int64]
     """The village of the petitioner's address (id, −1 when none)."""
+    pet: NDArray[np.int64] = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    """The petitioner (id, or a filing of its own when unknown): filled in by resolve_issues."""
+
+
+@dataclass(slots=True)
+class IssueInputs:
+    """What `read_features` reads of the filings, as plain lists (one item a filing): what a helper process
+    is sent instead of the records."""
+
+    contents: list[str]
+    places: list[str]
+    """Place of the matter as written."""
+    categories: list[str]
+    counties: list[str | None]
+    addresses: list[str]
+
+    @classmethod
+    def of(cls, filings: list[Filing]) -> IssueInputs:
+        return cls(
+            [f.content for f in filings],
+            [f.issue_place for f in filings],
+            [f.category for f in filings],
+            [f.county for f in filings],
+            [f.address for f in filings],
+        )
 
 
 IndexArray = NDArray[np.int32] | NDArray[np.int64]
@@ -423,11 +452,9 @@ def _expand(
 
 
 @dataclass(slots=True)
-class Particulars:
-    """What the filings' texts name, read from the texts alone (not from who filed them), so that it can be
-    read in a helper process while petitioners are resolved: the particulars of each distinct content and
-    of each distinct place of the matter (villages and townships only), as CSR arrays of token ids, and a
-    MinHash signature of each distinct content."""
+class _Particulars:
+    """The particulars of each distinct content and of each distinct place of the matter (villages and
+    townships only), as CSR arrays of token ids, and a MinHash signature of each distinct content."""
 
     content_of: NDArray[np.int64]
     """Per filing: the index of its content among the distinct contents."""
@@ -442,7 +469,7 @@ class Particulars:
     """(distinct contents, 16) MinHash signatures."""
 
 
-def read_particulars(contents: list[str], places: list[str]) -> Particulars:
+def _read_particulars(contents: list[str], places: list[str]) -> _Particulars:
     """The particulars of filings given by their contents and places of the matter (one each per filing)."""
     token_id: dict[tuple[int, str], int] = {}
 
@@ -474,7 +501,7 @@ def read_particulars(contents: list[str], places: list[str]) -> Particulars:
     token_text: list[tuple[int, str]] = [("", "")] * len(token_id)  # type: ignore[list-item]
     for t, k in token_id.items():
         token_text[k] = t
-    return Particulars(
+    return _Particulars(
         cidx,
         pidx,
         (c_table[0], c_table[1], c_table[2]),
@@ -484,15 +511,14 @@ def read_particulars(contents: list[str], places: list[str]) -> Particulars:
     )
 
 
-def filing_texts(filings: list[Filing]) -> tuple[list[str], list[str]]:
-    """The arguments of read_particulars: each filing's content and place of the matter."""
-    return [f.content for f in filings], [f.issue_place for f in filings]
+def read_features(inp: IssueInputs, settings: IssueSettings | None = None) -> IssueFeatures:
+    """The features of the filings `inp` describes (all but their petitioners)."""
+    with paused_gc():
+        return _features(inp, settings or IssueSettings(), _read_particulars(inp.contents, inp.places))
 
 
-def _features(
-    filings: list[Filing], petitioner_of: dict[str, str], s: IssueSettings, p: Particulars
-) -> _Features:
-    n = len(filings)
+def _features(inp: IssueInputs, s: IssueSettings, p: _Particulars) -> IssueFeatures:
+    n = len(inp.contents)
     r1, t1 = _expand(p.content_of, *p.content_tokens)
     r2, t2 = _expand(p.place_of, *p.place_tokens)
     rows, toks = np.concatenate([r1, r2]), np.concatenate([t1, t2])
@@ -501,7 +527,7 @@ def _features(
     pair = _distinct(rows * nt + toks)
     rows, toks = pair // nt, pair % nt
 
-    cat = _ids([f.category.strip() for f in filings])
+    cat = _ids([c.strip() for c in inp.categories])
     token_kind = np.array([k for k, _ in token_text] or [0], dtype=np.int64)
     # Weight: IDF of the particular within the category (with a prior, so small batches mean the same).
     ct = (cat[rows] + 1) * nt + toks
@@ -531,24 +557,23 @@ def _features(
     has = np.zeros(n, dtype=np.int64)
     np.bitwise_or.at(has, rows, np.left_shift(1, token_kind[toks]))
 
-    counties = [f.county for f in filings]
+    counties = inp.counties
     county = _ids(counties)
     city = _ids([c[:4] if c else None for c in counties])
-    pet = _ids([petitioner_of.get(f.filing_id, "~" + f.filing_id) for f in filings])
     sig = p.signatures[p.content_of]
     home_of: dict[str, str] = {}
     homes: list[str | None] = []
-    for x, c in zip(filings, counties, strict=True):
-        if not x.address:
+    for address, c in zip(inp.addresses, counties, strict=True):
+        if not address:
             homes.append(None)
             continue
-        h = home_of.get(x.address)
+        h = home_of.get(address)
         if h is None:
-            found = _HOME.search(x.address)
-            h = home_of[x.address] = found.group(1) if found else ""
+            found = _HOME.search(address)
+            h = home_of[address] = found.group(1) if found else ""
         homes.append((c or "") + h if h else None)
     home = _ids(homes)
-    return _Features(n, cat, county, city, pet, tok, w, kind, has, sig, token_text, home)
+    return IssueFeatures(n, cat, county, city, tok, w, kind, has, sig, token_text, home)
 
 
 # ------------------------------------------------------------------------------------------- blocking
@@ -574,7 +599,7 @@ def _neighbours(
     return np.concatenate(a_parts), np.concatenate(b_parts)
 
 
-def _candidates(f: _Features, s: IssueSettings) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
+def _candidates(f: IssueFeatures, s: IssueSettings) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
     """Candidate pairs (lo < hi) from all blocking rules, each pair once, as int32 filing indexes."""
     n, m = f.n, f.tok.shape[1]
     idx = np.arange(n, dtype=np.int64)
@@ -628,7 +653,11 @@ class _Scored:
 
 
 def _score(
-    f: _Features, a: NDArray[np.int32], b: NDArray[np.int32], cosigned: NDArray[np.bool_], s: IssueSettings
+    f: IssueFeatures,
+    a: NDArray[np.int32],
+    b: NDArray[np.int32],
+    cosigned: NDArray[np.bool_],
+    s: IssueSettings,
 ) -> _Scored:
     """Each pair's weight, content similarity and verdict, a chunk of pairs at a time (no temporary as long
     as all the pairs)."""
@@ -648,7 +677,7 @@ def _score(
 
 
 def _score_part(
-    f: _Features,
+    f: IssueFeatures,
     a: NDArray[np.int32],
     b: NDArray[np.int32],
     cosigned: NDArray[np.bool_],
@@ -774,7 +803,7 @@ SPECIFIC_MASK = sum(1 << k for k in (AREA, MONEY, ESTATE, COMPANY, FACTORY, SCHO
 
 
 def _guarded_components(
-    f: _Features,
+    f: IssueFeatures,
     s: IssueSettings,
     a: NDArray[np.int32],
     b: NDArray[np.int32],
@@ -885,7 +914,7 @@ def _distinct_rows(m: NDArray[np.int32]) -> tuple[NDArray[np.int32], NDArray[np.
 
 
 def _evidence(
-    f: _Features,
+    f: IssueFeatures,
     filings: list[Filing],
     best: NDArray[np.int64],
     sc: _Scored,
@@ -989,28 +1018,25 @@ def resolve_issues(
     petitioner_of: dict[str, str],
     state_dir: Path | None = None,
     settings: IssueSettings | None = None,
-    particulars: Particulars | None = None,
+    features: IssueFeatures | None = None,
 ) -> tuple[dict[str, str], dict[str, Evidence], dict[str, Issue]]:
     """Group filings into issues: filing_id → issue_id, the evidence of each filing's strongest link, and
     the issues. Issue ids are stable across runs when a state_dir is given (an issue keeps the id most of
     its already-known filings had); without one they derive from the earliest filing's id.
-    `particulars` is `read_particulars(*filing_texts(filings))` when the caller has read it already."""
+    `features` is `read_features(IssueInputs.of(filings), settings)` when the caller has read it already."""
+    s = settings or IssueSettings()
+    if not filings:
+        return {}, {}, {}
     with paused_gc():
-        p = particulars if particulars is not None else read_particulars(*filing_texts(filings))
-        return _resolve_issues(filings, petitioner_of, state_dir, settings or IssueSettings(), p)
+        f = features if features is not None else read_features(IssueInputs.of(filings), s)
+        pet = _ids([petitioner_of.get(x.filing_id, "~" + x.filing_id) for x in filings])
+        return _resolve_issues(filings, state_dir, s, replace(f, pet=pet))
 
 
 def _resolve_issues(
-    filings: list[Filing],
-    petitioner_of: dict[str, str],
-    state_dir: Path | None,
-    s: IssueSettings,
-    p: Particulars,
+    filings: list[Filing], state_dir: Path | None, s: IssueSettings, f: IssueFeatures
 ) -> tuple[dict[str, str], dict[str, Evidence], dict[str, Issue]]:
     n = len(filings)
-    if n == 0:
-        return {}, {}, {}
-    f = _features(filings, petitioner_of, s, p)
     a, b = _candidates(f, s)
     cos = _cosigned(filings, a, b)
     sc = _score(f, a, b, cos, s)

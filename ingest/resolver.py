@@ -32,7 +32,7 @@ from ingest.clustering import cluster
 from ingest.compare import DEFAULT_COMPARISONS, FieldTable, LevelArray, compare_pairs
 from ingest.decisions import DecisionStore, ReviewItem, Verdict
 from ingest.identity import IdRegistry
-from ingest.issues import Particulars, filing_texts, read_particulars, resolve_issues
+from ingest.issues import IssueFeatures, IssueInputs, IssueSettings, read_features, resolve_issues
 from ingest.records import Evidence, Filing, Resolution, Transfer
 from ingest.scoring import Model, fit, probability, random_pair_levels, with_random_u
 from ingest.units import UnitIds, UnitInputs, resolve_unit_ids, unit_mentions
@@ -54,7 +54,7 @@ class ResolveSettings:
     """Random pairs of filings that give u (how often people in general agree on each level)."""
     seed: int = 0
     helper_from: int = 50_000
-    """From this many filings on, the issue particulars and the units are read in a helper process while
+    """From this many filings on, the issue features and the units are read in a helper process while
     petitioners are resolved (ingest.background; never with CASELINK_INGEST_WORKERS=1)."""
 
 
@@ -294,8 +294,8 @@ def resolve_with_report(
     with paused_gc():
         t = time.perf_counter()
         helper = Background(
-            _texts_and_units,
-            filing_texts(filings),
+            _features_and_units,
+            IssueInputs.of(filings),
             UnitInputs.of(filings, transfers),
             inline=WORKERS < 2 or len(filings) < s.helper_from,
         )
@@ -305,14 +305,14 @@ def resolve_with_report(
             clock = pet.report.seconds
             clock["helper_start"] = start
             t = time.perf_counter()
-            particulars, unit_ids = helper.result()
+            features, unit_ids = helper.result()
             clock["helper_wait"] = time.perf_counter() - t
             t = time.perf_counter()
             mentions, units = unit_mentions(filings, transfers, unit_ids), unit_ids.units
             clock["units"] = time.perf_counter() - t
             t = time.perf_counter()
             issue_of, issue_evidence, issues = resolve_issues(
-                filings, pet.petitioner_of, state_dir, particulars=particulars
+                filings, pet.petitioner_of, state_dir, features=features
             )
             clock["issues"] = time.perf_counter() - t
         finally:
@@ -331,10 +331,10 @@ def resolve_with_report(
     return resolution, pet.report
 
 
-def _texts_and_units(texts: tuple[list[str], list[str]], units: UnitInputs) -> tuple[Particulars, UnitIds]:
-    """What resolution reads of the filings without needing their petitioners: the particulars of their
-    texts (for issues) and the units they name. The helper process's share of the work."""
-    return read_particulars(*texts), resolve_unit_ids(units)
+def _features_and_units(issues: IssueInputs, units: UnitInputs) -> tuple[IssueFeatures, UnitIds]:
+    """What resolution reads of the filings without needing their petitioners: the features issues are
+    compared by, and the units they name. The helper process's share of the work."""
+    return read_features(issues, IssueSettings()), resolve_unit_ids(units)
 
 
 def resolve(filings: list[Filing], transfers: list[Transfer], state_dir: Path | None = None) -> Resolution:

@@ -664,16 +664,32 @@ def _score(
     weight = np.empty(len(a), dtype=np.float32)
     jac = np.empty(len(a), dtype=np.float32)
     accepted = np.empty(len(a), dtype=bool)
+    # Columns (one row of the array per particular slot or MinHash row), gathered one slot at a time.
     w_eff = f.w * np.where((f.kind == VILLAGE) | (f.kind == TOWN), np.float32(s.place_factor), np.float32(1))
-    bits = np.where(f.tok >= 0, np.left_shift(1, f.kind), 0)
-    tok = np.where(f.tok >= 0, f.tok, -2)  # pads never equal each other
+    cols = _Columns(
+        np.ascontiguousarray(np.where(f.tok >= 0, f.tok, -2).T),  # pads never equal each other
+        np.ascontiguousarray(f.tok.T),
+        np.ascontiguousarray(w_eff.T),
+        np.ascontiguousarray(np.where(f.tok >= 0, np.left_shift(1, f.kind), 0).T),
+        np.ascontiguousarray(f.sig.T),
+    )
     step = 250_000
     for lo in range(0, len(a), step):
         part = slice(lo, lo + step)
-        weight[part], jac[part], accepted[part] = _score_part(
-            f, a[part], b[part], cosigned[part], s, w_eff, bits, tok
-        )
+        weight[part], jac[part], accepted[part] = _score_part(f, a[part], b[part], cosigned[part], s, cols)
     return _Scored(a, b, weight, jac, accepted)
+
+
+@dataclass(slots=True)
+class _Columns:
+    tok: NDArray[np.int64]
+    """(M, n) particular ids, pads −2."""
+    tok_padded: NDArray[np.int64]
+    """(M, n) particular ids, pads −1."""
+    w_eff: NDArray[np.float32]
+    bits: NDArray[np.int64]
+    sig: NDArray[np.uint32]
+    """(16, n) MinHash rows."""
 
 
 def _score_part(
@@ -682,19 +698,23 @@ def _score_part(
     b: NDArray[np.int32],
     cosigned: NDArray[np.bool_],
     s: IssueSettings,
-    w_eff: NDArray[np.float32],
-    bits: NDArray[np.int64],
-    tok: NDArray[np.int64],
+    cols: _Columns,
 ) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.bool_]]:
-    m = f.tok.shape[1]
-    ta, tb = tok[a], f.tok[b]
-    eq_any = np.empty((len(a), m), dtype=bool)
-    for j in range(m):
-        eq_any[:, j] = (ta[:, j : j + 1] == tb).any(1)
-    weight = (eq_any * w_eff[a]).sum(1)
-    shared = np.bitwise_or.reduce(np.where(eq_any, bits[a], 0), axis=1)
+    tb = [row[b] for row in cols.tok_padded]
+    weight = np.zeros(len(a), dtype=np.float32)
+    shared = np.zeros(len(a), dtype=np.int64)
     """Bit mask of kinds with a particular in common."""
-    jac = ((f.sig[a] == f.sig[b]).sum(1) / np.float32(f.sig.shape[1])).astype(np.float32)
+    for j in range(len(cols.tok)):
+        ta = cols.tok[j][a]
+        hit = ta == tb[0]
+        for other in tb[1:]:
+            hit |= ta == other
+        weight += hit * cols.w_eff[j][a]
+        shared |= np.where(hit, cols.bits[j][a], 0)
+    agree = np.zeros(len(a), dtype=np.int64)
+    for row in cols.sig:
+        agree += row[a] == row[b]
+    jac = (agree / np.float32(len(cols.sig))).astype(np.float32)
     conflict = (f.has[a] & f.has[b] & ~shared & CONFLICT_MASK) != 0
     similar = jac >= s.similar_content
     total = weight + np.where(

@@ -254,30 +254,32 @@ def _evidence(
     order = np.lexsort((-weight[edge], ends))
     first = order[np.r_[True, ends[order][1:] != ends[order][:-1]]] if len(order) else order
     e = edge[first]
-    # explain each distinct level pattern once; the name-frequency adjustment is a line of its own
+    # Explain each distinct level pattern (and name-frequency adjustment, a line of its own) once; the
+    # filings explained alike share the lines.
     adjust = np.round(name_adjust[e], 1) if name_adjust is not None else np.zeros(len(e))
     code = np.zeros(len(e), dtype=np.int64)
     for k in range(levels.shape[1]):
         code = code * 16 + levels[e, k].astype(np.int64) + 1
-    codes = code.tolist()
-    reasons: dict[int, tuple[str, ...]] = {}
-    for c, row in zip(codes, e.tolist(), strict=True):
-        if c not in reasons:
-            reasons[c] = model.explain(levels[row].tolist())
-    out = dict.fromkeys(ids, Evidence(0.0))  # one shared (immutable) record for filings without a link
-    scores = np.round(weight[e], 2).tolist()
-    adjusted: dict[tuple[int, float], tuple[str, ...]] = {}  # lines shared by all filings alike
-    rows = zip(ends[first].tolist(), other[first].tolist(), scores, codes, adjust.tolist(), strict=True)
-    for end, oth, sc, c, adj in rows:
-        lines = reasons[c]
+    key = code * 4096 + np.rint(adjust * 10).astype(np.int64) + 2048  # adjustments are within ±6 bits
+    _, sample, which = np.unique(key, return_index=True, return_inverse=True)
+    explained: dict[int, tuple[str, ...]] = {}
+    lines_of: list[tuple[str, ...]] = []
+    for c, row, adj in zip(code[sample].tolist(), e[sample].tolist(), adjust[sample].tolist(), strict=True):
+        lines = explained.get(c)
+        if lines is None:
+            lines = explained[c] = model.explain(levels[row].tolist())
         if adj:
-            key = (c, adj)
-            shared = adjusted.get(key)
-            if shared is None:
-                word = "姓名少见 / uncommon name" if adj > 0 else "姓名常见 / common name"
-                shared = adjusted[key] = (*lines, f"{word} ({adj:+.1f})")
-            lines = shared
-        out[ids[end]] = Evidence(sc, lines, ids[oth])
+            word = "姓名少见 / uncommon name" if adj > 0 else "姓名常见 / common name"
+            lines = (*lines, f"{word} ({adj:+.1f})")
+        lines_of.append(lines)
+    out = dict.fromkeys(ids, Evidence(0.0))  # one shared (immutable) record for filings without a link
+    linked = map(
+        Evidence,
+        np.round(weight[e], 2).tolist(),
+        [lines_of[w] for w in which.ravel().tolist()],
+        [ids[o] for o in other[first].tolist()],
+    )
+    out.update(zip([ids[x] for x in ends[first].tolist()], linked, strict=True))
     return out
 
 

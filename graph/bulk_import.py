@@ -81,6 +81,8 @@ class ImportFiles:
             )
         self.folder.mkdir(parents=True, exist_ok=True)
         self.ids: dict[Label, dict[str, int]] = {label: {} for label in Label}
+        self.latest: dict[Label, tuple[Column, int]] = {}
+        """Per label, the keys of the node table added last and the number of its first node."""
         self.next_id = 0
         self.args: list[str] = []
         self.multiline: list[str] = []
@@ -108,6 +110,7 @@ class ImportFiles:
         if len(ids) != before + n:
             raise BulkImportError(f"duplicate {label}.{label.key} values: every node key must be unique")
         numbers = pa.array(np.arange(self.next_id, self.next_id + n, dtype=np.int64))
+        self.latest[label] = (table.columns[label.key], self.next_id)
         self.next_id += n
         types = dict(NODE_PROPS[label])
         columns = [numbers] + [_array(values, types[name]) for name, values in table.columns.items()]
@@ -120,8 +123,8 @@ class ImportFiles:
         spec = table.spec
         if not len(table):
             return
-        src = pa.array(list(map(self.ids[spec.src].get, table.src)), pa.int64())
-        dst = pa.array(list(map(self.ids[spec.dst].get, table.dst)), pa.int64())
+        src = self._numbers(spec.src, table.src, table if spec.owner == "src" else None)
+        dst = self._numbers(spec.dst, table.dst, table if spec.owner == "dst" else None)
         types = dict(spec.props)
         columns = [src, dst] + [_array(values, types[name]) for name, values in table.columns.items()]
         if src.null_count or dst.null_count:
@@ -130,6 +133,17 @@ class ImportFiles:
         header = [":START_ID", ":END_ID"] + [_header(name, types[name]) for name in table.columns]
         self._write(f"--relationships={spec.rel}=", _file_stem(spec), header, columns)
         self.edges[str(spec.rel)] += len(columns[0])
+
+    def _numbers(self, label: Label, keys: Column, owned: EdgeTable | None) -> pa.Array:
+        """The node numbers of the edges' ends with this label (null where no such node was added).
+
+        The owner end of a table whose owners are the node table added last for their label is numbered by
+        position (owner_index), without a lookup by key.
+        """
+        latest = self.latest.get(label)
+        if owned is not None and owned.owner_index is not None and latest and owned.owners is latest[0]:
+            return pa.array(np.asarray(owned.owner_index, dtype=np.int64) + latest[1])
+        return pa.array(list(map(self.ids[label].get, keys)), pa.int64())
 
     def _write(self, option: str, stem: str, header: list[str], columns: Sequence[pa.Array]) -> None:
         batch = pa.RecordBatch.from_arrays(list(columns), names=[str(i) for i in range(len(columns))])
@@ -247,12 +261,24 @@ def _lists(values: Column) -> pa.Array:
 
 
 def _line_breaks(batch: pa.RecordBatch) -> Any:
-    """A boolean mask of the rows whose text holds a line break, or None when no row does."""
+    """A boolean mask of the rows whose text holds a line break, or None when no row does.
+
+    A column's text is first scanned as one buffer (numpy); rows are matched only in a column that has one.
+    """
     mask = None
     for column in batch.columns:
-        if pa.types.is_large_string(column.type):
+        if pa.types.is_large_string(column.type) and _has_line_break(column):
             hit = pc.fill_null(pc.match_substring_regex(column, _LINE_BREAK), False)
             mask = hit if mask is None else pc.or_(mask, hit)
     if mask is None or not pc.any(mask).as_py():
         return None
     return mask
+
+
+def _has_line_break(column: pa.Array) -> bool:
+    """Whether the column's data buffer holds a CR or LF byte (it may hold more than the column shows)."""
+    data = column.buffers()[2]
+    if data is None:
+        return False
+    raw = np.frombuffer(data, dtype=np.uint8)
+    return bool(np.any(raw == 10) or np.any(raw == 13))

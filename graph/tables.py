@@ -51,6 +51,9 @@ class EdgeTable:
     dst: Column
     columns: dict[str, Column]
     owners: Column
+    owner_index: list[int] | None = None
+    """For each edge, the position of its owner in `owners`, when the mapping knows it: a writer that
+    numbers nodes itself (graph.bulk_import) then needs no lookup by key."""
 
     def __post_init__(self) -> None:
         names = tuple(self.columns)

@@ -20,10 +20,11 @@ from pathlib import Path
 from graph.bulk_import import BulkImportError, ImportFiles, read_manifest
 from graph.errors import GraphError
 from graph.model import Label, RelType
-from graph.store import GraphStore, chunks
+from graph.store import GraphStore
 from ingest.load import progress_bar
 from ingest.mapping import GraphMapper
 from ingest.records import Resolution
+from ingest.units import paused_gc
 
 CHUNK = 100_000
 """Filings per file: bounds the memory of the tables being written."""
@@ -51,22 +52,23 @@ def write_import_files(
     start = time.perf_counter()
     folder = Path(folder)
     check_target(folder)
-    mapper = GraphMapper(res)
-    nodes, static_edges = mapper.static_tables()
-    bar = progress_bar(len(mapper.filings), progress, "import files")
     partial = folder.with_name(f".{folder.name}.partial-{os.getpid()}")
     shutil.rmtree(partial, ignore_errors=True)
+    bar = progress_bar(len(res.filings), progress, "import files")
     try:
-        with ImportFiles(partial) as files:
+        # millions of small acyclic tuples and lists: collection passes would rescan the heap for nothing
+        with paused_gc(), ImportFiles(partial) as files:
+            mapper = GraphMapper(res)
+            nodes, static_edges = mapper.static_tables()
             for table in nodes:
                 files.add_nodes(table)
-            for batch in chunks(mapper.filings, chunk):
-                filing, edges = mapper.filing_tables(batch)
+            for start in range(0, len(mapper.filings), chunk):
+                filing, edges = mapper.filing_tables(start, start + chunk)
                 files.add_nodes(filing)
                 for edge_table in edges:
                     files.add_edges(edge_table)
                 if bar is not None:
-                    bar.update(len(batch))
+                    bar.update(len(filing))
             for edge_table in static_edges:
                 files.add_edges(edge_table)
         os.replace(partial, folder)
@@ -75,7 +77,7 @@ def write_import_files(
         if bar is not None:
             bar.close()
     return ExportStats(
-        filings=len(mapper.filings),
+        filings=len(res.filings),
         nodes=dict(files.nodes),
         edges=dict(files.edges),
         files=len(files.args),

@@ -15,10 +15,11 @@ from typing import Any
 
 from graph import model
 from graph.model import EdgeSpec, Label, OwnerRow, Row
-from graph.store import GraphStore, GraphWriter, chunks
+from graph.store import GraphStore, GraphWriter
 from graph.tables import EdgeTable, NodeTable, node_rows, owner_rows
 from ingest.mapping import GraphMapper
 from ingest.records import Resolution
+from ingest.units import paused_gc
 
 CHUNK = 40_000
 
@@ -63,7 +64,7 @@ def to_graph(res: Resolution) -> GraphData:
     """The whole graph of a Resolution as node rows and edge owner rows."""
     mapper = GraphMapper(res)
     nodes, edges = mapper.static_tables()
-    filing, filing_edges = mapper.filing_tables(mapper.filings)
+    filing, filing_edges = mapper.filing_tables(0, len(mapper.filings))
     data = graph_data(nodes, [])
     data.extend(graph_data([filing], filing_edges))
     data.edges.update(graph_data([], edges).edges)
@@ -102,19 +103,21 @@ def load(res: Resolution, store: GraphStore, progress: bool = False, chunk: int 
     start = time.perf_counter()
     stats = LoadStats(filings=len(res.filings))
     new = all(store.node_count(label) == 0 for label in Label)
-    mapper = GraphMapper(res)
-    nodes, static_edges = mapper.static_tables()
+    with paused_gc():  # millions of small acyclic rows: collection passes would rescan the heap for nothing
+        mapper = GraphMapper(res)
+        nodes, static_edges = mapper.static_tables()
     bar = progress_bar(len(mapper.filings), progress)
     with store.writer() as w:
         stats.nodes += write_graph(graph_data(nodes, []), w, new=new)[0]
         with ThreadPoolExecutor(1, thread_name_prefix="load-write") as bg:
             pending: list[tuple[Future[tuple[int, int]], int]] = []
-            for batch in chunks(mapper.filings, chunk):
-                filing, edges = mapper.filing_tables(batch)
-                data = graph_data([filing], edges)
+            for start in range(0, len(mapper.filings), chunk):
+                with paused_gc():
+                    filing, edges = mapper.filing_tables(start, start + chunk)
+                    data = graph_data([filing], edges)
                 for done, filings in pending:
                     _add(stats, done.result(), bar, filings)
-                pending = [(bg.submit(write_graph, data, w, new=new), len(batch))]
+                pending = [(bg.submit(write_graph, data, w, new=new), len(filing))]
             for done, filings in pending:
                 _add(stats, done.result(), bar, filings)
         stats.edges += write_graph(graph_data([], static_edges), w, new=new)[1]

@@ -2,27 +2,32 @@
 
 One mapping for every way into a store: `ingest.load` turns the tables into writer rows (Neo4j over Bolt, the
 embedded store), `ingest.bulk` into neo4j-admin import files. Values are derived from the records in a fixed
-order, so mapping the same Resolution twice gives the same tables. Filings come oldest first; their tables are
-built a chunk at a time (`filing_tables`), everything else at once (`static_tables`).
+order, so mapping the same Resolution twice gives the same tables. Filings come oldest first
+(`mapper.filings`); their tables are built a range at a time (`filing_tables(start, stop)`), everything else
+at once (`static_tables`).
 
-Columns are built with one comprehension (or C-level map) per property over a chunk, not a dict per node: a
-million filings are mapped in seconds.
+Columns are built by C-level passes (attrgetter, map, zip, compress, numpy) over a range, not by a dict per
+node or a Python loop per value where that can be avoided: a million filings hold millions of records, and a
+pass that touches each of them costs about a second.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
-from operator import attrgetter
+from collections.abc import Iterable, Sequence
+from itertools import compress, repeat
+from operator import attrgetter, is_not, itemgetter
 from typing import Any
+
+import numpy as np
 
 from graph import model
 from graph.model import NODE_PROPS, EdgeSpec, Label
 from graph.tables import Column, EdgeTable, NodeTable
 from ingest.columns import Level
 from ingest.places import county_by_code
-from ingest.records import Evidence, Filing, Resolution, Transfer, UnitRole
+from ingest.records import Evidence, Resolution, Transfer, UnitMention, UnitRole
 
 RANK = {level: level.rank for level in Level}
 
@@ -49,12 +54,16 @@ _FILING_FIELDS = attrgetter(
     "headcount",
     "co_petitioners",
     "issue_place",
-    "county",
+    "place_county",
+    "address_county",
     "responsible_unit",
     "status",
     "concluded_date",
     "flags",
 )
+_TRANSFER_FIELDS = attrgetter("filing_id", "seq", "row", "date", "action", "note", "from_unit", "to_unit")
+_STEP = itemgetter(0, 1)
+"""(filing_id, seq) of a _TRANSFER_FIELDS tuple."""
 _PERSON_FIELDS = attrgetter(
     "petitioner_name", "name_norm", "name_pinyin", "id_number", "phone", "address", "address_county", "sex",
     "birth_date",
@@ -72,17 +81,63 @@ def _node_table(label: Label, columns: Sequence[Column]) -> NodeTable:
     return NodeTable(label, dict(zip(names, columns, strict=True)))
 
 
-def _edge_table(spec: EdgeSpec, rows: Sequence[tuple[Any, ...]], owners: Column) -> EdgeTable:
+def _edge_table(
+    spec: EdgeSpec, rows: Sequence[tuple[Any, ...]], owners: Column, owner_index: list[int] | None = None
+) -> EdgeTable:
     """An edge table from (src, dst, *props) tuples."""
     width = 2 + len(spec.props)
     cols: list[Column] = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+    props = {name: cols[2 + i] for i, (name, _) in enumerate(spec.props)}
+    return EdgeTable(spec, cols[0], cols[1], props, owners, owner_index)
+
+
+def _pairs(spec: EdgeSpec, owners: Column, others: Sequence[Any], keep: Iterable[Any]) -> EdgeTable:
+    """Edges without properties from their owner (the source): owners[i] → others[i] wherever keep[i]."""
+    index = list(compress(range(len(owners)), keep))
     return EdgeTable(
-        spec, cols[0], cols[1], {name: cols[2 + i] for i, (name, _) in enumerate(spec.props)}, owners
+        spec, list(map(owners.__getitem__, index)), list(map(others.__getitem__, index)), {}, owners, index
     )
 
 
-def _none_if_empty(values: Sequence[Any]) -> Column:
+def _none_if_empty(values: Iterable[Any]) -> Column:
     return [v or None for v in values]
+
+
+def _evidence_columns(evidence: Sequence[Evidence | None]) -> dict[str, Column]:
+    """score, reasons, matched_filing_id of each evidence (all absent where there is none)."""
+    if None in evidence:
+        return {
+            "score": [None if e is None else float(e.score) for e in evidence],
+            "reasons": [None if e is None else list(e.reasons) or None for e in evidence],
+            "matched_filing_id": [None if e is None else e.matched_filing_id for e in evidence],
+        }
+    score, reasons, matched = zip(*map(_EVIDENCE_FIELDS, evidence), strict=True) or ((), (), ())
+    return {
+        "score": list(map(float, score)),
+        "reasons": [list(r) or None for r in reasons],
+        "matched_filing_id": list(matched),
+    }
+
+
+_EVIDENCE_FIELDS = attrgetter("score", "reasons", "matched_filing_id")
+
+
+def _latest(owners: Sequence[str], values: Sequence[Any], keys: Sequence[str], last: Sequence[int]) -> Column:
+    """For each key, the value of its latest row that has one (not None): the key's last row if it has one,
+    else the latest earlier row that does (looked up only for the keys that need it)."""
+    out = list(map(values.__getitem__, last))
+    missing = [i for i, v in enumerate(out) if v is None]
+    if missing:
+        needy = {keys[i] for i in missing}
+        found = dict(
+            compress(
+                zip(owners, values, strict=True),
+                [v is not None and o in needy for o, v in zip(owners, values, strict=True)],
+            )
+        )
+        for i in missing:
+            out[i] = found.get(keys[i])
+    return out
 
 
 class GraphMapper:
@@ -90,31 +145,82 @@ class GraphMapper:
 
     def __init__(self, res: Resolution) -> None:
         self.res = res
-        self.filings = sorted(res.filings, key=lambda f: (f.received_date, f.filing_id))
-        self.transfers: dict[str, list[Transfer]] = defaultdict(list)
-        for t in sorted(res.transfers, key=lambda t: (t.filing_id, t.seq, t.row)):
-            self.transfers[t.filing_id].append(t)
+        self.filings = sorted(res.filings, key=attrgetter("received_date", "filing_id"))
+        self.fids: list[str] = list(map(attrgetter("filing_id"), self.filings))
+        self.pids: list[str | None] = list(map(res.petitioner_of.get, self.fids))
         self.responsible: dict[str, str] = {}
-        self.steps: dict[tuple[str, UnitRole, int | None], str] = {}
-        for m in res.unit_mentions:
-            if m.role is UnitRole.RESPONSIBLE:
-                self.responsible[m.filing_id] = m.unit_id
-            else:
-                self.steps[(m.filing_id, m.role, m.seq)] = m.unit_id
-        by_name: dict[str, set[str]] = defaultdict(set)
-        for f in self.filings:
-            pid = res.petitioner_of.get(f.filing_id)
-            if pid is not None:
-                by_name[f.name_norm].add(pid)
+        to, frm = self._mentions(res.unit_mentions)
+        self._routing(res.transfers, to, frm)
         self.cosigners: dict[str, tuple[str, str | None]] = {}
         """Co-signers known by name only: id → (name, county)."""
         self.cosigned: dict[str, list[tuple[str, str, str]]] = {}
         """Per filing: (petitioner id, name as listed, how) of each co-signer."""
-        for f in self.filings:
-            if not f.co_petitioners:
-                continue
+        self._cosigners()
+
+    def _mentions(
+        self, mentions: Sequence[UnitMention]
+    ) -> tuple[dict[tuple[str, int | None], str], dict[tuple[str, int | None], str]]:
+        """The responsible unit of each filing; the receiving and sending unit of each (filing, seq)."""
+        keyed = list(map(attrgetter("role", "filing_id", "seq", "unit_id"), mentions))
+        self.responsible = {f: u for r, f, _, u in keyed if r is UnitRole.RESPONSIBLE}
+        to = {(f, s): u for r, f, s, u in keyed if r is UnitRole.TO}
+        frm = {(f, s): u for r, f, s, u in keyed if r is UnitRole.FROM}
+        return to, frm
+
+    def _routing(
+        self,
+        transfers: Sequence[Transfer],
+        to: dict[tuple[str, int | None], str],
+        frm: dict[tuple[str, int | None], str],
+    ) -> None:
+        """ROUTED rows of every filing, ordered by the filing's position in `filings`, then by seq.
+
+        One step per (filing, seq): its last transfer row; a step whose receiving unit is not known is left
+        out. `routed_at[i]` is the filing position of row i, so a range of filings is a slice.
+        """
+        rows = list(map(_TRANSFER_FIELDS, transfers))  # the one pass over the records
+        last = dict(zip(map(_STEP, rows), rows, strict=True))
+        if len(last) != len(rows):  # a step given twice: its last row wins
+            rows.sort(key=itemgetter(2))
+            last = dict(zip(map(_STEP, rows), rows, strict=True))
+        position = dict(zip(self.fids, range(len(self.fids)), strict=True))
+        keys = list(last)
+        receiving = list(map(to.get, keys))
+        at = list(map(position.get, map(itemgetter(0), keys)))
+        keep = [u is not None and p is not None for u, p in zip(receiving, at, strict=True)]
+        keys, rows, units = (
+            list(compress(keys, keep)),
+            list(compress(last.values(), keep)),
+            list(compress(receiving, keep)),
+        )
+        sending = list(map(frm.get, keys))
+        where = np.array(list(compress(at, keep)), dtype=np.int64)
+        order: list[int] = np.lexsort((np.array([s for _, s in keys], dtype=np.int64), where)).tolist()
+        fields = list(zip(*[rows[i] for i in order], strict=True)) or [()] * 8
+        fid, seq, _, day, action, note, from_unit, to_unit = fields
+        self.routed_at = where[order]
+        self.routed: list[Column] = [
+            list(fid),
+            [units[i] for i in order],
+            list(seq),
+            list(day),
+            list(map(str, action)),
+            _none_if_empty(note),
+            [sending[i] for i in order],
+            list(from_unit),
+            list(to_unit),
+        ]
+
+    def _cosigners(self) -> None:
+        joint = [(f, pid) for f, pid in zip(self.filings, self.pids, strict=True) if f.co_petitioners]
+        listed = {name for f, _ in joint for name in f.co_petitioners}
+        by_name: dict[str, set[str]] = defaultdict(set)
+        norms = map(attrgetter("name_norm"), self.filings)
+        for norm, pid in zip(norms, self.pids, strict=True):
+            if pid is not None and norm in listed:
+                by_name[norm].add(pid)
+        for f, own in joint:
             edges: dict[str, tuple[str, str, str]] = {}
-            own = res.petitioner_of.get(f.filing_id)
             for name in f.co_petitioners:
                 if not name or name == f.name_norm:
                     continue
@@ -130,7 +236,7 @@ class GraphMapper:
                     edges[pid] = (pid, name, how)
             self.cosigned[f.filing_id] = list(edges.values())
 
-    # --- nodes and edges that do not depend on the chunk of filings ----------------------------------------
+    # --- nodes and edges that do not depend on the range of filings ----------------------------------------
 
     def static_tables(self) -> tuple[list[NodeTable], list[EdgeTable]]:
         """County, Org, Unit, Issue and Petitioner nodes (in that order) and their LOCATED_IN edges."""
@@ -147,31 +253,29 @@ class GraphMapper:
 
     def _petitioners(self) -> NodeTable:
         """A row per petitioner, each field from the latest filing that has it; then name-only co-signers."""
-        po = self.res.petitioner_of
-        pids = [po.get(f.filing_id) for f in self.filings]
-        with_pid = [(p, f) for p, f in zip(pids, self.filings, strict=True) if p is not None]
-        owners = [p for p, _ in with_pid]
-        fields = list(zip(*map(_PERSON_FIELDS, (f for _, f in with_pid)), strict=True)) or [()] * 9
+        have = list(map(is_not, self.pids, repeat(None)))
+        owners: list[str] = [p for p in self.pids if p is not None]
+        fields = list(zip(*map(_PERSON_FIELDS, compress(self.filings, have)), strict=True)) or [()] * 9
         name, norm, pinyin, idn, phone, address, county, sex, birth = fields
-        # filings come oldest first: in a dict built from them the latest value wins
-        latest = [dict(zip(owners, col, strict=True)) for col in (name, norm, pinyin)]
-        known = [
-            {p: v for p, v in zip(owners, col, strict=True) if v is not None}
-            for col in (idn, phone, _none_if_empty(address), county, sex, birth)
-        ]
-        keys = sorted(latest[0])
-        cos = [k for k in sorted(self.cosigners) if k not in latest[0]]
+        last = dict(zip(owners, range(len(owners)), strict=True))  # filings are oldest first: the latest wins
+        keys = sorted(last)
+        at = list(map(last.__getitem__, keys))
+        cos = [k for k in sorted(self.cosigners) if k not in last]
         names = [self.cosigners[k][0] for k in cos]
+        none = [None] * len(cos)
         return _node_table(
             Label.PETITIONER,
             [
                 keys + cos,
-                [latest[0][k] for k in keys] + names,
-                [latest[1][k] for k in keys] + names,
-                [latest[2][k] for k in keys] + [None] * len(cos),
-                *([d.get(k) for k in keys] + [None] * len(cos) for d in known[:3]),
-                [known[3].get(k) for k in keys] + [self.cosigners[k][1] for k in cos],
-                *([d.get(k) for k in keys] + [None] * len(cos) for d in known[4:]),
+                list(map(name.__getitem__, at)) + names,
+                list(map(norm.__getitem__, at)) + names,
+                list(map(pinyin.__getitem__, at)) + none,
+                _latest(owners, idn, keys, at) + none,
+                _latest(owners, phone, keys, at) + none,
+                _latest(owners, _none_if_empty(address), keys, at) + none,
+                _latest(owners, county, keys, at) + [self.cosigners[k][1] for k in cos],
+                _latest(owners, sex, keys, at) + none,
+                _latest(owners, birth, keys, at) + none,
                 [None] * len(keys) + [True] * len(cos),
             ],
         )
@@ -207,7 +311,8 @@ class GraphMapper:
         return _node_table(Label.ORG, [keys, [levels[k] for k in keys]])
 
     def _counties(self, petitioners: NodeTable, issues: NodeTable, units: NodeTable) -> NodeTable:
-        codes = {f.county for f in self.filings}
+        places = map(attrgetter("place_county", "address_county"), self.filings)
+        codes = {place or address for place, address in places}
         for table in (petitioners, issues, units):
             codes.update(table.columns["county"])
         found = [(code, county_by_code(code)) for code in sorted(c for c in codes if c)]
@@ -223,18 +328,19 @@ class GraphMapper:
 
     @staticmethod
     def _located(spec: EdgeSpec, nodes: NodeTable) -> EdgeTable:
-        keys = nodes.columns[nodes.label.key]
-        rows = [(k, c) for k, c in zip(keys, nodes.columns["county"], strict=True) if c]
-        return _edge_table(spec, rows, keys)
+        county = nodes.columns["county"]
+        return _pairs(spec, nodes.columns[nodes.label.key], county, county)
 
-    # --- per chunk of filings ------------------------------------------------------------------------------
+    # --- per range of filings ------------------------------------------------------------------------------
 
-    def filing_tables(self, filings: Sequence[Filing]) -> tuple[NodeTable, list[EdgeTable]]:
-        """The Filing nodes of these filings and every edge they own (FILING_SPECS, in that order)."""
-        cols = list(zip(*map(_FILING_FIELDS, filings), strict=True)) or [()] * 16
+    def filing_tables(self, start: int, stop: int) -> tuple[NodeTable, list[EdgeTable]]:
+        """The Filing nodes of filings[start:stop] and every edge they own (FILING_SPECS, in that order)."""
+        filings = self.filings[start:stop]
+        cols = list(zip(*map(_FILING_FIELDS, filings), strict=True)) or [()] * 17
         fid, received, channel, level, org, name, content, category, headcount = cols[:9]
-        co, place, county, resp, status, concluded, flags = cols[9:]
+        co, place, place_county, address_county, resp, status, concluded, flags = cols[9:]
         fids = list(fid)
+        county = [p or a for p, a in zip(place_county, address_county, strict=True)]
         node = _node_table(
             Label.FILING,
             [
@@ -251,70 +357,47 @@ class GraphMapper:
                 [h >= 5 for h in headcount],
                 [list(c) if c else None for c in co],
                 _none_if_empty(place),
-                list(county),
+                county,
                 _none_if_empty(resp),
                 [None if s is None else str(s) for s in status],
                 list(concluded),
                 [[f"{p.column}: {p.reason_zh}" for p in fl] if fl else None for fl in flags],
             ],
         )
-        res = self.res
-        cosigned = self.cosigned
+        res, cosigned = self.res, self.cosigned
+        issues = list(map(res.issue_of.get, fids))
+        handled = list(map(self.responsible.get, fids))
+        lo, hi = np.searchsorted(self.routed_at, [start, stop]).tolist()
+        routed = [column[lo:hi] for column in self.routed]
         edges = [
-            self._evidence(model.FILED, fids, res.petitioner_of, res.petitioner_evidence),
+            self._evidence(model.FILED, fids, self.pids[start:stop], res.petitioner_evidence),
             _edge_table(
                 model.CO_SIGNED,
                 [(pid, f, nm, how) for f in fids if f in cosigned for pid, nm, how in cosigned[f]],
                 fids,
             ),
-            self._evidence(model.ABOUT, fids, res.issue_of, res.issue_evidence),
-            _edge_table(
-                model.ROUTED, [row for f in fids if f in self.transfers for row in self._routed(f)], fids
+            self._evidence(model.ABOUT, fids, issues, res.issue_evidence),
+            EdgeTable(
+                model.ROUTED,
+                routed[0],
+                routed[1],
+                {name: routed[2 + i] for i, (name, _) in enumerate(model.ROUTED.props)},
+                fids,
+                (self.routed_at[lo:hi] - start).tolist(),
             ),
-            _edge_table(
-                model.HANDLED_BY, [(f, u) for f in fids if (u := self.responsible.get(f)) is not None], fids
-            ),
-            _edge_table(model.RECEIVED_BY, [(f, o) for f, o in zip(fids, org, strict=True) if o], fids),
-            _edge_table(model.FILING_IN, [(f, c) for f, c in zip(fids, county, strict=True) if c], fids),
+            _pairs(model.HANDLED_BY, fids, handled, map(is_not, handled, repeat(None))),
+            _pairs(model.RECEIVED_BY, fids, org, org),
+            _pairs(model.FILING_IN, fids, county, county),
         ]
         return node, edges
 
     @staticmethod
     def _evidence(
-        spec: EdgeSpec, fids: Column, other: dict[str, str], evidence: dict[str, Evidence]
+        spec: EdgeSpec, fids: Column, others: Sequence[str | None], evidence: dict[str, Evidence]
     ) -> EdgeTable:
-        """FILED or ABOUT: the filing's petitioner or issue, with the evidence that attached it."""
-        rows = []
-        for f in fids:
-            key = other.get(f)
-            if not key:
-                continue
-            ev = evidence.get(f)
-            props = (
-                (None, None, None)
-                if ev is None
-                else (float(ev.score), list(ev.reasons) or None, ev.matched_filing_id)
-            )
-            rows.append((key, f, *props) if spec.owner == "dst" else (f, key, *props))
-        return _edge_table(spec, rows, fids)
-
-    def _routed(self, fid: str) -> list[tuple[Any, ...]]:
-        """One ROUTED row per step (the last transfer row of a seq wins), ordered by seq."""
-        steps: dict[int, tuple[Any, ...]] = {}
-        for t in self.transfers[fid]:
-            to = self.steps.get((fid, UnitRole.TO, t.seq))
-            if to is None:
-                continue
-            frm = self.steps.get((fid, UnitRole.FROM, t.seq))
-            steps[t.seq] = (
-                fid,
-                to,
-                t.seq,
-                t.date,
-                str(t.action),
-                t.note or None,
-                frm,
-                t.from_unit,
-                t.to_unit,
-            )
-        return [steps[s] for s in sorted(steps)]
+        """FILED or ABOUT: the filing's petitioner or issue (others[i] of fids[i]), with the evidence."""
+        index = list(compress(range(len(fids)), others))
+        owners, keys = list(map(fids.__getitem__, index)), list(map(others.__getitem__, index))
+        columns = _evidence_columns(list(map(evidence.get, owners)))
+        src, dst = (keys, owners) if spec.owner == "dst" else (owners, keys)
+        return EdgeTable(spec, src, dst, columns, fids, index)

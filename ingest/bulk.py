@@ -62,8 +62,8 @@ def write_import_files(
             nodes, static_edges = mapper.static_tables()
             for table in nodes:
                 files.add_nodes(table)
-            for start in range(0, len(mapper.filings), chunk):
-                filing, edges = mapper.filing_tables(start, start + chunk)
+            for first in range(0, len(mapper.filings), chunk):
+                filing, edges = mapper.filing_tables(first, first + chunk)
                 files.add_nodes(filing)
                 for edge_table in edges:
                     files.add_edges(edge_table)

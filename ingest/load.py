@@ -111,9 +111,9 @@ def load(res: Resolution, store: GraphStore, progress: bool = False, chunk: int 
         stats.nodes += write_graph(graph_data(nodes, []), w, new=new)[0]
         with ThreadPoolExecutor(1, thread_name_prefix="load-write") as bg:
             pending: list[tuple[Future[tuple[int, int]], int]] = []
-            for start in range(0, len(mapper.filings), chunk):
+            for first in range(0, len(mapper.filings), chunk):
                 with paused_gc():
-                    filing, edges = mapper.filing_tables(start, start + chunk)
+                    filing, edges = mapper.filing_tables(first, first + chunk)
                     data = graph_data([filing], edges)
                 for done, filings in pending:
                     _add(stats, done.result(), bar, filings)

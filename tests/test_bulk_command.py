@@ -1,4 +1,4 @@
-"""`caselink bulk prepare` → neo4j-admin import into a real Neo4j → `caselink bulk finish`, then `ingest` on top.
+"""`caselink bulk prepare` → neo4j-admin import into a real Neo4j → `caselink bulk finish` → `ingest` on top.
 
 One imported Neo4j serves the module (tools/neo4j.sh serve --import: the importer of Neo4j 5.26, in the
 launcher's JVM). The input is generated demo data plus rows whose every free-text cell holds hostile text

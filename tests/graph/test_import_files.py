@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from tests.graph.sample import synthetic_resolution
 from tests.graph.test_store_contract import expected_dump, small
 
 HOSTILE = [
-    'a,b;c "quoted" \'single\'',
+    "a,b;c \"quoted\" 'single'",
     "第一行\n第二行\r\n第三行\r末行",
     "空\x00字节 \x1b[31m红\x1b[0m \x07\x08\x0b\x0c",
     "单元\x1f分隔\x1e记录",
@@ -105,7 +106,9 @@ def hostile(res: Any) -> Any:
 @pytest.mark.parametrize("make", [small, lambda: hostile(synthetic_resolution(400, seed=4))])
 def test_the_files_hold_the_mapped_graph(make: Any, tmp_path: Path) -> None:
     res = make()
+    before = time.perf_counter()
     stats = write_import_files(res, tmp_path / "import", chunk=150)  # several files per label
+    assert 0 < stats.seconds <= time.perf_counter() - before
     assert read_files(tmp_path / "import") == expected_dump(to_graph(res))
     manifest = json.loads((tmp_path / "import" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["nodes"] == stats.nodes and manifest["nodes"]["Filing"] == len(res.filings)
@@ -141,7 +144,9 @@ def node_table(label: Label, rows: list[dict[str, Any]]) -> NodeTable:
 
 
 def filing_rows(*keys: str, **props: Any) -> NodeTable:
-    return node_table(Label.FILING, [{"filing_id": k, "received_date": date(2024, 1, 1), **props} for k in keys])
+    return node_table(
+        Label.FILING, [{"filing_id": k, "received_date": date(2024, 1, 1), **props} for k in keys]
+    )
 
 
 @pytest.mark.parametrize("names", [["张三", "李\x1f四"], ["张三", ""], []])

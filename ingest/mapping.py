@@ -161,10 +161,10 @@ class GraphMapper:
         self, mentions: Sequence[UnitMention]
     ) -> tuple[dict[tuple[str, int | None], str], dict[tuple[str, int | None], str]]:
         """The responsible unit of each filing; the receiving and sending unit of each (filing, seq)."""
-        keyed = list(map(attrgetter("role", "filing_id", "seq", "unit_id"), mentions))
-        self.responsible = {f: u for r, f, _, u in keyed if r is UnitRole.RESPONSIBLE}
-        to = {(f, s): u for r, f, s, u in keyed if r is UnitRole.TO}
-        frm = {(f, s): u for r, f, s, u in keyed if r is UnitRole.FROM}
+        # three comprehensions over the records beat one pass that copies their fields into tuples
+        self.responsible = {m.filing_id: m.unit_id for m in mentions if m.role is UnitRole.RESPONSIBLE}
+        to = {(m.filing_id, m.seq): m.unit_id for m in mentions if m.role is UnitRole.TO}
+        frm = {(m.filing_id, m.seq): m.unit_id for m in mentions if m.role is UnitRole.FROM}
         return to, frm
 
     def _routing(

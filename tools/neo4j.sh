@@ -10,10 +10,11 @@
 #   tools/neo4j.sh uri | env        print its Bolt URI | its `export ...` lines
 #   tools/neo4j.sh run -- CMD ...   start a private Neo4j, run CMD with CASELINK_TEST_NEO4J_* set, always stop
 #                                   it, exit with CMD's status (what `make test` uses)
-#   tools/neo4j.sh serve --state DIR [--import DIR]
+#   tools/neo4j.sh serve --state DIR [--import DIR [--await]]
 #                                   for programs (tests, bench/load.py): start a Neo4j with its files in the state
 #                                   DIR, print its Bolt URI on stdout once it answers, and stop it (deleting its
-#                                   data) when this script's standard input closes
+#                                   data) when this script's standard input closes; --await: the import files are
+#                                   still being written (the launcher warms up and waits for DIR/import.args)
 #
 # `run` when Neo4j cannot start: with CI=true it fails at once; otherwise it warns and runs CMD without
 # CASELINK_TEST_NEO4J_URI, so the Neo4j tests fail (they skip only with CASELINK_SKIP_NEO4J=1, which also
@@ -155,13 +156,18 @@ print_env() {
     printf 'export CASELINK_TEST_NEO4J_PASSWORD=%q\n' "$NEO4J_PASSWORD"
 }
 
-# --import DIR (absolute) in IMPORT_ARGS and its start timeout in TIMEOUT, from the arguments of start / serve.
+# --import DIR [--await] in IMPORT_ARGS (DIR absolute) and the start timeout in TIMEOUT, from the arguments
+# of start / serve.
 parse_import() {
     IMPORT_ARGS=()
     TIMEOUT="$START_TIMEOUT"
     [[ "${1:-}" == "--import" ]] || return 0
-    [[ -f "${2:-}/import.args" ]] || { say "--import ${2:-}: no import.args there (write it with \`caselink bulk prepare\`)"; return 2; }
-    IMPORT_ARGS=(--import "$(cd "$2" && pwd)")
+    if [[ "${3:-}" == "--await" ]]; then
+        IMPORT_ARGS=(--import "$(realpath -m "$2")" --await-import)
+    else
+        [[ -f "${2:-}/import.args" ]] || { say "--import ${2:-}: no import.args there (write it with \`caselink bulk prepare\`)"; return 2; }
+        IMPORT_ARGS=(--import "$(cd "$2" && pwd)")
+    fi
     TIMEOUT="$IMPORT_TIMEOUT"
 }
 
@@ -236,7 +242,7 @@ cmd_run() {
 }
 
 cmd_serve() {
-    [[ "${1:-}" == "--state" && -n "${2:-}" ]] || { say "usage: tools/neo4j.sh serve --state DIR [--import DIR]"; return 2; }
+    [[ "${1:-}" == "--state" && -n "${2:-}" ]] || { say "usage: tools/neo4j.sh serve --state DIR [--import DIR [--await]]"; return 2; }
     local state="$2" status=0
     shift 2
     parse_import "$@" || return $?

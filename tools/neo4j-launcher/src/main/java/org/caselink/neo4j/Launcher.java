@@ -33,7 +33,9 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  * <p>With {@code --import DIR} it first runs Neo4j's offline importer ({@code neo4j-admin database import full},
  * in this process) on the files that {@code caselink bulk prepare} wrote into DIR: {@code DIR/import.args} holds
  * the importer's options, one per line, file names relative to DIR. It prints {@code IMPORTED in S s} when
- * the import is done, then starts the DBMS on the imported database.
+ * the import is done, then starts the DBMS on the imported database. With {@code --await-import} as well, DIR
+ * may still be being written: the launcher warms up (a DBMS started and stopped on a scratch folder, so that
+ * the real start after the import is quick), then waits until {@code DIR/import.args} exists.
  *
  * <p>When Bolt is ready it prints one line {@code BOLT bolt://127.0.0.1:PORT} and writes the same line to
  * {@code --uri-file}. It stops cleanly (database closed, working directory deleted) on SIGTERM/SIGINT and,
@@ -41,7 +43,7 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  *
  * <pre>
  * java -cp ... org.caselink.neo4j.Launcher --work-dir DIR [--uri-file FILE] [--port N]
- *      [--password PW] [--pagecache-mb N] [--watch-stdin] [--import DIR]
+ *      [--password PW] [--pagecache-mb N] [--watch-stdin] [--import DIR [--await-import]]
  * </pre>
  *
  * <p>The environment variable {@code CASELINK_NEO4J_PAGECACHE_MB}, when set, overrides {@code --pagecache-mb}
@@ -66,10 +68,27 @@ public final class Launcher {
             System.exit(2);
             return;
         }
+        if (options.watchStdin) {
+            Thread watcher = new Thread(() -> {
+                drain(System.in);
+                System.exit(0);
+            }, "neo4j-launcher-stdin");
+            watcher.setDaemon(true);
+            watcher.start();
+        }
         Path home = options.workDir.toAbsolutePath().resolve("dbms");
         FileUtils.deleteDirectory(home);
         Files.createDirectories(home);
         if (options.importDir != null) {
+            Path argsFile = options.importDir.resolve("import.args");
+            if (options.awaitImport && !Files.isRegularFile(argsFile)) {
+                warmUp(options.workDir.toAbsolutePath().resolve("warm-up"));
+                System.out.println("WAITING for " + argsFile);
+                System.out.flush();
+                while (!Files.isRegularFile(argsFile)) {
+                    Thread.sleep(100);
+                }
+            }
             long started = System.nanoTime();
             int status = runImport(home, options.importDir.toAbsolutePath(), options.importMemory);
             if (status != 0) {
@@ -81,6 +100,7 @@ public final class Launcher {
             System.out.flush();
         }
 
+        long starting = System.nanoTime();
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", options.port))
@@ -116,21 +136,32 @@ public final class Launcher {
                 .getLocalAddress(ConnectorType.BOLT)
                 .getPort();
         String line = "BOLT bolt://127.0.0.1:" + port;
+        System.out.printf("STARTED in %.3f s%n", (System.nanoTime() - starting) / 1e9);
         if (options.uriFile != null) {
             writeAtomically(options.uriFile, line + "\n");
         }
         System.out.println(line);
         System.out.flush();
-
-        if (options.watchStdin) {
-            Thread watcher = new Thread(() -> {
-                drain(System.in);
-                System.exit(0);
-            }, "neo4j-launcher-stdin");
-            watcher.setDaemon(true);
-            watcher.start();
-        }
         stopped.await();
+    }
+
+    /**
+     * Starts and stops a DBMS on a scratch folder, then deletes it: the first start in a JVM loads and compiles
+     * most of Neo4j (about 10 s on a busy 2-core machine), a later one takes about a second. Done while another
+     * process is still writing the import files.
+     */
+    private static void warmUp(Path scratch) throws IOException {
+        long started = System.nanoTime();
+        FileUtils.deleteDirectory(scratch);
+        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(scratch)
+                .setConfig(BoltConnector.enabled, false)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(8))
+                .build();
+        dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME)
+                .executeTransactionally("CREATE CONSTRAINT warm_up IF NOT EXISTS FOR (n:W) REQUIRE n.k IS UNIQUE");
+        dbms.shutdown();
+        FileUtils.deleteDirectory(scratch);
+        System.out.printf("WARMED UP in %.3f s%n", (System.nanoTime() - started) / 1e9);
     }
 
     /**
@@ -196,6 +227,7 @@ public final class Launcher {
         long pagecacheMb = 256;
         boolean watchStdin;
         Path importDir;
+        boolean awaitImport;
         String importMemory = "1g";
 
         static Options parse(String[] args) {
@@ -210,6 +242,7 @@ public final class Launcher {
                     case "--pagecache-mb" -> o.pagecacheMb = Long.parseLong(value(args, ++i, arg));
                     case "--watch-stdin" -> o.watchStdin = true;
                     case "--import" -> o.importDir = Path.of(value(args, ++i, arg));
+                    case "--await-import" -> o.awaitImport = true;
                     default -> throw new IllegalArgumentException("unknown option " + arg);
                 }
             }
@@ -221,7 +254,10 @@ public final class Launcher {
             if (importMemory != null && !importMemory.isBlank()) {
                 o.importMemory = importMemory.trim();
             }
-            if (o.importDir != null && !Files.isRegularFile(o.importDir.resolve("import.args"))) {
+            if (o.awaitImport && o.importDir == null) {
+                throw new IllegalArgumentException("--await-import needs --import DIR");
+            }
+            if (o.importDir != null && !o.awaitImport && !Files.isRegularFile(o.importDir.resolve("import.args"))) {
                 throw new IllegalArgumentException(o.importDir + "/import.args not found: write the import files "
                         + "with `caselink bulk prepare` first");
             }

@@ -165,8 +165,21 @@ def main() -> None:
     ap.add_argument("--twice", action="store_true", help="load a second time (idempotent re-run) and time it")
     ap.add_argument("--bulk-chunk", type=int, default=100_000, help="neo4j-bulk: filings per import file")
     ap.add_argument("--tmp", type=Path, help="neo4j-bulk: where the import files and the database go")
+    ap.add_argument(
+        "--pagecache-mb",
+        type=int,
+        default=1024,
+        help="neo4j-bulk: Neo4j's page cache (CASELINK_NEO4J_PAGECACHE_MB); the indexes are built from it",
+    )
     args = ap.parse_args()
     if args.backend == "neo4j-bulk":
+        os.environ["CASELINK_NEO4J_PAGECACHE_MB"] = str(args.pagecache_mb)
+        print(
+            f"neo4j: page cache {args.pagecache_mb} MB, heap "
+            f"{os.environ.get('CASELINK_NEO4J_JAVA_OPTS', 'default (-Xmx1g)')}, importer memory "
+            f"{os.environ.get('CASELINK_NEO4J_IMPORT_MEMORY', '1g')}",
+            flush=True,
+        )
         bulk(args.filings, args.bulk_chunk, args.tmp)
         print("goal: neo4j >= 50,000 rows/s")
         return

@@ -111,7 +111,7 @@ def _evidence_columns(evidence: Sequence[Evidence | None]) -> dict[str, Column]:
             "reasons": [None if e is None else list(e.reasons) or None for e in evidence],
             "matched_filing_id": [None if e is None else e.matched_filing_id for e in evidence],
         }
-    score, reasons, matched = zip(*map(_EVIDENCE_FIELDS, evidence), strict=True) or ((), (), ())
+    score, reasons, matched = list(zip(*map(_EVIDENCE_FIELDS, evidence), strict=True)) or [(), (), ()]
     return {
         "score": list(map(float, score)),
         "reasons": [list(r) or None for r in reasons],

@@ -116,6 +116,12 @@ def test_the_files_hold_the_mapped_graph(make: Any, tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".import.partial-*"))
 
 
+def test_an_empty_resolution_makes_files_of_no_rows(tmp_path: Path) -> None:
+    res = synthetic_resolution(0, seed=1)
+    write_import_files(res, tmp_path / "import")
+    assert read_files(tmp_path / "import") == expected_dump(to_graph(res))
+
+
 def test_only_rows_with_line_breaks_take_the_slow_multiline_path(tmp_path: Path) -> None:
     res = hostile(synthetic_resolution(60, seed=2))
     write_import_files(res, tmp_path / "import")

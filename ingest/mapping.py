@@ -99,6 +99,11 @@ def _pairs(spec: EdgeSpec, owners: Column, others: Sequence[Any], keep: Iterable
     )
 
 
+def _columns(records: Sequence[Any], *fields: str) -> list[Column]:
+    """The given attributes of the records, as one list per attribute (at least two attributes)."""
+    return [list(c) for c in zip(*map(attrgetter(*fields), records), strict=True)] or [[] for _ in fields]
+
+
 def _none_if_empty(values: Iterable[Any]) -> Column:
     return [v or None for v in values]
 
@@ -281,29 +286,13 @@ class GraphMapper:
         )
 
     def _issues(self) -> NodeTable:
-        issues = sorted(self.res.issues.values(), key=lambda i: i.issue_id)
-        return _node_table(
-            Label.ISSUE,
-            [
-                [i.issue_id for i in issues],
-                [i.title for i in issues],
-                [i.county for i in issues],
-                [i.category or None for i in issues],
-            ],
-        )
+        issues = sorted(self.res.issues.values(), key=attrgetter("issue_id"))
+        issue_id, title, county, category = _columns(issues, "issue_id", "title", "county", "category")
+        return _node_table(Label.ISSUE, [issue_id, title, county, _none_if_empty(category)])
 
     def _units(self) -> NodeTable:
-        units = sorted(self.res.units.values(), key=lambda u: u.unit_id)
-        return _node_table(
-            Label.UNIT,
-            [
-                [u.unit_id for u in units],
-                [u.name for u in units],
-                [u.county for u in units],
-                [u.level for u in units],
-                [u.known for u in units],
-            ],
-        )
+        units = sorted(self.res.units.values(), key=attrgetter("unit_id"))
+        return _node_table(Label.UNIT, _columns(units, "unit_id", "name", "county", "level", "known"))
 
     def _orgs(self) -> NodeTable:
         levels = {f.receiving_org: str(f.receiving_level) for f in self.filings if f.receiving_org}

@@ -87,8 +87,16 @@ NODE_PROPS: dict[Label, Props] = {
         ("status", "string"),
         ("concluded_date", "date"),
         ("flags", "string[]"),
+        ("revisit", "boolean"),
+        ("signer_counties", "long"),
     ),
-    Label.ISSUE: (("issue_id", "string"), ("title", "string"), ("county", "string"), ("category", "string")),
+    Label.ISSUE: (
+        ("issue_id", "string"),
+        ("title", "string"),
+        ("county", "string"),
+        ("category", "string"),
+        ("signer_counties", "long"),
+    ),
     Label.UNIT: (
         ("unit_id", "string"),
         ("name", "string"),
@@ -99,7 +107,8 @@ NODE_PROPS: dict[Label, Props] = {
     Label.COUNTY: (("code", "string"), ("name", "string"), ("city", "string"), ("province", "string")),
     Label.ORG: (("name", "string"), ("level", "string")),
 }
-"""Every property a node of each label may hold, its key first (graph/README.md lists what each means)."""
+"""Every property a node of each label may hold, its key first (graph/README.md lists what each means;
+revisit and signer_counties are the pattern facts of graph/facts.py)."""
 
 
 class RelType(StrEnum):

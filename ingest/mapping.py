@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from graph import model
+from graph import facts, model
 from graph.model import NODE_PROPS, EdgeSpec, Label
 from graph.tables import Column, EdgeTable, NodeTable
 from ingest.columns import Level
@@ -104,6 +104,20 @@ def _columns(records: Sequence[Any], *fields: str) -> list[Column]:
     return [list(c) for c in zip(*map(attrgetter(*fields), records), strict=True)] or [[] for _ in fields]
 
 
+def _revisits(
+    n: int, index: Sequence[int], receiving: Sequence[str], sending: Sequence[str | None]
+) -> Column:
+    """graph.facts.revisit of each of n filings from their ROUTED rows (owner index, receiving unit, sending
+    unit; a filing's rows in seq order); the edge rows it reads are built only for filings that have some."""
+    steps: dict[int, list[dict[str, Any]]] = {}
+    for i, to, frm in zip(index, receiving, sending, strict=True):
+        steps.setdefault(i, []).append({"other": to, "props": {"from_unit_id": frm}})
+    out: Column = [False] * n
+    for i, routing in steps.items():
+        out[i] = facts.revisit(routing)
+    return out
+
+
 def _none_if_empty(values: Iterable[Any]) -> Column:
     return [v or None for v in values]
 
@@ -161,6 +175,9 @@ class GraphMapper:
         self.cosigned: dict[str, list[tuple[str, str, str]]] = {}
         """Per filing: (petitioner id, name as listed, how) of each co-signer."""
         self._cosigners()
+        self.petitioners = self._petitioners()
+        self.issue_counties, self.filing_counties = self._signer_counties()
+        """graph.facts.signer_counties of each issue and co-signed filing (Issue and Filing properties)."""
 
     def _mentions(
         self, mentions: Sequence[UnitMention]
@@ -245,7 +262,7 @@ class GraphMapper:
 
     def static_tables(self) -> tuple[list[NodeTable], list[EdgeTable]]:
         """County, Org, Unit, Issue and Petitioner nodes (in that order) and their LOCATED_IN edges."""
-        petitioners = self._petitioners()
+        petitioners = self.petitioners
         issues = self._issues()
         units = self._units()
         nodes = [self._counties(petitioners, issues, units), self._orgs(), units, issues, petitioners]
@@ -285,10 +302,18 @@ class GraphMapper:
             ],
         )
 
+    def _signer_counties(self) -> tuple[dict[str, int], dict[str, int]]:
+        table = self.petitioners.columns
+        county_of = dict(zip(table["petitioner_id"], table["county"], strict=True))
+        cosigners = ([pid for pid, _, _ in self.cosigned.get(f, ())] for f in self.fids)
+        issues = map(self.res.issue_of.get, self.fids)
+        return facts.signer_counties(zip(self.fids, issues, self.pids, cosigners, strict=True), county_of)
+
     def _issues(self) -> NodeTable:
         issues = sorted(self.res.issues.values(), key=attrgetter("issue_id"))
         issue_id, title, county, category = _columns(issues, "issue_id", "title", "county", "category")
-        return _node_table(Label.ISSUE, [issue_id, title, county, _none_if_empty(category)])
+        signers = [self.issue_counties.get(i, 0) for i in issue_id]
+        return _node_table(Label.ISSUE, [issue_id, title, county, _none_if_empty(category), signers])
 
     def _units(self) -> NodeTable:
         units = sorted(self.res.units.values(), key=attrgetter("unit_id"))
@@ -330,6 +355,9 @@ class GraphMapper:
         co, place, place_county, address_county, resp, status, concluded, flags = cols[9:]
         fids = list(fid)
         county = [p or a for p, a in zip(place_county, address_county, strict=True)]
+        lo, hi = np.searchsorted(self.routed_at, [start, stop]).tolist()
+        routed = [column[lo:hi] for column in self.routed]
+        routed_index: list[int] = (self.routed_at[lo:hi] - start).tolist()
         node = _node_table(
             Label.FILING,
             [
@@ -351,13 +379,13 @@ class GraphMapper:
                 [None if s is None else str(s) for s in status],
                 list(concluded),
                 [[f"{p.column}: {p.reason_zh}" for p in fl] if fl else None for fl in flags],
+                _revisits(len(fids), routed_index, routed[1], routed[6]),
+                list(map(self.filing_counties.get, fids)),
             ],
         )
         res, cosigned = self.res, self.cosigned
         issues = list(map(res.issue_of.get, fids))
         handled = list(map(self.responsible.get, fids))
-        lo, hi = np.searchsorted(self.routed_at, [start, stop]).tolist()
-        routed = [column[lo:hi] for column in self.routed]
         edges = [
             self._evidence(model.FILED, fids, self.pids[start:stop], res.petitioner_evidence),
             _edge_table(
@@ -372,7 +400,7 @@ class GraphMapper:
                 routed[1],
                 {name: routed[2 + i] for i, (name, _) in enumerate(model.ROUTED.props)},
                 fids,
-                (self.routed_at[lo:hi] - start).tolist(),
+                routed_index,
             ),
             _pairs(model.HANDLED_BY, fids, handled, map(is_not, handled, repeat(None))),
             _pairs(model.RECEIVED_BY, fids, org, org),

@@ -1,4 +1,5 @@
-# The caselink app image used by docker-compose.yml (services `dashboards` and `ingest`).
+# The caselink app image used by docker-compose.yml (services `dashboards`, `ingest`, `bulk-prepare`,
+# `bulk-finish`). /import belongs to the app user, so the `import` volume it seeds is writable for it.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -10,8 +11,8 @@ WORKDIR /src
 COPY . /src
 RUN pip install . \
     && useradd --create-home --uid 10001 caselink \
-    && mkdir -p /workspace /data \
-    && chown caselink:caselink /workspace
+    && mkdir -p /workspace /data /import \
+    && chown caselink:caselink /workspace /import
 
 USER caselink
 WORKDIR /home/caselink

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from caselink.commands.bulk import bulk
 from caselink.commands.check import check_cmd
 from caselink.commands.demo_data import demo_data
 from caselink.commands.ingest import ingest
@@ -23,6 +24,7 @@ def cli() -> None:
     """
 
 
+cli.add_command(bulk)
 cli.add_command(check_cmd)
 cli.add_command(demo_data)
 cli.add_command(ingest)

@@ -22,6 +22,12 @@ from typing import Any, Literal
 PropValue = str | int | float | bool | date | tuple[str, ...]
 """What a stored property may hold. Lists of strings are given as lists and come back as tuples in dumps."""
 
+PropType = Literal["string", "long", "double", "boolean", "date", "string[]"]
+"""The stored type of a property, named as Neo4j's importer names it (str, int, float, bool, date, list)."""
+
+Props = tuple[tuple[str, PropType], ...]
+"""Property names with their types, in a fixed order."""
+
 
 class Label(StrEnum):
     """Node labels."""
@@ -47,6 +53,62 @@ NODE_KEYS: dict[Label, str] = {
     Label.COUNTY: "code",
     Label.ORG: "name",
 }
+
+NODE_PROPS: dict[Label, Props] = {
+    Label.PETITIONER: (
+        ("petitioner_id", "string"),
+        ("name", "string"),
+        ("name_norm", "string"),
+        ("name_pinyin", "string"),
+        ("id_number", "string"),
+        ("phone", "string"),
+        ("address", "string"),
+        ("county", "string"),
+        ("sex", "string"),
+        ("birth_date", "date"),
+        ("cosigner_only", "boolean"),
+    ),
+    Label.FILING: (
+        ("filing_id", "string"),
+        ("received_date", "date"),
+        ("channel", "string"),
+        ("receiving_level", "string"),
+        ("level_rank", "long"),
+        ("receiving_org", "string"),
+        ("petitioner_name", "string"),
+        ("content", "string"),
+        ("category", "string"),
+        ("headcount", "long"),
+        ("group", "boolean"),
+        ("co_petitioners", "string[]"),
+        ("issue_place", "string"),
+        ("county", "string"),
+        ("responsible_unit", "string"),
+        ("status", "string"),
+        ("concluded_date", "date"),
+        ("flags", "string[]"),
+        ("revisit", "boolean"),
+        ("signer_counties", "long"),
+    ),
+    Label.ISSUE: (
+        ("issue_id", "string"),
+        ("title", "string"),
+        ("county", "string"),
+        ("category", "string"),
+        ("signer_counties", "long"),
+    ),
+    Label.UNIT: (
+        ("unit_id", "string"),
+        ("name", "string"),
+        ("county", "string"),
+        ("level", "string"),
+        ("known", "boolean"),
+    ),
+    Label.COUNTY: (("code", "string"), ("name", "string"), ("city", "string"), ("province", "string")),
+    Label.ORG: (("name", "string"), ("level", "string")),
+}
+"""Every property a node of each label may hold, its key first (graph/README.md lists what each means;
+revisit and signer_counties are the pattern facts of graph/facts.py)."""
 
 
 class RelType(StrEnum):
@@ -78,6 +140,8 @@ class EdgeSpec:
     dst: Label
     owner: Side
     key: tuple[str, ...] = ()
+    props: Props = ()
+    """Every property an edge of this kind may hold, with its type."""
 
     @property
     def owner_label(self) -> Label:
@@ -92,10 +156,34 @@ class EdgeSpec:
         return f"{self.src}-{self.rel}->{self.dst}"
 
 
-FILED = EdgeSpec(RelType.FILED, Label.PETITIONER, Label.FILING, owner="dst")
-CO_SIGNED = EdgeSpec(RelType.CO_SIGNED, Label.PETITIONER, Label.FILING, owner="dst")
-ABOUT = EdgeSpec(RelType.ABOUT, Label.FILING, Label.ISSUE, owner="src")
-ROUTED = EdgeSpec(RelType.ROUTED, Label.FILING, Label.UNIT, owner="src", key=("seq",))
+EVIDENCE: Props = (("score", "double"), ("reasons", "string[]"), ("matched_filing_id", "string"))
+"""The match evidence on FILED and ABOUT."""
+
+FILED = EdgeSpec(RelType.FILED, Label.PETITIONER, Label.FILING, owner="dst", props=EVIDENCE)
+CO_SIGNED = EdgeSpec(
+    RelType.CO_SIGNED,
+    Label.PETITIONER,
+    Label.FILING,
+    owner="dst",
+    props=(("name", "string"), ("how", "string")),
+)
+ABOUT = EdgeSpec(RelType.ABOUT, Label.FILING, Label.ISSUE, owner="src", props=EVIDENCE)
+ROUTED = EdgeSpec(
+    RelType.ROUTED,
+    Label.FILING,
+    Label.UNIT,
+    owner="src",
+    key=("seq",),
+    props=(
+        ("seq", "long"),
+        ("date", "date"),
+        ("action", "string"),
+        ("note", "string"),
+        ("from_unit_id", "string"),
+        ("from_unit", "string"),
+        ("to_unit", "string"),
+    ),
+)
 HANDLED_BY = EdgeSpec(RelType.HANDLED_BY, Label.FILING, Label.UNIT, owner="src")
 RECEIVED_BY = EdgeSpec(RelType.RECEIVED_BY, Label.FILING, Label.ORG, owner="src")
 FILING_IN = EdgeSpec(RelType.LOCATED_IN, Label.FILING, Label.COUNTY, owner="src")

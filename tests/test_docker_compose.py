@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 import yaml
 
@@ -45,7 +46,7 @@ def test_every_published_port_is_bound_to_localhost(compose: dict[str, Any]) -> 
 def test_password_comes_from_the_env_file_only(compose: dict[str, Any]) -> None:
     neo4j_env = compose["services"]["neo4j"]["environment"]
     assert neo4j_env["NEO4J_AUTH"].startswith("neo4j/${CASELINK_NEO4J_PASSWORD:?")
-    for name in ("dashboards", "ingest"):
+    for name in ("dashboards", "ingest", "bulk-prepare", "bulk-finish"):
         env = compose["services"][name]["environment"]
         assert env["CASELINK_NEO4J_PASSWORD"].startswith("${CASELINK_NEO4J_PASSWORD:?")
         assert env["CASELINK_NEO4J_URI"] == "bolt://neo4j:7687"
@@ -69,7 +70,28 @@ def test_ingest_is_a_one_shot_job_under_a_profile(compose: dict[str, Any]) -> No
 
 
 def test_compose_commands_exist_in_the_cli(compose: dict[str, Any]) -> None:
-    for name in ("dashboards", "ingest"):
-        program, subcommand, *_ = compose["services"][name]["command"]
+    for name in ("dashboards", "ingest", "bulk-prepare", "bulk-finish"):
+        program, subcommand, *rest = compose["services"][name]["command"]
         assert program == "caselink"
         assert subcommand in cli.commands, f"`caselink {subcommand}` used by service {name} is not registered"
+        command = cli.commands[subcommand]
+        if isinstance(command, click.Group):
+            assert rest[0] in command.commands, f"`caselink {subcommand} {rest[0]}` ({name}) is missing"
+
+
+def test_bulk_import_runs_the_official_importer_on_the_data_volume(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    importer = services["neo4j-import"]
+    assert importer["image"] == services["neo4j"]["image"] == "neo4j:5.26-community"
+    assert importer["profiles"] == ["import"] and importer["restart"] == "no"
+    assert importer["command"][:4] == ["neo4j-admin", "database", "import", "full"]
+    assert "@import.args" in importer["command"] and importer["command"][-1] == "neo4j"
+    assert "--overwrite-destination" not in " ".join(importer["command"])  # refuses a database with data
+    assert "neo4j-data:/data" in importer["volumes"] and "import:/import:ro" in importer["volumes"]
+    prepare, finish = services["bulk-prepare"], services["bulk-finish"]
+    out = prepare["command"][prepare["command"].index("--out") + 1]
+    assert importer["working_dir"] == out == finish["command"][-1]  # import.args names files relative to it
+    assert "import:/import" in prepare["volumes"] and "depends_on" not in prepare  # needs no Neo4j
+    assert finish["depends_on"] == {"neo4j": {"condition": "service_healthy"}}
+    assert all(services[n]["profiles"] == ["import"] for n in ("bulk-prepare", "bulk-finish"))
+    assert "import" in compose["volumes"]

@@ -2,19 +2,27 @@
 # A real Neo4j 5.26 Community for tests and development, without Docker.
 #
 #   tools/neo4j.sh build            fetch Neo4j from Maven Central (first time) and compile the launcher
-#   tools/neo4j.sh start            start a Neo4j in the background under .neo4j/dev/; prints `export ...` lines,
-#                                   so `eval "$(tools/neo4j.sh start)"` sets CASELINK_TEST_NEO4J_* in your shell
+#   tools/neo4j.sh start [--import DIR]
+#                                   start a Neo4j in the background under .neo4j/dev/; prints `export ...` lines,
+#                                   so `eval "$(tools/neo4j.sh start)"` sets CASELINK_TEST_NEO4J_* in your shell;
+#                                   --import DIR: first import the files `caselink bulk prepare` wrote into DIR
 #   tools/neo4j.sh stop             stop it (waits, deletes its data)
 #   tools/neo4j.sh uri | env        print its Bolt URI | its `export ...` lines
 #   tools/neo4j.sh run -- CMD ...   start a private Neo4j, run CMD with CASELINK_TEST_NEO4J_* set, always stop
 #                                   it, exit with CMD's status (what `make test` uses)
+#   tools/neo4j.sh serve --state DIR [--import DIR [--await]]
+#                                   for programs (tests, bench/load.py): start a Neo4j with its files in the state
+#                                   DIR, print its Bolt URI on stdout once it answers, and stop it (deleting its
+#                                   data) when this script's standard input closes; --await: the import files are
+#                                   still being written (the launcher warms up and waits for DIR/import.args)
 #
 # `run` when Neo4j cannot start: with CI=true it fails at once; otherwise it warns and runs CMD without
 # CASELINK_TEST_NEO4J_URI, so the Neo4j tests fail (they skip only with CASELINK_SKIP_NEO4J=1, which also
 # makes `run` not start Neo4j at all outside CI).
 #
 # Settings (environment): CASELINK_TEST_NEO4J_PASSWORD (default caselink-test; user is neo4j),
-# CASELINK_NEO4J_START_TIMEOUT (seconds, default 180), CASELINK_NEO4J_JAVA_OPTS (default -Xmx1g ...),
+# CASELINK_NEO4J_START_TIMEOUT (seconds, default 180; 3600 with --import), CASELINK_NEO4J_JAVA_OPTS (default
+# -Xmx1g ...), CASELINK_NEO4J_IMPORT_MEMORY (the importer's off-heap memory, default 1g),
 # CASELINK_NEO4J_MAVEN_ARGS (extra mvn arguments, e.g. -Dmaven.repo.local=/some/dir).
 set -euo pipefail
 
@@ -29,6 +37,7 @@ DEV_STATE="$ROOT/.neo4j/dev"
 NEO4J_USER="neo4j"
 NEO4J_PASSWORD="${CASELINK_TEST_NEO4J_PASSWORD:-caselink-test}"
 START_TIMEOUT="${CASELINK_NEO4J_START_TIMEOUT:-180}"
+IMPORT_TIMEOUT="${CASELINK_NEO4J_START_TIMEOUT:-3600}"
 JAVA_OPTS="${CASELINK_NEO4J_JAVA_OPTS:--Xms256m -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError}"
 # Flags Neo4j's own start script passes to the JVM (quiets reflective-access warnings, lets netty use direct memory).
 JVM_OPENS="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
@@ -100,11 +109,11 @@ launch() {
     echo $! >"$state/launcher.pid"
 }
 
-# Wait until the launcher in $1 has written its URI and its Bolt port accepts connections.
+# Wait until the launcher in $1 has written its URI and its Bolt port accepts connections (at most $2 seconds).
 wait_ready() {
-    local state="$1" pid deadline uri port
+    local state="$1" timeout="${2:-$START_TIMEOUT}" pid deadline uri port
     pid="$(cat "$state/launcher.pid")"
-    deadline=$((SECONDS + START_TIMEOUT))
+    deadline=$((SECONDS + timeout))
     while ((SECONDS < deadline)); do
         if ! kill -0 "$pid" 2>/dev/null; then
             tail -n 40 "$state/launcher.log" >&2 || true
@@ -119,7 +128,7 @@ wait_ready() {
         fi
         sleep 0.5
     done
-    say "Neo4j did not answer on Bolt within ${START_TIMEOUT}s (log: $state/launcher.log)"
+    say "Neo4j did not answer on Bolt within ${timeout}s (log: $state/launcher.log)"
     stop_state "$state"
     return 1
 }
@@ -147,6 +156,21 @@ print_env() {
     printf 'export CASELINK_TEST_NEO4J_PASSWORD=%q\n' "$NEO4J_PASSWORD"
 }
 
+# --import DIR [--await] in IMPORT_ARGS (DIR absolute) and the start timeout in TIMEOUT, from the arguments
+# of start / serve.
+parse_import() {
+    IMPORT_ARGS=()
+    TIMEOUT="$START_TIMEOUT"
+    [[ "${1:-}" == "--import" ]] || return 0
+    if [[ "${3:-}" == "--await" ]]; then
+        IMPORT_ARGS=(--import "$(realpath -m "$2")" --await-import)
+    else
+        [[ -f "${2:-}/import.args" ]] || { say "--import ${2:-}: no import.args there (write it with \`caselink bulk prepare\`)"; return 2; }
+        IMPORT_ARGS=(--import "$(cd "$2" && pwd)")
+    fi
+    TIMEOUT="$IMPORT_TIMEOUT"
+}
+
 cmd_start() {
     local uri
     if live_pid "$DEV_STATE" >/dev/null && uri="$(bolt_uri "$DEV_STATE")"; then
@@ -154,12 +178,13 @@ cmd_start() {
         print_env "$uri"
         return 0
     fi
+    parse_import "$@" || return $?
     cmd_build
     # detach (setsid): the server outlives this script and the terminal it was started from.
-    launch "$DEV_STATE" /dev/null detach
+    launch "$DEV_STATE" /dev/null detach "${IMPORT_ARGS[@]}"
     local pid
     pid="$(cat "$DEV_STATE/launcher.pid")"
-    wait_ready "$DEV_STATE" || return 1
+    wait_ready "$DEV_STATE" "$TIMEOUT" || return 1
     uri="$(bolt_uri "$DEV_STATE")"
     say "Neo4j running at $uri (pid $pid); stop it with: tools/neo4j.sh stop"
     print_env "$uri"
@@ -216,9 +241,34 @@ cmd_run() {
     return "$status"
 }
 
+cmd_serve() {
+    [[ "${1:-}" == "--state" && -n "${2:-}" ]] || { say "usage: tools/neo4j.sh serve --state DIR [--import DIR [--await]]"; return 2; }
+    local state="$2" status=0
+    shift 2
+    parse_import "$@" || return $?
+    cmd_build || return 1
+    # The launcher reads this script's standard input: when the caller closes it (or dies), Neo4j stops.
+    launch "$state" /dev/stdin attach --watch-stdin "${IMPORT_ARGS[@]}"
+    if wait_ready "$state" "$TIMEOUT"; then
+        bolt_uri "$state"
+        wait "$(cat "$state/launcher.pid")" || status=$?
+    else
+        status=1
+    fi
+    stop_state "$state"
+    return "$status"
+}
+
 case "${1:-}" in
     build) cmd_build ;;
-    start) cmd_start ;;
+    start)
+        shift
+        cmd_start "$@"
+        ;;
+    serve)
+        shift
+        cmd_serve "$@"
+        ;;
     stop)
         stop_state "$DEV_STATE"
         say "stopped"
@@ -235,7 +285,7 @@ case "${1:-}" in
         cmd_run "$@"
         ;;
     *)
-        sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
+        sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2
         exit 2
         ;;
 esac

@@ -16,6 +16,7 @@ import os
 import pickle
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -31,9 +32,10 @@ from graph.store import GraphStore, open_store
 from ingest.errors import IngestError
 from ingest.load import LoadStats, load
 from ingest.pipeline import read_and_validate
-from ingest.records import Filing, Transfer
+from ingest.records import Filing, Resolution, Transfer
 from ingest.report import format_summary, write_report
 from ingest.resolver import resolve_with_report
+from ingest.scoring import Model
 from queries.overview import OVERVIEW_FILE, compute_overview, save_overview, store_state
 
 RECORDS_FILE = "records.pickle"
@@ -131,28 +133,33 @@ def format_counts(stats: LoadStats) -> str:
     )
 
 
-@click.command("ingest")
-@click.argument("filings", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--transfers", type=click.Path(path_type=Path, dir_okay=False), help="The transfers (流转) file."
-)
-@click.option(
+WORKSPACE_OPTION = click.option(
     "--workspace",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
     help="Workspace folder (default: $CASELINK_WORKSPACE or ./workspace).",
 )
+TRANSFERS_OPTION = click.option(
+    "--transfers", type=click.Path(path_type=Path, dir_okay=False), help="The transfers (流转) file."
+)
+MAPPING_OPTION = click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV `source_header,column` mapping the export's headers to canonical columns.",
+)
+
+
+@click.command("ingest")
+@click.argument("filings", type=click.Path(path_type=Path, dir_okay=False))
+@TRANSFERS_OPTION
+@WORKSPACE_OPTION
 @click.option(
     "--backend",
     type=click.Choice(BACKENDS),
     default=None,
     help="Graph store; default: neo4j when CASELINK_NEO4J_URI is set, else embedded (in the workspace).",
 )
-@click.option(
-    "--mapping",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="CSV `source_header,column` mapping the export's headers to canonical columns.",
-)
+@MAPPING_OPTION
 def ingest(
     filings: Path, transfers: Path | None, workspace: Path | None, backend: str | None, mapping: Path | None
 ) -> None:
@@ -162,11 +169,24 @@ def ingest(
     Exit code 0 when the run completed (even with rejected rows), 2 when an input file or the graph store
     cannot be used.
     """
-    try:
+
+    def run() -> None:
         ws = Workspace.open(workspace)
         settings = Settings.from_env(backend=backend)
         with open_store(settings, ws) as store:  # fail fast when Neo4j is down, before reading anything
             _run(ws, store, filings, transfers, mapping)
+
+    run_guarded(run)
+
+
+def run_guarded(action: Callable[[], None]) -> None:
+    """Run a command's work; a clerk sees a message and an exit code, never a traceback.
+
+    Exit code 2 when an input file, the workspace or the graph store cannot be used, 1 on anything else
+    (CASELINK_DEBUG=1 shows a developer the traceback).
+    """
+    try:
+        action()
     except (IngestError, GraphError) as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
@@ -177,7 +197,7 @@ def ingest(
             err=True,
         )
         sys.exit(2)
-    except Exception as exc:  # a clerk never sees a traceback; CASELINK_DEBUG=1 shows it to a developer
+    except Exception as exc:
         if os.environ.get("CASELINK_DEBUG"):
             raise
         click.echo(
@@ -189,10 +209,19 @@ def ingest(
         sys.exit(1)
 
 
-def _run(
-    ws: Workspace, store: GraphStore, filings: Path, transfers: Path | None, mapping: Path | None
-) -> None:
-    started = time.perf_counter()
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """What read → validate → merge → resolve gives a command that then writes the graph."""
+
+    res: Resolution
+    model: Model
+    counts: MergeCounts
+    run_id: str
+
+
+def read_and_resolve(ws: Workspace, filings: Path, transfers: Path | None, mapping: Path | None) -> Resolved:
+    """Read and validate the files (report under WORKSPACE/reports/), merge them into the workspace's
+    records (saved), and resolve everything the workspace holds; prints the summaries."""
     records = load_records(ws)
     result = read_and_validate(
         filings, transfers, mapping_path=mapping, known_filing_ids=records.filings.keys(), progress=True
@@ -213,26 +242,41 @@ def _run(
     all_transfers = [records.transfers[k] for k in sorted(records.transfers)]
     click.echo("归并 / resolving petitioners, units and issues …", err=True)
     res, pet_report = resolve_with_report(all_filings, all_transfers, state_dir=ws.resolution_dir)
-    click.echo(f"写入图谱 / loading the {store.backend} graph …", err=True)
-    stats = load(res, store, progress=True)
-    click.echo(format_counts(stats))
-    update_index(ws, res, pet_report.model)  # the intake (duplicate-filing check) index
-    _save_overview(ws, store)
+    return Resolved(res, pet_report.model, counts, run_id)
+
+
+def record_run(
+    ws: Workspace, done: Resolved, filings: Path, transfers: Path | None, backend: str, started: float
+) -> None:
+    """Append the run's line to WORKSPACE/records/runs.jsonl."""
     with (ws.records_dir / RUNS_FILE).open("a", encoding="utf-8") as fh:
         run = {
-            "run": run_id,
+            "run": done.run_id,
             "filings_file": str(filings),
             "transfers_file": str(transfers) if transfers else None,
-            "new": counts.new,
-            "updated": counts.updated,
-            "unchanged": counts.unchanged,
-            "backend": store.backend,
+            "new": done.counts.new,
+            "updated": done.counts.updated,
+            "unchanged": done.counts.unchanged,
+            "backend": backend,
             "seconds": round(time.perf_counter() - started, 2),
         }
         fh.write(json.dumps(run, ensure_ascii=False) + "\n")
 
 
-def _save_overview(ws: Workspace, store: GraphStore) -> None:
+def _run(
+    ws: Workspace, store: GraphStore, filings: Path, transfers: Path | None, mapping: Path | None
+) -> None:
+    started = time.perf_counter()
+    done = read_and_resolve(ws, filings, transfers, mapping)
+    click.echo(f"写入图谱 / loading the {store.backend} graph …", err=True)
+    stats = load(done.res, store, progress=True)
+    click.echo(format_counts(stats))
+    update_index(ws, done.res, done.model)  # the intake (duplicate-filing check) index
+    save_overview_now(ws, store)
+    record_run(ws, done, filings, transfers, store.backend, started)
+
+
+def save_overview_now(ws: Workspace, store: GraphStore) -> None:
     """Compute the dashboards' overview now, so that their first page does not wait for it."""
     click.echo("概览 / computing the overview figures …", err=True)
     as_of = date.today().isoformat()

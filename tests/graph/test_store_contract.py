@@ -7,6 +7,7 @@ compares the canonical dumps.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -74,7 +75,9 @@ def small() -> Resolution:
 
 def test_load_gives_the_mapped_graph(store: GraphStore) -> None:
     res = small()
-    stats = load(res, store)
+    before = time.perf_counter()
+    stats = load(res, store, chunk=15)  # several chunks
+    assert 0 < stats.seconds <= time.perf_counter() - before
     assert store.canonical_dump() == expected_dump(to_graph(res))
     assert stats.counts["Filing"] == 40
     assert stats.counts["FILED"] == 40

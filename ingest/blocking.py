@@ -135,6 +135,15 @@ def _unique(a: IntArray) -> IntArray:
     return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
 
 
+def _not_in(values: IntArray, sorted_set: IntArray) -> IntArray:
+    """The values not in sorted_set (a sorted array without repeats)."""
+    if not len(sorted_set):
+        return values
+    pos = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    out: IntArray = values[sorted_set[pos] != values]
+    return out
+
+
 def window_pairs(
     codes: NDArray[np.int64],
     orders: Sequence[NDArray[np.int64]],
@@ -213,7 +222,8 @@ def block(
         keyed = codes[codes >= 0]
         counts = np.bincount(keyed) if len(keyed) else np.empty(0, dtype=np.int64)
         pairs = window_pairs(codes, orders, max_block, window, owner, n)
-        merged = _unique(np.concatenate([seen, pairs]))
+        new = _not_in(pairs, seen)
+        merged = np.sort(np.concatenate([seen, new]), kind="stable")  # two sorted runs: merged, not sorted
         report.append(
             RuleReport(
                 name=rule.name,

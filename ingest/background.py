@@ -65,6 +65,14 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def release_free_memory() -> None:
+    """Hand memory freed by this process back to the system (glibc's malloc_trim): after work done in
+    threads, each thread's malloc arena keeps what it freed, and the process would stay that much larger
+    (a million filings: ~200 MB). Does nothing where the C library has no malloc_trim."""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 class HelperFailed(RuntimeError):
     """The helper process ended without a result (killed, out of memory)."""
 

@@ -36,14 +36,17 @@ import hashlib
 import io
 import re
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
 from graph.atomic import write_atomically
-from ingest.background import paused_gc
+from ingest.background import WORKERS, paused_gc, release_free_memory
 from ingest.places import all_counties
 from ingest.records import Evidence, Filing, Issue
 
@@ -601,39 +604,65 @@ def _neighbours(
 
 def _candidates(f: IssueFeatures, s: IssueSettings) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
     """Candidate pairs (lo < hi) from all blocking rules, each pair once, as int32 filing indexes."""
+    return _distinct_pairs(f.n, [rule() for rule in _candidate_rules(f, s)])
+
+
+def _candidate_rules(f: IssueFeatures, s: IssueSettings) -> list[Callable[[], NDArray[np.int64]]]:
+    """The blocking rules, each a function giving its pairs as distinct lo × n + hi (they may run in
+    threads: their sorts release the interpreter lock)."""
     n, m = f.n, f.tok.shape[1]
     idx = np.arange(n, dtype=np.int64)
     ncat = int(f.cat.max()) + 2 if n else 1
     cat = f.cat + 1
     rarest = f.tok[:, 0]
-    keys: list[NDArray[np.int64]] = []  # each rule's pairs as distinct lo * n + hi (memory: one int64 a pair)
 
-    def add(pair: tuple[NDArray[np.int64], NDArray[np.int64]]) -> None:
-        a, b = pair
-        keys.append(_distinct(np.minimum(a, b) * n + np.maximum(a, b)))
+    def pairs(
+        keys: NDArray[np.int64], members: NDArray[np.int64], order_by: NDArray[np.int64], window: int
+    ) -> NDArray[np.int64]:
+        """A rule's pairs as distinct lo * n + hi (memory: one int64 a pair)."""
+        a, b = _neighbours(keys, members, order_by, window)
+        return _distinct(np.minimum(a, b) * n + np.maximum(a, b))
 
-    add(_neighbours(np.where(f.pet >= 0, f.pet * ncat + cat, -1), idx, rarest, s.window))
-    # Same category, county and named place / body; same category, city and any particular.
-    rep = np.repeat(idx, m)
-    tok = f.tok.ravel()
-    kind = f.kind.ravel()
-    ntok = int(tok.max()) + 2 if tok.size else 1
-    is_place = np.isin(kind, list(PLACE_KINDS)) & (tok >= 0)
-    county = f.county[rep]
-    key = np.where(is_place & (county >= 0), (cat[rep] * (int(f.county.max()) + 2) + county) * ntok + tok, -1)
-    add(_neighbours(key, rep, f.pet[rep], s.place_window))
-    city = f.city[rep]
-    key = np.where((tok >= 0) & (city >= 0), (cat[rep] * (int(f.city.max()) + 2) + city) * ntok + tok, -1)
-    add(_neighbours(key, rep, rarest[rep], s.city_window))
-    del rep, tok, kind, is_place, county, city, key
-    # MinHash LSH: one band of rows at a time, within the category.
-    for band_no in range(_K // _ROWS):
+    def same_petitioner() -> NDArray[np.int64]:
+        return pairs(np.where(f.pet >= 0, f.pet * ncat + cat, -1), idx, rarest, s.window)
+
+    def same_place(of_city: bool) -> NDArray[np.int64]:
+        """Same category, county and named place / body; or same category, city and any particular."""
+        rep = np.repeat(idx, m)
+        tok = f.tok.ravel()
+        ntok = int(tok.max()) + 2 if tok.size else 1
+        if of_city:
+            city = f.city[rep]
+            key = np.where(
+                (tok >= 0) & (city >= 0), (cat[rep] * (int(f.city.max()) + 2) + city) * ntok + tok, -1
+            )
+            return pairs(key, rep, rarest[rep], s.city_window)
+        is_place = np.isin(f.kind.ravel(), list(PLACE_KINDS)) & (tok >= 0)
+        county = f.county[rep]
+        key = np.where(
+            is_place & (county >= 0), (cat[rep] * (int(f.county.max()) + 2) + county) * ntok + tok, -1
+        )
+        return pairs(key, rep, f.pet[rep], s.place_window)
+
+    def same_band(band_no: int) -> NDArray[np.int64]:
+        """MinHash LSH: one band of rows, within the category."""
         band = f.sig[:, band_no * _ROWS : (band_no + 1) * _ROWS].astype(np.uint64)
         h = band[:, 0]
         for r in range(1, _ROWS):
             h = h * np.uint64(0x100000001B3) ^ band[:, r]
         bucket = (h ^ (cat.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))) >> np.uint64(2)
-        add(_neighbours(bucket.astype(np.int64), idx, f.pet, s.lsh_window))
+        return pairs(bucket.astype(np.int64), idx, f.pet, s.lsh_window)
+
+    rules: list[Callable[[], NDArray[np.int64]]] = [
+        same_petitioner,
+        partial(same_place, False),
+        partial(same_place, True),
+    ]
+    return rules + [partial(same_band, band_no) for band_no in range(_K // _ROWS)]
+
+
+def _distinct_pairs(n: int, keys: list[NDArray[np.int64]]) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
+    """The rules' pairs (lo × n + hi) as int32 index arrays, each pair once."""
     key = _distinct(np.concatenate(keys))
     keys.clear()
     key = key[key // n != key % n]
@@ -658,9 +687,10 @@ def _score(
     b: NDArray[np.int32],
     cosigned: NDArray[np.bool_],
     s: IssueSettings,
+    pool: Executor | None = None,
 ) -> _Scored:
     """Each pair's weight, content similarity and verdict, a chunk of pairs at a time (no temporary as long
-    as all the pairs)."""
+    as all the pairs); with a pool, chunks are scored in its threads (numpy releases the interpreter lock)."""
     weight = np.empty(len(a), dtype=np.float32)
     jac = np.empty(len(a), dtype=np.float32)
     accepted = np.empty(len(a), dtype=bool)
@@ -673,10 +703,14 @@ def _score(
         np.ascontiguousarray(np.where(f.tok >= 0, np.left_shift(1, f.kind), 0).T),
         np.ascontiguousarray(f.sig.T),
     )
-    step = 250_000
-    for lo in range(0, len(a), step):
-        part = slice(lo, lo + step)
+
+    def score(lo: int) -> None:
+        part = slice(lo, lo + 250_000)
         weight[part], jac[part], accepted[part] = _score_part(f, a[part], b[part], cosigned[part], s, cols)
+
+    starts = range(0, len(a), 250_000)
+    for _ in map(score, starts) if pool is None else pool.map(score, starts):
+        pass
     return _Scored(a, b, weight, jac, accepted)
 
 
@@ -755,29 +789,45 @@ def _score_part(
     return total.astype(np.float32), jac, accepted
 
 
-def _cosigned(filings: list[Filing], a: NDArray[np.int32], b: NDArray[np.int32]) -> NDArray[np.bool_]:
-    """Pairs where one filing names the other's petitioner among its co-signers."""
+@dataclass(slots=True)
+class _CoSigners:
+    """Who each filing names among its co-signers, to tell which pairs are co-signed."""
+
+    own: NDArray[np.int64]
+    """Per filing: the id of its petitioner's name."""
+    listed: NDArray[np.int64]
+    """Sorted filing index × 2³² + name id of every co-signer a filing names."""
+
+
+def _cosigners(filings: list[Filing]) -> _CoSigners:
     name_id: dict[str, int] = {}
     own = np.fromiter(
         (name_id.setdefault(f.name_norm, len(name_id)) for f in filings), dtype=np.int64, count=len(filings)
     )
     keys: list[int] = []
-    nn = 1 << 32
     for i, f in enumerate(filings):
         for name in f.co_petitioners:
-            keys.append(i * nn + name_id.setdefault(name, len(name_id)))
-    if not keys:
+            keys.append(i * _NAMES + name_id.setdefault(name, len(name_id)))
+    return _CoSigners(own, _distinct(np.array(keys, dtype=np.int64)))
+
+
+_NAMES = 1 << 32
+
+
+def _cosigned(c: _CoSigners, a: NDArray[np.int32], b: NDArray[np.int32]) -> NDArray[np.bool_]:
+    """Pairs where one filing names the other's petitioner among its co-signers."""
+    known = c.listed
+    if not len(known):
         return np.zeros(len(a), dtype=bool)
-    known = _distinct(np.array(keys, dtype=np.int64))
 
     def listed(x: NDArray[np.int32], y: NDArray[np.int32]) -> NDArray[np.bool_]:
-        q = x.astype(np.int64) * nn + own[y]
+        q = x.astype(np.int64) * _NAMES + c.own[y]
         pos = np.minimum(np.searchsorted(known, q), len(known) - 1)
         found: NDArray[np.bool_] = known[pos] == q
         return found
 
-    has_co = np.zeros(len(filings), dtype=bool)
-    has_co[known // nn] = True
+    has_co = np.zeros(len(c.own), dtype=bool)
+    has_co[known // _NAMES] = True
     out = np.zeros(len(a), dtype=bool)
     sel = np.flatnonzero(has_co[a] | has_co[b])
     out[sel] = listed(a[sel], b[sel]) | listed(b[sel], a[sel])
@@ -850,65 +900,80 @@ def _guarded_components(
     plain = acc[~bad[a[acc]]]
     redo = acc[bad[a[acc]]]
     redo = redo[np.argsort(-weight[redo], kind="stable")]
-    values: dict[int, dict[int, set[int]]] = {}
+    # The filings of the components rebuilt, numbered 0..m−1; each one's values per conflicting kind.
+    members = np.flatnonzero(bad)
+    m = len(members)
+    pos = np.full(n, -1, dtype=np.int64)
+    pos[members] = np.arange(m)
     sel = bad[rows]
     rows, cols = rows[sel], cols[sel]
-    for i, k, t in zip(rows.tolist(), f.kind[rows, cols].tolist(), f.tok[rows, cols].tolist(), strict=True):
-        values.setdefault(i, {}).setdefault(k, set()).add(t)
-    parent = {i: i for i in np.flatnonzero(bad).tolist()}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    used: list[int] = []
-    empty: dict[int, set[int]] = {}
-    size = dict.fromkeys(parent, 1)
-    big, strong = s.big_cluster, s.strong_link
-    for e, x, y, w in zip(
-        redo.tolist(), a[redo].tolist(), b[redo].tolist(), weight[redo].tolist(), strict=True
+    values: list[dict[int, set[int]] | None] = [None] * m
+    for i, k, t in zip(
+        pos[rows].tolist(), f.kind[rows, cols].tolist(), f.tok[rows, cols].tolist(), strict=True
     ):
-        ra, rb = find(x), find(y)
-        if ra == rb:
+        v = values[i]
+        if v is None:
+            values[i] = {k: {t}}
+        elif (got := v.get(k)) is None:
+            v[k] = {t}
+        else:
+            got.add(t)
+    parent = list(range(m))
+    size = [1] * m
+    used: list[int] = []
+    big, strong, agree = s.big_cluster, s.strong_link, s.agree_kinds
+    for e, x, y, w in zip(
+        redo.tolist(), pos[a[redo]].tolist(), pos[b[redo]].tolist(), weight[redo].tolist(), strict=True
+    ):
+        while parent[x] != x:
+            parent[x] = x = parent[parent[x]]
+        while parent[y] != y:
+            parent[y] = y = parent[parent[y]]
+        if x == y:
             used.append(e)
             continue
-        va, vb = values.get(ra, empty), values.get(rb, empty)
-        if any(k in vb and not (vals & vb[k]) for k, vals in va.items()):
+        vx, vy = values[x], values[y]
+        common = vx.keys() & vy.keys() if vx is not None and vy is not None else set()
+        refused = False
+        for k in common:  # two values of one kind would come together
+            if vx[k].isdisjoint(vy[k]):  # type: ignore[index]
+                refused = True
+                break
+        if refused:
             continue
-        if w < strong and size[ra] >= big and size[rb] >= big and _agreeing_kinds(va, vb) < s.agree_kinds:
+        if w < strong and size[x] >= big and size[y] >= big and len(common - _PLACES) < agree:
             continue  # two grown clusters are joined only on strong evidence: no chaining through one pair
-        if len(va) < len(vb):
-            ra, rb, va, vb = rb, ra, vb, va
-        parent[rb] = ra
-        size[ra] += size[rb]
-        if vb:
-            merged = values.setdefault(ra, {})
-            for k, vals in vb.items():
-                merged.setdefault(k, set()).update(vals)
-            values.pop(rb, None)
+        if vx is None or (vy is not None and len(vx) < len(vy)):
+            x, y, vx, vy = y, x, vy, vx
+        parent[y] = x
+        size[x] += size[y]
+        if vy:
+            assert vx is not None
+            for k, vals in vy.items():
+                if (got := vx.get(k)) is None:
+                    vx[k] = vals
+                else:
+                    got |= vals
+            values[y] = None
         used.append(e)
-    new_root = root.copy()
-    for i in parent:
-        new_root[i] = find(i)
     # Renumber the rebuilt clusters by their smallest member so ids do not collide with plain roots.
-    idx = np.flatnonzero(bad)
-    r = new_root[idx]
-    order = np.lexsort((idx, r))
-    first = np.ones(len(order), dtype=bool)
+    for i in range(m):
+        r = i
+        while parent[r] != r:
+            r = parent[r]
+        parent[i] = r
+    r = np.array(parent, dtype=np.int64)
+    order = np.lexsort((members, r))
+    first = np.ones(m, dtype=bool)
     first[1:] = r[order][1:] != r[order][:-1]
-    start = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
-    new_root[idx[order]] = idx[order][start]
+    start = np.maximum.accumulate(np.where(first, np.arange(m), 0))
+    new_root = root.copy()
+    new_root[members[order]] = members[order][start]
     return new_root, np.concatenate([plain, np.array(used, dtype=np.int64)])
 
 
-def _agreeing_kinds(va: dict[int, set[int]], vb: dict[int, set[int]]) -> int:
-    """How many kinds of particulars of the matter (not where it is: village, township) two clusters share a
-    value of."""
-    return sum(
-        1 for k, vals in va.items() if k not in (VILLAGE, TOWN) and k in vb and not vals.isdisjoint(vb[k])
-    )
+_PLACES = frozenset({VILLAGE, TOWN})
+"""Kinds that say where a matter is, not what it is."""
 
 
 # -------------------------------------------------------------------------------------------- results
@@ -1057,9 +1122,14 @@ def _resolve_issues(
     filings: list[Filing], state_dir: Path | None, s: IssueSettings, f: IssueFeatures
 ) -> tuple[dict[str, str], dict[str, Evidence], dict[str, Issue]]:
     n = len(filings)
-    a, b = _candidates(f, s)
-    cos = _cosigned(filings, a, b)
-    sc = _score(f, a, b, cos, s)
+    with ThreadPoolExecutor(WORKERS) as pool:
+        rules = [pool.submit(rule) for rule in _candidate_rules(f, s)]
+        cosigners = _cosigners(filings)  # meanwhile: Python, while the rules are mostly sorting
+        a, b = _distinct_pairs(n, [rule.result() for rule in rules])
+        release_free_memory()
+        cos = _cosigned(cosigners, a, b)
+        sc = _score(f, a, b, cos, s, pool)
+    release_free_memory()
     acc = np.flatnonzero(sc.accepted)
     root, used = _guarded_components(f, s, a, b, sc.weight, acc)
 
@@ -1080,52 +1150,68 @@ def _resolve_issues(
     ends = np.append(starts[1:], n)
     registry = _read_registry(state_dir)
     fids = [x.filing_id for x in filings]
-    issue_of: dict[str, str] = {}
-    issues: dict[str, Issue] = {}
+    issue_ids: list[str] = []
     taken: set[str] = set()
-    tok_rows = f.tok.tolist()
     order_list = order.tolist()
     for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
-        group = order_list[lo:hi]
         iid = None
         if registry:
-            old = Counter(registry[fids[i]] for i in group if fids[i] in registry)
+            old = Counter(registry[fids[i]] for i in order_list[lo:hi] if fids[i] in registry)
             iid = next((x for x, _ in old.most_common() if x not in taken), None)
-        iid = iid or _new_issue_id(fids[group[0]])
+        iid = iid or _new_issue_id(fids[order_list[lo]])
         taken.add(iid)
-        for i in group:
-            issue_of[fids[i]] = iid
-        issues[iid] = _issue(iid, filings, group, tok_rows, f.token_text)
+        issue_ids.append(iid)
+    sizes = (ends - starts).tolist()
+    issue_of = dict(zip([fids[i] for i in order_list], _repeat(issue_ids, sizes), strict=True))
+    issues = {
+        iid: Issue(iid, title, county, category)
+        for iid, (title, county, category) in zip(issue_ids, _titles(f, filings, order, starts), strict=True)
+    }
     evidence = _evidence(f, filings, best, sc, cos, fids)
     if state_dir is not None:
         _write_registry(state_dir, {**registry, **issue_of})
     return issue_of, evidence, issues
 
 
+def _repeat(items: list[str], times: list[int]) -> list[str]:
+    out: list[str] = []
+    for item, k in zip(items, times, strict=True):
+        out += [item] * k
+    return out
+
+
 _TITLE_RANK = {ESTATE: 0, FACTORY: 0, COMPANY: 0, SCHOOL: 0, HOSPITAL: 0, VILLAGE: 1, TOWN: 2}
+_UNRANKED = 9
 
 
-def _issue(
-    iid: str,
-    filings: list[Filing],
-    group: list[int],
-    tok_rows: list[list[int]],
-    token_text: list[tuple[int, str]],
-) -> Issue:
-    """Title: category and the place or body the first filings name (an estate, factory, company, school or
-    hospital before a village, a village before a township), else the first words of the earliest filing."""
-    head = filings[group[0]]
-    place = None
-    rank = 9
-    for i in group[:5]:
-        for t in tok_rows[i]:
-            if t >= 0:
-                r = _TITLE_RANK.get(token_text[t][0], 9)
-                if r < rank:
-                    place, rank = token_text[t][1], r
-        if rank == 0:
-            break
-    cat = head.category.strip()
-    what = place or normalise_content(head.content)[:18]
-    county = next((filings[i].county for i in group[:20] if filings[i].county), None)
-    return Issue(iid, f"{cat}：{what}" if cat else what, county, cat)
+def _titles(
+    f: IssueFeatures, filings: list[Filing], order: NDArray[np.int64], starts: NDArray[np.int64]
+) -> list[tuple[str, str | None, str]]:
+    """Title, county and category of each issue (its filings are order[starts[k]:starts[k + 1]], earliest
+    first). Title: category and the place or body its first five filings name (an estate, factory,
+    company, school or hospital before a village, a village before a township; the earliest filing naming
+    the best, and its first such), else the first words of the earliest filing. County: the first of its
+    first twenty filings that has one."""
+    n = f.n
+    token_rank = np.array(
+        [_TITLE_RANK.get(kind, _UNRANKED) for kind, _ in f.token_text] or [_UNRANKED], dtype=np.int64
+    )
+    rank = np.where(f.tok >= 0, token_rank[np.maximum(f.tok, 0)], _UNRANKED)
+    best_col = rank.argmin(1)  # the first particular of the best rank
+    rows = np.arange(n)
+    best_rank, best_tok = rank[rows, best_col], f.tok[rows, best_col]
+    nth = rows - np.repeat(starts, np.diff(np.append(starts, n)))  # place of each filing in its issue
+    # Per issue: the least (rank, place) among its first five filings; the first of twenty with a county.
+    r, c = best_rank[order], f.county[order] >= 0
+    pick = np.minimum.reduceat(np.where(nth < 5, r * 8 + nth, 1 << 20), starts)
+    county_at = np.minimum.reduceat(np.where(c & (nth < 20), nth, 1 << 20), starts)
+    token_text = f.token_text
+    out: list[tuple[str, str | None, str]] = []
+    for lo, p, ca in zip(starts.tolist(), pick.tolist(), county_at.tolist(), strict=True):
+        head = filings[order[lo]]
+        place = token_text[best_tok[order[lo + p % 8]]][1] if p // 8 < _UNRANKED else None
+        cat = head.category.strip()
+        what = place or normalise_content(head.content)[:18]
+        county = filings[order[lo + ca]].county if ca < 1 << 20 else None
+        out.append((f"{cat}：{what}" if cat else what, county, cat))
+    return out

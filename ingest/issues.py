@@ -368,6 +368,32 @@ class IssueSettings:
 # ------------------------------------------------------------------------------------------- features
 
 
+_NAMES = 1 << 32
+"""Name ids fit below this."""
+
+
+@dataclass(slots=True)
+class CoSigners:
+    """Who each filing names among its co-signers, to tell which pairs are co-signed."""
+
+    own: NDArray[np.int64]
+    """Per filing: the id of its petitioner's name."""
+    listed: NDArray[np.int64]
+    """Sorted filing index × 2³² + name id of every co-signer a filing names."""
+
+    @classmethod
+    def of(cls, names: list[str], co_signers: list[tuple[str, ...]]) -> CoSigners:
+        name_id: dict[str, int] = {}
+        own = np.fromiter(
+            (name_id.setdefault(x, len(name_id)) for x in names), dtype=np.int64, count=len(names)
+        )
+        keys: list[int] = []
+        for i, listed in enumerate(co_signers):
+            for name in listed:
+                keys.append(i * _NAMES + name_id.setdefault(name, len(name_id)))
+        return cls(own, _distinct(np.array(keys, dtype=np.int64)))
+
+
 @dataclass(slots=True)
 class IssueFeatures:
     """Per filing, what issue resolution compares: the rarest particulars of its content and place of the
@@ -391,6 +417,7 @@ class IssueFeatures:
     token_text: list[tuple[int, str]]
     home: NDArray[np.int64]
     """The village of the petitioner's address (id, −1 when none)."""
+    cosigners: CoSigners
     pet: NDArray[np.int64] = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     """The petitioner (id, or a filing of its own when unknown): filled in by resolve_issues."""
 
@@ -406,6 +433,10 @@ class IssueInputs:
     categories: list[str]
     counties: list[str | None]
     addresses: list[str]
+    names: list[str]
+    """The petitioner's name (normalised)."""
+    co_signers: list[tuple[str, ...]]
+    """The co-signers' names (normalised)."""
 
     @classmethod
     def of(cls, filings: list[Filing]) -> IssueInputs:
@@ -415,6 +446,8 @@ class IssueInputs:
             [f.category for f in filings],
             [f.county for f in filings],
             [f.address for f in filings],
+            [f.name_norm for f in filings],
+            [f.co_petitioners for f in filings],
         )
 
 
@@ -576,7 +609,8 @@ def _features(inp: IssueInputs, s: IssueSettings, p: _Particulars) -> IssueFeatu
             h = home_of[address] = found.group(1) if found else ""
         homes.append((c or "") + h if h else None)
     home = _ids(homes)
-    return IssueFeatures(n, cat, county, city, tok, w, kind, has, sig, token_text, home)
+    cosigners = CoSigners.of(inp.names, inp.co_signers)
+    return IssueFeatures(n, cat, county, city, tok, w, kind, has, sig, token_text, home, cosigners)
 
 
 # ------------------------------------------------------------------------------------------- blocking
@@ -789,32 +823,7 @@ def _score_part(
     return total.astype(np.float32), jac, accepted
 
 
-@dataclass(slots=True)
-class _CoSigners:
-    """Who each filing names among its co-signers, to tell which pairs are co-signed."""
-
-    own: NDArray[np.int64]
-    """Per filing: the id of its petitioner's name."""
-    listed: NDArray[np.int64]
-    """Sorted filing index × 2³² + name id of every co-signer a filing names."""
-
-
-def _cosigners(filings: list[Filing]) -> _CoSigners:
-    name_id: dict[str, int] = {}
-    own = np.fromiter(
-        (name_id.setdefault(f.name_norm, len(name_id)) for f in filings), dtype=np.int64, count=len(filings)
-    )
-    keys: list[int] = []
-    for i, f in enumerate(filings):
-        for name in f.co_petitioners:
-            keys.append(i * _NAMES + name_id.setdefault(name, len(name_id)))
-    return _CoSigners(own, _distinct(np.array(keys, dtype=np.int64)))
-
-
-_NAMES = 1 << 32
-
-
-def _cosigned(c: _CoSigners, a: NDArray[np.int32], b: NDArray[np.int32]) -> NDArray[np.bool_]:
+def _cosigned(c: CoSigners, a: NDArray[np.int32], b: NDArray[np.int32]) -> NDArray[np.bool_]:
     """Pairs where one filing names the other's petitioner among its co-signers."""
     known = c.listed
     if not len(known):
@@ -958,14 +967,14 @@ def _guarded_components(
         used.append(e)
     # Renumber the rebuilt clusters by their smallest member so ids do not collide with plain roots.
     for i in range(m):
-        r = i
-        while parent[r] != r:
-            r = parent[r]
-        parent[i] = r
-    r = np.array(parent, dtype=np.int64)
-    order = np.lexsort((members, r))
+        top = i
+        while parent[top] != top:
+            top = parent[top]
+        parent[i] = top
+    tops = np.array(parent, dtype=np.int64)
+    order = np.lexsort((members, tops))
     first = np.ones(m, dtype=bool)
-    first[1:] = r[order][1:] != r[order][:-1]
+    first[1:] = tops[order][1:] != tops[order][:-1]
     start = np.maximum.accumulate(np.where(first, np.arange(m), 0))
     new_root = root.copy()
     new_root[members[order]] = members[order][start]
@@ -998,19 +1007,32 @@ def _distinct_rows(m: NDArray[np.int32]) -> tuple[NDArray[np.int32], NDArray[np.
     return distinct, which.ravel()
 
 
-def _evidence(
+@dataclass(slots=True)
+class _LinkFacts:
+    """The facts of each linked filing's strongest link, as the distinct combinations of those facts (the
+    lines of a link depend on nothing else, so they are written once per combination)."""
+
+    linked: NDArray[np.int64]
+    """The filings with a link."""
+    other: NDArray[np.int64]
+    """The other end of each one's link."""
+    weight: NDArray[np.float32]
+    """The link's weight."""
+    distinct: NDArray[np.int32]
+    """Rows: same petitioner, co-signed, the particulars both name (M columns, −1 none), agreeing MinHash
+    rows, category code, counties apart."""
+    which: NDArray[np.int64]
+    """Per linked filing, its row of `distinct`."""
+
+
+def _link_facts(
     f: IssueFeatures,
-    filings: list[Filing],
     best: NDArray[np.int64],
     sc: _Scored,
     cosigned: NDArray[np.bool_],
-    fids: list[str],
-) -> dict[str, Evidence]:
-    """Each filing's Evidence: the readable lines, Chinese / English, of why it was linked to the other end
-    of its strongest link `best` (−1: it starts a new issue). The lines of a link depend on a few facts
-    (same petitioner, co-signer, the particulars both name, the similarity, the category, counties apart),
-    so they are written once per distinct combination of those facts and shared."""
-    n = f.n
+    category: NDArray[np.int32],
+) -> _LinkFacts:
+    """The facts of the strongest link `best` of each filing (−1: it starts a new issue); numpy only."""
     linked = np.flatnonzero(best >= 0)
     k = best[linked]
     j = np.where(sc.a[k] == linked, sc.b[k], sc.a[k])
@@ -1020,33 +1042,36 @@ def _evidence(
         hit = (tok_i[:, c] >= 0) & (tok_i[:, c : c + 1] == tok_j).any(1)
         shared[hit, c] = tok_i[hit, c]
     del tok_i, tok_j
-    category_code: dict[str, int] = {}
-    category = np.fromiter(
-        (category_code.setdefault(x.category, len(category_code)) for x in filings), dtype=np.int32, count=n
-    )
-    rows = f.sig.shape[1]
     facts = np.column_stack(
         [
             (f.pet[linked] == f.pet[j]) & (f.pet[linked] >= 0),
             cosigned[k],
             shared,
-            np.rint(sc.jaccard[k] * rows),  # agreeing MinHash rows
+            np.rint(sc.jaccard[k] * f.sig.shape[1]),  # agreeing MinHash rows
             category[linked],
             f.county[linked] != f.county[j],
         ]
     ).astype(np.int32)
-    del shared, category
+    del shared
     distinct, which = _distinct_rows(facts)
-    del facts
+    return _LinkFacts(linked, j.astype(np.int64), sc.weight[k], distinct, which)
+
+
+def _evidence(
+    f: IssueFeatures, links: _LinkFacts, categories: list[str], fids: list[str]
+) -> dict[str, Evidence]:
+    """Each filing's Evidence: the readable lines, Chinese / English, of why it was linked to the other end
+    of its strongest link (`categories`: the category of each code of the facts)."""
+    rows = f.sig.shape[1]
     token_lines: dict[int, str] = {}
     similarity = [
         f"内容相似 {x:.2f} / content similarity {x:.2f}"
         for x in (round(c / rows, 2) for c in range(rows + 1))
     ]
-    category_line = [f"同类 {c} / same category" if c else "" for c in category_code]
+    category_line = [f"同类 {c} / same category" if c else "" for c in categories]
     lines_of: list[tuple[str, ...]] = []
     tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for same_pet, cos, *toks, agree, cat, apart in distinct.tolist():
+    for same_pet, cos, *toks, agree, cat, apart in links.distinct.tolist():
         out: list[str] = []
         if same_pet:
             out.append("同一信访人 / same petitioner")
@@ -1067,8 +1092,10 @@ def _evidence(
             out.append("跨县 / across counties")
         key = tuple(out)
         lines_of.append(tuples.setdefault(key, key))
-    evidence = [Evidence(0.0, ("新事项 / starts a new issue",), None)] * n
-    link = zip(linked.tolist(), which.tolist(), j.tolist(), sc.weight[k].tolist(), strict=True)
+    evidence = [Evidence(0.0, ("新事项 / starts a new issue",), None)] * f.n
+    link = zip(
+        links.linked.tolist(), links.which.tolist(), links.other.tolist(), links.weight.tolist(), strict=True
+    )
     for i, w, o, weight in link:
         evidence[i] = Evidence(round(weight, 2), lines_of[w], fids[o])
     return dict(zip(fids, evidence, strict=True))
@@ -1104,17 +1131,25 @@ def resolve_issues(
     state_dir: Path | None = None,
     settings: IssueSettings | None = None,
     features: IssueFeatures | None = None,
+    petitioner_numbers: NDArray[np.int64] | None = None,
 ) -> tuple[dict[str, str], dict[str, Evidence], dict[str, Issue]]:
     """Group filings into issues: filing_id → issue_id, the evidence of each filing's strongest link, and
     the issues. Issue ids are stable across runs when a state_dir is given (an issue keeps the id most of
     its already-known filings had); without one they derive from the earliest filing's id.
-    `features` is `read_features(IssueInputs.of(filings), settings)` when the caller has read it already."""
+    `features` is `read_features(IssueInputs.of(filings), settings)` when the caller has read it already;
+    `petitioner_numbers` the petitioner of each filing numbered by first appearance
+    (PetitionerResult.numbers) when the caller has it: the same as reading petitioner_of, without a million
+    lookups."""
     s = settings or IssueSettings()
     if not filings:
         return {}, {}, {}
     with paused_gc():
         f = features if features is not None else read_features(IssueInputs.of(filings), s)
-        pet = _ids([petitioner_of.get(x.filing_id, "~" + x.filing_id) for x in filings])
+        pet = (
+            petitioner_numbers
+            if petitioner_numbers is not None
+            else _ids([petitioner_of.get(x.filing_id, "~" + x.filing_id) for x in filings])
+        )
         return _resolve_issues(filings, state_dir, s, replace(f, pet=pet))
 
 
@@ -1123,51 +1158,61 @@ def _resolve_issues(
 ) -> tuple[dict[str, str], dict[str, Evidence], dict[str, Issue]]:
     n = len(filings)
     with ThreadPoolExecutor(WORKERS) as pool:
+        # numpy in the pool's threads (sorts and gathers release the interpreter lock), Python meanwhile here.
         rules = [pool.submit(rule) for rule in _candidate_rules(f, s)]
-        cosigners = _cosigners(filings)  # meanwhile: Python, while the rules are mostly sorting
+        fids = [x.filing_id for x in filings]
+        day = np.fromiter((x.received_date.toordinal() for x in filings), dtype=np.int64, count=n)
+        category_code: dict[str, int] = {}
+        category = np.fromiter(
+            (category_code.setdefault(x.category, len(category_code)) for x in filings),
+            dtype=np.int32,
+            count=n,
+        )
         a, b = _distinct_pairs(n, [rule.result() for rule in rules])
         release_free_memory()
-        cos = _cosigned(cosigners, a, b)
+        cos = _cosigned(f.cosigners, a, b)
         sc = _score(f, a, b, cos, s, pool)
+        release_free_memory()
+        acc = np.flatnonzero(sc.accepted)
+        root, used = _guarded_components(f, s, a, b, sc.weight, acc)
+
+        # Strongest link of each filing that the clustering used (for evidence).
+        best = np.full(n, -1, dtype=np.int64)
+        order = used[np.argsort(sc.weight[used], kind="stable")]
+        best[a[order]] = order
+        best[b[order]] = order
+        links = pool.submit(_link_facts, f, best, sc, cos, category)
+
+        # Issues in order of their earliest filing; a filing's place inside its issue by date, then input
+        # order.
+        first_day = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first_day, root, day)
+        order = np.lexsort((np.arange(n), day, root, first_day[root]))
+        head = np.ones(n, dtype=bool)
+        head[1:] = root[order][1:] != root[order][:-1]
+        starts = np.flatnonzero(head)
+        ends = np.append(starts[1:], n)
+        registry = _read_registry(state_dir)
+        issue_ids: list[str] = []
+        taken: set[str] = set()
+        order_list = order.tolist()
+        for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
+            iid = None
+            if registry:
+                old = Counter(registry[fids[i]] for i in order_list[lo:hi] if fids[i] in registry)
+                iid = next((x for x, _ in old.most_common() if x not in taken), None)
+            iid = iid or _new_issue_id(fids[order_list[lo]])
+            taken.add(iid)
+            issue_ids.append(iid)
+        sizes = (ends - starts).tolist()
+        issue_of = dict(zip([fids[i] for i in order_list], _repeat(issue_ids, sizes), strict=True))
+        titles = _titles(f, filings, order, starts)
+        issues = {
+            iid: Issue(iid, title, county, cat)
+            for iid, (title, county, cat) in zip(issue_ids, titles, strict=True)
+        }
+        evidence = _evidence(f, links.result(), list(category_code), fids)
     release_free_memory()
-    acc = np.flatnonzero(sc.accepted)
-    root, used = _guarded_components(f, s, a, b, sc.weight, acc)
-
-    # Strongest link of each filing that the clustering used (for evidence).
-    best = np.full(n, -1, dtype=np.int64)
-    order = used[np.argsort(sc.weight[used], kind="stable")]
-    best[a[order]] = order
-    best[b[order]] = order
-
-    # Issues in order of their earliest filing; a filing's place inside its issue by date, then input order.
-    day = np.fromiter((x.received_date.toordinal() for x in filings), dtype=np.int64, count=n)
-    first_day = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first_day, root, day)
-    order = np.lexsort((np.arange(n), day, root, first_day[root]))
-    head = np.ones(n, dtype=bool)
-    head[1:] = root[order][1:] != root[order][:-1]
-    starts = np.flatnonzero(head)
-    ends = np.append(starts[1:], n)
-    registry = _read_registry(state_dir)
-    fids = [x.filing_id for x in filings]
-    issue_ids: list[str] = []
-    taken: set[str] = set()
-    order_list = order.tolist()
-    for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
-        iid = None
-        if registry:
-            old = Counter(registry[fids[i]] for i in order_list[lo:hi] if fids[i] in registry)
-            iid = next((x for x, _ in old.most_common() if x not in taken), None)
-        iid = iid or _new_issue_id(fids[order_list[lo]])
-        taken.add(iid)
-        issue_ids.append(iid)
-    sizes = (ends - starts).tolist()
-    issue_of = dict(zip([fids[i] for i in order_list], _repeat(issue_ids, sizes), strict=True))
-    issues = {
-        iid: Issue(iid, title, county, category)
-        for iid, (title, county, category) in zip(issue_ids, _titles(f, filings, order, starts), strict=True)
-    }
-    evidence = _evidence(f, filings, best, sc, cos, fids)
     if state_dir is not None:
         _write_registry(state_dir, {**registry, **issue_of})
     return issue_of, evidence, issues

@@ -370,7 +370,6 @@ def _take(result: tuple[bool, str]) -> tuple[bool, list[tuple[Any, ...]]]:
     return fault, derived
 
 
-
 # Results cross the process boundary as plain tuples without the row's text: pickling the dataclasses
 # (with their enums) and the text costs more than the validation itself.
 

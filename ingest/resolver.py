@@ -83,6 +83,9 @@ class PetitionerResult:
     evidence: dict[str, Evidence]
     report: PetitionerReport
     review: list[ReviewItem]
+    numbers: NDArray[np.int64]
+    """Per filing (input order), its petitioner as a number: 0 for the first filing's, then in order of first
+    appearance (what issue resolution compares, without looking up 1M ids)."""
 
 
 _NAME, _ID, _BIRTH = 0, 1, 3  # columns of DEFAULT_COMPARISONS read by the identity-evidence rule
@@ -232,7 +235,20 @@ def resolve_petitioners(
         splits=sum(e.event == "split" for e in assignment.events),
         seconds=clock,
     )
-    return PetitionerResult(petitioner_of, evidence, report, review)
+    return PetitionerResult(petitioner_of, evidence, report, review, first_appearance(labels))
+
+
+def first_appearance(labels: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Labels renumbered 0, 1, … in order of their first appearance.
+
+    >>> first_appearance(np.array([7, 3, 7, 5])).tolist()
+    [0, 1, 0, 2]
+    """
+    _, first, which = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    out: NDArray[np.int64] = rank[which.ravel()]
+    return out
 
 
 def _evidence(
@@ -314,7 +330,7 @@ def resolve_with_report(
             clock["units"] = time.perf_counter() - t
             t = time.perf_counter()
             issue_of, issue_evidence, issues = resolve_issues(
-                filings, pet.petitioner_of, state_dir, features=features
+                filings, pet.petitioner_of, state_dir, features=features, petitioner_numbers=pet.numbers
             )
             clock["issues"] = time.perf_counter() - t
         finally:

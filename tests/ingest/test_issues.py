@@ -298,10 +298,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_accuracy_floor_on_generated_data(generated: Path) -> None:
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-    from accuracy_units_issues import issues_scores, read_truth_filings, units_scores
+    from bench.accuracy_units_issues import issues_scores, read_truth_filings, units_scores
 
     from ingest.units import resolve_units
 

@@ -121,15 +121,17 @@ class IdRegistry:
             used = (int(p[len(PREFIX) :]) for p in self.known.values() if p[len(PREFIX) :].isdigit())
             self.next_number = max(self.next_number, 1 + max(used, default=0))
 
-    def assign(self, clusters: Sequence[Sequence[str]]) -> Assignment:
-        """Assign ids to clusters, update the registry in memory and (if it has a folder) on disk."""
+    def assign(self, clusters: Sequence[Sequence[str]]) -> tuple[Assignment, dict[str, str]]:
+        """Assign ids to clusters, update the registry in memory and (if it has a folder) on disk; returns the
+        assignment and the id of each filing of the clusters."""
         assignment, self.next_number = assign_ids(clusters, self.known, self.next_number)
-        for members, pid in zip(clusters, assignment.ids, strict=True):
-            for f in members:
-                self.known[f] = pid
+        petitioner_of = {
+            f: pid for members, pid in zip(clusters, assignment.ids, strict=True) for f in members
+        }
+        self.known.update(petitioner_of)
         if self.directory is not None:
             self._save(assignment.events)
-        return assignment
+        return assignment, petitioner_of
 
     def _save(self, events: list[IdEvent]) -> None:
         d = self.directory

@@ -153,11 +153,12 @@ def resolve_petitioners(
 
     t = time.perf_counter()
     store = DecisionStore(state_dir) if state_dir is not None else None
-    position = {fid: i for i, fid in enumerate(table.filing_ids)}
+    decisions = store.current() if store else {}
+    position = {fid: i for i, fid in enumerate(table.filing_ids)} if decisions else {}
     must: list[tuple[int, int]] = []
     cannot: list[tuple[int, int]] = []
     decided: set[int] = set()
-    for (fa, fb), d in store.current().items() if store else []:
+    for (fa, fb), d in decisions.items():
         if fa in position and fb in position:
             ia, ib = position[fa], position[fb]
             (must if d.verdict is Verdict.SAME else cannot).append((ia, ib))
@@ -174,11 +175,12 @@ def resolve_petitioners(
     order = np.argsort(labels, kind="stable")
     bounds = np.flatnonzero(np.r_[True, labels[order][1:] != labels[order][:-1], True])
     ids = table.filing_ids
-    clusters = [[ids[i] for i in order[bounds[k] : bounds[k + 1]].tolist()] for k in range(len(bounds) - 1)]
+    in_order = [ids[i] for i in order.tolist()]
+    edges = bounds.tolist()
+    clusters = [in_order[lo:hi] for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
     clusters = [c for c in clusters if c]  # no filings: one empty range, not a cluster
     registry = IdRegistry(state_dir)
-    assignment = registry.assign(clusters)
-    petitioner_of = {f: pid for members, pid in zip(clusters, assignment.ids, strict=True) for f in members}
+    assignment, petitioner_of = registry.assign(clusters)
     clock["ids"] = time.perf_counter() - t
 
     t = time.perf_counter()

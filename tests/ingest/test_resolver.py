@@ -152,7 +152,9 @@ def test_registry_persists(tmp_path: Path) -> None:
     reg.assign([["x", "y"], ["z"]])
     again = IdRegistry(tmp_path)
     assert again.known == {"x": "P0000001", "y": "P0000001", "z": "P0000002"}
-    assert again.assign([["z"], ["w"]]).ids == ["P0000002", "P0000003"]
+    assignment, petitioner_of = again.assign([["z"], ["w"]])
+    assert assignment.ids == ["P0000002", "P0000003"]
+    assert petitioner_of == {"z": "P0000002", "w": "P0000003"}
 
 
 def test_resolve_command_writes_the_contract_files(tmp_path: Path) -> None:

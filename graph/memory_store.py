@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import gc
 import pickle
+import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -129,13 +131,35 @@ class MemoryStore(GraphStore):
         self.graph_dir = Path(graph_dir)
         self.path = self.graph_dir / FILE_NAME
         self._graph: nx.MultiDiGraph | None = None
+        self._reading = threading.Lock()
+        """Held while the graph is read: a query arriving meanwhile waits for that read, not a second one."""
+        self._prefetching = False
 
     @property
     def graph(self) -> nx.MultiDiGraph:
         """The graph, read from disk on first use (empty when nothing was saved yet)."""
-        if self._graph is None:
-            self._graph = self._read()
-        return self._graph
+        graph = self._graph
+        if graph is None:
+            with self._reading:
+                if self._graph is None:
+                    self._graph = self._read()
+                graph = self._graph
+        return graph
+
+    def prefetch(self, after: float = 0.0) -> None:
+        """Read the graph in a background thread (once), so that the first query finds it in memory. The
+        dashboards start it a second after their first page is drawn (reading sooner would hold up the
+        sending of that page: the reader holds the interpreter lock for most of its ~5 s at 200k filings)."""
+        if self._graph is None and not self._prefetching and self.path.exists():
+            self._prefetching = True
+            threading.Thread(
+                target=self._prefetch, args=(after,), name="caselink-graph-prefetch", daemon=True
+            ).start()
+
+    def _prefetch(self, after: float) -> None:
+        time.sleep(after)
+        with suppress(GraphError):  # the first query reports it
+            _ = self.graph
 
     def _read(self) -> nx.MultiDiGraph:
         if not self.path.exists():
@@ -212,6 +236,7 @@ class MemoryStore(GraphStore):
         self.save()
 
     def close(self) -> None:
-        if self._graph is not None:
-            self._graph = None
-            gc.unfreeze()  # what _read() froze (and anything frozen since) can be collected again
+        with self._reading:  # a read in progress finishes first, then its graph is let go too
+            if self._graph is not None:
+                self._graph = None
+                gc.unfreeze()  # what _read() froze (and anything frozen since) can be collected again

@@ -113,6 +113,11 @@ class GraphStore(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def prefetch(self, after: float = 0.0) -> None:
+        """Start reading, in the background and `after` seconds from now, what the first query would
+        otherwise wait for (the embedded store's graph); returns at once. Nothing to do by default."""
+        return None
+
     def counts(self) -> dict[str, int]:
         """Nodes per label and edges per relationship type, e.g. {"Filing": 120, ..., "FILED": 120, ...}."""
         out = {str(label): self.node_count(label) for label in Label}

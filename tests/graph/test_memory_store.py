@@ -137,3 +137,46 @@ def test_reading_pauses_the_collector_and_freezes_the_graph_until_closed(
         assert gc.isenabled() is collecting
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_prefetch_reads_the_graph_once_in_the_background(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    ws = Ws(tmp_path)
+    with open_store(Settings(), ws) as store:
+        load(synthetic_resolution(40, seed=3), store)
+        dump = store.canonical_dump()
+    reads: list[str] = []
+    slow_read = MemoryStore._read
+
+    def counted(self: MemoryStore) -> nx.MultiDiGraph:
+        reads.append(threading.current_thread().name)
+        time.sleep(0.3)  # a query arrives while the read is under way
+        return slow_read(self)
+
+    monkeypatch.setattr(MemoryStore, "_read", counted)
+    store = open_store(Settings(), ws)
+    assert isinstance(store, MemoryStore)
+    store.prefetch()
+    deadline = time.monotonic() + 10
+    while not reads and time.monotonic() < deadline:  # the background read has begun
+        time.sleep(0.01)
+    store.prefetch()  # a second page view while the first read runs starts nothing more
+    assert store.canonical_dump() == dump  # waits for the background read instead of reading again
+    assert reads == ["caselink-graph-prefetch"]
+    store.prefetch()  # already in memory: nothing to do
+    assert reads == ["caselink-graph-prefetch"]
+    store.close()
+
+
+def test_prefetch_of_an_empty_workspace_starts_nothing(tmp_path: Path) -> None:
+    import threading
+
+    store = open_store(Settings(), Ws(tmp_path))
+    store.prefetch()
+    assert "caselink-graph-prefetch" not in [t.name for t in threading.enumerate()]
+    assert store.counts()["Filing"] == 0
+    store.close()

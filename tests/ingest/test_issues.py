@@ -299,7 +299,6 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_accuracy_floor_on_generated_data(generated: Path) -> None:
     from bench.accuracy_units_issues import issues_scores, read_truth_filings, units_scores
-
     from ingest.units import resolve_units
 
     v = read_and_validate(generated / "filings.csv", generated / "transfers.csv")

@@ -22,16 +22,16 @@ def test_petitioner_ids_stay_unique_after_a_kill_between_registry_and_counter(tm
     IdRegistry(tmp_path).assign([["F1"], ["F2"]])
     counter = tmp_path / COUNTER_FILE
     before_second_run = counter.read_text()
-    second = IdRegistry(tmp_path).assign([["F1"], ["F2"], ["F3"]])
+    second, _ = IdRegistry(tmp_path).assign([["F1"], ["F2"], ["F3"]])
     assert (tmp_path / REGISTRY_FILE).read_text().count("\n") == 4
     counter.write_text(before_second_run)  # what the kill leaves: registry new, counter old
 
-    third = IdRegistry(tmp_path).assign([["F1"], ["F2"], ["F3"], ["F4"]])
+    third, _ = IdRegistry(tmp_path).assign([["F1"], ["F2"], ["F3"], ["F4"]])
     assert third.ids[:3] == second.ids
     assert len(set(third.ids)) == 4, third.ids  # F4 must not get F3's id
 
     counter.write_text("")  # a kill while the counter was being written (before it was made atomic)
-    fourth = IdRegistry(tmp_path).assign([["F1"], ["F2"], ["F3"], ["F4"], ["F5"]])
+    fourth, _ = IdRegistry(tmp_path).assign([["F1"], ["F2"], ["F3"], ["F4"], ["F5"]])
     assert len(set(fourth.ids)) == 5, fourth.ids
 
 

@@ -36,6 +36,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from graph.atomic import process_alive
+
 T = TypeVar("T")
 
 WORKERS = max(1, min(os.cpu_count() or 1, int(os.environ.get("CASELINK_INGEST_WORKERS", "2"))))
@@ -173,18 +175,8 @@ def _remove_stale_files() -> None:
     """Jobs and results left by processes that were killed before they could remove them."""
     for path in Path(results_folder()).glob(f"{_PREFIX}*"):
         pid = path.name[len(_PREFIX) :].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
 
 
 def _die_with(parent: int) -> None:

@@ -636,11 +636,6 @@ def _neighbours(
     return np.concatenate(a_parts), np.concatenate(b_parts)
 
 
-def _candidates(f: IssueFeatures, s: IssueSettings) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
-    """Candidate pairs (lo < hi) from all blocking rules, each pair once, as int32 filing indexes."""
-    return _distinct_pairs(f.n, [rule() for rule in _candidate_rules(f, s)])
-
-
 def _candidate_rules(f: IssueFeatures, s: IssueSettings) -> list[Callable[[], NDArray[np.int64]]]:
     """The blocking rules, each a function giving its pairs as distinct lo × n + hi (they may run in
     threads: their sorts release the interpreter lock)."""
@@ -721,10 +716,10 @@ def _score(
     b: NDArray[np.int32],
     cosigned: NDArray[np.bool_],
     s: IssueSettings,
-    pool: Executor | None = None,
+    pool: Executor,
 ) -> _Scored:
     """Each pair's weight, content similarity and verdict, a chunk of pairs at a time (no temporary as long
-    as all the pairs); with a pool, chunks are scored in its threads (numpy releases the interpreter lock)."""
+    as all the pairs), the chunks in the pool's threads (numpy releases the interpreter lock)."""
     weight = np.empty(len(a), dtype=np.float32)
     jac = np.empty(len(a), dtype=np.float32)
     accepted = np.empty(len(a), dtype=bool)
@@ -742,8 +737,7 @@ def _score(
         part = slice(lo, lo + 250_000)
         weight[part], jac[part], accepted[part] = _score_part(f, a[part], b[part], cosigned[part], s, cols)
 
-    starts = range(0, len(a), 250_000)
-    for _ in map(score, starts) if pool is None else pool.map(score, starts):
+    for _ in pool.map(score, range(0, len(a), 250_000)):
         pass
     return _Scored(a, b, weight, jac, accepted)
 

@@ -89,6 +89,7 @@ NODE_PROPS: dict[Label, Props] = {
         ("flags", "string[]"),
         ("revisit", "boolean"),
         ("signer_counties", "long"),
+        ("unconcluded", "boolean"),
     ),
     Label.ISSUE: (
         ("issue_id", "string"),
@@ -108,7 +109,7 @@ NODE_PROPS: dict[Label, Props] = {
     Label.ORG: (("name", "string"), ("level", "string")),
 }
 """Every property a node of each label may hold, its key first (graph/README.md lists what each means;
-revisit and signer_counties are the pattern facts of graph/facts.py)."""
+revisit, signer_counties and unconcluded are the pattern facts of graph/facts.py)."""
 
 
 class RelType(StrEnum):

@@ -7,6 +7,7 @@ input data. The embedded store enforces the same uniqueness by keying its nodes 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from graph.model import Label
 
@@ -26,21 +27,41 @@ class Constraint:
         )
 
 
+IndexKind = Literal["RANGE", "TEXT"]
+
+
 @dataclass(frozen=True, slots=True)
 class Index:
-    """A range index on one property of a label, for lookups and range filters used by the queries."""
+    """An index on one property of a label. RANGE: equality, ranges and order (lookups, filters, pages);
+    TEXT: `CONTAINS` / `ENDS WITH` on strings (Neo4j's trigram text index), what search needs."""
 
     name: str
     label: Label
     prop: str
+    kind: IndexKind = "RANGE"
 
     def cypher(self) -> str:
-        return f"CREATE INDEX {self.name} IF NOT EXISTS FOR (n:{self.label}) ON (n.{self.prop})"
+        return f"CREATE {self.kind} INDEX {self.name} IF NOT EXISTS FOR (n:{self.label}) ON (n.{self.prop})"
 
 
 CONSTRAINTS: tuple[Constraint, ...] = tuple(
     Constraint(f"{label.value.lower()}_{label.key}_unique", label, label.key) for label in Label
 )
+
+SEARCHED: tuple[tuple[Label, str], ...] = (
+    (Label.PETITIONER, "petitioner_id"),
+    (Label.PETITIONER, "name"),
+    (Label.PETITIONER, "id_number"),
+    (Label.PETITIONER, "phone"),
+    (Label.FILING, "filing_id"),
+    (Label.FILING, "content"),
+    (Label.ISSUE, "issue_id"),
+    (Label.ISSUE, "title"),
+    (Label.UNIT, "unit_id"),
+    (Label.UNIT, "name"),
+)
+"""The properties queries/search.cypher matches with CONTAINS: each gets a text index, so a search at 1M
+filings reads the matching nodes instead of every node's text (1.6 s → 0.01–0.6 s)."""
 
 INDEXES: tuple[Index, ...] = (
     Index("filing_received_date", Label.FILING, "received_date"),
@@ -52,6 +73,11 @@ INDEXES: tuple[Index, ...] = (
     Index("filing_revisit", Label.FILING, "revisit"),
     Index("filing_signer_counties", Label.FILING, "signer_counties"),
     Index("issue_signer_counties", Label.ISSUE, "signer_counties"),
+    Index("filing_unconcluded", Label.FILING, "unconcluded"),
+    *(
+        Index(f"{label.value.lower()}_{prop}_text", label, prop, "TEXT")
+        for label, prop in SEARCHED
+    ),
 )
 
 

@@ -381,6 +381,7 @@ class GraphMapper:
                 [[f"{p.column}: {p.reason_zh}" for p in fl] if fl else None for fl in flags],
                 _revisits(len(fids), routed_index, routed[1], routed[6]),
                 list(map(self.filing_counties.get, fids)),
+                [c is None for c in concluded],
             ],
         )
         res, cosigned = self.res, self.cosigned

@@ -1,8 +1,9 @@
 // overdue — 超期 / Overdue filings
 // Filings not concluded (no concluded_date, and a status that is empty or in $open_statuses) received more
 // than $limit_days days before $as_of, or more than $extended_days when a routing note of the filing
-// mentions $extension_marker (an approved extension). Days are counted from received_date. The routing
-// notes are only read for filings already past the shorter of the two limits.
+// mentions $extension_marker (an approved extension). Days are counted from received_date. The filings
+// without a concluded_date are found through `unconcluded`, a fact stored on each filing when it is loaded
+// (graph/facts.py) and indexed; routing notes are only read for filings already past the shorter limit.
 // params:
 //   $as_of: date = today — the day the ages are counted to
 //   $limit_days: int = 60 — the handling time limit
@@ -12,7 +13,8 @@
 // columns: filing_id, petitioner_id, issue_id, received_date, status, responsible_unit, extended, limit_days,
 //   days_open, days_overdue
 MATCH (f:Filing)
-WHERE f.concluded_date IS NULL
+USING INDEX f:Filing(unconcluded)
+WHERE f.unconcluded = true
   AND (f.status IS NULL OR f.status IN $open_statuses)
   AND f.received_date <= $as_of
 WITH f, duration.inDays(f.received_date, $as_of).days AS days_open

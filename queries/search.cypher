@@ -4,15 +4,15 @@
 // an issue title or the text of a filing. rank says how well a row matched: 0 key equal, 1 ID number or
 // phone equal, 2 name or title equal, 3 key, ID number or phone containing $text (4 characters or more),
 // 4 name or title containing it, 5 filing text containing it. Best first, at most $limit rows; an empty
-// $text finds nothing.
+// $text finds nothing. Each CONTAINS is answered by a text index (graph/schema.py SEARCHED).
 // params:
 //   $text: str = required — what to look for
 //   $limit: int = 50 — the most rows returned
 // columns: label, key, name, category, received_date, county, id_number, phone, rank
-CALL {
+WITH $text AS text WHERE size(text) > 0
+CALL () {
   MATCH (p:Petitioner)
-  WHERE size($text) > 0
-    AND (p.petitioner_id CONTAINS $text OR p.name CONTAINS $text
+  WHERE (p.petitioner_id CONTAINS $text OR p.name CONTAINS $text
          OR (size($text) >= 4 AND (p.id_number CONTAINS $text OR p.phone CONTAINS $text)))
   RETURN labels(p)[0] AS label, p.petitioner_id AS key, p.name AS name, null AS category,
          null AS received_date, p.county AS county, p.id_number AS id_number, p.phone AS phone,
@@ -27,7 +27,7 @@ CALL {
          END AS rank
   UNION ALL
   MATCH (f:Filing)
-  WHERE size($text) > 0 AND (f.filing_id CONTAINS $text OR f.content CONTAINS $text)
+  WHERE (f.filing_id CONTAINS $text OR f.content CONTAINS $text)
   RETURN labels(f)[0] AS label, f.filing_id AS key, f.petitioner_name AS name, f.category AS category,
          f.received_date AS received_date, f.county AS county, null AS id_number, null AS phone,
          CASE
@@ -38,7 +38,7 @@ CALL {
          END AS rank
   UNION ALL
   MATCH (i:Issue)
-  WHERE size($text) > 0 AND (i.issue_id CONTAINS $text OR i.title CONTAINS $text)
+  WHERE (i.issue_id CONTAINS $text OR i.title CONTAINS $text)
   RETURN labels(i)[0] AS label, i.issue_id AS key, i.title AS name, i.category AS category,
          null AS received_date, i.county AS county, null AS id_number, null AS phone,
          CASE
@@ -50,7 +50,7 @@ CALL {
          END AS rank
   UNION ALL
   MATCH (u:Unit)
-  WHERE size($text) > 0 AND (u.unit_id CONTAINS $text OR u.name CONTAINS $text)
+  WHERE (u.unit_id CONTAINS $text OR u.name CONTAINS $text)
   RETURN labels(u)[0] AS label, u.unit_id AS key, u.name AS name, null AS category,
          null AS received_date, u.county AS county, null AS id_number, null AS phone,
          CASE

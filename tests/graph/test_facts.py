@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from graph.facts import REVISIT, revisit
+from graph.facts import REVISIT, UNCONCLUDED, revisit
 from graph.model import Label
 from ingest.load import to_graph
 from tests.queries.fixtures import query_fixture
@@ -45,3 +45,10 @@ def test_every_filing_row_carries_the_fact() -> None:
     assert flags == {fid: revisit(routed.get(fid, [])) for fid in flags}
     # F03 goes U01 → U02 → U01 and F10 A → B → A → B (tests/queries/fixtures.py); F07 is a plain chain
     assert flags["F03"] and flags["F10"] and not flags["F07"]
+
+
+def test_unconcluded_is_true_exactly_where_there_is_no_concluded_date() -> None:
+    rows = to_graph(query_fixture()).nodes[Label.FILING]
+    flags = {row["filing_id"]: row[UNCONCLUDED] for row in rows}
+    assert set(flags.values()) == {True, False}
+    assert flags == {row["filing_id"]: row.get("concluded_date") is None for row in rows}

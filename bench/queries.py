@@ -293,7 +293,8 @@ def time_queries(
         line, best, rows = timed(store, spec.name, given, repeat, pid)
         print(f"{spec.name:<20} {'complete':<8} {line}", flush=True)
         if store.backend == "neo4j" and best > GOAL_SECONDS and len(rows) >= TRANSFER_SAMPLE:
-            print(f"{spec.name:<20} {'transfer':<8} {transfer_floor(store, spec.name, rows, repeat, pid)}", flush=True)
+            floor = transfer_floor(store, spec.name, rows, repeat, pid)
+            print(f"{spec.name:<20} {'transfer':<8} {floor}", flush=True)
 
 
 def main() -> None:

@@ -3,7 +3,9 @@
 // out, repeats in a row counted once). A bounce is a step from unit B back to unit A after an earlier step
 // from A to B in the same filing. Pairs (unit_a < unit_b by id) with at least $min_bounces bounces.
 // Only filings whose routing could return to a unit are read: `revisit`, a fact stored on each filing when it
-// is loaded (graph/facts.py) and indexed; each one's moves are sorted in a per-filing subquery.
+// is loaded (graph/facts.py) and indexed; each one's moves are sorted in a per-filing subquery. The sending
+// unit of the first move starts the chain only when the chain reaches it again: one that never comes back
+// cannot be in a bounce, so it is taken from the chain's own units rather than looked up by its id.
 // params:
 //   $min_bounces: int = 1 — the least number of bounces between the two units
 //   $ignore_actions: list = 协办,督办 — routing actions that do not move the file
@@ -19,7 +21,7 @@ CALL (f) {
 }
 WITH f, moves, tos
 WHERE size(tos) > 1
-OPTIONAL MATCH (src:Unit {unit_id: moves[0].from_unit_id})
+WITH f, moves, tos, [u IN tos WHERE u.unit_id = moves[0].from_unit_id][0] AS src
 WITH f, [x IN [src] + tos WHERE x IS NOT NULL AND NOT any(m IN $dispatch_markers WHERE x.name CONTAINS m)]
      AS handling
 WITH f, [k IN range(0, size(handling) - 1) WHERE k = 0 OR handling[k] <> handling[k - 1] | handling[k]] AS hops

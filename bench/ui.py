@@ -3,6 +3,7 @@
     caselink demo-data --filings 200000 --seed 7 --out /tmp/d200k
     caselink ingest /tmp/d200k/filings.csv --transfers /tmp/d200k/transfers.csv --workspace /tmp/ws200k
     python bench/ui.py --workspace /tmp/ws200k [--cold 5] [--reloads 3] [--search 张伟]
+    python bench/ui.py --workspace WS --backend neo4j --cold 1 --search '' --pattern multi-channel --after 60
 
 Each of --cold rounds starts `caselink serve` on the workspace (local mode: any users file is ignored),
 waits until it answers, opens the overview in a newly started headless /usr/bin/chromium (Playwright; nothing
@@ -18,6 +19,11 @@ Per visit it prints three times, from the start of the navigation:
   complete  until the page's script finished (charts and tables sent)
 and the CPU seconds the server and the browser (with Playwright's driver) used during the visit, with the
 1-minute load average: the machine is shared, so compare CPU seconds when wall times are noisy.
+
+--pattern PAGE opens that pattern page once, --after seconds after the server answered, and times its first
+visit until the first metric shows (the page's query is complete). On Neo4j the server computes the pattern
+pages' default results in the background from the first visit on (dashboards/pattern_results.py): compare
+--after 0 (the page computes its own) with --after 60.
 
 `caselink ingest` saves the overview's figures in the workspace (WORKSPACE/index/overview.pickle), so the
 cold figure is the first visit after an ingest; --fresh-cache deletes that file first, as for a workspace
@@ -181,6 +187,16 @@ def _first_search(page: Page, server: int, base: str, text: str) -> tuple[float,
     return time.perf_counter() - start, tree_cpu(server) - cpu, load
 
 
+def _pattern_visit(page: Page, server: int, base: str, path: str) -> tuple[float, float, float]:
+    """Seconds from opening the pattern page `path` until its first metric shows (its query's result is in),
+    the server's CPU seconds meanwhile, and the load average."""
+    load, cpu = os.getloadavg()[0], tree_cpu(server)
+    start = time.perf_counter()
+    page.goto(f"{base}/{path}")
+    page.wait_for_selector(METRICS, state="visible", timeout=600_000)
+    return time.perf_counter() - start, tree_cpu(server) - cpu, load
+
+
 def _show(name: str, visit: Visit) -> None:
     print(f"{name}: painted {visit.painted:.2f} s, visible {visit.visible:.2f} s, complete "
           f"{visit.complete:.2f} s; CPU server {visit.server_cpu:.2f} s, browser {visit.browser_cpu:.2f} s; "
@@ -203,7 +219,8 @@ def _summary(name: str, visits: list[Visit]) -> None:
 
 
 def _round(playwright: Playwright, caselink: str, ws: Path, backend: str, reloads: int, search: str | None,
-           env: dict[str, str]) -> tuple[float, Visit, list[Visit], tuple[float, float, float] | None]:
+           env: dict[str, str], pattern: tuple[str, float] | None = None,
+           ) -> tuple[float, Visit, list[Visit], tuple[float, float, float] | None]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     log = tempfile.NamedTemporaryFile(prefix="caselink-bench-ui-", suffix=".log", delete=False)
@@ -229,6 +246,13 @@ def _round(playwright: Playwright, caselink: str, ws: Path, backend: str, reload
         if searched:
             print(f"  first search ({search!r}): {searched[0]:.2f} s, server CPU {searched[1]:.2f} s, load "
                   f"{searched[2]:.1f}", file=sys.stderr)
+        if pattern:
+            path, after = pattern
+            time.sleep(max(0.0, after - (time.perf_counter() - t0 - started)))
+            seconds, cpu, load = _pattern_visit(page, proc.pid, base, path)
+            print(f"first visit of /{path}, {time.perf_counter() - t0 - started - seconds:.0f} s after the "
+                  f"server answered: {seconds:.2f} s until its first metric, server CPU {cpu:.2f} s, load "
+                  f"{load:.1f}", flush=True)
         browser.close()
     finally:
         stop = time.perf_counter()
@@ -250,6 +274,11 @@ def main() -> None:
     ap.add_argument("--fresh-cache", action="store_true",
                     help="Delete the overview figures saved by the ingest first (they are computed on the "
                          "first visit then).")
+    ap.add_argument("--pattern", default="",
+                    help="URL path of a pattern page (e.g. multi-channel) opened once in the first round, "
+                         "--after seconds after the server answered: its first visit is timed.")
+    ap.add_argument("--after", type=float, default=60.0,
+                    help="When the --pattern page is opened (default 60 s: a user reading the overview).")
     args = ap.parse_args()
     ws = args.workspace.resolve()
     if not (ws / "graph").is_dir():
@@ -263,8 +292,9 @@ def main() -> None:
     searched = None
     with sync_playwright() as p:
         for n in range(max(args.cold, 1)):
+            pattern = (args.pattern, args.after) if args.pattern and n == 0 else None
             started, cold, warm, found = _round(p, caselink, ws, args.backend, args.reloads,
-                                                args.search if n == 0 else None, env)
+                                                args.search if n == 0 else None, env, pattern)
             starts.append(started)
             colds.append(cold)
             warms.extend(warm)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import auth, data
+from dashboards import auth, data, patterns_data
 from dashboards.i18n import language_switch, t
 
 st.set_page_config(page_title="caselink 信访关联", layout="wide")
@@ -39,5 +39,7 @@ PAGES = {
 # every page listed (expanded): a collapsed list would hide some behind Streamlit's untranslated "View more"
 st.navigation(auth.visible(PAGES), expanded=True).run()
 # The page is drawn: the embedded graph (read on the first search or pattern page, ~5 s at 200k filings)
-# is read while the user looks at it, from a second on (the page is sent first).
+# is read while the user looks at it, from a second on (the page is sent first); on Neo4j the pattern pages'
+# default results are computed meanwhile (dashboards/pattern_results.py).
 data.store().prefetch(after=1.0)
+patterns_data.warm_patterns()

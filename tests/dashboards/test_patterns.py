@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pytest
+import streamlit as st
 from click.testing import CliRunner
 from neo4j import Driver
 from streamlit.testing.v1 import AppTest
@@ -21,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 from caselink.cli import cli
 from caselink.commands.ingest import load_records
 from caselink.workspace import Workspace
+from dashboards import patterns_data as pdata
 from graph.memory_store import MemoryStore
 from graph.model import Label
 from queries.run import run_query
@@ -242,6 +244,27 @@ def test_registered_in_the_app(monkeypatch: pytest.MonkeyPatch, ws: Path) -> Non
         assert at.title[0].value == title
 
 
+def _warm_script() -> None:
+    import streamlit as st
+
+    from dashboards import explore_data, patterns_data
+
+    patterns_data.warm_patterns()
+    st.write("warmed: " + ",".join(patterns_data.results().names(explore_data.state())))
+
+
+def warmed(monkeypatch: pytest.MonkeyPatch, ws: Path, backend: str) -> list[str]:
+    """What dashboards.patterns_data.warm_patterns queues on workspace `ws` (fresh caches)."""
+    monkeypatch.setenv("CASELINK_WORKSPACE", str(ws))
+    monkeypatch.setenv("CASELINK_BACKEND", backend)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_function(_warm_script, default_timeout=30).run()
+    assert not at.exception, at.exception
+    text = at.markdown[0].value.removeprefix("warmed:").strip()
+    return text.split(",") if text else []
+
+
 def test_pages_read_the_same_from_neo4j(
     monkeypatch: pytest.MonkeyPatch, ws: Path, tmp_path: Path, neo4j_clean: Driver
 ) -> None:
@@ -265,6 +288,9 @@ def test_pages_read_the_same_from_neo4j(
         ],
     )
     assert res.exit_code == 0, res.output
+    # the app queues the pattern pages' default results on Neo4j, and only there
+    assert warmed(monkeypatch, neo, "neo4j") == sorted(pdata.WARMED)
+    assert warmed(monkeypatch, ws, "embedded") == []
     for page in (
         "repeat.py",
         "multi_channel.py",

@@ -40,6 +40,10 @@ With the graph read in the background from a second after the first page (Memory
 command with --cold 3, load average 0.8-1.9, the same hour): first search 3.18 s (server CPU 2.99 s; most
 of it the search's pass over every node) against 6.07 s (5.81 s) without; cold painted median 1.91 s
 against 1.77 s; warm reloads made while the graph is read 1.00 s against 0.67 s.
+Neo4j, 1M filings (the bulk-imported graph of graph/README.md "Second pass"; --backend neo4j --cold 1
+--search '' --pattern PAGE): first page painted 1.42-1.47 s; the multi-channel page opened 60 s after the
+server answered: 0.63 s (its default result computed meanwhile in the background), opened at once: 13.7 s;
+overdue at 90 s: 1.31 s.
 Before (b72849e, same machine, load 7.5-9.7): cold painted 2.56 s (Playwright 3.07 s; and the page it
 opened, /overview, drew a "Page not found" dialog), CPU server 0.61 s + browser 3.39 s; warm 1.25 s;
 first search 25.5 s (10.3 s CPU); server answering after 7.6 s.

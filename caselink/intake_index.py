@@ -41,7 +41,8 @@ from ingest.records import Filing, Resolution, UnitRole
 from ingest.scoring import Model
 
 INDEX_FILE = "intake.pickle"
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
+"""Bumped when what the index holds changes meaning: 3 = the model's address comparison has four levels."""
 MAX_PROFILES = 12
 """Distinct identity profiles kept per petitioner (the most recent filings first)."""
 STATUSES: tuple[Status, ...] = tuple(Status)

@@ -82,6 +82,20 @@ def address_tail(address: str, county: str | None) -> str:
     return text
 
 
+_HOUSE = re.compile(r"[0-9０-９一二三四五六七八九十百零〇]+号")
+
+
+def address_house(tail: str) -> str:
+    """The house number of an address ("" when none is written).
+
+    >>> address_house("宋里村216号"), address_house("宋里村216号2单元"), address_house("宋里村")
+    ('216号', '216号', '')
+    """
+    found = _HOUSE_NUMBER.search(tail)
+    house = _HOUSE.match(found.group()) if found else None
+    return house.group() if house else ""
+
+
 def address_village(tail: str) -> str:
     """The tail without the house number: the village or street.
 
@@ -163,6 +177,8 @@ class FieldTable:
     """Code of the address below the county (with house number)."""
     village_code: NDArray[np.int32]
     """Code of the address below the county without the house number."""
+    house_code: NDArray[np.int32]
+    """Code of the house number of the address (-1 when none is written)."""
     place_county_code: NDArray[np.int32]
     place_code: NDArray[np.int32]
     """Code of county + place of the matter below the county (-1 when there is nothing below the county)."""
@@ -200,6 +216,7 @@ class FieldTable:
             county_code=_codes([home_county(f) for f in filings]),
             address_code=_codes(tails),
             village_code=_codes(_mapped(tails, address_village)),
+            house_code=_codes([h or None for h in _mapped(tails, address_house)]),
             place_county_code=_codes([f.place_county for f in filings]),
             place_code=_codes(places),
             town_code=_codes(towns),
@@ -303,6 +320,12 @@ def address_equal(a: str, b: str) -> bool:
 
 def address_same_village(a: str, b: str) -> bool:
     """住址同村（同街道） / same village or street"""
+    ha, hb = address_house(a), address_house(b)
+    return address_village(a) == address_village(b) and (not ha or not hb or ha == hb)
+
+
+def address_same_village_other_house(a: str, b: str) -> bool:
+    """住址同村、门牌号不同 / same village or street, different house numbers"""
     return address_village(a) == address_village(b)
 
 
@@ -514,20 +537,26 @@ class CountyComparison(Comparison):
 
 
 class AddressComparison(Comparison):
-    """住址 / address below the county — 2 same address; 1 same village or street; 0 different."""
+    """住址 / address below the county — 3 same address; 2 same village or street (a house number on one side
+    only, or the same one); 1 same village or street with two different house numbers (two households of one
+    village: neighbours with one name are not one person); 0 different."""
 
     field = "address"
     label = "住址 / address"
-    agree = (address_equal, address_same_village)
+    agree = (address_equal, address_same_village, address_same_village_other_house)
     differ = staticmethod(address_differ)
 
     def value(self, f: Filing) -> Any:
         return address_tail(f.address, f.address_county) if f.address else None
 
     def levels_for(self, t: FieldTable, left: IntArray, right: IntArray) -> LevelArray:
-        out = _equal_or_null(t.address_code[left], t.address_code[right], 2)
+        out = _equal_or_null(t.address_code[left], t.address_code[right], 3)
         va, vb = t.village_code[left], t.village_code[right]
-        out[(out == 0) & (va == vb)] = 1
+        ha, hb = t.house_code[left], t.house_code[right]
+        same_village = (out == 0) & (va == vb)
+        other_house = (ha >= 0) & (hb >= 0) & (ha != hb)
+        out[same_village & ~other_house] = 2
+        out[same_village & other_house] = 1
         return out
 
 

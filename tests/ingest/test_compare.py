@@ -94,16 +94,15 @@ def test_address_compares_below_the_county() -> None:
     full = "河北省石家庄市井陉县东岗镇宋里村216号"
     assert address_tail(full, "130121") == "东岗镇宋里村216号"
     comp = AddressComparison()
-    assert _level(
-        comp, filing("1", "甲", address=full), filing("2", "甲", address="井陉县东岗镇宋里村216号")
-    ) == (2, 2)
-    assert _level(comp, filing("1", "甲", address=full), filing("2", "甲", address="井陉县东岗镇宋里村")) == (
-        1,
-        1,
-    )
-    assert _level(
-        comp, filing("1", "甲", address=full), filing("2", "甲", address="井陉县东岗镇北庄村3号")
-    ) == (0, 0)
+    a = filing("1", "甲", address=full)
+    assert _level(comp, a, filing("2", "甲", address="井陉县东岗镇宋里村216号")) == (3, 3)
+    # same village: no house number on one side, or the same one written differently
+    assert _level(comp, a, filing("2", "甲", address="井陉县东岗镇宋里村")) == (2, 2)
+    assert _level(comp, a, filing("2", "甲", address="井陉县东岗镇宋里村216号2单元")) == (2, 2)
+    # same village, another house: two households
+    assert _level(comp, a, filing("2", "甲", address="井陉县东岗镇宋里村17号")) == (1, 1)
+    assert _level(comp, a, filing("2", "甲", address="井陉县东岗镇北庄村3号")) == (0, 0)
+    assert comp.reasons()[1] == "住址同村、门牌号不同 / same village or street, different house numbers"
 
 
 def test_place_levels() -> None:

@@ -73,13 +73,23 @@ def address_tail(address: str, county: str | None) -> str:
 
     >>> address_tail("河北省石家庄市井陉县东岗镇宋里村216号", "130121")
     '东岗镇宋里村216号'
+    >>> address_tail("长安区周店镇张官村", None), address_tail("周店镇新区村5号", None)
+    ('周店镇张官村', '周店镇新区村5号')
     """
     text = "".join(address.split())
     for name in _county_names(county):
         at = text.find(name)
         if at >= 0:
             return text[at + len(name) :]
-    return text
+    return _ABOVE_TOWN.sub("", text, count=1)
+
+
+_ABOVE_TOWN = re.compile(
+    r"^(?:[^镇乡村街]*?(?:省|自治区))?(?:[^镇乡村街]*?市)?(?:[^镇乡村街]*?(?:县|区|旗|市))?"
+)
+"""Province, city and county (or district) at the start of an address whose county is unknown (长安区 is a
+district of two cities, and 长安区周店镇张官村 names neither) or not written by the name we know: what is left
+starts at the township, as `address_tail` leaves it when it finds the county."""
 
 
 _HOUSE = re.compile(r"[0-9０-９一二三四五六七八九十百零〇]+号")

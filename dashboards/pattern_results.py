@@ -15,7 +15,8 @@ once itself (the queue never makes a page wait for other pages' queries).
 the asking thread, or in the background thread for a warmed result.
 
 Parameters are compared after `queries.run.parse_params`, so `{}`, `{"min_filings": 2}` and
-`{"min_filings": "2"}` are one result. Results are handed out as copies (a page may add columns).
+`{"min_filings": "2"}` are one result. Results are handed out as copies (a page may add columns). The first
+request for a new graph state (after an ingest) drops the results of the old one.
 """
 
 from __future__ import annotations
@@ -46,10 +47,12 @@ def result_key(name: str, params: Mapping[str, Any], state: str) -> Key:
 class PatternResults:
     """Results of pattern queries for one server process (thread-safe)."""
 
-    def __init__(self, keep: int = 64) -> None:
+    def __init__(self, keep: int = 16) -> None:
         self._keep = keep
+        """Results kept at most (least recently used first out): at 1M filings one can take 100+ MB."""
         self._lock = threading.Lock()
         self._results: OrderedDict[Key, Future[pd.DataFrame]] = OrderedDict()
+        self._state = ""
         self._warmed = ""
         self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
         self._worker: threading.Thread | None = None
@@ -60,6 +63,7 @@ class PatternResults:
         computed now in the calling thread. Raises what the query raised; a failed result is not kept."""
         key = result_key(name, params, state)
         with self._lock:
+            self._see(state)
             future = self._results.get(key)
             if future is None:
                 future = self._results[key] = Future()
@@ -76,6 +80,7 @@ class PatternResults:
         with self._lock:
             if state == self._warmed:
                 return
+            self._see(state)
             self._warmed = state
             for name in names:
                 key = result_key(name, {}, state)
@@ -121,6 +126,13 @@ class PatternResults:
                 if self._results.get(key) is future:
                     del self._results[key]
             future.set_exception(error)
+
+    def _see(self, state: str) -> None:
+        """A new graph state drops the results of the others (the graph they describe is gone)."""
+        if state != self._state:
+            self._state = state
+            for key in [k for k in self._results if k[2] != state]:
+                del self._results[key]
 
     def _trim(self) -> None:
         while len(self._results) > self._keep:

@@ -122,9 +122,12 @@ def test_a_failed_query_is_raised_to_the_page_and_tried_again_next_time(store: M
 
 def test_only_the_latest_results_are_kept(store: MemoryStore) -> None:
     compute, results = Counted(store), PatternResults(keep=2)
-    for state in ("s1", "s2", "s3"):
-        results.get("overdue", {}, state, compute)
-    results.get("overdue", {}, "s3", compute)
-    results.get("overdue", {}, "s1", compute)  # dropped: computed again
-    assert compute.runs == {"overdue": 4}
+    for min_filings in (2, 3, 4):
+        results.get("repeat-petitions", {"min_filings": min_filings}, "s1", compute)
+    results.get("repeat-petitions", {"min_filings": 4}, "s1", compute)
+    results.get("repeat-petitions", {"min_filings": 2}, "s1", compute)  # dropped: computed again
+    assert compute.runs == {"repeat-petitions": 4}
+    assert results.names("s1") == ["repeat-petitions"]
+    results.get("overdue", {}, "s2", compute)  # a new graph state: the old state's results go
+    assert results.names("s1") == [] and results.names("s2") == ["overdue"]
     results.close()

@@ -4,8 +4,9 @@ Pipeline for petitioners: blocking → candidate pairs → comparison levels →
 EM) → accept / review / reject → clustering under constraints and stored decisions → stable ids.
 
 A pair is *accepted* when its match probability reaches `accept` and it carries identity evidence: the same
-ID number, or names that are equal, sound the same or have one character more or less, or names with one
-character replaced backed by a near ID or the birth date. (Known weakness: 刘浩 and 刘文浩 at one address may
+ID number; names that are equal or sound the same; names with one character more or less backed by a near
+ID, the birth date, the phone or the same village (李强 and 李志强 of one county with nothing else in common
+are two people as often as one); names with one character replaced backed by a near ID or the birth date. (Known weakness: 刘浩 and 刘文浩 at one address may
 be two members of one family; requiring an ID for such pairs cost more recall than it gained precision.)
 Phone, address and county add weight but are never enough on their own (families share them). Pairs with
 probability in [review, accept), and high-scoring pairs without identity evidence, go to the review queue.
@@ -88,13 +89,20 @@ class PetitionerResult:
     appearance (what issue resolution compares, without looking up 1M ids)."""
 
 
-_NAME, _ID, _BIRTH = 0, 1, 3  # columns of DEFAULT_COMPARISONS read by the identity-evidence rule
+_NAME, _ID, _PHONE, _BIRTH, _ADDRESS = 0, 1, 2, 3, 5  # columns of DEFAULT_COMPARISONS read by the rules
 
 
 def identity_evidence(levels: LevelArray) -> NDArray[np.bool_]:
     """Pairs whose agreement is about the person, not only the household (see the module docstring)."""
     name, idn, birth = levels[:, _NAME], levels[:, _ID], levels[:, _BIRTH]
-    out: NDArray[np.bool_] = (idn == 2) | (name >= 2) | ((name == 1) & ((idn == 1) | (birth == 2)))
+    phone, address = levels[:, _PHONE], levels[:, _ADDRESS]
+    where = (phone == 2) | (address >= 2)
+    out: NDArray[np.bool_] = (
+        (idn == 2)
+        | (name >= 3)
+        | ((name == 2) & ((idn >= 1) | (birth == 2) | where))
+        | ((name == 1) & ((idn == 1) | (birth == 2)))
+    )
     return out
 
 

@@ -6,8 +6,9 @@ EM) → accept / review / reject → clustering under constraints and stored dec
 A pair is *accepted* when its match probability reaches `accept` and it carries identity evidence: the same
 ID number; names that are equal or sound the same; names with one character more or less backed by a near
 ID, the birth date, the phone or the same village (李强 and 李志强 of one county with nothing else in common
-are two people as often as one); names with one character replaced backed by a near ID or the birth date. (Known weakness: 刘浩 and 刘文浩 at one address may
-be two members of one family; requiring an ID for such pairs cost more recall than it gained precision.)
+are two people as often as one); names with one character replaced backed by a near ID or the birth date.
+(Known weakness: 刘浩 and 刘文浩 at one address may be two members of one family; requiring an ID for such
+pairs cost more recall than it gained precision.)
 Phone, address and county add weight but are never enough on their own (families share them). Pairs with
 probability in [review, accept), and high-scoring pairs without identity evidence, go to the review queue.
 

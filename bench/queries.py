@@ -11,7 +11,9 @@ shows first) and `complete` (default parameters: every row, what `caselink query
 
 The filings come from the project's generator (`caselink demo-data`), are validated
 (ingest.pipeline.read_and_validate) and resolved (ingest.resolver.resolve) as an ingest would; issues are
-taken from the generator's ground truth until issue resolution lands (tests/queries/fixtures.py). The data
+taken from the generator's ground truth (tests/queries/fixtures.py), so these figures do not move with issue
+resolution (a graph loaded by `caselink ingest` or `caselink bulk` and timed with --no-load has caselink's
+own issues: graph/README.md "Second pass" was measured that way). The data
 are then loaded into the store(s) and each query runs --repeat times with its default parameters (lookups
 get ids found in the data); the first run and the best of the rest are printed. Goals: at most 1 s per query
 on 1M filings in Neo4j; the embedded store is measured at 200k. search is timed for four kinds of text found

@@ -4,9 +4,11 @@ Pipeline for petitioners: blocking → candidate pairs → comparison levels →
 EM) → accept / review / reject → clustering under constraints and stored decisions → stable ids.
 
 A pair is *accepted* when its match probability reaches `accept` and it carries identity evidence: the same
-ID number; names that are equal or sound the same; names with one character more or less backed by a near
-ID, the birth date, the phone or the same village (李强 and 李志强 of one county with nothing else in common
-are two people as often as one); names with one character replaced backed by a near ID or the birth date.
+ID number; names that are equal or sound the same, unless both phones and both addresses are known and
+differ with no ID or birth date to back the name (two namesakes of one county, as often as not); names with
+one character more or less backed by a near ID, the birth date, the phone or the same village (李强 and
+李志强 of one county with nothing else in common are two people as often as one); names with one character
+replaced backed by a near ID or the birth date.
 (Known weakness: 刘浩 and 刘文浩 at one address may be two members of one family; requiring an ID for such
 pairs cost more recall than it gained precision.)
 Phone, address and county add weight but are never enough on their own (families share them). Pairs with
@@ -97,12 +99,14 @@ def identity_evidence(levels: LevelArray) -> NDArray[np.bool_]:
     """Pairs whose agreement is about the person, not only the household (see the module docstring)."""
     name, idn, birth = levels[:, _NAME], levels[:, _ID], levels[:, _BIRTH]
     phone, address = levels[:, _PHONE], levels[:, _ADDRESS]
-    where = (phone == 2) | (address >= 2)
+    backed = (idn >= 1) | (birth == 2)  # a near or equal ID, or the birth date
+    lives_there = (phone == 2) | (address >= 2)  # the phone, or the village (house number not contradicted)
+    elsewhere = (phone == 0) & (address >= 0) & (address <= 1)  # another phone and another address
     out: NDArray[np.bool_] = (
         (idn == 2)
-        | (name >= 3)
-        | ((name == 2) & ((idn >= 1) | (birth == 2) | where))
-        | ((name == 1) & ((idn == 1) | (birth == 2)))
+        | ((name >= 3) & (backed | ~elsewhere))
+        | ((name == 2) & (backed | lives_there))
+        | ((name == 1) & backed)
     )
     return out
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from caselink.demo_data import id_checksum
 from ingest.clustering import score_clusters
+from ingest.compare import DEFAULT_COMPARISONS
 from ingest.decisions import DecisionStore, Verdict
 from ingest.identity import IdRegistry, assign_ids
 from ingest.records import Filing, Transfer
-from ingest.resolver import resolve, resolve_petitioners
+from ingest.resolver import identity_evidence, resolve, resolve_petitioners
 from tests.ingest.resolution_helpers import demo, filing
 
 
@@ -73,6 +75,44 @@ def test_family_sharing_phone_and_address_stay_apart() -> None:
         {"A1", "E1"} <= {r.filing_a, r.filing_b} or {"A2", "E1"} <= {r.filing_a, r.filing_b}
         for r in result.review
     )
+
+
+def _identity(a: Filing, b: Filing) -> bool:
+    """identity_evidence of one pair, from the comparison levels of the two filings."""
+    levels = np.asarray([[c.level(a, b) for c in DEFAULT_COMPARISONS]], dtype=np.int8)
+    return bool(identity_evidence(levels)[0])
+
+
+HOME = "井陉县东岗镇宋里村12号"
+ID = "13012119700101123"
+ME = ("王建国", None, "13912345678", HOME)
+OTHER_PHONE = "13700000000"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        # the same name: identity, unless both phones and both addresses are known and differ
+        (ME, ("王建国", None, None, ""), True),
+        (ME, ("王建国", None, OTHER_PHONE, ""), True),
+        (ME, ("王建国", None, OTHER_PHONE, "井陉县东岗镇北庄村3号"), False),
+        (ME, ("王建国", None, OTHER_PHONE, "井陉县东岗镇宋里村40号"), False),
+        (ME, ("王建国", None, OTHER_PHONE, "井陉县东岗镇宋里村"), True),
+        (("王建国", ID, "13912345678", HOME), ("王建国", ID, OTHER_PHONE, "井陉县东岗镇北庄村3号"), True),
+        # one character more or less: only with an ID, the birth date, the phone or the village behind it
+        (("李志强", None, None, HOME), ("李强", None, None, ""), False),
+        (("李志强", None, "13912345678", ""), ("李强", None, "13912345678", ""), True),
+        (("李志强", None, None, HOME), ("李强", None, None, "井陉县东岗镇宋里村"), True),
+        (("李志强", None, None, HOME), ("李强", None, None, "井陉县东岗镇宋里村40号"), False),
+    ],
+)
+def test_identity_evidence(
+    a: tuple[str, str | None, str | None, str], b: tuple[str, str | None, str | None, str], expected: bool
+) -> None:
+    def make(fid: str, name: str, idn: str | None, phone: str | None, address: str) -> Filing:
+        return filing(fid, name, idn + id_checksum(idn) if idn else None, phone=phone, address=address)
+
+    assert _identity(make("A", *a), make("B", *b)) is expected
 
 
 def test_same_name_with_two_valid_ids_is_two_people() -> None:

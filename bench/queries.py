@@ -50,6 +50,8 @@ import pickle
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -206,27 +208,47 @@ def server_seconds(store: GraphStore, name: str, params: dict[str, Any]) -> floa
     return ((summary.result_available_after or 0) + (summary.result_consumed_after or 0)) / 1000
 
 
+@dataclass(frozen=True)
+class Run:
+    wall: float
+    py_cpu: float
+    db_cpu: float
+    rows: int
+
+
+def runs_of(work: Callable[[], int], repeat: int, pid: int | None) -> tuple[Run, Run]:
+    """Call `work` (returns its row count) `repeat` times: the first run and the best of the others, each
+    with this process's CPU seconds and the server's (process `pid`, Neo4j) spent on it."""
+    runs = []
+    for _ in range(repeat):
+        cpu, server, start = time.process_time(), process_cpu(pid), time.perf_counter()
+        rows = work()
+        wall = time.perf_counter() - start
+        runs.append(Run(wall, time.process_time() - cpu, process_cpu(pid) - server, rows))
+    return runs[0], min(runs[1:] or runs, key=lambda r: r.wall)
+
+
 def timed(
     store: GraphStore, name: str, params: dict[str, Any], repeat: int, pid: int | None
 ) -> tuple[str, float, list[list[Any]]]:
     """Run the query `repeat` times: its line (rows, first and best wall seconds, and for the best run this
     process's CPU seconds, the server's CPU seconds (Neo4j) and the load average), the best wall seconds,
     and the rows."""
-    runs = []
     rows: list[list[Any]] = []
-    for _ in range(repeat):
-        cpu, server, start = time.process_time(), process_cpu(pid), time.perf_counter()
+
+    def work() -> int:
+        nonlocal rows
         rows = run_query(name, store, params).rows
-        wall = time.perf_counter() - start
-        runs.append((wall, time.process_time() - cpu, process_cpu(pid) - server, len(rows)))
-    best = min(runs[1:] or runs)
+        return len(rows)
+
+    first, best = runs_of(work, repeat, pid)
     srv = server_seconds(store, name, params)
     line = (
-        f"{best[3]:>9,} {runs[0][0]:>8.3f} {best[0]:>8.3f} "
-        f"{'' if srv is None else f'{srv:.3f}':>8} {best[1]:>7.2f} {best[2]:>7.2f} "
-        f"{os.getloadavg()[0]:>5.1f}{'' if best[0] <= GOAL_SECONDS else '  > 1 s'}"
+        f"{best.rows:>9,} {first.wall:>8.3f} {best.wall:>8.3f} "
+        f"{'' if srv is None else f'{srv:.3f}':>8} {best.py_cpu:>7.2f} {best.db_cpu:>7.2f} "
+        f"{os.getloadavg()[0]:>5.1f}{'' if best.wall <= GOAL_SECONDS else '  > 1 s'}"
     )
-    return line, best[0], rows
+    return line, best.wall, rows
 
 
 TRANSFER_SAMPLE = 2_000
@@ -249,15 +271,11 @@ properties it starts from, counted: nothing is shipped). Constants, no input."""
 
 
 def input_read(store: GraphStore, name: str, repeat: int) -> str:
-    """Neo4j only: the best wall seconds of INPUT_READS[name] — reading the query's input, nothing else."""
+    """Neo4j only: the wall seconds of INPUT_READS[name] — reading the query's input, nothing else."""
     neo = cast(Any, store)
-    runs = []
     with neo.driver.session(database=neo.database, notifications_min_severity="OFF") as session:
-        for _ in range(repeat):
-            start = time.perf_counter()
-            session.run(INPUT_READS[name]).consume()
-            runs.append(time.perf_counter() - start)
-    return f"{'':>9} {runs[0]:>8.3f} {min(runs[1:] or runs):>8.3f}"
+        first, best = runs_of(lambda: len(session.run(INPUT_READS[name]).values()), repeat, None)
+    return f"{'':>9} {first.wall:>8.3f} {best.wall:>8.3f}"
 
 
 def transfer_floor(store: GraphStore, name: str, rows: list[list[Any]], repeat: int, pid: int | None) -> str:
@@ -272,15 +290,12 @@ def transfer_floor(store: GraphStore, name: str, rows: list[list[Any]], repeat: 
     picks = ", ".join(f"r[{i}] AS `{c}`" for i, c in enumerate(columns))
     cypher = f"UNWIND range(0, $n - 1) AS k WITH $sample[k % size($sample)] AS r RETURN {picks}"
     view = cast(Neo4jView, store.view())
-    runs = []
-    for _ in range(repeat):
-        cpu, server, start = time.process_time(), process_cpu(pid), time.perf_counter()
-        got = len(view.table(cypher, {"n": len(rows), "sample": sample}, columns))
-        runs.append((time.perf_counter() - start, time.process_time() - cpu, process_cpu(pid) - server, got))
-    best = min(runs[1:] or runs)
+    first, best = runs_of(
+        lambda: len(view.table(cypher, {"n": len(rows), "sample": sample}, columns)), repeat, pid
+    )
     return (
-        f"{best[3]:>9,} {runs[0][0]:>8.3f} {best[0]:>8.3f} {'':>8} {best[1]:>7.2f} {best[2]:>7.2f} "
-        f"{os.getloadavg()[0]:>5.1f}"
+        f"{best.rows:>9,} {first.wall:>8.3f} {best.wall:>8.3f} {'':>8} {best.py_cpu:>7.2f} "
+        f"{best.db_cpu:>7.2f} {os.getloadavg()[0]:>5.1f}"
     )
 
 

@@ -58,7 +58,10 @@ def _birth_int(d: date | None) -> int:
     return d.year * 10000 + d.month * 100 + d.day if d is not None else -1
 
 
-_HOUSE_NUMBER = re.compile(r"[0-9０-９一二三四五六七八九十百零〇]+号.*$")
+_HOUSE = re.compile(r"[0-9０-９一二三四五六七八九十百零〇]+号")
+"""A house number."""
+_HOUSE_NUMBER = re.compile(_HOUSE.pattern + ".*$")
+"""A house number and whatever follows it (unit, room)."""
 
 
 @lru_cache(maxsize=4096)
@@ -92,18 +95,14 @@ district of two cities, and 长安区周店镇张官村 names neither) or not wr
 starts at the township, as `address_tail` leaves it when it finds the county."""
 
 
-_HOUSE = re.compile(r"[0-9０-９一二三四五六七八九十百零〇]+号")
-
-
 def address_house(tail: str) -> str:
     """The house number of an address ("" when none is written).
 
     >>> address_house("宋里村216号"), address_house("宋里村216号2单元"), address_house("宋里村")
     ('216号', '216号', '')
     """
-    found = _HOUSE_NUMBER.search(tail)
-    house = _HOUSE.match(found.group()) if found else None
-    return house.group() if house else ""
+    found = _HOUSE.search(tail)
+    return found.group() if found else ""
 
 
 def address_village(tail: str) -> str:

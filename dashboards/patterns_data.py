@@ -79,8 +79,9 @@ def warm_patterns() -> None:
     server does the work, this process waits on a socket), so a pattern page visited later finds its result
     ready instead of waiting 8–12 s at 1M filings. The embedded store computes in this process, where the
     background work would hold the interpreter against every session's pages: nothing is queued there."""
-    if data.store().backend == "neo4j":
-        results().warm(WARMED, explore_data.state(), _computer(data.store()))
+    store = data.store()
+    if store.backend == "neo4j":
+        results().warm(WARMED, explore_data.state(), _computer(store))
 
 
 def _computer(store: GraphStore) -> Compute:

@@ -97,6 +97,10 @@ class GeneratedPaths:
     manifest: Path
 
 
+GENERATED_FILING_COLUMNS: tuple[Column, ...] = tuple(
+    c for c in FILING_COLUMNS if c.name not in ("title", "account_id", "reply")
+)
+"""The filing columns the generator fills, in file order (the optional title / account / reply are not made)."""
 TRUTH_FILING_COLUMNS = ("filing_id", "person_id", "issue_id", "responsible_unit_id", "co_signer_person_ids")
 TRUTH_UNIT_COLUMNS = ("filing_id", "role", "seq", "raw_name", "unit_id")
 TRUTH_PEOPLE_COLUMNS = ("person_id", "name", "id_number", "phone", "county")
@@ -1700,7 +1704,7 @@ def _render(
         else:
             results = [_render_chunk(g, fids, parts, part_encoding, c) for c in range(n_chunks)]
         heads = {
-            paths.filings: (_header(FILING_COLUMNS, chinese), encoding, "filings"),
+            paths.filings: (_header(GENERATED_FILING_COLUMNS, chinese), encoding, "filings"),
             paths.transfers: (_header(TRANSFER_COLUMNS, chinese), encoding, "transfers"),
             paths.truth_filings: (list(TRUTH_FILING_COLUMNS), "utf-8", "truth_filings"),
             paths.truth_units: (list(TRUTH_UNIT_COLUMNS), "utf-8", "truth_units"),

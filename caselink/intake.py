@@ -139,6 +139,8 @@ class IntakeQuery:
     """Place of the matter (问题属地)."""
     content: str = ""
     category: str = ""
+    account_id: str = ""
+    """The petitioner's account on an online platform (留言用户): with it the name may be left empty."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +235,9 @@ def query_filing(query: IntakeQuery, today: date) -> Filing:
         "responsible_unit": "",
         "status": "",
         "concluded_date": "",
+        "title": "",
+        "account_id": query.account_id.strip(),
+        "reply": "",
     }
     result = validate_filing(RawRow(0, values), today)
     if isinstance(result, list):

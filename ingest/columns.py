@@ -64,6 +64,15 @@ class Column:
     alias_zh: str
     required: bool
     description: str
+    more_aliases: tuple[str, ...] = ()
+    """Other accepted headers, as real exports write them (留言主题 for title …)."""
+    required_unless: str = ""
+    """A column that, when the file has it and the row fills it, makes this one optional."""
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Every accepted Chinese header: alias_zh first."""
+        return (self.alias_zh, *self.more_aliases)
 
 
 FILING_COLUMNS: tuple[Column, ...] = (
@@ -72,7 +81,13 @@ FILING_COLUMNS: tuple[Column, ...] = (
     Column("channel", "信访形式", True, "来信 / 来访 / 网上信访 / 电话 / 领导信箱 / 其他"),
     Column("receiving_level", "登记层级", True, "乡镇 / 县 / 市 / 省 / 国家"),
     Column("receiving_org", "登记机关", False, "free text, e.g. 某某市信访局"),
-    Column("petitioner_name", "信访人", True, "free text"),
+    Column(
+        "petitioner_name",
+        "信访人",
+        True,
+        "free text (may carry typos, spaces, traditional characters)",
+        required_unless="account_id",
+    ),
     Column("id_number", "身份证号", False, "18 (or old 15) characters"),
     Column("phone", "联系电话", False, "mobile or landline, any formatting"),
     Column("address", "住址", False, "free text address"),
@@ -83,7 +98,16 @@ FILING_COLUMNS: tuple[Column, ...] = (
     Column("content", "主要内容", True, "free text description of the grievance"),
     Column("responsible_unit", "责任单位", False, "free text unit name"),
     Column("status", "办理状态", False, "待受理 / 办理中 / 已办结 / 不予受理 / 复查中 / 复核中 / 已终结"),
-    Column("concluded_date", "办结日期", False, "date"),
+    Column("concluded_date", "办结日期", False, "date (a reply time 答复时间 is a date too)"),
+    Column("title", "标题", False, "short title of the filing", ("留言主题", "事项标题")),
+    Column(
+        "account_id",
+        "平台账号",
+        False,
+        "the petitioner's account on an online platform: identity evidence as strong as a phone",
+        ("留言用户", "用户ID"),
+    ),
+    Column("reply", "答复意见", False, "text of the answer given", ("处理意见", "答复内容")),
 )
 
 TRANSFER_COLUMNS: tuple[Column, ...] = (
@@ -106,5 +130,6 @@ def header_aliases(columns: tuple[Column, ...]) -> dict[str, str]:
     for col in columns:
         aliases[col.name] = col.name
         aliases[col.name.lower()] = col.name
-        aliases[col.alias_zh] = col.name
+        for alias in col.aliases:
+            aliases[alias] = col.name
     return aliases

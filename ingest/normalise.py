@@ -203,6 +203,19 @@ def name_pinyin(name_norm: str) -> str:
 _CO_SPLIT_RE = re.compile(r"[、，,；;/\s]+")
 
 
+def normalise_account(raw: str) -> str:
+    """A platform account id as compared: NFKC (full-width letters and digits folded), without spaces.
+
+    Case is kept: platforms differ on whether it matters, and two ids differing in case only are rare.
+
+    >>> normalise_account(" Ａ０００１２ ")
+    'A00012'
+    """
+    if not raw:
+        return ""
+    return "".join(unicodedata.normalize("NFKC", raw).split())
+
+
 @lru_cache(maxsize=_CACHE)
 def split_co_petitioners(raw: str) -> tuple[str, ...]:
     """Co-signer names split on 、 ， , ； ; / and whitespace, each normalised, empties dropped.

@@ -24,6 +24,7 @@ from ingest import background
 from ingest.background import paused_gc
 from ingest.columns import Channel, Level, Status
 from ingest.errors import InputFileError
+from ingest.normalise import normalise_account
 from ingest.records import Filing, Problem, Severity, Transfer
 from ingest.sources import Kind, RawRow, SourceTable, load_mapping, open_source, read_span, split_csv
 from ingest.validate import duplicate_id, duplicate_seq, unknown_filing, validate_filing, validate_transfer
@@ -458,6 +459,9 @@ def _assemble(raw: RawRow, item: tuple[Any, ...]) -> Checked:
         _STATUSES[status] if status is not None else None,
         concluded,
         tuple(_decode_problem(p, row) for p in flags) if flags else (),
+        v["title"],
+        normalise_account(v["account_id"]),
+        v["reply"],
     )
 
 

@@ -80,6 +80,12 @@ class Filing:
     concluded_date: date | None = None
     flags: tuple[Problem, ...] = ()
     """Soft problems: the row is loaded and they are shown beside it (most rows have none: one shared ())."""
+    title: str = ""
+    """The filing's own short title (留言主题), as written."""
+    account_id: str = ""
+    """The petitioner's account on an online platform, normalised (ingest.normalise.normalise_account)."""
+    reply: str = ""
+    """The text of the answer given (答复意见)."""
 
     @property
     def county(self) -> str | None:

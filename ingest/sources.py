@@ -552,7 +552,11 @@ def _build(
                 )
             )
         positions[name] = pos
-    missing = [c for c in columns if c.required and c.name not in positions]
+    missing = [
+        c
+        for c in columns
+        if c.required and c.name not in positions and not (c.required_unless and c.required_unless in positions)
+    ]
     if missing:
         if raw_header_line is not None and len(header) <= 1:
             for delim in _OTHER_DELIMITERS:

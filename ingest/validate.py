@@ -24,7 +24,7 @@ from ingest.columns import FILING_COLUMNS, TRANSFER_COLUMNS
 from ingest.records import Filing, Problem, Severity, Transfer
 from ingest.sources import RawRow
 
-_REQUIRED_FILING = tuple((c.name, c.alias_zh) for c in FILING_COLUMNS if c.required)
+_REQUIRED_FILING = tuple((c.name, c.alias_zh, c.required_unless) for c in FILING_COLUMNS if c.required)
 _REQUIRED_TRANSFER = tuple((c.name, c.alias_zh) for c in TRANSFER_COLUMNS if c.required)
 _REJECT = Severity.REJECT
 MAX_COUNT = 1_000_000
@@ -47,9 +47,12 @@ def validate_filing(raw: RawRow, today: date) -> Filing | list[Problem]:
     def flag(column: str, zh: str, en: str) -> None:
         problems.append(Problem("filings", row, column, v.get(column, ""), zh, en, _FLAG))
 
-    for name, alias in _REQUIRED_FILING:
-        if not v[name] and not _has_problem(problems, name):
-            reject(name, f"必填项{alias}为空", f"required column {name} is empty")
+    for name, alias, unless in _REQUIRED_FILING:
+        if not v[name] and not (unless and v[unless]) and not _has_problem(problems, name):
+            if unless:
+                reject(name, f"必填项{alias}为空（也没有{unless}）", f"required column {name} is empty (and no {unless})")
+            else:
+                reject(name, f"必填项{alias}为空", f"required column {name} is empty")
 
     received = _date_cell(v["received_date"], "received_date", today, reject)
     concluded = (
@@ -178,6 +181,9 @@ def validate_filing(raw: RawRow, today: date) -> Filing | list[Problem]:
         status=status,
         concluded_date=concluded,
         flags=tuple(problems),
+        title=v["title"],
+        account_id=normalise.normalise_account(v["account_id"]),
+        reply=v["reply"],
     )
 
 

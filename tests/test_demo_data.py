@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from caselink import demo_data
 from caselink.cli import cli
 from caselink.demo_data import (
+    GENERATED_FILING_COLUMNS,
     TRUTH_FILING_COLUMNS,
     TRUTH_PEOPLE_COLUMNS,
     TRUTH_UNIT_COLUMNS,
@@ -25,7 +26,7 @@ from caselink.demo_data import (
     generate,
     id_checksum,
 )
-from ingest.columns import FILING_COLUMNS, TRANSFER_COLUMNS, Action, Channel, Level, Status
+from ingest.columns import TRANSFER_COLUMNS, Action, Channel, Level, Status
 from ingest.places import county_by_code
 
 N = 3000
@@ -109,7 +110,7 @@ def test_output_does_not_depend_on_the_number_of_render_workers(
 
 
 def test_headers_are_exactly_the_canonical_ones(data: Data) -> None:
-    assert data.filing_header == [c.name for c in FILING_COLUMNS]
+    assert data.filing_header == [c.name for c in GENERATED_FILING_COLUMNS]
     assert data.transfer_header == [c.name for c in TRANSFER_COLUMNS]
     assert data.truth_filing_header == list(TRUTH_FILING_COLUMNS)
     assert data.truth_unit_header == list(TRUTH_UNIT_COLUMNS)
@@ -315,7 +316,7 @@ def test_cli_writes_chinese_headers_in_gb18030(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     header, rows = _read(out / "filings.csv", "gb18030")
-    assert header == [c.alias_zh for c in FILING_COLUMNS] and len(rows) == 200
+    assert header == [c.alias_zh for c in GENERATED_FILING_COLUMNS] and len(rows) == 200
     theader, _ = _read(out / "transfers.csv", "gb18030")
     assert theader == [c.alias_zh for c in TRANSFER_COLUMNS]
     assert not (out / "filings.csv").read_bytes().startswith(b"\xef\xbb\xbf")

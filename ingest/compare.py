@@ -163,6 +163,12 @@ def _town_key(place: str | None) -> str | None:
     return f"{county}|{town}" if town else None
 
 
+GENERIC_NAMES = 6
+"""A phone, account or house address written under this many different names or more is generic (a
+village committee's phone, a community's account, a petition bureau's address): a family shares a phone
+among fewer people, and one person's name is rarely written more than three ways."""
+
+
 @dataclass(slots=True)
 class FieldTable:
     """The filings' identity fields as arrays, built once per run: what blocking and comparisons read."""
@@ -201,16 +207,23 @@ class FieldTable:
     """Code of the first + last character of names of 3+ characters, or of 2-character names themselves."""
     name_head_code: NDArray[np.int32]
     """Code of the first two characters of the name."""
+    account: NDArray[np.object_]
+    account_code: NDArray[np.int32]
+    generic: dict[str, list[tuple[str, int]]]
+    """Values shared by many people with different names (a village committee's phone, a community's
+    account, a petition bureau's address), per field, with their number of distinct names: their codes are
+    -1 above, so they neither block nor count as evidence (see `generic_values`)."""
 
     @classmethod
-    def from_filings(cls, filings: Sequence[Filing]) -> FieldTable:
+    def from_filings(cls, filings: Sequence[Filing], generic_names: int = GENERIC_NAMES) -> FieldTable:
         names = [f.name_norm for f in filings]
         ids = [f.id_number for f in filings]
         phones = [f.phone for f in filings]
         tails = _tails([(f.address, f.address_county) for f in filings])
         places = _mapped([(f.issue_place, f.place_county) for f in filings], _place_of)
         towns = _mapped(places, _town_key)
-        return cls(
+        accounts = [f.account_id for f in filings]
+        table = cls(
             filing_ids=[f.filing_id for f in filings],
             name=np.array(names, dtype=object),
             name_code=_codes(names),
@@ -233,10 +246,62 @@ class FieldTable:
             locality_code=_locality_codes(filings),
             name_ends_code=_codes([n[0] + n[-1] if len(n) >= 2 else None for n in names]),
             name_head_code=_codes([n[:2] if len(n) >= 2 else None for n in names]),
+            account=np.array(accounts, dtype=object),
+            account_code=_codes(accounts),
+            generic={},
         )
+        if generic_names > 0:
+            addresses = np.array([f.address for f in filings], dtype=object)
+            table.generic = _forget_generic(table, generic_names, addresses)
+        return table
 
     def __len__(self) -> int:
         return len(self.filing_ids)
+
+
+def generic_values(
+    codes: NDArray[np.int32], name_code: NDArray[np.int32], min_names: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Codes carried by filings of at least `min_names` distinct names, and their numbers of names.
+
+    >>> codes = np.array([0, 0, 0, 1, 1, -1], dtype=np.int32)
+    >>> generic_values(codes, np.array([0, 1, 2, 3, 3, 4], dtype=np.int32), 3)
+    (array([0]), array([3]))
+    """
+    ok = (codes >= 0) & (name_code >= 0)
+    if not ok.any():
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    pairs = np.unique(codes[ok].astype(np.int64) * (1 << 31) + name_code[ok].astype(np.int64))
+    names_per = np.bincount(pairs >> 31)
+    found = np.flatnonzero(names_per >= min_names)
+    return found, names_per[found]
+
+
+def _forget_generic(
+    t: FieldTable, min_names: int, addresses: NDArray[np.object_]
+) -> dict[str, list[tuple[str, int]]]:
+    """Set the codes of generic phones, accounts and house addresses to -1; return what was found."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    house = np.where(t.house_code >= 0, t.address_code, -1).astype(np.int32)  # a village is not generic
+    also: tuple[NDArray[np.int32], ...]
+    for field, codes, values, also in (
+        ("phone", t.phone_code, t.phone, ()),
+        ("account_id", t.account_code, t.account, ()),
+        ("address", house, addresses, (t.address_code, t.village_code, t.house_code)),
+    ):
+        generic, counts = generic_values(codes, t.name_code, min_names)
+        if not len(generic):
+            continue
+        hit = np.isin(codes, generic)
+        rows = np.flatnonzero(hit)
+        first = dict(zip(codes[rows].tolist()[::-1], rows.tolist()[::-1], strict=True))  # earliest filing wins
+        found[field] = sorted(
+            ((str(values[first[c]]), k) for c, k in zip(generic.tolist(), counts.tolist(), strict=True)),
+            key=lambda x: -x[1],
+        )
+        for arr in (codes, *also):
+            arr[hit] = -1
+    return found
 
 
 # --- the predicates: one line of docstring each, shown to users as the reason ---------------------------
@@ -664,6 +729,36 @@ class CategoryComparison(Comparison):
         return _equal_or_null(t.category_code[left], t.category_code[right], 1)
 
 
+def account_equal(a: str, b: str) -> bool:
+    """平台账号相同 / same platform account"""
+    return a == b
+
+
+def account_differ(a: str, b: str) -> bool:
+    """平台账号不同 / different platform accounts"""
+    return a != b
+
+
+class AccountComparison(Comparison):
+    """平台账号 / platform account — 1 same account; different accounts are no evidence either way (-1): one
+    person may post from several accounts, or give a phone on one filing and an account on the next."""
+
+    field = "account_id"
+    label = "平台账号 / platform account"
+    agree = (account_equal,)
+    differ = staticmethod(account_differ)
+
+    def value(self, f: Filing) -> Any:
+        return f.account_id or None
+
+    def level(self, a: Filing, b: Filing) -> int:
+        return 1 if a.account_id and a.account_id == b.account_id else NULL
+
+    def levels_for(self, t: FieldTable, left: IntArray, right: IntArray) -> LevelArray:
+        ca = t.account_code[left]
+        return np.where((ca >= 0) & (ca == t.account_code[right]), np.int8(1), np.int8(NULL)).astype(np.int8)
+
+
 DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
     NameComparison(),
     IdComparison(),
@@ -673,6 +768,7 @@ DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
     AddressComparison(),
     PlaceComparison(),
     CategoryComparison(),
+    AccountComparison(),
 )
 
 

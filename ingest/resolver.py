@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 from ingest.background import WORKERS, Background, paused_gc, release_free_memory
 from ingest.blocking import DEFAULT_RULES, RuleReport, block
 from ingest.clustering import cluster
-from ingest.compare import DEFAULT_COMPARISONS, FieldTable, LevelArray, compare_pairs
+from ingest.compare import DEFAULT_COMPARISONS, GENERIC_NAMES, NULL, FieldTable, LevelArray, compare_pairs
 from ingest.decisions import DecisionStore, ReviewItem, Verdict
 from ingest.identity import IdRegistry
 from ingest.issues import IssueFeatures, IssueInputs, IssueSettings, read_features, resolve_issues
@@ -57,6 +57,9 @@ class ResolveSettings:
     random_pairs: int = 500_000
     """Random pairs of filings that give u (how often people in general agree on each level)."""
     seed: int = 0
+    generic_names: int = GENERIC_NAMES
+    """A phone, account or house address under this many different names or more is generic and is no
+    evidence (0 turns the rule off); the values found are listed in the ingest report."""
     helper_from: int = 50_000
     """From this many filings on, the issue features and the units are read in a helper process while
     petitioners are resolved (ingest.background; never with CASELINK_INGEST_WORKERS=1)."""
@@ -79,6 +82,8 @@ class PetitionerReport:
     merges: int
     splits: int
     seconds: dict[str, float] = field(default_factory=dict)
+    generic: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    """Generic values found (field → (value, distinct names)): no evidence of identity (ingest.compare)."""
 
 
 @dataclass(slots=True)
@@ -92,14 +97,14 @@ class PetitionerResult:
     appearance (what issue resolution compares, without looking up 1M ids)."""
 
 
-_NAME, _ID, _PHONE, _BIRTH, _ADDRESS = 0, 1, 2, 3, 5  # columns of DEFAULT_COMPARISONS read by the rules
+_NAME, _ID, _PHONE, _BIRTH, _ADDRESS, _ACCOUNT = 0, 1, 2, 3, 5, 8  # columns of DEFAULT_COMPARISONS read here
 
 
 def identity_evidence(levels: LevelArray) -> NDArray[np.bool_]:
     """Pairs whose agreement is about the person, not only the household (see the module docstring)."""
     name, idn, birth = levels[:, _NAME], levels[:, _ID], levels[:, _BIRTH]
     phone, address = levels[:, _PHONE], levels[:, _ADDRESS]
-    backed = (idn >= 1) | (birth == 2)  # a near or equal ID, or the birth date
+    backed = (idn >= 1) | (birth == 2) | (levels[:, _ACCOUNT] == 1)  # a near or equal ID, the birth date, the account
     lives_there = (phone == 2) | (address >= 2)  # the phone, or the village (house number not contradicted)
     elsewhere = (phone == 0) & (address >= 0) & (address <= 1)  # another phone and another address
     out: NDArray[np.bool_] = (
@@ -107,7 +112,16 @@ def identity_evidence(levels: LevelArray) -> NDArray[np.bool_]:
         | ((name >= 3) & (backed | ~elsewhere))
         | ((name == 2) & (backed | lives_there))
         | ((name == 1) & backed)
+        | account_decides(levels)
     )
+    return out
+
+
+def account_decides(levels: LevelArray) -> NDArray[np.bool_]:
+    """Pairs on one platform account with no name on one side or both, and no other ID number: an account
+    is its holder's own (unlike a household's phone), and on a message board it is all that is known of a
+    poster. Accounts shared by many names are generic (ingest.compare) and never reach here."""
+    out: NDArray[np.bool_] = (levels[:, _ACCOUNT] == 1) & (levels[:, _NAME] == NULL) & (levels[:, _ID] != 0)
     return out
 
 
@@ -139,7 +153,7 @@ def resolve_petitioners(
     clock: dict[str, float] = {}
     t0 = time.perf_counter()
     n = len(filings)
-    table = FieldTable.from_filings(filings)
+    table = FieldTable.from_filings(filings, s.generic_names)
     clock["fields"] = time.perf_counter() - t0
 
     t = time.perf_counter()
@@ -177,7 +191,7 @@ def resolve_petitioners(
             (must if d.verdict is Verdict.SAME else cannot).append((ia, ib))
             decided.add(min(ia, ib) * n + max(ia, ib))
     evidence_ok = identity_evidence(levels)
-    accepted = (prob >= s.accept) & evidence_ok
+    accepted = ((prob >= s.accept) & evidence_ok) | account_decides(levels)
     acc = np.flatnonzero(accepted)
     valid_id = np.where(table.id_valid, table.id_code, -1).astype(np.int64)
     result = cluster(n, left[acc], right[acc], weight[acc], valid_id, must, cannot)
@@ -209,7 +223,7 @@ def resolve_petitioners(
     )
     pair_keys = left * n + right
     in_decided = np.isin(pair_keys, np.fromiter(decided, dtype=np.int64, count=len(decided)))
-    about_person = (levels[:, _NAME] >= 1) | (levels[:, _ID] >= 1)  # a shared household alone is not queued
+    about_person = (levels[:, _NAME] >= 1) | (levels[:, _ID] >= 1) | (levels[:, _ACCOUNT] == 1)  # not a household
     uncertain = ((prob >= s.review) & ~accepted | (prob >= s.accept) & ~evidence_ok) & about_person
     queue_idx = np.flatnonzero(uncertain & ~in_decided & (labels[left] != labels[right]))
     queue_idx = queue_idx[np.argsort(-weight[queue_idx], kind="stable")]
@@ -249,6 +263,7 @@ def resolve_petitioners(
         merges=sum(e.event == "merge" for e in assignment.events),
         splits=sum(e.event == "split" for e in assignment.events),
         seconds=clock,
+        generic=table.generic,
     )
     return PetitionerResult(petitioner_of, evidence, report, review, first_appearance(labels))
 

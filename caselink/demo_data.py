@@ -100,7 +100,7 @@ class GeneratedPaths:
 GENERATED_FILING_COLUMNS: tuple[Column, ...] = tuple(
     c for c in FILING_COLUMNS if c.name not in ("title", "account_id", "reply")
 )
-"""The filing columns the generator fills, in file order (the optional title / account / reply are not made)."""
+"""The filing columns the generator fills, in file order (no title, account or reply)."""
 TRUTH_FILING_COLUMNS = ("filing_id", "person_id", "issue_id", "responsible_unit_id", "co_signer_person_ids")
 TRUTH_UNIT_COLUMNS = ("filing_id", "role", "seq", "raw_name", "unit_id")
 TRUTH_PEOPLE_COLUMNS = ("person_id", "name", "id_number", "phone", "county")

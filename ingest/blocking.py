@@ -71,7 +71,9 @@ def _with_locality(t: FieldTable, name_code: NDArray[np.integer]) -> NDArray[np.
 DEFAULT_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("id", "身份证号相同 / same ID number", lambda t: t.id_code.astype(np.int64)),
     BlockingRule("phone", "联系电话相同 / same phone", lambda t: t.phone_code.astype(np.int64)),
-    BlockingRule("account", "平台账号相同 / same platform account", lambda t: t.account_code.astype(np.int64)),
+    BlockingRule(
+        "account", "平台账号相同 / same platform account", lambda t: t.account_code.astype(np.int64)
+    ),
     BlockingRule(
         "pinyin_county",
         "同一县区内姓名拼音相同 / same name pinyin within a county",

@@ -294,7 +294,9 @@ def _forget_generic(
             continue
         hit = np.isin(codes, generic)
         rows = np.flatnonzero(hit)
-        first = dict(zip(codes[rows].tolist()[::-1], rows.tolist()[::-1], strict=True))  # earliest filing wins
+        first = dict(
+            zip(codes[rows].tolist()[::-1], rows.tolist()[::-1], strict=True)
+        )  # earliest filing wins
         found[field] = sorted(
             ((str(values[first[c]]), k) for c, k in zip(generic.tolist(), counts.tolist(), strict=True)),
             key=lambda x: -x[1],
@@ -431,6 +433,9 @@ class Comparison:
     """Bilingual field label, e.g. "姓名 / name"."""
     agree: tuple[Callable[[Any, Any], bool], ...] = ()
     differ: Callable[[Any, Any], bool] = staticmethod(name_differ)
+    neutral_disagreement: bool = False
+    """Disagreement (level 0) weighs nothing: it is counted to estimate how rare agreement is, but two
+    different values do not by themselves tell two people apart."""
 
     def value(self, f: Filing) -> Any:
         raise NotImplementedError
@@ -740,23 +745,20 @@ def account_differ(a: str, b: str) -> bool:
 
 
 class AccountComparison(Comparison):
-    """平台账号 / platform account — 1 same account; different accounts are no evidence either way (-1): one
-    person may post from several accounts, or give a phone on one filing and an account on the next."""
+    """平台账号 / platform account — 1 same account; 0 different accounts, which weigh nothing: one person may
+    post from several accounts (neutral_disagreement)."""
 
     field = "account_id"
     label = "平台账号 / platform account"
     agree = (account_equal,)
     differ = staticmethod(account_differ)
+    neutral_disagreement = True
 
     def value(self, f: Filing) -> Any:
         return f.account_id or None
 
-    def level(self, a: Filing, b: Filing) -> int:
-        return 1 if a.account_id and a.account_id == b.account_id else NULL
-
     def levels_for(self, t: FieldTable, left: IntArray, right: IntArray) -> LevelArray:
-        ca = t.account_code[left]
-        return np.where((ca >= 0) & (ca == t.account_code[right]), np.int8(1), np.int8(NULL)).astype(np.int8)
+        return _equal_or_null(t.account_code[left], t.account_code[right], 1)
 
 
 DEFAULT_COMPARISONS: tuple[Comparison, ...] = (

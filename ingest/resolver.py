@@ -104,7 +104,9 @@ def identity_evidence(levels: LevelArray) -> NDArray[np.bool_]:
     """Pairs whose agreement is about the person, not only the household (see the module docstring)."""
     name, idn, birth = levels[:, _NAME], levels[:, _ID], levels[:, _BIRTH]
     phone, address = levels[:, _PHONE], levels[:, _ADDRESS]
-    backed = (idn >= 1) | (birth == 2) | (levels[:, _ACCOUNT] == 1)  # a near or equal ID, the birth date, the account
+    backed = (
+        (idn >= 1) | (birth == 2) | (levels[:, _ACCOUNT] == 1)
+    )  # a near or equal ID, the birth date, the account
     lives_there = (phone == 2) | (address >= 2)  # the phone, or the village (house number not contradicted)
     elsewhere = (phone == 0) & (address >= 0) & (address <= 1)  # another phone and another address
     out: NDArray[np.bool_] = (
@@ -115,6 +117,12 @@ def identity_evidence(levels: LevelArray) -> NDArray[np.bool_]:
         | account_decides(levels)
     )
     return out
+
+
+ACCOUNT_DECIDES = (
+    "同一平台账号、无姓名可比：账号即本人 / one platform account and no name to compare: "
+    "the account stands for its holder"
+)
 
 
 def account_decides(levels: LevelArray) -> NDArray[np.bool_]:
@@ -223,7 +231,9 @@ def resolve_petitioners(
     )
     pair_keys = left * n + right
     in_decided = np.isin(pair_keys, np.fromiter(decided, dtype=np.int64, count=len(decided)))
-    about_person = (levels[:, _NAME] >= 1) | (levels[:, _ID] >= 1) | (levels[:, _ACCOUNT] == 1)  # not a household
+    about_person = (
+        (levels[:, _NAME] >= 1) | (levels[:, _ID] >= 1) | (levels[:, _ACCOUNT] == 1)
+    )  # not a household
     uncertain = ((prob >= s.review) & ~accepted | (prob >= s.accept) & ~evidence_ok) & about_person
     queue_idx = np.flatnonzero(uncertain & ~in_decided & (labels[left] != labels[right]))
     queue_idx = queue_idx[np.argsort(-weight[queue_idx], kind="stable")]
@@ -314,6 +324,8 @@ def _evidence(
         lines = explained.get(c)
         if lines is None:
             lines = explained[c] = model.explain(levels[row].tolist())
+            if account_decides(levels[row : row + 1])[0]:
+                lines = explained[c] = (ACCOUNT_DECIDES, *lines)
         if adj:
             word = "姓名少见 / uncommon name" if adj > 0 else "姓名常见 / common name"
             lines = (*lines, f"{word} ({adj:+.1f})")

@@ -40,11 +40,15 @@ class FieldParams:
     reasons: list[str]
     m: list[float]
     u: list[float]
+    neutral_disagreement: bool = False
+    """Level 0 weighs nothing (Comparison.neutral_disagreement)."""
 
     @property
     def weights(self) -> list[float]:
         """log2(m/u) per level; an agreement level never weighs less than disagreement (level 0)."""
         raw = [math.log2(mi / ui) for mi, ui in zip(self.m, self.u, strict=True)]
+        if self.neutral_disagreement:
+            raw[0] = 0.0
         return [raw[0]] + [max(w, raw[0]) for w in raw[1:]]
 
 
@@ -209,7 +213,14 @@ def fit(
     m = [(mk + M_FLOOR) / (1 + M_FLOOR * len(mk)) for mk in m]  # no level is ever impossible for a match
     return Model(
         fields=[
-            FieldParams(c.field, c.label, c.reasons(), [float(x) for x in m[k]], [float(x) for x in u[k]])
+            FieldParams(
+                c.field,
+                c.label,
+                c.reasons(),
+                [float(x) for x in m[k]],
+                [float(x) for x in u[k]],
+                c.neutral_disagreement,
+            )
             for k, c in enumerate(comparisons)
         ],
         prior=lam,
@@ -230,6 +241,7 @@ def with_random_u(model: Model, random_levels: LevelArray, n_candidates: int, n_
     total_pairs = max(n_records * (n_records - 1) / 2, 1.0)
     prior = float(np.clip(model.prior * n_candidates / total_pairs, 1e-12, 1 - 1e-6))
     fields = [
-        FieldParams(f.field, f.label, f.reasons, f.m, uk) for f, uk in zip(model.fields, u, strict=True)
+        FieldParams(f.field, f.label, f.reasons, f.m, uk, f.neutral_disagreement)
+        for f, uk in zip(model.fields, u, strict=True)
     ]
     return Model(fields=fields, prior=prior, iterations=model.iterations)

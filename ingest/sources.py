@@ -555,7 +555,9 @@ def _build(
     missing = [
         c
         for c in columns
-        if c.required and c.name not in positions and not (c.required_unless and c.required_unless in positions)
+        if c.required
+        and c.name not in positions
+        and not (c.required_unless and c.required_unless in positions)
     ]
     if missing:
         if raw_header_line is not None and len(header) <= 1:

@@ -50,7 +50,11 @@ def validate_filing(raw: RawRow, today: date) -> Filing | list[Problem]:
     for name, alias, unless in _REQUIRED_FILING:
         if not v[name] and not (unless and v[unless]) and not _has_problem(problems, name):
             if unless:
-                reject(name, f"必填项{alias}为空（也没有{unless}）", f"required column {name} is empty (and no {unless})")
+                reject(
+                    name,
+                    f"必填项{alias}为空（也没有{unless}）",
+                    f"required column {name} is empty (and no {unless})",
+                )
             else:
                 reject(name, f"必填项{alias}为空", f"required column {name} is empty")
 

@@ -259,22 +259,65 @@ class FieldTable:
         return len(self.filing_ids)
 
 
-def generic_values(
-    codes: NDArray[np.int32], name_code: NDArray[np.int32], min_names: int
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Codes carried by filings of at least `min_names` distinct names, and their numbers of names.
+def name_groups(names: Sequence[str], pinyins: Sequence[int]) -> int:
+    """How many people a set of distinct spellings stands for, as far as names tell: spellings that sound
+    the same or are one character apart as NameComparison reads it (李伟 / 李玮 / 李伟伟) count once.
 
-    >>> codes = np.array([0, 0, 0, 1, 1, -1], dtype=np.int32)
-    >>> generic_values(codes, np.array([0, 1, 2, 3, 3, 4], dtype=np.int32), 3)
-    (array([0]), array([3]))
+    >>> name_groups(["李伟", "李玮", "李伟伟", "李月兰", "李月岚", "王伟", "王芳"], [1, 1, 2, 3, 3, 1, 4])
+    4
     """
-    ok = (codes >= 0) & (name_code >= 0)
+    parent = list(range(len(names)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(names)):
+        for j in range(i):
+            a, b = names[i], names[j]
+            near = Levenshtein.distance(a, b, score_cutoff=1) <= 1 and min(len(a), len(b)) >= 2
+            if pinyins[i] == pinyins[j] or (near and not (len(a) == len(b) < 3)):  # 王伟 / 王芳: two people
+                parent[root(i)] = root(j)
+    return len({root(i) for i in range(len(names))})
+
+
+def generic_values(t: FieldTable, codes: NDArray[np.int32], min_names: int) -> dict[int, int]:
+    """Codes (of a phone, account or address column) carried by filings of at least `min_names` people as
+    names tell them apart (`name_groups`), with that number of people.
+
+    Distinct spellings are counted first (vectorised, a bound from above); only values over the bar with
+    them have their spellings grouped.
+    """
+    ok = (codes >= 0) & (t.name_code >= 0)
     if not ok.any():
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    pairs = np.unique(codes[ok].astype(np.int64) * (1 << 31) + name_code[ok].astype(np.int64))
-    names_per = np.bincount(pairs >> 31)
-    found = np.flatnonzero(names_per >= min_names)
-    return found, names_per[found]
+        return {}
+    pairs = np.unique(codes[ok].astype(np.int64) * (1 << 31) + t.name_code[ok].astype(np.int64))
+    spellings = np.bincount(pairs >> 31)
+    over = np.flatnonzero(spellings >= min_names)
+    if not len(over):
+        return {}
+    pairs = pairs[np.isin(pairs >> 31, over)]
+    wanted = np.unique(pairs & ((1 << 31) - 1))
+    named = np.flatnonzero(t.name_code >= 0)[::-1]
+    rows_of = np.full(int(t.name_code.max()) + 1, -1, dtype=np.int64)
+    rows_of[t.name_code[named]] = named  # the first row of each name (later rows written over first)
+    name_row = dict(zip(wanted.tolist(), rows_of[wanted].tolist(), strict=True))
+    out: dict[int, int] = {}
+    value_codes = (pairs >> 31).tolist()
+    name_codes = (pairs & ((1 << 31) - 1)).tolist()
+    lo = 0
+    while lo < len(value_codes):
+        hi = lo
+        while hi < len(value_codes) and value_codes[hi] == value_codes[lo]:
+            hi += 1
+        rows = [name_row[n] for n in name_codes[lo:hi]]
+        people = name_groups([str(t.name[r]) for r in rows], [int(t.pinyin_code[r]) for r in rows])
+        if people >= min_names:
+            out[value_codes[lo]] = people
+        lo = hi
+    return out
 
 
 def _forget_generic(
@@ -289,18 +332,13 @@ def _forget_generic(
         ("account_id", t.account_code, t.account, ()),
         ("address", house, addresses, (t.address_code, t.village_code, t.house_code)),
     ):
-        generic, counts = generic_values(codes, t.name_code, min_names)
-        if not len(generic):
+        generic = generic_values(t, codes, min_names)
+        if not generic:
             continue
-        hit = np.isin(codes, generic)
+        hit = np.isin(codes, np.fromiter(generic, dtype=np.int64, count=len(generic)))
         rows = np.flatnonzero(hit)
-        first = dict(
-            zip(codes[rows].tolist()[::-1], rows.tolist()[::-1], strict=True)
-        )  # earliest filing wins
-        found[field] = sorted(
-            ((str(values[first[c]]), k) for c, k in zip(generic.tolist(), counts.tolist(), strict=True)),
-            key=lambda x: -x[1],
-        )
+        first = dict(zip(codes[rows].tolist()[::-1], rows.tolist()[::-1], strict=True))  # earliest filing
+        found[field] = sorted(((str(values[first[c]]), k) for c, k in generic.items()), key=lambda x: -x[1])
         for arr in (codes, *also):
             arr[hit] = -1
     return found

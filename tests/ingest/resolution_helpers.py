@@ -22,6 +22,7 @@ def filing(
     address: str = "",
     issue_place: str = "",
     category: str = "",
+    account_id: str = "",
 ) -> Filing:
     """A filing built the way validation builds one, from the few fields resolution reads."""
     norm = normalise_name(name)
@@ -48,6 +49,7 @@ def filing(
         issue_place=issue_place,
         place_county=county_of(issue_place) if issue_place else None,
         category=category,
+        account_id=account_id,
     )
 
 

@@ -10,11 +10,11 @@ import pytest
 
 from caselink.demo_data import id_checksum
 from ingest.clustering import score_clusters
-from ingest.compare import DEFAULT_COMPARISONS
+from ingest.compare import DEFAULT_COMPARISONS, NULL, FieldTable, compare_pairs
 from ingest.decisions import DecisionStore, Verdict
 from ingest.identity import IdRegistry, assign_ids
 from ingest.records import Filing, Transfer
-from ingest.resolver import identity_evidence, resolve, resolve_petitioners
+from ingest.resolver import ACCOUNT_DECIDES, identity_evidence, resolve, resolve_petitioners
 from tests.ingest.resolution_helpers import demo, filing
 
 
@@ -75,6 +75,55 @@ def test_family_sharing_phone_and_address_stay_apart() -> None:
         {"A1", "E1"} <= {r.filing_a, r.filing_b} or {"A2", "E1"} <= {r.filing_a, r.filing_b}
         for r in result.review
     )
+
+
+def test_an_account_alone_links_filings_that_carry_no_name() -> None:
+    posts = [filing(f"M{k}", "", account_id="A00012") for k in range(3)] + [
+        filing("M9", "", account_id="A00099")
+    ]
+    result = resolve_petitioners(posts)
+    p = result.petitioner_of
+    assert p["M0"] == p["M1"] == p["M2"] != p["M9"]
+    assert result.evidence["M1"].reasons[0] == ACCOUNT_DECIDES
+
+
+def test_one_account_under_two_names_is_not_one_person_by_the_account_alone() -> None:
+    a, b = filing("A", "王建国", account_id="A7"), filing("B", "李秀英", account_id="A7")
+    assert not _identity(a, b)
+    assert resolve_petitioners([a, b]).petitioner_of["A"] != resolve_petitioners([a, b]).petitioner_of["B"]
+
+
+def test_different_accounts_do_not_separate_a_person() -> None:
+    idn = "13012119700101123"
+    idn += id_checksum(idn)
+    a = filing("A", "王建国", idn, account_id="A1")
+    b = filing("B", "王建国", idn, account_id="A2")
+    account = DEFAULT_COMPARISONS[-1]
+    assert account.field == "account_id" and account.level(a, b) == 0
+    result = resolve_petitioners([a, b])
+    assert result.petitioner_of["A"] == result.petitioner_of["B"]
+    assert [line for line in result.evidence["B"].reasons if "平台账号" in line] == [
+        "平台账号不同 / different platform accounts (+0.0)"
+    ]
+
+
+def test_a_phone_under_many_names_is_generic_and_no_evidence() -> None:
+    office = "03118888888"  # a village committee's phone, given by everyone who asks there
+    names = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆", "赵磊"]
+    fs = [filing(f"V{k}", n, phone=office) for k, n in enumerate(names)]
+    fs += [filing("F1", "周强", phone="13912345678"), filing("F2", "周强", phone="13912345678")]
+    table = FieldTable.from_filings(fs)
+    assert table.generic == {"phone": [(office, 7)]}
+    assert (table.phone_code[:7] == -1).all() and table.phone_code[7] == table.phone_code[8] >= 0
+    levels = compare_pairs(table, np.array([0]), np.array([1]))
+    assert levels[0, 2] == NULL  # the phone says nothing about V0 and V1
+    assert resolve_petitioners(fs).report.generic == {"phone": [(office, 7)]}
+    # a family of five spellings of three people is not generic
+    family = [
+        filing(f"H{k}", n, phone=office)
+        for k, n in enumerate(["李伟", "李玮", "李伟伟", "李月兰", "李敏", "李小敏"])
+    ]
+    assert FieldTable.from_filings(family, generic_names=4).generic == {}
 
 
 def _identity(a: Filing, b: Filing) -> bool:

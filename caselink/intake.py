@@ -41,7 +41,7 @@ from caselink.intake_index import (
 from caselink.privacy import masked
 from caselink.workspace import Workspace
 from ingest.columns import GROUP_HEADCOUNT, Channel, Level, Status
-from ingest.compare import DEFAULT_COMPARISONS, NULL
+from ingest.compare import DEFAULT_COMPARISONS, NULL, address_tail
 from ingest.issues import (
     AREA,
     COMPANY,
@@ -88,6 +88,7 @@ _KIND_WEIGHT = {
     ESTATE: 3.0, COMPANY: 3.0, FACTORY: 3.0, SCHOOL: 3.0, HOSPITAL: 3.0,
 }  # fmt: skip
 """What a shared particular says about two filings being one matter (a shared village says little)."""
+_ACCOUNT = next(k for k, c in enumerate(DEFAULT_COMPARISONS) if c.field == "account_id")
 _IN_HANDLING = frozenset({Status.PENDING, Status.HANDLING, Status.REVIEW, Status.RE_REVIEW})
 
 
@@ -104,6 +105,10 @@ class Recommendation(StrEnum):
     """同一事项已办结：引导复查、复核，或不再受理 / concluded: point to review, re-review, or closed."""
     LIKELY_GROUP_MATTER = "likely_group_matter"
     """可能是群体事项：与他人已反映的同一事项合并处理 / likely a group matter raised by others already."""
+    POSSIBLE_SAME_MATTER = "possible_same_matter"
+    """可能是同一人的同一事项：核实身份证号或电话，查看所列信访件，再决定 / possibly the same person and
+    matter: ask for the ID number or phone and see the filings listed before deciding (never "register as
+    new" while such filings exist)."""
 
     @property
     def label(self) -> str:
@@ -116,6 +121,7 @@ _LABELS = {
     Recommendation.SAME_MATTER_IN_HANDLING: "同一事项正在办理 / same matter, being handled",
     Recommendation.SAME_MATTER_CONCLUDED: "同一事项已办结 / same matter, concluded",
     Recommendation.LIKELY_GROUP_MATTER: "可能是群体事项 / likely a group matter",
+    Recommendation.POSSIBLE_SAME_MATTER: "可能是同一人的同一事项 / possibly the same person and matter",
 }
 
 
@@ -215,8 +221,10 @@ class CheckResult:
 
 def query_filing(query: IntakeQuery, today: date) -> Filing:
     """The query as a Filing, normalised by the ingest validator (so it compares like the records)."""
-    if not query.name or not query.name.strip():
-        raise IntakeError("请填写信访人姓名。 / The petitioner's name is required.")
+    if not query.name.strip() and not query.account_id.strip():
+        raise IntakeError(
+            "请填写信访人姓名（或平台账号）。 / The petitioner's name is required (or a platform account)."
+        )
     values = {
         "filing_id": "intake",
         "received_date": today.isoformat(),
@@ -244,9 +252,21 @@ def query_filing(query: IntakeQuery, today: date) -> Filing:
         raise IntakeError(
             "；".join(p.reason_zh for p in result) + " / " + "; ".join(p.reason_en for p in result)
         )
-    if not result.name_norm:
+    if query.name.strip() and not result.name_norm:
         raise IntakeError("姓名中没有可识别的文字。 / The name holds no letters.")
     return result
+
+
+def without_generic(f: Filing, generic: dict[str, list[str]]) -> Filing:
+    """The filing with its generic phone, account or address left out, as resolution leaves them out."""
+    changes: dict[str, object] = {}
+    if f.phone and f.phone in generic.get("phone", ()):
+        changes["phone"] = None
+    if f.account_id and f.account_id in generic.get("account_id", ()):
+        changes["account_id"] = ""
+    if f.address and address_tail(f.address, f.address_county) in generic.get("address", ()):
+        changes["address"] = ""
+    return replace(f, **changes) if changes else f
 
 
 def asked_of(query: IntakeQuery) -> dict[str, str]:
@@ -255,6 +275,7 @@ def asked_of(query: IntakeQuery) -> dict[str, str]:
         k: v
         for k, v in (
             ("name", query.name.strip()),
+            ("account_id", query.account_id.strip()),
             ("id_number", masked(query.id_number.strip(), "id_number")),
             ("phone", masked(query.phone.strip(), "phone")),
             ("address", query.address.strip()),
@@ -297,6 +318,7 @@ def _profile_filing(ix: IntakeIndex, r: int, stub: Filing) -> Filing:
         issue_place=text("place") or "",
         place_county=text("place_county"),
         category=text("category") or "",
+        account_id=text("account") or "",
     )
 
 
@@ -343,7 +365,11 @@ def score_profile(
 ) -> tuple[float, list[int]]:
     """Match weight and comparison levels of the query against one profile: the weight resolution gives
     the same pair of filings (model weights plus the name-frequency adjustment)."""
-    f = _profile_filing(ix, row, q)
+    f = (
+        without_generic(_profile_filing(ix, row, q), ix.generic)
+        if ix.generic
+        else _profile_filing(ix, row, q)
+    )
     levels = [c.level(q, f) for c in DEFAULT_COMPARISONS]
     table = ix.model.weight_table()
     w = ix.model.prior_weight + sum(table[k][lv] for k, lv in enumerate(levels) if lv != NULL)
@@ -370,7 +396,7 @@ def _match_level(s: _Scored, probability: float) -> MatchLevel:
     evidence = bool(identity_evidence(np.asarray([s.levels], dtype=np.int8))[0])
     if probability >= _SETTINGS.accept and evidence:
         return MatchLevel.SAME_PERSON
-    about_person = s.levels[0] >= 1 or s.levels[1] >= 1
+    about_person = s.levels[0] >= 1 or s.levels[1] >= 1 or s.levels[_ACCOUNT] == 1
     if about_person and (probability >= _SETTINGS.review or probability >= _SETTINGS.accept):
         return MatchLevel.POSSIBLE
     return MatchLevel.UNLIKELY
@@ -480,6 +506,13 @@ def check_index(
     today = today or date.today()
     q = query_filing(query, today)
     notes: list[str] = []
+    if ix.generic and (plain := without_generic(q, ix.generic)) is not q:
+        notes.append(
+            "所填电话、账号或住址为许多不同姓名的人共用（如村委会电话、社区账号），不作为身份依据。 / "
+            "The phone, account or address given is shared by many people of different names (a village "
+            "committee's phone, a community's account): it is not used to tell who this is."
+        )
+        q = plain
     if not query.content.strip():
         notes.append(
             "未填写反映内容，只查人、不比对事项。 / "
@@ -492,7 +525,7 @@ def check_index(
     for s in scored:
         prob = float(1.0 / (1.0 + 2.0 ** (-s.weight)))
         level = _match_level(s, prob)
-        if level is MatchLevel.UNLIKELY:
+        if level is MatchLevel.UNLIKELY and not (s.levels[0] >= 3 and matter.sig is not None):
             continue
         rows = list(ix.filings_of(s.pet))
         jac = _jaccards(ix, matter, rows)
@@ -500,6 +533,10 @@ def check_index(
         same_issues = {
             int(ix.issue[r]) for r, (sc, _) in zip(rows, scores, strict=True) if sc >= SAME_PERSON_MATTER
         }
+        if level is MatchLevel.UNLIKELY:
+            if not same_issues:
+                continue
+            level = MatchLevel.POSSIBLE  # a namesake whose filings are on this very matter: ask, never skip
         order = sorted(
             range(len(rows)),
             key=lambda k: (int(ix.issue[rows[k]]) not in same_issues, -scores[k][0], k),  # rows: newest first
@@ -636,6 +673,18 @@ def recommend(
             )
         f = max(on_issue, key=lambda f: f.received_date)
         return Recommendation.SAME_MATTER_CONCLUDED, (who, *_concluded(f, today))
+    maybe = [(c, f) for c in candidates if c.match is MatchLevel.POSSIBLE for f in c.filings if f.same_matter]
+    if maybe:
+        c, f = maybe[0]
+        return Recommendation.POSSIBLE_SAME_MATTER, (
+            f"可能是已知信访人 {c.petitioner_id}（{c.name or '无姓名'}）反映过的同一事项"
+            f"（{f.filing_id}，{f.received_date}，{f.status or '状态不明'}）：请核实身份证号或联系电话，"
+            "并与信访人核对下列信访件；确认不是同一人或同一事项后，才按新事项登记。 / "
+            f"Possibly the same matter already raised by known petitioner {c.petitioner_id} "
+            f"({f.filing_id}, {f.received_date}, {f.status or 'status unknown'}): ask for the ID number or "
+            "phone and check the filings below with the petitioner; register it as new only once it is not "
+            "the same person or matter.",
+        )
     if groups:
         g = groups[0]
         f = g.latest

@@ -41,8 +41,9 @@ from ingest.records import Filing, Resolution, UnitRole
 from ingest.scoring import Model
 
 INDEX_FILE = "intake.pickle"
-INDEX_FORMAT = 3
-"""Bumped when what the index holds changes meaning: 3 = the model's address comparison has four levels."""
+INDEX_FORMAT = 4
+"""Bumped when what the index holds changes meaning: 3 = the model's address comparison has four levels;
+4 = profiles carry the platform account, the model compares it, generic values are kept."""
 MAX_PROFILES = 12
 """Distinct identity profiles kept per petitioner (the most recent filings first)."""
 STATUSES: tuple[Status, ...] = tuple(Status)
@@ -76,6 +77,8 @@ def person_keys(f: Filing) -> list[str]:
         keys.append("ih|" + f.id_number[:14])
     if f.phone:
         keys.append("p|" + f.phone)
+    if f.account_id:
+        keys.append("a|" + f.account_id)
     if py:
         keys.append(f"pc|{py}|{home_county(f) or ''}")
     if name and birth:
@@ -158,7 +161,10 @@ class IntakeIndex:
     """Shared vocabulary of the profiles' string columns (codes index into it; -1 is empty)."""
     prof: dict[str, I32]
     """Profile columns: pet, filing, name, pinyin, id, phone, address, address_county, place,
-    place_county, category (string codes), birth (YYYYMMDD or -1), id_valid (0/1)."""
+    place_county, category, account (string codes), birth (YYYYMMDD or -1), id_valid (0/1)."""
+    generic: dict[str, list[str]]
+    """Generic values of the resolution (field → compared values: phone digits, account, address below the
+    county): no evidence of identity at intake either."""
     person: Postings
     name_counts: Postings
     """key_hash(name) → [count of filings with that name] (the resolution's name-frequency adjustment)."""
@@ -221,11 +227,15 @@ def build_index(
     *,
     issue_titles: Mapping[str, str] | None = None,
     unit_of: Mapping[str, str] | None = None,
+    generic: Mapping[str, Sequence[tuple[str, int]]] | None = None,
 ) -> IntakeIndex:
     """Build the index of resolved filings. `unit_of` gives each filing's responsible unit as shown to a
-    clerk (default: the unit as written); `issue_titles` the issues' titles."""
+    clerk (default: the unit as written); `issue_titles` the issues' titles; `generic` the resolution's
+    generic values (Resolution.generic)."""
     with paused_gc():
-        return _build(filings, petitioner_of, issue_of, model, issue_titles, unit_of)
+        index = _build(filings, petitioner_of, issue_of, model, issue_titles, unit_of)
+    index.generic = {k: [value for value, _ in v] for k, v in (generic or {}).items()}
+    return index
 
 
 def _build(
@@ -267,7 +277,7 @@ def _build(
         k: []
         for k in (
             "pet", "filing", "name", "pinyin", "id", "phone", "address", "address_county", "place",
-            "place_county", "category", "birth", "id_valid",
+            "place_county", "category", "account", "birth", "id_valid",
         )
     }  # fmt: skip
     pkeys: list[int] = []
@@ -282,7 +292,7 @@ def _build(
             kept, last_pet = 0, p
         ident = (
             f.name_norm, f.id_number, f.phone, f.address, f.address_county, f.issue_place,
-            f.place_county, f.category,
+            f.place_county, f.category, f.account_id,
         )  # fmt: skip
         if ident in seen or kept >= MAX_PROFILES:
             continue
@@ -294,7 +304,8 @@ def _build(
             ("id", code(f.id_number)), ("phone", code(f.phone)), ("address", code(f.address)),
             ("address_county", code(f.address_county)), ("place", code(f.issue_place)),
             ("place_county", code(f.place_county)), ("category", code(f.category)),
-            ("birth", _birth_int(f.birth_date)), ("id_valid", int(f.id_valid and f.id_number is not None)),
+            ("account", code(f.account_id)), ("birth", _birth_int(f.birth_date)),
+            ("id_valid", int(f.id_valid and f.id_number is not None)),
         ):  # fmt: skip
             cols[k].append(v)
         for key in person_keys(f):
@@ -406,6 +417,7 @@ def _build(
         issue_filings=np.r_[0, np.cumsum(icounts)].astype(np.int64),
         issue_rows=iorder.astype(np.int32),
         issue_lookup=Postings.build(ikeys, ivals),
+        generic={},
     )
 
 
@@ -426,7 +438,13 @@ def build_from_resolution(res: Resolution, model: Model) -> IntakeIndex:
                 unit_of[m.filing_id] = _unit_label(u.name, u.county)
     titles = {i: x.title for i, x in res.issues.items()}
     return build_index(
-        res.filings, res.petitioner_of, res.issue_of, model, issue_titles=titles, unit_of=unit_of
+        res.filings,
+        res.petitioner_of,
+        res.issue_of,
+        model,
+        issue_titles=titles,
+        unit_of=unit_of,
+        generic=res.generic,
     )
 
 

@@ -211,8 +211,9 @@ class FieldTable:
     account_code: NDArray[np.int32]
     generic: dict[str, list[tuple[str, int]]]
     """Values shared by many people with different names (a village committee's phone, a community's
-    account, a petition bureau's address), per field, with their number of distinct names: their codes are
-    -1 above, so they neither block nor count as evidence (see `generic_values`)."""
+    account, a petition bureau's address), per field, as compared (phone digits, account, the address below
+    the county), with their number of people: their codes are -1 above, so they neither block nor count as
+    evidence (see `generic_values`)."""
 
     @classmethod
     def from_filings(cls, filings: Sequence[Filing], generic_names: int = GENERIC_NAMES) -> FieldTable:
@@ -251,8 +252,7 @@ class FieldTable:
             generic={},
         )
         if generic_names > 0:
-            addresses = np.array([f.address for f in filings], dtype=object)
-            table.generic = _forget_generic(table, generic_names, addresses)
+            table.generic = _forget_generic(table, generic_names, np.array(tails, dtype=object))
         return table
 
     def __len__(self) -> int:
@@ -321,7 +321,7 @@ def generic_values(t: FieldTable, codes: NDArray[np.int32], min_names: int) -> d
 
 
 def _forget_generic(
-    t: FieldTable, min_names: int, addresses: NDArray[np.object_]
+    t: FieldTable, min_names: int, tails: NDArray[np.object_]
 ) -> dict[str, list[tuple[str, int]]]:
     """Set the codes of generic phones, accounts and house addresses to -1; return what was found."""
     found: dict[str, list[tuple[str, int]]] = {}
@@ -330,7 +330,7 @@ def _forget_generic(
     for field, codes, values, also in (
         ("phone", t.phone_code, t.phone, ()),
         ("account_id", t.account_code, t.account, ()),
-        ("address", house, addresses, (t.address_code, t.village_code, t.house_code)),
+        ("address", house, tails, (t.address_code, t.village_code, t.house_code)),
     ):
         generic = generic_values(t, codes, min_names)
         if not generic:

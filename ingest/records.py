@@ -6,7 +6,7 @@ raw row into exactly one of: a record (possibly carrying soft flags) or a list o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
@@ -176,3 +176,6 @@ class Resolution:
     issues: dict[str, Issue]
     unit_mentions: list[UnitMention]
     units: dict[str, Unit]
+    generic: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    """Phones, accounts and addresses shared by many people (field → (value as compared, people)): no
+    evidence of identity (ingest.compare.generic_values)."""

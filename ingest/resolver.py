@@ -387,6 +387,7 @@ def resolve_with_report(
         issues=issues,
         unit_mentions=mentions,
         units=units,
+        generic=pet.report.generic,
     )
     return resolution, pet.report
 

@@ -1,10 +1,12 @@
 """`caselink check`: the duplicate-filing check before intake (查重), on the workspace's intake index.
 
-    caselink check --name NAME [--id-number ID] [--phone PHONE] [--address TEXT] [--place TEXT]
+    caselink check --name NAME | --account ID [--id-number ID] [--phone PHONE] [--address TEXT] [--place TEXT]
                    [--content TEXT] [--category TEXT] [--top N] [--reveal] [--workspace DIR]
                    [--format table|json]
 
-Exit code 0 with a result, 2 when the check cannot be made (no name, no index in the workspace).
+Exit code 0 with a result, 2 when the check cannot be made (no name or account, no index in the workspace).
+`--format json` gives the recommendation as a stable code (`recommendation`: new_matter,
+same_matter_in_handling, same_matter_concluded, likely_group_matter, possible_same_matter).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from caselink.workspace import Workspace, default_root
 
 
 @click.command("check")
-@click.option("--name", default="", help="信访人姓名 / the petitioner's name (required).")
+@click.option("--name", default="", help="信访人姓名 / the petitioner's name (required without --account).")
+@click.option("--account", default="", help="平台账号 / the petitioner's account on an online platform.")
 @click.option("--id-number", default="", help="身份证号 / ID number.")
 @click.option("--phone", default="", help="联系电话 / phone.")
 @click.option("--address", default="", help="住址 / address.")
@@ -43,6 +46,7 @@ from caselink.workspace import Workspace, default_root
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def check_cmd(
     name: str,
+    account: str,
     id_number: str,
     phone: str,
     address: str,
@@ -63,7 +67,7 @@ def check_cmd(
         )
     try:
         ws = Workspace(root)
-        query = IntakeQuery(name, id_number, phone, address, place, content, category)
+        query = IntakeQuery(name, id_number, phone, address, place, content, category, account_id=account)
         result = check(ws, query, top=top, reveal=reveal)
     except (IntakeError, IndexMissing) as exc:
         _fail(str(exc))

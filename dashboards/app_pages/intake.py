@@ -54,8 +54,11 @@ with st.form("intake"):
     name = c1.text_input(t("信访人姓名 *", "Petitioner's name *"), max_chars=50)
     id_number = c2.text_input(t("身份证号", "ID number"), max_chars=30)
     phone = c3.text_input(t("联系电话", "Phone"), max_chars=30)
-    c4, c5 = st.columns(2)
+    c4, c5, c6 = st.columns([2, 2, 1])
     address = c4.text_input(t("住址", "Address"), max_chars=200)
+    account = c6.text_input(t("平台账号", "Platform account"), max_chars=64,
+                            help=t("网上信访、留言板等平台的用户账号；有账号时姓名可不填。",
+                                   "The user's account on an online platform; with it the name may be left empty."))
     place = c5.text_input(t("问题属地", "Place of the matter"), max_chars=200,
                           help=t("事情发生在哪个县区、乡镇或村。",
                                  "The county, town or village the matter is about."))
@@ -66,7 +69,7 @@ with st.form("intake"):
 
 if submitted:
     query = IntakeQuery(name=name, id_number=id_number, phone=phone, address=address, place=place,
-                        content=content)
+                        content=content, account_id=account)
     try:
         fresh = check(ws, query, reveal=session.may_reveal(), user=session.user())
     except IntakeError as exc:
@@ -108,6 +111,7 @@ box = {
     Recommendation.SAME_MATTER_IN_HANDLING: st.warning,
     Recommendation.SAME_MATTER_CONCLUDED: st.warning,
     Recommendation.LIKELY_GROUP_MATTER: st.info,
+    Recommendation.POSSIBLE_SAME_MATTER: st.warning,
 }[result.recommendation]
 box("**" + one_language(result.recommendation.label) + "**  \n" + "  \n".join(result.explanation))
 for note in result.notes:

@@ -215,6 +215,26 @@ def accuracy(n_filings: int, seed: int, held_out: int) -> None:
     for m in false_matches:
         print("  stranger taken for a known person:", m)
 
+    # Name, place and content only (no ID, no phone, no address), as a visitor often gives them: where the
+    # truth is a matter the person raised before, the answer must never be "new matter".
+    known = [
+        f
+        for f in held
+        if any(issue[x.filing_id] == issue[f.filing_id] for x in by_person[person[f.filing_id]] if x is not f)
+    ][:500]
+    plain: Counter[str] = Counter()
+    new_examples: list[str] = []
+    for f in known:
+        q = IntakeQuery(name=f.petitioner_name, place=f.issue_place, content=f.content)
+        r = check_index(ix, q, today=today)
+        plain[r.recommendation.value] += 1
+        if r.recommendation is Recommendation.NEW_MATTER and len(new_examples) < 5:
+            new_examples.append(f"{f.filing_id} {f.petitioner_name}: " + " ".join(r.notes)[:120])
+    print(f"\nname + place + content only, {len(known)} refilings of a known matter (truth):")
+    print(f"  recommendations {dict(plain)}; new_matter {plain['new_matter']} (goal 0)")
+    for m in new_examples:
+        print("  answered new matter:", m)
+
 
 def _manifest_today(data: Path) -> str:
     import json

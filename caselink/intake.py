@@ -35,6 +35,7 @@ from caselink.intake_index import (
     content_particulars,
     key_hash,
     lsh_keys,
+    name_key,
     particular_hash,
     person_keys,
 )
@@ -60,7 +61,7 @@ from ingest.issues import (
 )
 from ingest.places import county_by_code
 from ingest.records import Filing
-from ingest.resolver import ResolveSettings, identity_evidence
+from ingest.resolver import ResolveSettings, account_decides, identity_evidence
 from ingest.sources import RawRow
 from ingest.validate import validate_filing
 
@@ -79,6 +80,11 @@ MAX_ISSUES = 60
 """Other people's issues compared with the content, at most."""
 SAME_PERSON_MATTER = 2.5
 """Matter score from which a filing of the same person is the same matter."""
+SIMILAR_MATTER = 2.0
+"""Matter score from which a filing is on a similar matter: not enough to call it the same, too much to
+answer "new matter" (the answer is then possible_same_matter: verify)."""
+NAMESAKES = 30
+"""Candidates past the first `top` looked at for a namesake whose filings are on the same matter."""
 OTHER_PERSON_MATTER = 4.5
 """Matter score from which another person's issue is the same matter (stricter: neighbours differ)."""
 
@@ -186,6 +192,8 @@ class Candidate:
     filings_total: int
     filings: tuple[FilingSummary, ...]
     """Filings on the same or a similar matter first, then the most recent others (at most 10)."""
+    account_id: str = ""
+    """The platform account of the best-matching profile ("" when none): a poster known by it alone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,6 +341,11 @@ def _candidate_rows(ix: IntakeIndex, q: Filing, notes: list[str]) -> np.ndarray:
             )
             continue
         parts.append(rows)
+    if not (q.id_number or q.phone or q.account_id):
+        for key in name_key(q):  # a name without ID or phone: all its filings, when not too many
+            rows = ix.person.get(key_hash(key))
+            if 0 < len(rows) <= MAX_POSTING:
+                parts.append(rows)
     return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int32)
 
 
@@ -393,8 +406,8 @@ def score_people(ix: IntakeIndex, q: Filing, notes: list[str]) -> list[_Scored]:
 
 
 def _match_level(s: _Scored, probability: float) -> MatchLevel:
-    evidence = bool(identity_evidence(np.asarray([s.levels], dtype=np.int8))[0])
-    if probability >= _SETTINGS.accept and evidence:
+    levels = np.asarray([s.levels], dtype=np.int8)
+    if (probability >= _SETTINGS.accept and identity_evidence(levels)[0]) or account_decides(levels)[0]:
         return MatchLevel.SAME_PERSON
     about_person = s.levels[0] >= 1 or s.levels[1] >= 1 or s.levels[_ACCOUNT] == 1
     if about_person and (probability >= _SETTINGS.review or probability >= _SETTINGS.accept):
@@ -518,13 +531,15 @@ def check_index(
             "未填写反映内容，只查人、不比对事项。 / "
             "No content given: the person is looked up, the matter is not compared."
         )
-    scored = score_people(ix, q, notes)[: max(top, 1)]
+    top = max(top, 1)
+    scored = score_people(ix, q, notes)[: top + NAMESAKES]
     matter = _matter_of(q, query)
     candidates: list[Candidate] = []
-    shown: list[str] = []
-    for s in scored:
+    for rank, s in enumerate(scored):
         prob = float(1.0 / (1.0 + 2.0 ** (-s.weight)))
         level = _match_level(s, prob)
+        if level is not MatchLevel.UNLIKELY and rank >= top:
+            continue
         if level is MatchLevel.UNLIKELY and not (s.levels[0] >= 3 and matter.sig is not None):
             continue
         rows = list(ix.filings_of(s.pet))
@@ -534,9 +549,9 @@ def check_index(
             int(ix.issue[r]) for r, (sc, _) in zip(rows, scores, strict=True) if sc >= SAME_PERSON_MATTER
         }
         if level is MatchLevel.UNLIKELY:
-            if not same_issues:
+            if not any(sc >= SIMILAR_MATTER for sc, _ in scores):
                 continue
-            level = MatchLevel.POSSIBLE  # a namesake whose filings are on this very matter: ask, never skip
+            level = MatchLevel.POSSIBLE  # a namesake whose filings are on a similar matter: ask, never skip
         order = sorted(
             range(len(rows)),
             key=lambda k: (int(ix.issue[rows[k]]) not in same_issues, -scores[k][0], k),  # rows: newest first
@@ -544,7 +559,8 @@ def check_index(
         ranked = [_summary(ix, rows[k], *scores[k], SAME_PERSON_MATTER) for k in order]
         p, st = ix.prof, ix.strings
         r = s.profile
-        name = st[int(p["name"][r])]
+        name = st[int(p["name"][r])] if int(p["name"][r]) >= 0 else ""
+        account = st[int(p["account"][r])] if int(p["account"][r]) >= 0 else ""
         idn = st[int(p["id"][r])] if int(p["id"][r]) >= 0 else ""
         phone = st[int(p["phone"][r])] if int(p["phone"][r]) >= 0 else ""
         county = county_by_code(st[c]) if (c := int(p["address_county"][r])) >= 0 else None
@@ -561,10 +577,18 @@ def check_index(
                 evidence=_explain(ix, s, q),
                 filings_total=len(rows),
                 filings=tuple(ranked),
+                account_id=account,
             )
         )
-        shown.append(ix.pet_ids[s.pet])
-        shown.extend(x.filing_id for x in ranked)
+    # a namesake on this very matter found past the first `top` comes before the others of the first `top`
+    candidates.sort(
+        key=lambda c: (c.match is not MatchLevel.SAME_PERSON, not any(f.same_matter for f in c.filings))
+    )
+    candidates = candidates[:top]
+    shown: list[str] = []
+    for c in candidates:
+        shown.append(c.petitioner_id)
+        shown.extend(x.filing_id for x in c.filings)
     if not candidates and not (q.id_number or q.phone) and (same_name := name_count(ix, q.name_norm)):
         notes.append(
             f"已有 {same_name} 件信访件署名“{q.name_norm}”，仅凭姓名无法确认是否同一人；"
@@ -673,9 +697,18 @@ def recommend(
             )
         f = max(on_issue, key=lambda f: f.received_date)
         return Recommendation.SAME_MATTER_CONCLUDED, (who, *_concluded(f, today))
-    maybe = [(c, f) for c in candidates if c.match is MatchLevel.POSSIBLE for f in c.filings if f.same_matter]
-    if maybe:
-        c, f = maybe[0]
+    similar = [(c, f) for c in candidates for f in c.filings if f.matter_score >= SIMILAR_MATTER]
+    if similar:
+        c, f = similar[0]
+        if c.match is MatchLevel.SAME_PERSON:
+            return Recommendation.POSSIBLE_SAME_MATTER, (
+                f"信访人已知（{c.petitioner_id}，{c.filings_total} 件），其信访件 {f.filing_id}"
+                f"（{f.received_date}，{f.status or '状态不明'}）与本次内容相近：请与信访人核对是否同一事项；"
+                "确不是的，才按新事项登记。 / "
+                f"Known petitioner ({c.petitioner_id}, {c.filings_total} filings); filing {f.filing_id} "
+                f"({f.received_date}, {f.status or 'status unknown'}) is on a similar matter: check with the "
+                "petitioner whether it is the same; register it as new only if it is not.",
+            )
         return Recommendation.POSSIBLE_SAME_MATTER, (
             f"可能是已知信访人 {c.petitioner_id}（{c.name or '无姓名'}）反映过的同一事项"
             f"（{f.filing_id}，{f.received_date}，{f.status or '状态不明'}）：请核实身份证号或联系电话，"

@@ -43,7 +43,7 @@ from ingest.scoring import Model
 INDEX_FILE = "intake.pickle"
 INDEX_FORMAT = 4
 """Bumped when what the index holds changes meaning: 3 = the model's address comparison has four levels;
-4 = profiles carry the platform account, the model compares it, generic values are kept."""
+4 = profiles carry the platform account, the model compares it, generic values are kept, names are keys."""
 MAX_PROFILES = 12
 """Distinct identity profiles kept per petitioner (the most recent filings first)."""
 STATUSES: tuple[Status, ...] = tuple(Status)
@@ -97,6 +97,13 @@ def person_keys(f: Filing) -> list[str]:
                 if head:
                     keys.append(f"hl|{head}|{loc}")
     return keys
+
+
+def name_key(f: Filing) -> list[str]:
+    """The name alone (its pinyin: homophones meet): what the intake check looks up as well when a query has no ID number, phone or
+    account (a visitor who gives a name, a place in another county than the address …), so that a
+    namesake's filings on the same matter are still seen."""
+    return ["np|" + f.name_pinyin] if f.name_pinyin else []
 
 
 def content_particulars(content: str, issue_place: str) -> list[tuple[int, str]]:
@@ -308,7 +315,7 @@ def _build(
             ("id_valid", int(f.id_valid and f.id_number is not None)),
         ):  # fmt: skip
             cols[k].append(v)
-        for key in person_keys(f):
+        for key in (*person_keys(f), *name_key(f)):
             h = hashed.get(key)
             if h is None:
                 h = hashed[key] = key_hash(key)

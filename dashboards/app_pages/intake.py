@@ -124,6 +124,7 @@ else:
     people = pd.DataFrame([{
         t("信访人编号", "Petitioner"): c.petitioner_id,
         t("姓名", "Name"): c.name,
+        t("平台账号", "Account"): c.account_id,
         t("身份证号", "ID number"): c.id_number,
         t("电话", "Phone"): c.phone,
         t("县区", "County"): c.county,

@@ -100,9 +100,9 @@ def person_keys(f: Filing) -> list[str]:
 
 
 def name_key(f: Filing) -> list[str]:
-    """The name alone (its pinyin: homophones meet): what the intake check looks up as well when a query has no ID number, phone or
-    account (a visitor who gives a name, a place in another county than the address …), so that a
-    namesake's filings on the same matter are still seen."""
+    """The name alone (its pinyin: homophones meet): what the intake check looks up as well when a query
+    has no ID number, phone or account (a visitor who gives a name, a place in another county than the
+    address …), so that a namesake's filings on the same matter are still seen."""
     return ["np|" + f.name_pinyin] if f.name_pinyin else []
 
 

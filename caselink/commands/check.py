@@ -110,7 +110,8 @@ def to_table(result: CheckResult) -> str:
     for k, c in enumerate(result.candidates, 1):
         out.append("")
         out.append(
-            f"{k}. {c.petitioner_id} {c.name or c.account_id}  {c.id_number or '-'}  {c.phone or '-'}  {c.county or '-'}  "
+            f"{k}. {c.petitioner_id} {c.name or c.account_id}  {c.id_number or '-'}  {c.phone or '-'}  "
+            f"{c.county or '-'}  "
             f"score {c.score:+.1f}  p={c.probability:.3f}  {c.match.value}  ({c.filings_total} filings)"
         )
         out += ["     " + e for e in c.evidence]

@@ -58,7 +58,8 @@ with st.form("intake"):
     address = c4.text_input(t("住址", "Address"), max_chars=200)
     account = c6.text_input(t("平台账号", "Platform account"), max_chars=64,
                             help=t("网上信访、留言板等平台的用户账号；有账号时姓名可不填。",
-                                   "The user's account on an online platform; with it the name may be left empty."))
+                                   "The user's account on an online platform; with it the name may be "
+                                   "left empty."))
     place = c5.text_input(t("问题属地", "Place of the matter"), max_chars=200,
                           help=t("事情发生在哪个县区、乡镇或村。",
                                  "The county, town or village the matter is about."))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from ingest.pipeline import ValidationResult
@@ -118,3 +119,30 @@ def _width(text: str) -> int:
 def _pad(text: str, width: int, *, left: bool) -> str:
     gap = " " * (width - _width(text))
     return text + gap if left else gap + text
+
+
+GENERIC_FIELDS = {
+    "phone": "联系电话 / phone",
+    "account_id": "平台账号 / account",
+    "address": "住址 / address",
+}
+
+
+def write_generic_values(
+    generic: dict[str, list[tuple[str, int]]], out_dir: Path, shown: Callable[[str, str], str]
+) -> tuple[Path, str]:
+    """generic_values.csv (field, value as `shown` gives it, people) in out_dir, and the lines the command
+    prints: values shared by so many people that resolution takes them for no evidence (ingest.compare)."""
+    path = Path(out_dir) / "generic_values.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(("field", "value", "people"))
+        for field, values in generic.items():
+            writer.writerows((field, safe_cell(shown(field, v)), n) for v, n in values)
+    total = sum(len(v) for v in generic.values())
+    lines = [f"共用值 / generic values (no evidence of identity): {total}"]
+    for field, values in generic.items():
+        head = ", ".join(f"{shown(field, v)} ({n})" for v, n in values[:5])
+        more = f" … +{len(values) - 5}" if len(values) > 5 else ""
+        lines.append(f"  {GENERIC_FIELDS.get(field, field)}: {head}{more}")
+    return path, "\n".join(lines)

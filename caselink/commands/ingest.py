@@ -24,6 +24,7 @@ from pathlib import Path
 import click
 
 from caselink.intake_index import update_index
+from caselink.privacy import masked
 from caselink.workspace import Workspace
 from graph.atomic import read_pickle, write_atomically
 from graph.errors import GraphError
@@ -33,7 +34,7 @@ from ingest.errors import IngestError
 from ingest.load import LoadStats, load
 from ingest.pipeline import read_and_validate
 from ingest.records import Filing, Resolution, Transfer
-from ingest.report import format_summary, write_report
+from ingest.report import format_summary, write_generic_values, write_report
 from ingest.resolver import resolve_with_report
 from ingest.scoring import Model
 from queries.overview import OVERVIEW_FILE, compute_overview, save_overview, store_state
@@ -242,7 +243,15 @@ def read_and_resolve(ws: Workspace, filings: Path, transfers: Path | None, mappi
     all_transfers = [records.transfers[k] for k in sorted(records.transfers)]
     click.echo("归并 / resolving petitioners, units and issues …", err=True)
     res, pet_report = resolve_with_report(all_filings, all_transfers, state_dir=ws.resolution_dir)
+    if res.generic:
+        _, lines = write_generic_values(res.generic, ws.reports_dir / run_id, _shown)
+        click.echo(lines)
     return Resolved(res, pet_report.model, counts, run_id)
+
+
+def _shown(field: str, value: str) -> str:
+    """A generic value as a report shows it: phones masked (caselink.privacy)."""
+    return masked(value, "phone") if field == "phone" else value
 
 
 def record_run(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from caselink.privacy import masked
 from caselink.workspace import Workspace
 from ingest.errors import IngestError
 from ingest.pipeline import read_and_validate
@@ -88,6 +89,9 @@ def format_report(r: PetitionerReport) -> str:
         f"{r.new_ids:,} new ids, {r.merges} merges, {r.splits} splits)"
     )
     lines.append(f"待复核 / review queue: {r.review_queue:,} pairs")
+    for field, values in r.generic.items():
+        shown = ", ".join(f"{masked(v, 'phone') if field == 'phone' else v} ({n})" for v, n in values[:5])
+        lines.append(f"共用值 / generic {field} (no evidence): {len(values)}: {shown}")
     lines.append("耗时 / seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in r.seconds.items()))
     return "\n".join(lines)
 

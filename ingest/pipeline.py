@@ -26,7 +26,16 @@ from ingest.columns import Channel, Level, Status
 from ingest.errors import InputFileError
 from ingest.normalise import normalise_account
 from ingest.records import Filing, Problem, Severity, Transfer
-from ingest.sources import Kind, RawRow, SourceTable, load_mapping, open_source, read_span, split_csv
+from ingest.sources import (
+    ColumnMapping,
+    Kind,
+    RawRow,
+    SourceTable,
+    load_mapping,
+    open_source,
+    read_span,
+    split_csv,
+)
 from ingest.validate import duplicate_id, duplicate_seq, unknown_filing, validate_filing, validate_transfer
 
 PROGRESS_MIN_ROWS = 20_000
@@ -146,7 +155,7 @@ def _read_and_validate(
     return ValidationResult(filings, transfers, problems, summaries)
 
 
-def _open(path: Path, kind: Kind, mapping: dict[str, str] | None) -> SourceTable:
+def _open(path: Path, kind: Kind, mapping: ColumnMapping | None) -> SourceTable:
     try:
         return open_source(path, kind, mapping)
     except OSError as exc:

@@ -11,9 +11,12 @@ Encodings are never guessed: strict UTF-8 (BOM optional) first, then strict GB18
 BOM. charset-normalizer is consulted only to name the likely encoding in the refusal message.
 
 Column-mapping file (`--mapping`): a small CSV, in any encoding the readers accept, with two columns
-`source_header,column` (Chinese headers `原表头,标准列` also work): each line maps one header of the
-export to a canonical column name of ingest.columns, e.g. ``来信人姓名,petitioner_name``. It applies to both
-input files and takes precedence over the built-in aliases.
+`source_header,column` (Chinese headers `原表头,标准列` also work), read by `load_mapping` into a
+`ColumnMapping`. Each line maps one header of the export to a canonical column name of ingest.columns, e.g.
+``来信人姓名,petitioner_name``; several lines naming one column join those source columns, in the order of the
+lines, with a newline between the non-empty cells (省 / 市 / 县 / 详细地址 → address); a source header written
+``=VALUE`` gives the column that constant in every row (``=网上信访,channel`` for a single-channel export). It
+applies to both input files and takes precedence over the built-in aliases.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from datetime import date, datetime, time, timedelta
 from operator import itemgetter
 from pathlib import Path
 from typing import Literal
+
+from rapidfuzz.distance import Levenshtein
 
 from ingest.columns import FILING_COLUMNS, TRANSFER_COLUMNS, Column, header_aliases
 from ingest.errors import InputFileError
@@ -82,10 +87,15 @@ class SourceTable:
     _header_row: int = 1
     _names: tuple[str, ...] = ()
     _pick: Callable[[list[str]], tuple[str, ...]] = tuple
+    _constants: tuple[str, ...] = ()
+    """Cells of the mapping's constants, appended to every row after the empty cell of absent columns."""
+    _joins: tuple[tuple[int, ...], ...] = ()
+    """Source positions of each joined column, appended after the constants."""
 
     def __post_init__(self) -> None:
         self._names = tuple(name for name, _ in self._positions)
-        self._pick = itemgetter(*(min(pos, self._width) for _, pos in self._positions))
+        last = self._width + len(self._constants) + len(self._joins)  # absent columns read the "" cell
+        self._pick = itemgetter(*(pos if pos <= last else self._width for _, pos in self._positions))
 
     def rows(self) -> Iterator[RawRow]:
         """Yield every record after the header, in file order. Raises InputFileError on a file-level fault."""
@@ -164,10 +174,29 @@ class SourceTable:
         if blank:
             self.notes.append(f"跳过空行 {blank} 行 / {blank} blank rows skipped")
 
+    def _with_mapped(self, fields: list[str]) -> list[str]:
+        """The row's cells of a full-width row, then "" (absent columns), the constants and the joins."""
+        fields.append("")
+        if self._constants:
+            fields.extend(self._constants)
+        for group in self._joins:
+            fields.append("\n".join(t for p in group if (t := fields[p].strip())))
+        return fields
+
     def _make_row(self, row_no: int, fields: list[str]) -> RawRow:
         if len(fields) == self._width and max(map(len, fields)) <= MAX_CELL_CHARS:
-            fields.append("")  # the cell of every absent column
-            return RawRow(row_no, dict(zip(self._names, map(str.strip, self._pick(fields)), strict=True)), [])
+            if not self._joins:
+                fields.append("")  # the cell of every absent column
+                fields.extend(self._constants)
+                return RawRow(
+                    row_no, dict(zip(self._names, map(str.strip, self._pick(fields)), strict=True)), []
+                )
+            self._with_mapped(fields)
+            if max(map(len, fields[self._width :])) <= MAX_CELL_CHARS:
+                return RawRow(
+                    row_no, dict(zip(self._names, map(str.strip, self._pick(fields)), strict=True)), []
+                )
+            del fields[self._width :]  # a joined cell too long: the slow path names it
         problems: list[Problem] = []
         if len(fields) != self._width and not (len(fields) > self._width and not any(fields[self._width :])):
             problems.append(
@@ -183,9 +212,9 @@ class SourceTable:
                 )
             )
         values: dict[str, str] = {}
-        width = len(fields)
+        cells = self._with_mapped(fields[: self._width] + [""] * (self._width - len(fields)))
         for name, pos in self._positions:
-            text = fields[pos] if pos < width else ""
+            text = cells[pos] if pos < len(cells) else ""
             if len(text) > MAX_CELL_CHARS:
                 problems.append(
                     Problem(
@@ -221,7 +250,7 @@ class SourceTable:
         )
 
 
-def open_source(path: Path, kind: Kind, mapping: Mapping[str, str] | None = None) -> SourceTable:
+def open_source(path: Path, kind: Kind, mapping: ColumnMapping | None = None) -> SourceTable:
     """Open `path` as a filings or transfers file and check its header (InputFileError if unusable)."""
     path = Path(path)
     if not path.is_file():
@@ -251,13 +280,30 @@ def open_source(path: Path, kind: Kind, mapping: Mapping[str, str] | None = None
     return _build(path, kind, "csv", encoding, first, 1, mapping, raw_header_line=raw_line)
 
 
-def read_rows(path: Path, kind: Kind, mapping: Mapping[str, str] | None = None) -> Iterator[RawRow]:
+def read_rows(path: Path, kind: Kind, mapping: ColumnMapping | None = None) -> Iterator[RawRow]:
     """Shorthand for `open_source(path, kind, mapping).rows()`."""
     return open_source(path, kind, mapping).rows()
 
 
-def load_mapping(path: Path) -> dict[str, str]:
-    """Read a column-mapping CSV (`source_header,column`) into {normalised header: canonical column}."""
+@dataclass(frozen=True, slots=True)
+class ColumnMapping:
+    """A column-mapping file as read (`load_mapping`): what each export header means."""
+
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Canonical column → the export headers (normalised, `_norm_header`) that fill it, in the file's order;
+    more than one are joined. One header may fill several columns (留言主题 → title, and into content)."""
+    constants: dict[str, str] = field(default_factory=dict)
+    """Canonical column → the value every row gets."""
+    shown: dict[str, str] = field(default_factory=dict)
+    """Normalised export header → the header as the mapping file writes it (for messages)."""
+
+    def columns_of(self, header: str) -> list[str]:
+        """The canonical columns an export header (normalised) is mapped to."""
+        return [column for column, headers in self.sources.items() if header in headers]
+
+
+def load_mapping(path: Path) -> ColumnMapping:
+    """Read a column-mapping CSV (`source_header,column`; `=VALUE,column` for a constant)."""
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"{path}: 找不到列映射文件。 / Column-mapping file not found.")
@@ -266,8 +312,11 @@ def load_mapping(path: Path) -> dict[str, str]:
     with path.open("rb") as fh:
         head = fh.read(_SNIFF_BYTES)
     encoding = detect_encoding(path, head)
-    known = {c.name for c in FILING_COLUMNS} | {c.name for c in TRANSFER_COLUMNS}
-    mapping: dict[str, str] = {}
+    columns = {c.name: c for c in (*FILING_COLUMNS, *TRANSFER_COLUMNS)}
+    sources: dict[str, list[str]] = {}
+    constants: dict[str, str] = {}
+    shown: dict[str, str] = {}
+    first_line: dict[str, int] = {}
     with path.open("r", encoding=encoding, newline="") as fh:
         for line_no, fields in enumerate(csv.reader(fh), start=1):
             cells = [f.strip() for f in fields]
@@ -279,24 +328,60 @@ def load_mapping(path: Path) -> dict[str, str]:
                 raise InputFileError(
                     _msg(
                         path,
-                        f"列映射文件第 {line_no} 行应为两列：原表头,标准列。",
+                        f"列映射文件第 {line_no} 行应为两列：原表头,标准列（常量写作 =值,标准列）。",
                         f"line {line_no} of the column-mapping file must have two cells: "
-                        "source_header,column.",
+                        "source_header,column (a constant is written =VALUE,column).",
                     )
                 )
             target = _norm_header(cells[1])
-            if target not in known:
+            if target not in columns:
+                near = _did_you_mean(target, {name: name for name in columns})
                 raise InputFileError(
                     _msg(
                         path,
-                        f"列映射文件第 {line_no} 行的标准列 {cells[1]!r} 不存在；"
-                        f"可用的列：{', '.join(sorted(known))}。",
-                        f"line {line_no} of the column-mapping file names an unknown column {cells[1]!r}; "
-                        f"known columns: {', '.join(sorted(known))}.",
+                        f"列映射文件第 {line_no} 行的标准列 {cells[1]!r} 不存在{near[0]}；"
+                        f"可用的列：{', '.join(sorted(columns))}。",
+                        f"line {line_no} of the column-mapping file names an unknown column {cells[1]!r}"
+                        f"{near[1]}; known columns: {', '.join(sorted(columns))}.",
                     )
                 )
-            mapping[_norm_header(cells[0])] = target
-    return mapping
+            if target in constants or (cells[0].startswith("=") and target in sources):
+                raise InputFileError(
+                    _msg(
+                        path,
+                        f"列映射文件第 {line_no} 行又给列 {target} 一个来源"
+                        f"（第 {first_line[target]} 行已给常量或来源列）；常量只能单独给出，每列一个。",
+                        f"line {line_no} of the column-mapping file gives column {target} another source "
+                        f"after line {first_line[target]}: a constant stands alone, one per column.",
+                    )
+                )
+            first_line.setdefault(target, line_no)
+            if cells[0].startswith("="):
+                constants[target] = cells[0][1:].strip()
+                continue
+            header = _norm_header(cells[0])
+            if header in sources.get(target, ()):
+                raise InputFileError(
+                    _msg(
+                        path,
+                        f"列映射文件第 {line_no} 行：原表头 {cells[0]!r} 已映射到列 {target}。",
+                        f"line {line_no} of the column-mapping file: the header {cells[0]!r} is already "
+                        f"mapped to column {target}.",
+                    )
+                )
+            sources.setdefault(target, []).append(header)
+            shown[header] = cells[0]
+    return ColumnMapping({k: tuple(v) for k, v in sources.items()}, constants, shown)
+
+
+def _did_you_mean(header: str, names: Mapping[str, str]) -> tuple[str, str]:
+    """(zh, en) "did you mean …" for a header one edit away from a known spelling, else empty strings."""
+    if not header:
+        return "", ""
+    near = sorted({v for k, v in names.items() if k and Levenshtein.distance(header, k, score_cutoff=1) <= 1})
+    if not near or header in names:
+        return "", ""
+    return f"（是否应为 {'、'.join(near)}？）", f" (did you mean {', '.join(near)}?)"
 
 
 def detect_encoding(path: Path, head: bytes | None = None) -> str:
@@ -525,24 +610,56 @@ def _build(
     encoding: str,
     header: list[str],
     header_row: int,
-    mapping: Mapping[str, str] | None,
+    mapping: ColumnMapping | None,
     raw_header_line: str | None,
 ) -> SourceTable:
     columns = COLUMNS_OF[kind]
     wanted = {c.name for c in columns}
-    aliases = {_norm_header(k): v for k, v in header_aliases(columns).items()}
-    if mapping:
-        aliases.update({_norm_header(k): v for k, v in mapping.items()})
+    mapping = mapping or ColumnMapping()
+    aliases = _known_spellings(columns)
+    constants = {c: v for c, v in mapping.constants.items() if c in wanted}
+    norms = [_norm_header(h) for h in header]
     positions: dict[str, int] = {}
+    joined: dict[str, list[int]] = {}
+    consumed: dict[int, str] = {}
+    for name, hs in mapping.sources.items():
+        if name not in wanted:
+            continue
+        at = []
+        for h in hs:
+            found = [pos for pos, n in enumerate(norms) if n == h]
+            if len(found) > 1:
+                raise InputFileError(
+                    _msg(
+                        path,
+                        f"表头中 {mapping.shown[h]!r} 出现了 {len(found)} 次，都对应列 {name}；"
+                        "请删除或改名其中一列。",
+                        f"the header {mapping.shown[h]!r} appears {len(found)} times: they would all fill "
+                        f"column {name} (both mean column {name}); remove or rename one.",
+                    )
+                )
+            at += found
+            consumed.update(dict.fromkeys(found, name))
+        if len(hs) > 1:
+            joined[name] = at  # in the order of the mapping's lines
+        elif at:
+            positions[name] = at[0]
     ignored: list[str] = []
+    overridden: list[str] = []
     for pos, raw in enumerate(header):
-        name = aliases.get(_norm_header(raw))
-        if name is None or name not in wanted:
+        if pos in consumed:
+            continue
+        alias = aliases.get(norms[pos])
+        if alias is None or alias not in wanted:
             if raw.strip():
                 ignored.append(raw.strip())
             continue
-        if name in positions:
-            first = header[positions[name]].strip()
+        name = alias
+        if name in constants:
+            overridden.append(raw.strip())
+            continue
+        if name in positions or name in joined:
+            first = header[positions[name] if name in positions else joined[name][0]].strip()
             raise InputFileError(
                 _msg(
                     path,
@@ -552,12 +669,12 @@ def _build(
                 )
             )
         positions[name] = pos
+    joined = {name: at for name, at in joined.items() if at}
+    present = set(positions) | set(joined) | set(constants)
     missing = [
         c
         for c in columns
-        if c.required
-        and c.name not in positions
-        and not (c.required_unless and c.required_unless in positions)
+        if c.required and c.name not in present and not (c.required_unless and c.required_unless in present)
     ]
     if missing:
         if raw_header_line is not None and len(header) <= 1:
@@ -572,20 +689,12 @@ def _build(
                             "Save it from Excel as 'CSV UTF-8 (comma delimited)' and try again.",
                         )
                     )
-        names_zh = "、".join(f"{c.name}（{c.alias_zh}）" for c in missing)
-        names_en = ", ".join(f"{c.name} ({c.alias_zh})" for c in missing)
-        found = ", ".join(_printable(h) for h in header if h.strip())
-        raise InputFileError(
-            _msg(
-                path,
-                f"缺少必需的列：{names_zh}。表头为：{found}。"
-                "如果导出文件的列名不同，请用 --mapping 提供列映射文件。",
-                f"missing required columns: {names_en}. The header is: {found}. "
-                "If your export names its columns differently, pass a column-mapping file with --mapping.",
-            )
-        )
-    ordered = tuple(sorted(positions, key=positions.__getitem__))
-    all_positions = tuple((c.name, positions.get(c.name, 1 << 30)) for c in columns)
+        raise InputFileError(_missing_message(path, missing, header, mapping, ignored))
+    width = len(header)
+    extra = {c: width + 1 + k for k, c in enumerate(constants)}
+    extra.update({c: width + 1 + len(constants) + k for k, c in enumerate(joined)})
+    ordered = tuple(sorted(positions, key=positions.__getitem__)) + tuple(extra)
+    all_positions = tuple((c.name, positions.get(c.name, extra.get(c.name, 1 << 30))) for c in columns)
     table = SourceTable(
         path=path,
         kind=kind,
@@ -594,14 +703,68 @@ def _build(
         columns=ordered,
         ignored_headers=tuple(ignored),
         _positions=all_positions,
-        _width=len(header),
+        _width=width,
         _header_row=header_row,
+        _constants=tuple(constants.values()),
+        _joins=tuple(tuple(at) for at in joined.values()),
     )
     if ignored:
+        hints = [_did_you_mean(_norm_header(h), _known_spellings(columns)) for h in ignored]
         table.notes.append(
-            f"忽略未知的列：{'、'.join(ignored)} / ignored unknown columns: {', '.join(ignored)}"
+            f"忽略未知的列：{'、'.join(h + z for h, (z, _) in zip(ignored, hints, strict=True))} / "
+            f"ignored unknown columns: {', '.join(h + e for h, (_, e) in zip(ignored, hints, strict=True))}"
+        )
+    if overridden:
+        table.notes.append(
+            f"列映射文件给出常量，表头中的 {'、'.join(overridden)} 未读取 / the column-mapping file gives a "
+            f"constant: {', '.join(overridden)} not read"
         )
     return table
+
+
+def _known_spellings(columns: tuple[Column, ...]) -> dict[str, str]:
+    """Every accepted header spelling (normalised) → its canonical column."""
+    return {_norm_header(k): v for k, v in header_aliases(columns).items()}
+
+
+def _missing_message(
+    path: Path, missing: list[Column], header: list[str], mapping: ColumnMapping, ignored: list[str]
+) -> str:
+    """What is missing, what the header has, and what will fix it: a near spelling, a mapping line."""
+    known = _known_spellings(
+        COLUMNS_OF["filings"] if missing[0] in FILING_COLUMNS else COLUMNS_OF["transfers"]
+    )
+    names_zh = "、".join(f"{c.name}（{'/'.join(c.aliases)}）" for c in missing)
+    names_en = ", ".join(f"{c.name} ({'/'.join(c.aliases)})" for c in missing)
+    found = ", ".join(_printable(h) for h in header if h.strip())
+    near_zh, near_en = [], []
+    for h in ignored:
+        zh, en = _did_you_mean(_norm_header(h), known)
+        if zh:
+            near_zh.append(f"“{_printable(h)}”{zh}")
+            near_en.append(f"'{_printable(h)}'{en}")
+    unseen = [
+        mapping.shown[h] for hs in mapping.sources.values() for h in hs if h not in map(_norm_header, header)
+    ]
+    zh = f"缺少必需的列：{names_zh}。表头为：{found}。"
+    en = f"missing required columns: {names_en}. The header is: {found}."
+    if near_zh:
+        zh += "表头拼写相近：" + "；".join(near_zh) + "。"
+        en += " Near spellings in the header: " + "; ".join(near_en) + "."
+    if unseen:
+        zh += f"列映射文件中的表头不在文件中：{'、'.join(unseen)}。"
+        en += f" Headers of the column-mapping file not in this file: {', '.join(unseen)}."
+    example = missing[0].name
+    zh += (
+        f"请用 --mapping 给出列映射文件（CSV：原表头,标准列），每行把导出文件的一个表头对应到标准列，"
+        f"如“来件人,{example}”；导出文件没有这一列而每行取值相同的，写作常量，如“=网上信访,channel”。"
+    )
+    en += (
+        " Pass a column-mapping file with --mapping (CSV: source_header,column), one line per export header, "
+        f"e.g. 'the export header,{example}'; a column the export lacks whose value is the same in every row "
+        "is given as a constant, e.g. '=网上信访,channel'."
+    )
+    return _msg(path, zh, en)
 
 
 def _remember_last(lines: Iterable[str], last: list[str]) -> Iterator[str]:

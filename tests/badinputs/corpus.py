@@ -55,6 +55,9 @@ BASE: dict[str, str] = {
     "responsible_unit": "正定县自然资源局",
     "status": "办理中",
     "concluded_date": "",
+    "title": "",
+    "account_id": "",
+    "reply": "",
 }
 
 Row = dict[str, str]

@@ -113,7 +113,7 @@ def test_mapping_file_renames_export_headers(tmp_path: Path) -> None:
         "gb18030",
     )
     mapping = load_mapping(mapping_path)
-    assert mapping["来信日期"] == "received_date"
+    assert mapping.columns_of("来信日期") == ["received_date"]
     path = write(tmp_path / "f.csv", "编号,来信日期,信访形式,登记层级,来信人姓名,主要内容\n" + ROW + "\n")
     (row,) = open_source(path, "filings", mapping).rows()
     assert row.values["filing_id"] == "F1"

@@ -146,7 +146,8 @@ TRANSFERS_OPTION = click.option(
 MAPPING_OPTION = click.option(
     "--mapping",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="CSV `source_header,column` mapping the export's headers to canonical columns.",
+    help="CSV `source_header,column` mapping the export's headers to canonical columns; several lines for "
+    "one column join them, `=VALUE,column` gives a constant (docs/input-format.md).",
 )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from caselink.commands.ingest import MAPPING_OPTION
 from caselink.privacy import masked
 from caselink.workspace import Workspace
 from ingest.errors import IngestError
@@ -107,7 +108,10 @@ def format_report(r: PetitionerReport) -> str:
     type=click.Path(path_type=Path, file_okay=False),
     help="Workspace holding review decisions and stable ids (default: OUT/workspace).",
 )
-def resolve(filings: Path, transfers: Path | None, out: Path, workspace: Path | None) -> None:
+@MAPPING_OPTION
+def resolve(
+    filings: Path, transfers: Path | None, out: Path, workspace: Path | None, mapping: Path | None
+) -> None:
     """Decide which FILINGS come from the same petitioner (and which units and issues they name).
 
     Writes OUT/filings_resolved.csv and OUT/units_resolved.csv; prints pairs per blocking rule, the
@@ -115,7 +119,7 @@ def resolve(filings: Path, transfers: Path | None, out: Path, workspace: Path | 
     """
     try:
         ws = Workspace.open(workspace if workspace is not None else out / "workspace")
-        result = read_and_validate(filings, transfers, progress=True)
+        result = read_and_validate(filings, transfers, mapping_path=mapping, progress=True)
         resolution, report = resolve_with_report(result.filings, result.transfers, ws.resolution_dir)
         paths = write_resolution(resolution, out)
     except IngestError as exc:

@@ -69,9 +69,10 @@ def main() -> None:
     issue = {k: res.issue_of[k] for k in truth if k in res.issue_of}
     sc = score_clusters(issue, truth)
     print(
-        f"matters on {len(issue)} labelled messages ({len(set(truth.values()))} matters): pairwise P {sc.precision:.4f} "
-        f"R {sc.recall:.4f} F1 {sc.f1:.4f}; B-cubed P {sc.bcubed_precision:.4f} R {sc.bcubed_recall:.4f} "
-        f"F1 {sc.bcubed_f1:.4f}; issues overall {len(set(res.issue_of.values())):,} for {len(res.issue_of):,} messages"
+        f"matters on {len(issue)} labelled messages ({len(set(truth.values()))} matters): "
+        f"pairwise P {sc.precision:.4f} R {sc.recall:.4f} F1 {sc.f1:.4f}; "
+        f"B-cubed P {sc.bcubed_precision:.4f} R {sc.bcubed_recall:.4f} F1 {sc.bcubed_f1:.4f}; "
+        f"issues overall {len(set(res.issue_of.values())):,} for {len(res.issue_of):,} messages"
     )
     same = [(a, b) for a, b in combinations(sorted(issue), 2) if truth[a] == truth[b]]
     own = [(a, b) for a, b in same if account[a] == account[b]]

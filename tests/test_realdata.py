@@ -1,5 +1,6 @@
 """A real export, end to end: the A市 message board of ../shared/realdata (2,816 messages known by account
-only), ingested by the real command with a column-mapping file alone (docs/examples/message-board-mapping.csv)."""
+only), ingested by the real command with a column-mapping file alone
+(docs/examples/message-board-mapping.csv)."""
 
 from __future__ import annotations
 

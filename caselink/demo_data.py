@@ -1,7 +1,7 @@
 """Synthetic petition filings with ground truth, for tests, the demo and the accuracy benchmarks.
 
 `generate(n, seed, out_dir)` writes filings.csv and transfers.csv in the canonical input format
-(../shared/input-format.md) plus the truth behind them: truth_filings.csv (true petitioner, issue,
+(docs/input-format.md) plus the truth behind them: truth_filings.csv (true petitioner, issue,
 responsible unit and co-signers of every filing), truth_units.csv (every unit name as written and the unit
 it means), truth_people.csv (the clean petitioners) and manifest.json. Same seed → byte-identical files.
 

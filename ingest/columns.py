@@ -1,4 +1,4 @@
-"""The canonical input format (../shared/input-format.md): column names, Chinese aliases and value enums.
+"""The canonical input format (docs/input-format.md): column names, Chinese aliases and value enums.
 
 This module is the single place where the contract of the input files is written down; readers,
 validators, the generator and the docs all take it from here.

@@ -1,4 +1,4 @@
-"""ingest.sources: encodings, headers, mapping files, XLSX, row numbers and row-level read faults."""
+"""ingest.read.sources: encodings, headers, mapping files, XLSX, row numbers and row-level read faults."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 import xlsxwriter
 
 from ingest.errors import InputFileError
+from ingest.read.sources import MAX_CELL_CHARS, detect_encoding, load_mapping, open_source
 from ingest.records import Severity
-from ingest.sources import MAX_CELL_CHARS, detect_encoding, load_mapping, open_source
 
 HEADER = "filing_id,received_date,channel,receiving_level,petitioner_name,content"
 ROW = "F1,2024-03-01,来访,县,张　三,征地补偿款未发放"

@@ -11,7 +11,7 @@ import csv
 import unicodedata
 from pathlib import Path
 
-from ingest.pipeline import ValidationResult
+from ingest.read.files import ValidationResult
 from ingest.records import Problem
 
 PROBLEM_COLUMNS = ("file", "row", "column", "value", "reason_zh", "reason_en", "severity")

@@ -24,9 +24,15 @@ from ingest import background
 from ingest.background import paused_gc
 from ingest.columns import Channel, Level, Status
 from ingest.errors import InputFileError
+from ingest.read.sources import Kind, RawRow, SourceTable, load_mapping, open_source, read_span, split_csv
+from ingest.read.validate import (
+    duplicate_id,
+    duplicate_seq,
+    unknown_filing,
+    validate_filing,
+    validate_transfer,
+)
 from ingest.records import Filing, Problem, Severity, Transfer
-from ingest.sources import Kind, RawRow, SourceTable, load_mapping, open_source, read_span, split_csv
-from ingest.validate import duplicate_id, duplicate_seq, unknown_filing, validate_filing, validate_transfer
 
 PROGRESS_MIN_ROWS = 20_000
 """Files estimated to hold fewer rows than this get no progress bar."""
@@ -333,7 +339,7 @@ def _read_fault(raw: RawRow) -> bool:
 
 def _warm_up() -> None:
     """Load reference data once in the parent so forked workers share it instead of each loading it."""
-    from ingest import normalise, places
+    from ingest.read import normalise, places
 
     places.county_of("河北省石家庄市长安区")
     normalise.name_pinyin(normalise.normalise_name("张三"))

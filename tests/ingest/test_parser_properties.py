@@ -271,13 +271,13 @@ def test_a_mapping_file_maps_any_headers_onto_the_columns(headers: list[str]) ->
             mapping_path, ["source_header", "column"], [[h, n] for h, n in zip(headers, names, strict=True)]
         )
         try:
-            mapping = load_mapping(mapping_path)
+            load_mapping(mapping_path)
         except IngestError:  # two headers equal once case-folded and NFKC'd: refused, never garbled
             return
         path = Path(tmp) / "f.csv"
         _write_rows(path, headers, [names])
         try:
-            table = open_source(path, "filings", mapping)
+            table = open_source(path, "filings", mapping_path)
         except IngestError as exc:  # headers that collide after normalisation are named in the message
             assert "both mean column" in str(exc)
             return

@@ -115,7 +115,7 @@ def test_mapping_file_renames_export_headers(tmp_path: Path) -> None:
     mapping = load_mapping(mapping_path)
     assert mapping["来信日期"] == "received_date"
     path = write(tmp_path / "f.csv", "编号,来信日期,信访形式,登记层级,来信人姓名,主要内容\n" + ROW + "\n")
-    (row,) = open_source(path, "filings", mapping).rows()
+    (row,) = open_source(path, "filings", mapping_path).rows()
     assert row.values["filing_id"] == "F1"
     assert row.values["petitioner_name"] == "张　三"
 

@@ -19,9 +19,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from caselink.demo_data import generate  # noqa: E402
-from ingest.clustering import ClusterScores, score_clusters  # noqa: E402
-from ingest.pipeline import read_and_validate  # noqa: E402
-from ingest.resolver import resolve_petitioners  # noqa: E402
+from ingest.read import read_and_validate  # noqa: E402
+from ingest.resolve import (  # noqa: E402
+    ClusterScores,
+    resolve_petitioners,  # noqa: E402
+    score_clusters,
+)
 
 
 def _row(name: str, s: ClusterScores, seconds: float, clusters: int) -> str:

@@ -8,7 +8,7 @@ Importable (``units_scores``, ``issues_scores``, ``pairwise``, ``bcubed``) by be
         --pickle /tmp/caselink-bench-resolve/validated-v3-1000000-3.pkl  # what bench/resolve.py prepared
 
 Petitioner ids for issue resolution come from the truth's person_id (so the issue figures measure issues
-alone) unless --resolved-petitioners is given, which runs ingest.resolver.resolve_petitioners first.
+alone) unless --resolved-petitioners is given, which runs ingest.resolve.resolver.resolve_petitioners first.
 """
 
 from __future__ import annotations
@@ -125,9 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from bench.resolve import load_records, save_records
-    from ingest.issues import resolve_issues
-    from ingest.pipeline import read_and_validate
-    from ingest.units import resolve_units
+    from ingest.read import read_and_validate
+    from ingest.resolve import resolve_issues, resolve_units
 
     data, cached = args.data, args.pickle
     if data is None:
@@ -164,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     _, person = read_truth_filings(data / "truth_filings.csv")
     petitioner_of = person
     if args.resolved_petitioners:
-        from ingest.resolver import resolve_petitioners
+        from ingest.resolve import resolve_petitioners
 
         petitioner_of = resolve_petitioners(filings).petitioner_of
     c0, t0 = time.process_time(), time.perf_counter()

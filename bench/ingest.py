@@ -1,4 +1,4 @@
-"""Ingest speed: rows/s and peak memory of read + validate + normalise (ingest.pipeline.read_and_validate).
+"""Ingest speed: rows/s and peak memory of read + validate + normalise (ingest.read.files.read_and_validate).
 
     python bench/ingest.py                      # 1M filings from `caselink demo-data` (made once, cached)
     python bench/ingest.py --synthetic          # 1M filings from the small generator below instead
@@ -78,7 +78,7 @@ def _today_for(path: Path) -> date:
 
 def _measure(path: Path, today: date) -> dict[str, float]:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from ingest.pipeline import read_and_validate
+    from ingest.read import read_and_validate
 
     start = time.perf_counter()
     result = read_and_validate(path, today=today)

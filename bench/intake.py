@@ -6,7 +6,7 @@
 
 Accuracy (goal: top-1 ≥ 0.98). `caselink demo-data` writes `--filings` filings with ground truth. Of the
 people with 3 or more filings, `--held-out` are picked at random and their latest filing is held out (a
-refiling). The rest is resolved in full (ingest.resolver.resolve_with_report, as `caselink ingest` does) and
+refiling). The rest is resolved in full (ingest.resolve.resolve_with_report, as `caselink ingest` does) and
 the intake index built from that resolution; each held-out filing is then checked with its name, ID number,
 phone, address, place and content as written. A check is right when its first candidate is the resolved
 petitioner whose filings are mostly the true person's. Also printed: how often that candidate is rated the
@@ -58,10 +58,10 @@ from caselink.demo_data import generate  # noqa: E402
 from caselink.intake import IntakeQuery, MatchLevel, Recommendation, check, check_index  # noqa: E402
 from caselink.intake_index import build_from_resolution, build_index, cached_index, index_path, save_index  # noqa: E402
 from caselink.workspace import Workspace  # noqa: E402
-from ingest.normalise import id_check_char, name_pinyin  # noqa: E402
-from ingest.pipeline import read_and_validate  # noqa: E402
+from ingest.read import read_and_validate  # noqa: E402
+from ingest.read.normalise import id_check_char, name_pinyin  # noqa: E402
 from ingest.records import Filing  # noqa: E402
-from ingest.resolver import resolve_petitioners, resolve_with_report  # noqa: E402
+from ingest.resolve import resolve_petitioners, resolve_with_report  # noqa: E402
 
 CACHE = Path("/tmp/caselink-bench")
 

@@ -10,7 +10,8 @@ The caselink nodes of that database are deleted before the run. The data is synt
 built straight as a Resolution, so only mapping + writing is timed. Goal for Neo4j: >= 50,000 rows/s.
 
 neo4j-bulk times the whole first load through neo4j-admin's importer, end to end: writing the import files
-(ingest.bulk, in a child process that holds the data and exits before the import), the import and the start
+(ingest.load.bulk, in a child process that holds the data and exits before the import), the import and the
+start
 of a new Neo4j on it (tools/neo4j.sh serve --import --await: one JVM, started with the writer, warms up while
 the files are written), and `finish_import` (constraints and indexes created and online, counts checked). It
 prints each stage, the CPU seconds of the writer and of the JVM, and the load average. The JVM's memory:
@@ -38,8 +39,7 @@ from graph.memory_store import MemoryStore  # noqa: E402
 from graph.neo4j_store import Neo4jStore  # noqa: E402
 from graph.settings import Settings  # noqa: E402
 from graph.store import GraphStore  # noqa: E402
-from ingest.bulk import finish_import, write_import_files  # noqa: E402
-from ingest.load import LoadStats, load  # noqa: E402
+from ingest.load import LoadStats, finish_import, load, write_import_files  # noqa: E402  # noqa: E402
 from tests.graph.sample import synthetic_resolution  # noqa: E402
 from tests.neo4j_import import imported_neo4j  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""Speed of ingest.normalise / ingest.places on realistic cells, and county matching accuracy.
+"""Speed of ingest.read.normalise / ingest.read.places on realistic cells, and county matching accuracy.
 
 Generates demo data (caselink.demo_data) and times each public function, from an empty cache, three ways:
 one pass over the column's cells as generated ("file"), CALLS calls cycling over them ("mixed"), and
@@ -25,7 +25,7 @@ from typing import Any
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from caselink.demo_data import generate  # noqa: E402
-from ingest import normalise, places  # noqa: E402
+from ingest.read import normalise, places  # noqa: E402
 
 
 def _time(fn: Callable[[str], Any], values: list[str]) -> float:

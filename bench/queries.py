@@ -10,7 +10,7 @@ the Bolt port) and the load average. Paged queries are timed as a `page` (limit=
 shows first) and `complete` (default parameters: every row, what `caselink query NAME` returns).
 
 The filings come from the project's generator (`caselink demo-data`), are validated
-(ingest.pipeline.read_and_validate) and resolved (ingest.resolver.resolve) as an ingest would; issues are
+(ingest.read.read_and_validate) and resolved (ingest.resolve.resolve) as an ingest would; issues are
 taken from the generator's ground truth (tests/queries/fixtures.py), so these figures do not move with issue
 resolution (a graph loaded by `caselink ingest` or `caselink bulk` and timed with --no-load has caselink's
 own issues: graph/README.md "Second pass" was measured that way). The data
@@ -71,8 +71,8 @@ GOAL_SECONDS = 1.0
 
 def resolved_folder(folder: Path) -> Resolution:
     """A demo-data folder validated and resolved as tests.queries.fixtures.generated_resolution does it."""
-    from ingest.pipeline import read_and_validate
-    from ingest.resolver import resolve
+    from ingest.read import read_and_validate
+    from ingest.resolve import resolve
 
     valid = read_and_validate(folder / "filings.csv", folder / "transfers.csv")
     res = resolve(valid.filings, valid.transfers)

@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # bench/ingest.py would shadow the ingest package
 
-from ingest.clustering import score_clusters  # noqa: E402
-from ingest.pipeline import read_and_validate  # noqa: E402
-from ingest.resolver import resolve_with_report  # noqa: E402
+from ingest.read import read_and_validate  # noqa: E402
+from ingest.resolve import resolve_with_report  # noqa: E402
+from ingest.resolve.clustering import score_clusters  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPORT = ROOT.parent / "shared" / "realdata" / "message_board_replies.xlsx"

@@ -5,7 +5,7 @@
 
 Stages, each in its own process so that peak memory belongs to one stage:
   prepare  generate demo data and validate it once; the validated filings are pickled in --work
-  resolve  load the pickle and run `ingest.resolver.resolve_with_report` (petitioners + units + issues);
+  resolve  load the pickle and run `ingest.resolve.resolve_with_report` (petitioners + units + issues);
            prints wall and CPU time, peak memory (the PSS of that process and of the helper process that
            reads units and issue particulars meanwhile, sampled by bench/memory.py: the records loaded
            before resolving count too), the per-step seconds of petitioner resolution,
@@ -75,7 +75,7 @@ def _peak_mb() -> float:
 
 def prepare(work: Path, n: int, seed: int) -> None:
     from caselink.demo_data import generate
-    from ingest.pipeline import read_and_validate
+    from ingest.read import read_and_validate
 
     data = work / f"data-{n}-{seed}"
     t = time.perf_counter()
@@ -94,8 +94,7 @@ def prepare(work: Path, n: int, seed: int) -> None:
 def run_resolve(work: Path, n: int, seed: int) -> None:
     from bench.accuracy_units_issues import issues_scores
     from bench.memory import TreeMemory, tree_pss_mb
-    from ingest.clustering import score_clusters
-    from ingest.resolver import resolve_with_report
+    from ingest.resolve import resolve_with_report, score_clusters
 
     filings, transfers = _load_records(work, n, seed)
     loaded = tree_pss_mb()
@@ -131,7 +130,7 @@ def run_splink_stage(work: Path, n: int, seed: int, k: int) -> None:
     filings, _ = _load_records(work, n, seed)
     sub = filings[:k]
     if k < n:  # caselink on the same subset, for a like-for-like time
-        from ingest.resolver import resolve_petitioners
+        from ingest.resolve import resolve_petitioners
 
         t = time.perf_counter()
         resolve_petitioners(sub)

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ingest.compare import address_tail, home_county
 from ingest.records import Filing
+from ingest.resolve.compare import address_tail, home_county
 
 
 @dataclass(slots=True)

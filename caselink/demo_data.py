@@ -24,7 +24,7 @@ What the data holds, each controlled by a rate in `Rates`:
 Unit ids are "<area code>:<kind>": "130102:human_resources" (a county department), "130102:petition_bureau"
 (a petition bureau; also at city "130100:", province "130000:" and "national:"),
 "130102:town:柳营镇" (a township government or street office), "130102:village:北王村" (a village
-committee) — the same scheme as ingest.units. Village names are unique within a county.
+committee) — the same scheme as ingest.resolve.units. Village names are unique within a county.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ingest.columns import FILING_COLUMNS, TRANSFER_COLUMNS, Column
-from ingest.places import County, all_counties
+from ingest.read.places import County, all_counties
 
 GENERATOR_VERSION = "2"
 """2: one story per issue, distinct matters told apart by their particulars (see `_story_key`)."""

@@ -8,11 +8,12 @@ Steps, all on the warm intake index (caselink.intake_index), never on the record
 1. the query is normalised by the ingest validator itself (`validate_filing`), so names, pinyin, ID numbers,
    phones and counties mean what they mean in the records;
 2. its blocking keys (the resolution's) give candidate profiles by binary search;
-3. each candidate is scored with the resolution's Fellegi–Sunter model, field by field (ingest.compare):
-   the same pair scores the same at intake as in resolution; a candidate is the *same person* when
-   resolution would link the pair (probability ≥ 0.9 and identity evidence), *possible* from 0.3;
-4. the content is compared with the candidates' filings (particulars and MinHash of ingest.issues), and
-   with other people's issues (group matters);
+3. each candidate is scored with the resolution's Fellegi–Sunter model, field by field
+   (ingest.resolve.compare): the same pair scores the same at intake as in resolution; a candidate is the
+   *same person* when resolution would link the pair (probability ≥ 0.9 and identity evidence), *possible*
+   from 0.3;
+4. the content is compared with the candidates' filings (particulars and MinHash of ingest.resolve.issues),
+   and with other people's issues (group matters);
 5. the recommendation follows the rules of 信访工作条例 (../shared/domain.md); ID and phone are masked
    unless `reveal`, and every check is appended to the workspace audit log.
 """
@@ -42,8 +43,12 @@ from caselink.intake_index import (
 from caselink.privacy import masked
 from caselink.workspace import Workspace
 from ingest.columns import GROUP_HEADCOUNT, Channel, Level, Status
-from ingest.compare import DEFAULT_COMPARISONS, NULL, address_tail
-from ingest.issues import (
+from ingest.read import RawRow, validate_filing
+from ingest.read.places import county_by_code
+from ingest.records import Filing
+from ingest.resolve import ResolveSettings, identity_evidence
+from ingest.resolve.compare import DEFAULT_COMPARISONS, NULL, address_tail
+from ingest.resolve.issues import (
     AREA,
     COMPANY,
     CONFLICT_KINDS,
@@ -59,11 +64,7 @@ from ingest.issues import (
     YEARS,
     minhash_signatures,
 )
-from ingest.places import county_by_code
-from ingest.records import Filing
-from ingest.resolver import ResolveSettings, account_decides, identity_evidence
-from ingest.sources import RawRow
-from ingest.validate import validate_filing
+from ingest.resolve.resolver import account_decides
 
 HANDLING_DAYS = 60
 """Handling limit from acceptance (信访工作条例 第三十二条); +30 with approval."""
@@ -356,7 +357,7 @@ def name_count(ix: IntakeIndex, name: str) -> int:
 
 
 def _name_adjust(ix: IntakeIndex, name: str) -> float:
-    """The resolution's name-frequency adjustment of "same name" (ingest.resolver)."""
+    """The resolution's name-frequency adjustment of "same name" (ingest.resolve.resolver)."""
     count = name_count(ix, name)
     if not count:
         return 0.0

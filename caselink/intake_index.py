@@ -7,11 +7,11 @@ million petitioners. Held in memory by `cached_index` (the dashboards keep it wa
 What it holds:
 - profiles: the distinct identity fields (name, pinyin, ID number, phone, birth date, address, place,
   category) of each petitioner's filings, at most `MAX_PROFILES` per petitioner, most recent first;
-- person postings: 64-bit hashes of the resolution's blocking keys (ingest.blocking: ID number, phone, name
-  pinyin within a county, name + birth date, pinyin + birth date, name variants within a village, first 14
-  ID characters) → profile rows, sorted for binary search;
+- person postings: 64-bit hashes of the resolution's blocking keys (ingest.resolve.blocking: ID number,
+  phone, name pinyin within a county, name + birth date, pinyin + birth date, name variants within a village,
+  first 14 ID characters) → profile rows, sorted for binary search;
 - filings: id, dates, status, responsible unit, issue, headcount, MinHash signature of the content and the
-  hashes of its particulars (ingest.issues), grouped by petitioner and by issue;
+  hashes of its particulars (ingest.resolve.issues), grouped by petitioner and by issue;
 - issue postings: hashes of named places and bodies (village, estate, company …) and MinHash bands → issues,
   for matters raised by other people (group matters);
 - the resolution's Fellegi–Sunter model and the name counts of its name-frequency adjustment, so that an
@@ -35,10 +35,10 @@ from caselink.workspace import Workspace
 from graph.atomic import remove_stale_temps, write_atomically
 from ingest.background import paused_gc
 from ingest.columns import Status
-from ingest.compare import home_county, locality
-from ingest.issues import PLACE_KINDS, TOWN, VILLAGE, minhash_signatures, particulars
 from ingest.records import Filing, Resolution, UnitRole
-from ingest.scoring import Model
+from ingest.resolve import Model
+from ingest.resolve.compare import home_county, locality
+from ingest.resolve.issues import PLACE_KINDS, TOWN, VILLAGE, minhash_signatures, particulars
 
 INDEX_FILE = "intake.pickle"
 INDEX_FORMAT = 4
@@ -68,7 +68,7 @@ def particular_hash(kind: int, value: str) -> int:
 
 
 def person_keys(f: Filing) -> list[str]:
-    """The blocking keys of a filing's identity fields, as ingest.blocking forms them (see DEFAULT_RULES)."""
+    """The blocking keys of a filing's identity fields, as ingest.resolve.blocking forms them."""
     keys: list[str] = []
     name, py = f.name_norm, f.name_pinyin
     birth = f.birth_date.isoformat() if f.birth_date else ""
@@ -116,7 +116,7 @@ def content_particulars(content: str, issue_place: str) -> list[tuple[int, str]]
 
 
 def lsh_keys(sig: NDArray[np.uint32]) -> NDArray[np.uint64]:
-    """One key per MinHash band (4 bands of 4 rows, as ingest.issues blocks): (n, 16) → (n, 4)."""
+    """One key per MinHash band (4 bands of 4 rows, as ingest.resolve.issues blocks): (n, 16) → (n, 4)."""
     sig2 = np.atleast_2d(sig).astype(np.uint64)
     out = np.empty((len(sig2), _BANDS), dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -456,7 +456,7 @@ def build_from_resolution(res: Resolution, model: Model) -> IntakeIndex:
 
 
 def _unit_label(name: str, county: str | None) -> str:
-    from ingest.places import county_by_code
+    from ingest.read.places import county_by_code
 
     c = county_by_code(county) if county else None
     return f"{c.name}{name}" if c is not None and not name.startswith(c.name) else name

@@ -23,9 +23,9 @@ from caselink.commands.ingest import RECORDS_FILE, RUNS_FILE, Records, load_reco
 from dashboards import data, explore_data
 from dashboards.pattern_results import Compute, PatternResults
 from graph.store import GraphStore
-from ingest.decisions import Decision, DecisionStore, ReviewItem
+from ingest.read import PROBLEM_COLUMNS
 from ingest.records import Filing, Transfer
-from ingest.report import PROBLEM_COLUMNS
+from ingest.resolve import Decision, DecisionStore, ReviewItem
 from queries.registry import get
 from queries.run import run_query
 

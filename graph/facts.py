@@ -1,9 +1,10 @@
 """Pattern facts computed once when a filing is loaded and stored on its node, so that whole-graph queries
 can start from an index instead of reading every filing's routing.
 
-A fact is a pure function of rows the loader writes anyway (graph.model's edge rows); `ingest.mapping` puts it
-into the Filing row, so every load (and every re-ingest, which rewrites each filing's row and replaces its
-edges) keeps it in step with the edges. Both back ends store it like any other property.
+A fact is a pure function of rows the loader writes anyway (graph.model's edge rows);
+`ingest.load.graph_tables` puts it into the Filing row, so every load (and every re-ingest, which rewrites
+each filing's row and replaces its edges) keeps it in step with the edges. Both back ends store it like any
+other property.
 
     >>> revisit([{"other": "U2", "props": {"from_unit_id": "U1"}},
     ...          {"other": "U1", "props": {"from_unit_id": "U2"}}])

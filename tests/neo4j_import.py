@@ -1,6 +1,6 @@
 """A private Neo4j started on imported files (`tools/neo4j.sh serve --import`), for tests and bench/load.py.
 
-    with imported_neo4j(folder, state_dir) as server:   # folder: written by ingest.bulk.write_import_files
+    with imported_neo4j(folder, state_dir) as server:   # folder: written by ingest.load.write_import_files
         driver = GraphDatabase.driver(server.uri, auth=server.auth)
         server.import_seconds                            # the importer's own time, from the launcher's log
 

@@ -27,7 +27,7 @@ from caselink.demo_data import (
     id_checksum,
 )
 from ingest.columns import TRANSFER_COLUMNS, Action, Channel, Level, Status
-from ingest.places import county_by_code
+from ingest.read.places import county_by_code
 
 N = 3000
 TODAY = date(2026, 11, 1)
@@ -288,8 +288,7 @@ def test_skip_level_first_filings_and_refilings_after_conclusion(data: Data) -> 
 
 
 def test_ingest_validation_accepts_every_row(data: Data) -> None:
-    from ingest.sources import read_rows
-    from ingest.validate import validate_filing, validate_transfer
+    from ingest.read import read_rows, validate_filing, validate_transfer
 
     for raw in read_rows(data.paths.filings, "filings"):
         assert not isinstance(validate_filing(raw, TODAY), list), raw

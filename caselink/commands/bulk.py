@@ -31,7 +31,7 @@ from caselink.intake_index import update_index
 from caselink.workspace import Workspace
 from graph.settings import Settings
 from graph.store import open_store
-from ingest.bulk import check_target, finish_import, write_import_files
+from ingest.load import check_target, finish_import, write_import_files
 
 
 @click.group("bulk")

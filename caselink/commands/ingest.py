@@ -32,11 +32,10 @@ from graph.settings import BACKENDS, Settings
 from graph.store import GraphStore, open_store
 from ingest.errors import IngestError
 from ingest.load import LoadStats, load
-from ingest.pipeline import read_and_validate
+from ingest.read import format_summary, read_and_validate, write_report
+from ingest.read.report import write_generic_values
 from ingest.records import Filing, Resolution, Transfer
-from ingest.report import format_summary, write_generic_values, write_report
-from ingest.resolver import resolve_with_report
-from ingest.scoring import Model
+from ingest.resolve import Model, resolve_with_report
 from queries.overview import OVERVIEW_FILE, compute_overview, save_overview, store_state
 
 RECORDS_FILE = "records.pickle"

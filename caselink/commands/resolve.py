@@ -22,9 +22,9 @@ from caselink.commands.ingest import MAPPING_OPTION
 from caselink.privacy import masked
 from caselink.workspace import Workspace
 from ingest.errors import IngestError
-from ingest.pipeline import read_and_validate
+from ingest.read import read_and_validate
 from ingest.records import Resolution, Severity
-from ingest.resolver import PetitionerReport, resolve_with_report
+from ingest.resolve import PetitionerReport, resolve_with_report
 
 
 def write_resolution(resolution: Resolution, out: Path) -> tuple[Path, Path]:

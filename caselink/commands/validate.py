@@ -9,8 +9,7 @@ from pathlib import Path
 import click
 
 from ingest.errors import IngestError
-from ingest.pipeline import read_and_validate
-from ingest.report import format_summary, write_report
+from ingest.read import format_summary, read_and_validate, write_report
 
 
 @click.command("validate")

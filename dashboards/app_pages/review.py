@@ -1,6 +1,6 @@
 """Review queue (人工核对): pairs of filings the resolver could not decide, side by side with the evidence;
 a person says whether the same petitioner filed both. Decisions are appended to the workspace's
-resolution/decisions.csv (ingest/decisions.py) and applied by the next `caselink ingest`."""
+resolution/decisions.csv (ingest/resolve/decisions.py) and applied by the next `caselink ingest`."""
 
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ from dashboards import data, session
 from dashboards import patterns_data as pdata
 from dashboards.i18n import t
 from dashboards.tables import show_table
-from ingest.decisions import ReviewItem, Verdict, pair_key
 from ingest.records import Filing
-from ingest.resolver import ResolveSettings
+from ingest.resolve import ResolveSettings, ReviewItem, Verdict, pair_key
 
 SEXES = {"F": ("女", "female"), "M": ("男", "male")}
 ACCEPT = ResolveSettings().accept

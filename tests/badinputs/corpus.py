@@ -26,7 +26,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ingest.columns import FILING_COLUMNS, TRANSFER_COLUMNS
-from ingest.sources import MAX_CELL_CHARS
+from ingest.read import MAX_CELL_CHARS
 
 FILING_HEADER = tuple(c.name for c in FILING_COLUMNS)
 TRANSFER_HEADER = tuple(c.name for c in TRANSFER_COLUMNS)

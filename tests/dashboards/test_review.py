@@ -14,8 +14,7 @@ from caselink.audit import current_user, read_log
 from caselink.cli import cli
 from caselink.commands.ingest import load_records
 from caselink.workspace import Workspace
-from ingest.decisions import DecisionStore, ReviewItem, Verdict, pair_key
-from ingest.resolver import ResolveSettings
+from ingest.resolve import DecisionStore, ResolveSettings, ReviewItem, Verdict, pair_key
 from tests.dashboards.patterns_workspace import build, open_page
 
 

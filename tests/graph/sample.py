@@ -10,7 +10,7 @@ import random
 from datetime import date, timedelta
 
 from ingest.columns import Action, Channel, Level, Status
-from ingest.places import all_counties
+from ingest.read.places import all_counties
 from ingest.records import Evidence, Filing, Issue, Resolution, Transfer, Unit, UnitMention, UnitRole
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"

@@ -23,8 +23,7 @@ from graph.bulk_import import ARGS_FILE, ARRAY_DELIMITER, BulkImportError, Impor
 from graph.model import Edge, Label, Node, freeze_props
 from graph.store import Dump
 from graph.tables import EdgeTable, NodeTable
-from ingest.bulk import write_import_files
-from ingest.load import to_graph
+from ingest.load import to_graph, write_import_files
 from tests.graph.sample import synthetic_resolution
 from tests.graph.test_store_contract import expected_dump, small
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from caselink.demo_data import generate
 from ingest.columns import Channel, Level
-from ingest.normalise import name_pinyin, normalise_name, parse_id_number
-from ingest.pipeline import read_and_validate
-from ingest.places import county_of
+from ingest.read.files import read_and_validate
+from ingest.read.normalise import name_pinyin, normalise_name, parse_id_number
+from ingest.read.places import county_of
 from ingest.records import Filing, Transfer
 
 

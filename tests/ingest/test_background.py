@@ -13,7 +13,7 @@ import pytest
 
 from ingest.background import Background, HelperFailed, results_folder
 from ingest.records import Filing, Transfer
-from ingest.resolver import ResolveSettings, resolve_with_report
+from ingest.resolve.resolver import ResolveSettings, resolve_with_report
 from tests.ingest.resolution_helpers import demo
 
 

@@ -16,9 +16,9 @@ from click.testing import CliRunner
 
 from caselink.cli import cli
 from ingest.errors import InputFileError
-from ingest.pipeline import ValidationResult, read_and_validate
+from ingest.read.files import ValidationResult, read_and_validate
+from ingest.read.sources import MAX_CELL_CHARS
 from ingest.records import Severity
-from ingest.sources import MAX_CELL_CHARS
 
 TODAY = date(2025, 6, 30)
 HEADER = "filing_id,received_date,channel,receiving_level,petitioner_name,content,phone"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.blocking import DEFAULT_RULES, block, window_pairs
+from ingest.resolve.blocking import DEFAULT_RULES, block, window_pairs
 from tests.ingest.resolution_helpers import demo, filing
 
 

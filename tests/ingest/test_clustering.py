@@ -6,7 +6,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from ingest.clustering import cluster, connected_components, score_clusters
+from ingest.resolve.clustering import cluster, connected_components, score_clusters
 
 
 def _groups(labels: np.ndarray) -> set[frozenset[int]]:

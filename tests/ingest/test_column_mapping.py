@@ -9,8 +9,8 @@ import pytest
 import xlsxwriter
 
 from ingest.errors import InputFileError
-from ingest.pipeline import read_and_validate
-from ingest.sources import load_mapping, open_source
+from ingest.read import read_and_validate
+from ingest.read.sources import load_mapping, open_source
 
 EXPORT = "编号,时间,省,市,县,详细地址,主题,详情,用户\n"
 ROWS = (
@@ -42,7 +42,7 @@ def test_joins_constants_and_one_header_in_two_columns(tmp_path: Path) -> None:
     mapping = load_mapping(write(tmp_path / "m.csv", MAPPING))
     assert mapping.constants == {"channel": "网上信访", "receiving_level": "市"}
     assert mapping.columns_of("主题") == ["title", "content"]
-    table = open_source(write(tmp_path / "f.csv", EXPORT + ROWS), "filings", mapping)
+    table = open_source(write(tmp_path / "f.csv", EXPORT + ROWS), "filings", tmp_path / "m.csv")
     first, second = (r.values for r in table.rows())
     assert first["address"] == "河北省\n石家庄市\n正定县\n城关镇1号"
     assert second["address"] == "正定县"  # empty cells are skipped, not joined as blank lines
@@ -71,8 +71,7 @@ def test_joined_columns_read_the_same_from_xlsx(tmp_path: Path) -> None:
         ws = wb.add_worksheet()
         for r, line in enumerate((EXPORT + ROWS).splitlines()):
             ws.write_row(r, 0, line.split(","))
-    mapping = load_mapping(write(tmp_path / "m.csv", MAPPING))
-    first = next(iter(open_source(path, "filings", mapping).rows())).values
+    first = next(iter(open_source(path, "filings", write(tmp_path / "m.csv", MAPPING)).rows())).values
     assert first["address"] == "河北省\n石家庄市\n正定县\n城关镇1号" and first["channel"] == "网上信访"
 
 
@@ -114,7 +113,7 @@ def test_missing_columns_say_what_fixes_them(tmp_path: Path) -> None:
 
 
 def test_a_mapping_header_absent_from_the_file_is_named(tmp_path: Path) -> None:
-    mapping = load_mapping(write(tmp_path / "m.csv", "source_header,column\n件号,filing_id\n"))
+    mapping = write(tmp_path / "m.csv", "source_header,column\n件号,filing_id\n")
     export = write(
         tmp_path / "f.csv", "编号,登记日期,信访形式,登记层级,信访人,主要内容\n1,2024-01-01,来信,县,张三,x\n"
     )

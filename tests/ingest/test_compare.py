@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from caselink.demo_data import id_checksum
-from ingest.compare import (
+from ingest.records import Filing
+from ingest.resolve.compare import (
     DEFAULT_COMPARISONS,
     NULL,
     AddressComparison,
@@ -21,7 +22,6 @@ from ingest.compare import (
     address_tail,
     compare_pairs,
 )
-from ingest.records import Filing
 from tests.ingest.resolution_helpers import demo, filing
 
 

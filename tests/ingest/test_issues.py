@@ -12,7 +12,9 @@ import pytest
 
 from caselink.demo_data import generate
 from ingest.columns import Channel, Level
-from ingest.issues import (
+from ingest.read.files import read_and_validate
+from ingest.records import Filing
+from ingest.resolve.issues import (
     AREA,
     CITY,
     COMPANY,
@@ -30,8 +32,6 @@ from ingest.issues import (
     particulars,
     resolve_issues,
 )
-from ingest.pipeline import read_and_validate
-from ingest.records import Filing
 
 CHANG_AN, GAO_YI, ZHENG_DING = "130102", "130127", "130123"  # three counties of 石家庄
 
@@ -299,7 +299,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_accuracy_floor_on_generated_data(generated: Path) -> None:
     from bench.accuracy_units_issues import issues_scores, read_truth_filings, units_scores
-    from ingest.units import resolve_units
+    from ingest.resolve.units import resolve_units
 
     v = read_and_validate(generated / "filings.csv", generated / "transfers.csv")
     mentions, _ = resolve_units(v.filings, v.transfers)

@@ -1,4 +1,4 @@
-"""ingest.normalise: names, pinyin keys, ID numbers, phones, dates, enums, co-petitioners."""
+"""ingest.read.normalise: names, pinyin keys, ID numbers, phones, dates, enums, co-petitioners."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from ingest.columns import Action, Channel, Level, Status
-from ingest.normalise import (
+from ingest.read.normalise import (
     name_pinyin,
     normalise_name,
     normalise_phone,

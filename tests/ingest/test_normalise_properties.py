@@ -1,4 +1,4 @@
-"""Property tests of ingest.normalise: nothing raises, normal forms are fixed points, dates round-trip."""
+"""Properties of ingest.read.normalise: nothing raises, normal forms are fixed points, dates round-trip."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.normalise import normalise_name, normalise_phone, parse_date, parse_id_number
-from ingest.places import county_by_code, county_of
+from ingest.read.normalise import normalise_name, normalise_phone, parse_date, parse_id_number
+from ingest.read.places import county_by_code, county_of
 
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CHECK = "10X98765432"

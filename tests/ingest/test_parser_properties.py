@@ -18,10 +18,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pypinyin.pinyin_dict import pinyin_dict as PINYIN_DICT
 
-from ingest import issues
 from ingest.columns import FILING_COLUMNS, TRANSFER_COLUMNS, Action, Channel, Level, Status
 from ingest.errors import IngestError
-from ingest.normalise import (
+from ingest.read.normalise import (
     id_check_char,
     name_pinyin,
     normalise_name,
@@ -34,11 +33,12 @@ from ingest.normalise import (
     parse_status,
     split_co_petitioners,
 )
-from ingest.places import County, all_counties, county_by_code, county_of, region_of
+from ingest.read.places import County, all_counties, county_by_code, county_of, region_of
+from ingest.read.sources import RawRow, load_mapping, open_source
+from ingest.read.validate import validate_filing, validate_transfer
 from ingest.records import Filing
-from ingest.sources import RawRow, load_mapping, open_source
-from ingest.units import normalise_unit_name, parse_unit
-from ingest.validate import validate_filing, validate_transfer
+from ingest.resolve import issues
+from ingest.resolve.units import normalise_unit_name, parse_unit
 
 FAST = settings(max_examples=200, deadline=None)
 FILES = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -271,13 +271,13 @@ def test_a_mapping_file_maps_any_headers_onto_the_columns(headers: list[str]) ->
             mapping_path, ["source_header", "column"], [[h, n] for h, n in zip(headers, names, strict=True)]
         )
         try:
-            mapping = load_mapping(mapping_path)
+            load_mapping(mapping_path)
         except IngestError:  # two headers equal once case-folded and NFKC'd: refused, never garbled
             return
         path = Path(tmp) / "f.csv"
         _write_rows(path, headers, [names])
         try:
-            table = open_source(path, "filings", mapping)
+            table = open_source(path, "filings", mapping_path)
         except IngestError as exc:  # headers that collide after normalisation are named in the message
             assert "both mean column" in str(exc)
             return

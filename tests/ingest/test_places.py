@@ -1,4 +1,4 @@
-"""ingest.places: the county reference and free-text place → county code matching."""
+"""ingest.read.places: the county reference and free-text place → county code matching."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from ingest.normalise import to_simplified
-from ingest.places import all_counties, county_by_code, county_of, region_of, short_name
+from ingest.read.normalise import to_simplified
+from ingest.read.places import all_counties, county_by_code, county_of, region_of, short_name
 
 
 def test_reference_has_every_mainland_county_once() -> None:

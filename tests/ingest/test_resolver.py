@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 
 from caselink.demo_data import id_checksum
-from ingest.clustering import score_clusters
-from ingest.compare import DEFAULT_COMPARISONS, NULL, FieldTable, compare_pairs
-from ingest.decisions import DecisionStore, Verdict
-from ingest.identity import IdRegistry, assign_ids
 from ingest.records import Filing, Transfer
-from ingest.resolver import ACCOUNT_DECIDES, identity_evidence, resolve, resolve_petitioners
+from ingest.resolve.clustering import score_clusters
+from ingest.resolve.compare import DEFAULT_COMPARISONS, NULL, FieldTable, compare_pairs
+from ingest.resolve.decisions import DecisionStore, Verdict
+from ingest.resolve.identity import IdRegistry, assign_ids
+from ingest.resolve.resolver import ACCOUNT_DECIDES, identity_evidence, resolve, resolve_petitioners
 from tests.ingest.resolution_helpers import demo, filing
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ingest.compare import DEFAULT_COMPARISONS, NULL, Comparison
-from ingest.scoring import fit, probability
+from ingest.resolve.compare import DEFAULT_COMPARISONS, NULL, Comparison
+from ingest.resolve.scoring import fit, probability
 
 COMPS: tuple[Comparison, ...] = DEFAULT_COMPARISONS
 

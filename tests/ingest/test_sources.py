@@ -1,4 +1,4 @@
-"""ingest.sources: encodings, headers, mapping files, XLSX, row numbers and row-level read faults."""
+"""ingest.read.sources: encodings, headers, mapping files, XLSX, row numbers and row-level read faults."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 import xlsxwriter
 
 from ingest.errors import InputFileError
+from ingest.read.sources import MAX_CELL_CHARS, detect_encoding, load_mapping, open_source
 from ingest.records import Severity
-from ingest.sources import MAX_CELL_CHARS, detect_encoding, load_mapping, open_source
 
 HEADER = "filing_id,received_date,channel,receiving_level,petitioner_name,content"
 ROW = "F1,2024-03-01,来访,县,张　三,征地补偿款未发放"
@@ -115,7 +115,7 @@ def test_mapping_file_renames_export_headers(tmp_path: Path) -> None:
     mapping = load_mapping(mapping_path)
     assert mapping.columns_of("来信日期") == ["received_date"]
     path = write(tmp_path / "f.csv", "编号,来信日期,信访形式,登记层级,来信人姓名,主要内容\n" + ROW + "\n")
-    (row,) = open_source(path, "filings", mapping).rows()
+    (row,) = open_source(path, "filings", mapping_path).rows()
     assert row.values["filing_id"] == "F1"
     assert row.values["petitioner_name"] == "张　三"
 

@@ -1,4 +1,4 @@
-"""Property tests of ingest.sources: whatever text a cell holds, written as CSV it reads back equal.
+"""Property tests of ingest.read.sources: whatever text a cell holds, written as CSV it reads back equal.
 
 Also: the parallel reader (spans cut at record boundaries, two forked workers) gives exactly what the
 one-piece reader gives.
@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import ingest.pipeline as pipeline
+import ingest.read.files as pipeline
 from ingest.columns import TRANSFER_COLUMNS
-from ingest.sources import open_source, read_span, split_csv
+from ingest.read.sources import open_source, read_span, split_csv
 
 COLUMNS = [c.name for c in TRANSFER_COLUMNS]
 
@@ -121,7 +121,7 @@ def test_parallel_pipeline_equals_serial(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(pipeline, "WORKERS", 1)
     serial = pipeline.read_and_validate(path, today=date(2025, 1, 1))
     monkeypatch.setattr(pipeline, "WORKERS", 2)
-    monkeypatch.setattr("ingest.sources.SPLIT_MIN_BYTES", 0)
+    monkeypatch.setattr("ingest.read.sources.SPLIT_MIN_BYTES", 0)
     parallel = pipeline.read_and_validate(path, today=date(2025, 1, 1))
     assert (parallel.summaries[0].workers, serial.summaries[0].workers) == (2, 1)
     parallel.summaries[0].workers = 1

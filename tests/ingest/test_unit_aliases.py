@@ -1,11 +1,11 @@
-"""The alias table (ingest/reference/unit_aliases.csv) is well-formed data."""
+"""The alias table (ingest/resolve/reference/unit_aliases.csv) is well-formed data."""
 
 from __future__ import annotations
 
 import csv
 from collections import defaultdict
 
-from ingest.units import ALIASES_PATH, LEVELS, normalise_unit_name, read_alias_table
+from ingest.resolve.units import ALIASES_PATH, LEVELS, normalise_unit_name, read_alias_table
 
 
 def test_header_and_one_row_per_key() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from ingest.columns import Action, Channel, Level
 from ingest.records import Filing, Transfer, UnitRole
-from ingest.units import parse_unit, read_alias_table, resolve_units
+from ingest.resolve.units import parse_unit, read_alias_table, resolve_units
 
 CHANG_AN = "130102"  # 河北省石家庄市长安区
 HAI_DIAN = "110108"  # 北京市海淀区

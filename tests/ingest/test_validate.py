@@ -1,4 +1,4 @@
-"""ingest.validate and ingest.pipeline: which rows are rejected, which are flagged, and why."""
+"""ingest.read.validate and ingest.read.files: which rows are rejected, which are flagged, and why."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from ingest.columns import FILING_COLUMNS, Action, Channel, Level, Status
-from ingest.normalise import id_check_char
-from ingest.pipeline import read_and_validate
+from ingest.read.files import read_and_validate
+from ingest.read.normalise import id_check_char
+from ingest.read.sources import RawRow
+from ingest.read.validate import validate_filing, validate_transfer
 from ingest.records import Filing, Problem, Severity, Transfer
-from ingest.sources import RawRow
-from ingest.validate import validate_filing, validate_transfer
 
 TODAY = date(2025, 6, 30)
 ID_BODY = "13010219800101001"
@@ -210,7 +210,7 @@ def test_pipeline_counts_and_cross_row_rules(tmp_path: Path) -> None:
 def test_report_files_open_in_excel_and_never_run_formulas(tmp_path: Path) -> None:
     import openpyxl
 
-    from ingest.report import format_summary, write_report
+    from ingest.read.report import format_summary, write_report
 
     filings = tmp_path / "filings.csv"
     filings.write_text(

@@ -8,7 +8,7 @@ from datetime import date
 from caselink.intake import IntakeQuery, MatchLevel, Recommendation, check_index
 from caselink.intake_index import build_from_resolution
 from ingest.records import Filing
-from ingest.resolver import resolve_with_report
+from ingest.resolve import resolve_with_report
 from tests.ingest.resolution_helpers import filing
 
 TODAY = date(2025, 6, 1)

@@ -31,10 +31,10 @@ from caselink.intake import (
 )
 from caselink.intake_index import IndexMissing, build_from_resolution, cached_index
 from caselink.workspace import Workspace
-from ingest.normalise import name_pinyin, normalise_name
-from ingest.pipeline import read_and_validate
+from ingest.read import read_and_validate
+from ingest.read.normalise import name_pinyin, normalise_name
 from ingest.records import Filing
-from ingest.resolver import resolve, resolve_with_report
+from ingest.resolve import resolve, resolve_with_report
 
 N = 2000
 HOMOPHONES = dict(

@@ -304,8 +304,8 @@ def generated_resolution(n_filings: int, seed: int, folder: Path) -> Resolution:
     are taken from the generator's ground truth: otherwise no petitioner would ever file twice on one issue.
     """
     from caselink.demo_data import generate
-    from ingest.pipeline import read_and_validate
-    from ingest.resolver import resolve
+    from ingest.read import read_and_validate
+    from ingest.resolve import resolve
 
     paths = generate(n_filings, seed, folder)
     valid = read_and_validate(paths.filings, paths.transfers)

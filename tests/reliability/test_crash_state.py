@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from caselink.cli import cli
 from graph.atomic import write_atomically
 from graph.memory_store import MemoryStore
-from ingest.identity import COUNTER_FILE, REGISTRY_FILE, IdRegistry
+from ingest.resolve import COUNTER_FILE, REGISTRY_FILE, IdRegistry
 
 
 def test_petitioner_ids_stay_unique_after_a_kill_between_registry_and_counter(tmp_path: Path) -> None:

@@ -15,8 +15,8 @@ Phone, address and county add weight but are never enough on their own (families
 probability in [review, accept), and high-scoring pairs without identity evidence, go to the review queue.
 
 `resolve()` is the one entry point used by `caselink ingest` and `caselink resolve`. Units come from
-`ingest.units` and issues from `ingest.issues.resolve_issues` (given the petitioners). What needs no
-petitioners — the units and the particulars of the texts — is read meanwhile in a helper process
+`ingest.resolve.units` and issues from `ingest.resolve.issues.resolve_issues` (given the petitioners).
+What needs no petitioners — the units and the particulars of the texts — is read meanwhile in a helper process
 (`ingest.background`) on the second core.
 """
 
@@ -31,15 +31,22 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ingest.background import WORKERS, Background, paused_gc, release_free_memory
-from ingest.blocking import DEFAULT_RULES, RuleReport, block
-from ingest.clustering import cluster
-from ingest.compare import DEFAULT_COMPARISONS, GENERIC_NAMES, NULL, FieldTable, LevelArray, compare_pairs
-from ingest.decisions import DecisionStore, ReviewItem, Verdict
-from ingest.identity import IdRegistry
-from ingest.issues import IssueFeatures, IssueInputs, IssueSettings, read_features, resolve_issues
 from ingest.records import Evidence, Filing, Resolution, Transfer
-from ingest.scoring import Model, fit, probability, random_pair_levels, with_random_u
-from ingest.units import UnitIds, UnitInputs, resolve_unit_ids, unit_mentions
+from ingest.resolve.blocking import DEFAULT_RULES, RuleReport, block
+from ingest.resolve.clustering import cluster
+from ingest.resolve.compare import (
+    DEFAULT_COMPARISONS,
+    GENERIC_NAMES,
+    NULL,
+    FieldTable,
+    LevelArray,
+    compare_pairs,
+)
+from ingest.resolve.decisions import DecisionStore, ReviewItem, Verdict
+from ingest.resolve.identity import IdRegistry
+from ingest.resolve.issues import IssueFeatures, IssueInputs, IssueSettings, read_features, resolve_issues
+from ingest.resolve.scoring import Model, fit, probability, random_pair_levels, with_random_u
+from ingest.resolve.units import UnitIds, UnitInputs, resolve_unit_ids, unit_mentions
 
 
 @dataclass(frozen=True, slots=True)

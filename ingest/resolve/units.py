@@ -3,9 +3,9 @@
 A raw name is read in four steps, each cached per distinct (raw name, county of the filing):
 
 1. normalise: NFKC, traditional → simplified, no spaces or punctuation, no leading 中共;
-2. strip place prefixes (province, city, county — full or short names, from `ingest.places`) and a bare
+2. strip place prefixes (province, city, county — full or short names, from `ingest.read.places`) and a bare
    level marker (县 / 区 / 市 / 省, as in 市信访局); the county comes from the prefix, else from the filing;
-3. look the remainder up in the alias table (ingest/reference/unit_aliases.csv: exact, then fuzzy with
+3. look the remainder up in the alias table (ingest/resolve/reference/unit_aliases.csv: exact, then fuzzy with
    a conservative edit-distance limit), else read it as a township (X镇人民政府, X街道办事处 …) or a
    village committee (X村委会, X村民委员会 …);
 4. anything else is kept as a unit of its own, ``known=False``.
@@ -29,8 +29,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from ingest.background import paused_gc
-from ingest.normalise import to_simplified
-from ingest.places import County, all_counties, county_by_code, county_of, short_name
+from ingest.read.normalise import to_simplified
+from ingest.read.places import County, all_counties, county_by_code, county_of, short_name
 from ingest.records import Filing, Transfer, Unit, UnitMention, UnitRole
 
 ALIASES_PATH = Path(__file__).parent / "reference" / "unit_aliases.csv"

@@ -3,6 +3,9 @@
 Every row read ends up either loaded (a Filing / Transfer, possibly flagged) or rejected (its problems in
 `ValidationResult.problems`), so for each file `read == loaded + rejected`. A file that cannot be read at
 all raises ingest.errors.InputFileError before anything is returned.
+
+Each input file is handed to ingest.read.sources once (`open_source`, which also reads the column-mapping
+file); everything here works on the table it returns, whose rows come whole or by byte spans.
 """
 
 from __future__ import annotations
@@ -24,19 +27,16 @@ from ingest import background
 from ingest.background import paused_gc
 from ingest.columns import Channel, Level, Status
 from ingest.errors import InputFileError
-from ingest.normalise import normalise_account
-from ingest.records import Filing, Problem, Severity, Transfer
-from ingest.sources import (
-    ColumnMapping,
-    Kind,
-    RawRow,
-    SourceTable,
-    load_mapping,
-    open_source,
-    read_span,
-    split_csv,
+from ingest.read.normalise import normalise_account
+from ingest.read.sources import RawRow, SourceTable, estimated_rows, open_source, read_span, split_csv
+from ingest.read.validate import (
+    duplicate_id,
+    duplicate_seq,
+    unknown_filing,
+    validate_filing,
+    validate_transfer,
 )
-from ingest.validate import duplicate_id, duplicate_seq, unknown_filing, validate_filing, validate_transfer
+from ingest.records import Filing, Problem, Severity, Transfer
 
 PROGRESS_MIN_ROWS = 20_000
 """Files estimated to hold fewer rows than this get no progress bar."""
@@ -101,10 +101,9 @@ def _read_and_validate(
     progress: bool,
     today: date,
 ) -> ValidationResult:
-    mapping = load_mapping(Path(mapping_path)) if mapping_path is not None else None
-    filings_table = _open(Path(filings_path), "filings", mapping)
+    filings_table = open_source(Path(filings_path), "filings", mapping_path)
     transfers_table = (
-        _open(Path(transfers_path), "transfers", mapping) if transfers_path is not None else None
+        open_source(Path(transfers_path), "transfers", mapping_path) if transfers_path is not None else None
     )
 
     try:
@@ -153,17 +152,6 @@ def _read_and_validate(
         tsummary.notes = _notes(transfers_table, tsummary.read)
         summaries.append(tsummary)
     return ValidationResult(filings, transfers, problems, summaries)
-
-
-def _open(path: Path, kind: Kind, mapping: ColumnMapping | None) -> SourceTable:
-    try:
-        return open_source(path, kind, mapping)
-    except OSError as exc:
-        raise InputFileError(
-            f"{path}: 无法打开文件（{exc.strerror}）。请检查文件是否被其他程序占用或是否有读取权限。 / "
-            f"Cannot open the file ({exc.strerror}). Check that no other program holds it and that you may "
-            "read it."
-        ) from None
 
 
 def _load_filings(
@@ -228,22 +216,12 @@ def _counted(rows: Iterator[RawRow], bar: Any) -> Iterator[RawRow]:
 def _progress_bar(table: SourceTable, progress: bool) -> Any:
     if not progress:
         return None
-    estimate = _estimated_rows(table)
+    estimate = estimated_rows(table)
     if estimate < PROGRESS_MIN_ROWS:
         return None
     from tqdm import tqdm
 
     return tqdm(total=estimate, desc=table.path.name, unit=" rows", unit_scale=True, leave=False)
-
-
-def _estimated_rows(table: SourceTable) -> int:
-    size = table.path.stat().st_size
-    if table.file_format == "xlsx":
-        return size // 40  # compressed sheets hold roughly 40 bytes per row of this shape
-    with table.path.open("rb") as fh:
-        sample = fh.read(256 * 1024)
-    lines = sample.count(b"\n")
-    return size // max(1, len(sample) // max(1, lines)) if lines else 0
 
 
 def _notes(table: SourceTable, read: int) -> list[str]:
@@ -343,7 +321,7 @@ def _read_fault(raw: RawRow) -> bool:
 
 def _warm_up() -> None:
     """Load reference data once in the parent so forked workers share it instead of each loading it."""
-    from ingest import normalise, places
+    from ingest.read import normalise, places
 
     places.county_of("河北省石家庄市长安区")
     normalise.name_pinyin(normalise.normalise_name("张三"))

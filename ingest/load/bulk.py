@@ -1,6 +1,6 @@
 """Resolution → neo4j-admin import files, and the checks after the import: the fast first load into Neo4j.
 
-    stats = write_import_files(res, folder)       # the same nodes and edges `ingest.load.load` writes
+    stats = write_import_files(res, folder)       # the same nodes and edges `ingest.load.store.load` writes
     # neo4j-admin database import full … (Neo4j stopped, database empty), then start Neo4j
     finish_import(store, folder)                  # constraints and indexes online, counts as written
 
@@ -21,10 +21,10 @@ from graph.bulk_import import BulkImportError, ImportFiles, read_manifest
 from graph.errors import GraphError
 from graph.model import Label, RelType
 from graph.store import GraphStore
-from ingest.load import progress_bar
-from ingest.mapping import GraphMapper
+from ingest.background import paused_gc
+from ingest.load.graph_tables import GraphMapper
+from ingest.load.store import progress_bar
 from ingest.records import Resolution
-from ingest.units import paused_gc
 
 CHUNK = 100_000
 """Filings per file: bounds the memory of the tables being written."""

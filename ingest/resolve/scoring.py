@@ -23,7 +23,14 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from ingest.compare import DEFAULT_COMPARISONS, NULL, Comparison, FieldTable, LevelArray, compare_pairs
+from ingest.resolve.compare import (
+    DEFAULT_COMPARISONS,
+    NULL,
+    Comparison,
+    FieldTable,
+    LevelArray,
+    compare_pairs,
+)
 
 FloatArray = NDArray[np.float64]
 _EPS = 1e-6

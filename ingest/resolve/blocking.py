@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ingest.compare import FieldTable
 from ingest.records import Filing
+from ingest.resolve.compare import FieldTable
 
 IntArray = NDArray[np.int64]
 

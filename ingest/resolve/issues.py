@@ -47,7 +47,7 @@ from numpy.typing import NDArray
 
 from graph.atomic import write_atomically
 from ingest.background import WORKERS, paused_gc, release_free_memory
-from ingest.places import all_counties
+from ingest.read.places import all_counties
 from ingest.records import Evidence, Filing, Issue
 
 # ------------------------------------------------------------------------------------------ particulars

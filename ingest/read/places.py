@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from ingest.normalise import to_simplified
+from ingest.read.normalise import to_simplified
 
 MUNICIPALITIES = frozenset({"110000", "120000", "310000", "500000"})
 """北京, 天津, 上海, 重庆: provinces whose cities are pseudo-units named like the province."""

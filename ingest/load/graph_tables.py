@@ -1,7 +1,7 @@
 """Resolution → graph tables: every node and edge of graph/README.md, as columns (graph.tables).
 
-One mapping for every way into a store: `ingest.load` turns the tables into writer rows (Neo4j over Bolt, the
-embedded store), `ingest.bulk` into neo4j-admin import files. Values are derived from the records in a fixed
+One mapping for every way into a store: `load.store` turns the tables into writer rows (Neo4j over Bolt, the
+embedded store), `load.bulk` into neo4j-admin import files. Values are derived from the records in a fixed
 order, so mapping the same Resolution twice gives the same tables. Filings come oldest first
 (`mapper.filings`); their tables are built a range at a time (`filing_tables(start, stop)`), everything else
 at once (`static_tables`).
@@ -26,7 +26,7 @@ from graph import facts, model
 from graph.model import NODE_PROPS, EdgeSpec, Label
 from graph.tables import Column, EdgeTable, NodeTable
 from ingest.columns import Level
-from ingest.places import county_by_code
+from ingest.read.places import county_by_code
 from ingest.records import Evidence, Resolution, Transfer, UnitMention, UnitRole
 
 RANK = {level: level.rank for level in Level}

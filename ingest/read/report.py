@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.pipeline import ValidationResult
+from ingest.read.files import ValidationResult
 from ingest.records import Problem
 
 PROBLEM_COLUMNS = ("file", "row", "column", "value", "reason_zh", "reason_en", "severity")

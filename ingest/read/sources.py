@@ -250,9 +250,24 @@ class SourceTable:
         )
 
 
-def open_source(path: Path, kind: Kind, mapping: ColumnMapping | None = None) -> SourceTable:
-    """Open `path` as a filings or transfers file and check its header (InputFileError if unusable)."""
+def open_source(path: Path, kind: Kind, mapping_path: Path | None = None) -> SourceTable:
+    """Open `path` as a filings or transfers file and check its header (InputFileError if unusable).
+
+    mapping_path is a column-mapping file (see above); its headers take precedence over the built-in aliases.
+    """
+    mapping = load_mapping(Path(mapping_path)) if mapping_path is not None else None
     path = Path(path)
+    try:
+        return _open_source(path, kind, mapping)
+    except OSError as exc:
+        raise InputFileError(
+            f"{path}: 无法打开文件（{exc.strerror}）。请检查文件是否被其他程序占用或是否有读取权限。 / "
+            f"Cannot open the file ({exc.strerror}). Check that no other program holds it and that you may "
+            "read it."
+        ) from None
+
+
+def _open_source(path: Path, kind: Kind, mapping: ColumnMapping | None) -> SourceTable:
     if not path.is_file():
         raise InputFileError(f"{path}: 找不到该文件。请检查路径。 / File not found: check the path.")
     if path.stat().st_size == 0:
@@ -280,9 +295,9 @@ def open_source(path: Path, kind: Kind, mapping: ColumnMapping | None = None) ->
     return _build(path, kind, "csv", encoding, first, 1, mapping, raw_header_line=raw_line)
 
 
-def read_rows(path: Path, kind: Kind, mapping: ColumnMapping | None = None) -> Iterator[RawRow]:
-    """Shorthand for `open_source(path, kind, mapping).rows()`."""
-    return open_source(path, kind, mapping).rows()
+def read_rows(path: Path, kind: Kind, mapping_path: Path | None = None) -> Iterator[RawRow]:
+    """Shorthand for `open_source(path, kind, mapping_path).rows()`."""
+    return open_source(path, kind, mapping_path).rows()
 
 
 @dataclass(frozen=True, slots=True)
@@ -863,3 +878,14 @@ def _count_quotes(mm: mmap.mmap, start: int, end: int) -> int:
     for a in range(start, end, _CHUNK_BYTES):
         total += mm[a : min(end, a + _CHUNK_BYTES)].count(b'"')
     return total
+
+
+def estimated_rows(table: SourceTable) -> int:
+    """About how many records the file holds, from its size (for a progress bar; 0 when it cannot tell)."""
+    size = table.path.stat().st_size
+    if table.file_format == "xlsx":
+        return size // 40  # compressed sheets hold roughly 40 bytes per row of this shape
+    with table.path.open("rb") as fh:
+        sample = fh.read(256 * 1024)
+    lines = sample.count(b"\n")
+    return size // max(1, len(sample) // max(1, lines)) if lines else 0

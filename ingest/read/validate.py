@@ -2,7 +2,7 @@
 
 Per-row rules live here as pure functions (`validate_filing`, `validate_transfer`); the checks that need other
 rows (a filing_id seen before, a transfer naming an unknown filing, a filing's seq seen before) are
-`duplicate_id`, `unknown_filing` and `duplicate_seq`, applied by ingest.pipeline in file order.
+`duplicate_id`, `unknown_filing` and `duplicate_seq`, applied by ingest.read.files in file order.
 
 Reject (row not loaded): a required cell empty, a date that cannot be read or lies after `today`, an unknown
 channel / level / action, headcount not an integer ≥ 1, concluded_date before received_date, seq not an
@@ -19,10 +19,10 @@ from collections.abc import Callable
 from datetime import date
 from sys import intern
 
-from ingest import normalise, places
 from ingest.columns import FILING_COLUMNS, TRANSFER_COLUMNS
+from ingest.read import normalise, places
+from ingest.read.sources import RawRow
 from ingest.records import Filing, Problem, Severity, Transfer
-from ingest.sources import RawRow
 
 _REQUIRED_FILING = tuple((c.name, c.alias_zh, c.required_unless) for c in FILING_COLUMNS if c.required)
 _REQUIRED_TRANSFER = tuple((c.name, c.alias_zh) for c in TRANSFER_COLUMNS if c.required)

@@ -1,4 +1,4 @@
-"""Resolution → graph: load the nodes and edges of ingest.mapping (graph/README.md) into a store.
+"""Resolution → graph: load the nodes and edges of ingest.load.graph_tables (graph/README.md) into a store.
 
 `to_graph(res)` builds the whole graph in memory (small inputs, tests); `load(res, store)` streams the same
 rows in chunks of filings, so a million filings never sit in memory as rows all at once. Every property is
@@ -17,9 +17,9 @@ from graph import model
 from graph.model import EdgeSpec, Label, OwnerRow, Row
 from graph.store import GraphStore, GraphWriter
 from graph.tables import EdgeTable, NodeTable, node_rows, owner_rows
-from ingest.mapping import GraphMapper
+from ingest.background import paused_gc
+from ingest.load.graph_tables import GraphMapper
 from ingest.records import Resolution
-from ingest.units import paused_gc
 
 CHUNK = 40_000
 

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from rapidfuzz.distance import OSA, Levenshtein
 from rapidfuzz.process import cpdist
 
-from ingest.places import county_by_code
+from ingest.read.places import county_by_code
 from ingest.records import Filing
 
 IntArray = NDArray[np.int64]

@@ -22,6 +22,7 @@ What needs no petitioners — the units and the particulars of the texts — is 
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -64,9 +65,12 @@ class ResolveSettings:
     random_pairs: int = 500_000
     """Random pairs of filings that give u (how often people in general agree on each level)."""
     seed: int = 0
-    generic_names: int = GENERIC_NAMES
-    """A phone, account or house address under this many different names or more is generic and is no
-    evidence (0 turns the rule off); the values found are listed in the ingest report."""
+    generic_names: int = field(
+        default_factory=lambda: int(os.environ.get("CASELINK_GENERIC_NAMES", str(GENERIC_NAMES)))
+    )
+    """A phone, account or house address under this many different people's names or more is generic and is
+    no evidence (0 turns the rule off; environment CASELINK_GENERIC_NAMES); the values found are listed in
+    the ingest report."""
     helper_from: int = 50_000
     """From this many filings on, the issue features and the units are read in a helper process while
     petitioners are resolved (ingest.background; never with CASELINK_INGEST_WORKERS=1)."""

@@ -153,6 +153,22 @@ def test_neighbours_with_different_matters_are_not_joined() -> None:
     assert len(set(issue_of.values())) == 4
 
 
+def test_a_repost_is_one_matter_whoever_posts_it_and_a_one_line_entry_is_not_enough() -> None:
+    text = (
+        "投诉长乐坊四组鑫源百货旁的夜宵摊每晚营业到凌晨两点，油烟和噪音严重扰民，影响附近居民休息，"
+        "请有关部门核实处理。"
+    )
+    filings = [
+        filing("F1", "", text, county=CHANG_AN, category=""),
+        filing("F2", "", " " + text + "\n", county=ZHENG_DING, category=""),  # another poster, another county
+        filing("F3", "", "反映道路损坏问题", county=CHANG_AN, category=""),
+        filing("F4", "", "反映道路损坏问题", county=GAO_YI, category=""),  # two roads, as far as one can tell
+    ]
+    issue_of, evidence, _ = resolve_issues(filings, {f.filing_id: f"P{i}" for i, f in enumerate(filings)})
+    assert issue_of["F1"] == issue_of["F2"]
+    assert issue_of["F3"] != issue_of["F4"]
+
+
 def test_a_collective_matter_joins_many_petitioners() -> None:
     fact = "北王村附近的长安金盛化工厂长期夜间排放刺鼻废气，村民头晕恶心"
     filings = [

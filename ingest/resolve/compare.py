@@ -79,12 +79,38 @@ def address_tail(address: str, county: str | None) -> str:
     >>> address_tail("长安区周店镇张官村", None), address_tail("周店镇新区村5号", None)
     ('周店镇张官村', '周店镇新区村5号')
     """
-    text = "".join(address.split())
+    text = flat_number("".join(address.split()))
     for name in _county_names(county):
         at = text.find(name)
         if at >= 0:
             return text[at + len(name) :]
     return _ABOVE_TOWN.sub("", text, count=1)
+
+
+_WIDE_DIGITS = str.maketrans("０１２３４５６７８９－", "0123456789-")
+_FLAT = (
+    (re.compile(r"(\d+)(?:号楼|号|栋|幢|座|#楼|#)(\d+)单元(\d+)(?:室|号|户)?"), r"\1号\2单元\3"),
+    (re.compile(r"(?<![\d-])(\d{1,3})-(\d{1,2})-(\d{2,5})(?:室|号|户)?(?![\d-])"), r"\1号\2单元\3"),
+    (re.compile(r"(\d+)(?:号楼|栋|幢|座)(\d+)(?:室|号|户)"), r"\1号\2"),
+)
+"""Flats as clerks write them — 26-3-1104, 26栋3单元1104室, 26号楼3单元1104 — and their one spelling."""
+
+
+def flat_number(text: str) -> str:
+    """An address with its building, unit and flat written one way (26号3单元1104), so that the forms of one
+    flat compare equal and the building reads as the house number.
+
+    >>> flat_number("古泉街道香榭小区22-3-2402"), flat_number("香榭小区22栋3单元2402室")
+    ('古泉街道香榭小区22号3单元2402', '香榭小区22号3单元2402')
+    >>> flat_number("香榭小区２２号楼３单元２４０２"), flat_number("宋里村216号"), flat_number("5栋302室")
+    ('香榭小区22号3单元2402', '宋里村216号', '5号302')
+    """
+    if not any(ch.isdigit() for ch in text):
+        return text
+    text = text.translate(_WIDE_DIGITS)
+    for pattern, spelling in _FLAT:
+        text = pattern.sub(spelling, text)
+    return text
 
 
 _ABOVE_TOWN = re.compile(
@@ -263,7 +289,7 @@ def name_groups(names: Sequence[str], pinyins: Sequence[int]) -> int:
     """How many people a set of distinct spellings stands for, as far as names tell: spellings that sound
     the same or are one character apart as NameComparison reads it (李伟 / 李玮 / 李伟伟) count once.
 
-    >>> name_groups(["李伟", "李玮", "李伟伟", "李月兰", "李月岚", "王伟", "王芳"], [1, 1, 2, 3, 3, 1, 4])
+    >>> name_groups(["李伟", "李玮", "李伟伟", "李月兰", "李月岚", "王伟", "王芳"], [1, 1, 2, 3, 3, 5, 4])
     4
     """
     parent = list(range(len(names)))

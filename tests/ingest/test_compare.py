@@ -21,6 +21,7 @@ from ingest.resolve.compare import (
     PlaceComparison,
     address_tail,
     compare_pairs,
+    flat_number,
 )
 from tests.ingest.resolution_helpers import demo, filing
 
@@ -139,3 +140,20 @@ def test_vectorised_levels_equal_the_reference_on_generated_pairs(tmp_path: Path
         ]
         assert levels[:, k].tolist() == expected, comp.field
         assert len(set(expected)) >= 2, comp.field
+
+
+def test_one_flat_written_three_ways_is_one_address() -> None:
+    comp = AddressComparison()
+    forms = [
+        "古泉街道香榭小区22-3-2402",
+        "古泉街道香榭小区22栋3单元2402室",
+        "古泉街道香榭小区２２号楼３单元２４０２",
+    ]
+    home = "河北省石家庄市长安区"
+    a = filing("1", "甲", address=home + forms[0])
+    for k, form in enumerate(forms[1:], 2):
+        assert _level(comp, a, filing(str(k), "甲", address=home + form)) == (3, 3)
+    # another flat of the same building is another household
+    assert _level(comp, a, filing("9", "甲", address=home + "古泉街道香榭小区22栋3单元1101室"))[0] < 3
+    # a phone-like or date-like run is not read as a flat
+    assert flat_number("联系电话0311-8888-6666") == "联系电话0311-8888-6666"

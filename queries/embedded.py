@@ -134,11 +134,11 @@ def multi_channel(view: MemoryView, params: dict[str, Any]) -> Rows:
 
 
 def skip_level(view: MemoryView, params: dict[str, Any]) -> Rows:
-    local, rows = set(params["local_levels"]), []
+    local, counted, rows = set(params["local_levels"]), set(params["channels"]), []
     for (pid, iid), fs in _petitioner_issue_groups(view.graph).items():
         local_dates = [f["received_date"] for _, f in fs if f.get("receiving_level") in local]
         for fid, f in fs:
-            if f.get("receiving_level") in local:
+            if f.get("receiving_level") in local or f.get("channel") not in counted:
                 continue
             if any(d < f["received_date"] for d in local_dates):
                 continue

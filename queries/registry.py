@@ -151,11 +151,17 @@ SPECS: tuple[QuerySpec, ...] = (
         "skip-level",
         "越级访",
         "Skip-level petitioning",
-        "Filings received above county level with no earlier filing at county level or below by that "
-        "petitioner on that issue.",
+        "Visits (the channels counted) received above county level with no earlier filing at county level "
+        "or below by that petitioner on that issue.",
         (
             ParamSpec(
                 "local_levels", "list", ("乡镇", "县"), "receiving levels that count as county level or below"
+            ),
+            ParamSpec(
+                "channels",
+                "list",
+                ("来访",),
+                "channels whose filings are counted (the others may go to any level)",
             ),
             *PAGE,
         ),

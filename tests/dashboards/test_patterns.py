@@ -124,6 +124,25 @@ def test_skip_level(monkeypatch: pytest.MonkeyPatch, ws: Path, store: MemoryStor
     assert not at.exception and at.warning
 
 
+def test_skip_level_says_which_channels_count(
+    monkeypatch: pytest.MonkeyPatch, ws: Path, store: MemoryStore
+) -> None:
+    at = open_page(monkeypatch, ws, "skip_level.py")
+    assert at.multiselect(key="skip_channels").value == ["来访"]
+    assert "计入：来访" in at.caption[0].value and "网上信访" in at.caption[0].value
+    assert set(at.dataframe[0].value["channel"]) == {"来访"}
+    every = ["来信", "来访", "网上信访", "电话", "领导信箱"]
+    at.multiselect(key="skip_channels").set_value(every).run()
+    wider = rows(store, "skip-level", channels=every)
+    assert len(wider) > len(rows(store, "skip-level"))
+    assert metrics(at)["越级信访件"] == n(len(wider))
+    assert "计入：来信、来访、网上信访、电话、领导信箱" in at.caption[0].value
+    at.multiselect(key="skip_channels").set_value([]).run()
+    assert not at.exception and at.warning
+    en = open_page(monkeypatch, ws, "skip_level.py", lang="en")
+    assert "Counted: 来访" in en.caption[0].value
+
+
 def test_cross_county_draws_the_chosen_group(
     monkeypatch: pytest.MonkeyPatch, ws: Path, store: MemoryStore
 ) -> None:

@@ -22,7 +22,7 @@ from ingest.records import Resolution
 from queries.registry import SPECS
 from queries.run import parse_params, run_query
 from tests.conftest import wipe_database
-from tests.queries.fixtures import AS_OF, generated_resolution, query_fixture
+from tests.queries.fixtures import AS_OF, generated_resolution, query_fixture, skip_level_fixture
 
 BACKENDS = ["embedded", "neo4j"]
 A, B = "110101", "110102"
@@ -119,7 +119,9 @@ def test_multi_channel(store: GraphStore) -> None:
 
 
 def test_skip_level(store: GraphStore) -> None:
-    assert rows(store, "skip-level") == [
+    # only visits are counted by default: F03 (online, 省) and F10 (a letter, 市) may go to any level
+    assert [r["filing_id"] for r in rows(store, "skip-level")] == ["F09"]
+    assert rows(store, "skip-level", channels="来访,来信,网上信访") == [
         {
             "filing_id": "F03",
             "petitioner_id": "P2",
@@ -149,7 +151,37 @@ def test_skip_level(store: GraphStore) -> None:
         },
     ]
     # counting 市 as local too leaves only the provincial and national first filings
-    assert [r["filing_id"] for r in rows(store, "skip-level", local_levels="乡镇,县,市")] == ["F03", "F09"]
+    every = "来访,来信,网上信访"
+    assert [
+        r["filing_id"] for r in rows(store, "skip-level", local_levels="乡镇,县,市", channels=every)
+    ] == ["F03", "F09"]
+    assert [r["filing_id"] for r in rows(store, "skip-level", local_levels="乡镇,县,市,省,国家")] == []
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def channel_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[GraphStore]:
+    """tests/queries/fixtures.skip_level_fixture loaded into one back end."""
+    s = _open(request.param, request, tmp_path_factory.mktemp("channels"), skip_level_fixture())
+    yield s
+    s.close()
+
+
+def test_skip_level_counts_visits_only_by_default(channel_store: GraphStore) -> None:
+    """An online message to a city is not skip-level, a visit is (domain.md, 信访工作条例 Art. 24)."""
+    got = rows(channel_store, "skip-level")
+    assert [(r["filing_id"], r["petitioner_id"], r["channel"], r["receiving_level"]) for r in got] == [
+        ("G2", "S2", "来访", "市"),
+        ("G4", "S3", "来访", "市"),
+    ]
+    online = rows(channel_store, "skip-level", channels="网上信访")
+    assert [(r["filing_id"], r["receiving_level"]) for r in online] == [("G1", "市"), ("G3", "市")]
+    others = rows(channel_store, "skip-level", channels="电话,领导信箱,来信")
+    assert [r["filing_id"] for r in others] == ["G7", "G8", "G9"]
+    # S5's phone call at 省 is not local, so it does not stop the later letter or mailbox message
+    every = rows(channel_store, "skip-level", channels="来访,来信,网上信访,电话,领导信箱")
+    assert [r["filing_id"] for r in every] == ["G1", "G2", "G3", "G4", "G7", "G8", "G9"]
 
 
 def test_cross_county(store: GraphStore) -> None:

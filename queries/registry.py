@@ -249,6 +249,30 @@ SPECS: tuple[QuerySpec, ...] = (
         ),
     ),
     QuerySpec(
+        "concluded-late",
+        "超期办结",
+        "Concluded late",
+        "Filings concluded after the handling time limit (60 days, or 90 with an extension), with the delay.",
+        (
+            _int("limit_days", 60, "the handling time limit"),
+            _int("extended_days", 90, "the limit of a filing with an approved extension"),
+            ParamSpec("extension_marker", "str", "延期", "text in a routing note that marks an extension"),
+        ),
+        (
+            "filing_id",
+            "petitioner_id",
+            "issue_id",
+            "received_date",
+            "concluded_date",
+            "status",
+            "responsible_unit",
+            "extended",
+            "limit_days",
+            "days_taken",
+            "days_late",
+        ),
+    ),
+    QuerySpec(
         "petitioner",
         "信访人档案",
         "Petitioner profile",
@@ -306,9 +330,10 @@ SPECS: tuple[QuerySpec, ...] = (
         "overview-trends",
         "概览趋势",
         "Overview trends",
-        "Filings counted by month, channel, category and county in one pass, with how many are concluded.",
+        "Filings counted by month, channel, category and county in one pass, with how many are concluded "
+        "and how many have a status.",
         (),
-        ("month", "channel", "category", "county", "county_name", "filings", "concluded"),
+        ("month", "channel", "category", "county", "county_name", "filings", "concluded", "with_status"),
     ),
     QuerySpec(
         "search",

@@ -329,6 +329,39 @@ def test_overdue(store: GraphStore) -> None:
     assert rows(store, "overdue", as_of="2024-01-01") == []
 
 
+def test_concluded_late(store: GraphStore) -> None:
+    # F07 took 105 days (2024-01-01 → 04-15) without an extension; the other concluded filings 19–41 days
+    assert rows(store, "concluded-late") == [
+        {
+            "filing_id": "F07",
+            "petitioner_id": "P4",
+            "issue_id": "I4",
+            "received_date": "2024-01-01",
+            "concluded_date": "2024-04-15",
+            "status": "已办结",
+            "responsible_unit": None,
+            "extended": False,
+            "limit_days": 60,
+            "days_taken": 105,
+            "days_late": 45,
+        }
+    ]
+    # with a 10-day limit every concluded filing is late (F06 took 19 days, F13 20); open ones never are
+    ten = rows(store, "concluded-late", limit_days=10, extended_days=10)
+    assert [(r["filing_id"], r["days_late"]) for r in ten][-2:] == [("F13", 10), ("F06", 9)]
+    assert {r["filing_id"] for r in ten} == {"F01", "F03", "F05", "F06", "F07", "F13"}
+    # a 20-day limit, and F05's note (不属本单位职责) read as an extension to 25 days: F13 took exactly 20
+    short = rows(store, "concluded-late", limit_days=20, extended_days=25, extension_marker="职责")
+    got = [(r["filing_id"], r["extended"], r["limit_days"], r["days_taken"], r["days_late"]) for r in short]
+    assert got == [
+        ("F07", False, 20, 105, 85),
+        ("F03", False, 20, 41, 21),
+        ("F01", False, 20, 27, 7),
+        ("F05", True, 25, 29, 4),
+    ]
+    assert rows(store, "concluded-late", limit_days=200, extended_days=200) == []
+
+
 def test_petitioner_profile(store: GraphStore) -> None:
     got = rows(store, "petitioner", petitioner_id="P2")
     assert [(r["filing_id"], r["role"], r["issue_id"]) for r in got] == [
@@ -407,6 +440,8 @@ GENERATED_CASES: list[tuple[str, dict[str, Any]]] = [
     ("bounced-cases", {"min_units": 2, "dispatch_markers": ""}),
     ("unit-bounce-pairs", {}),
     ("overdue", {"as_of": "2026-11-01"}),
+    ("concluded-late", {}),
+    ("concluded-late", {"limit_days": 30, "extension_marker": "转"}),
     ("petitioner", {"petitioner_id": "FIRST_PETITIONER"}),
     ("neighbourhood", {"key": "XF20230000007", "hops": 2}),
     ("neighbourhood", {"key": "130104:petition_bureau", "hops": 2, "limit": 100}),
@@ -485,6 +520,7 @@ def test_overview_trends(store: GraphStore) -> None:
     got = rows(store, "overview-trends")
     assert sum(r["filings"] for r in got) == 13
     assert sum(r["concluded"] for r in got) == 6  # F01, F03, F05, F06, F07, F13
+    assert sum(r["with_status"] for r in got) == 12  # all but F09
     assert got[2] == {
         "month": "2024-01",
         "channel": "网上信访",
@@ -493,6 +529,7 @@ def test_overview_trends(store: GraphStore) -> None:
         "county_name": "东城区",
         "filings": 2,
         "concluded": 1,
+        "with_status": 2,
     }  # F03 (concluded) and F04
     assert [(r["month"], r["county"]) for r in got if r["county"] == B] == [("2024-02", B), ("2024-06", B)]
 

@@ -547,13 +547,19 @@ def _contains(value: Any, text: str) -> bool:
 
 
 def _search_rank(
-    text: str, keys: tuple[Any, ...], exact: tuple[Any, ...], names: tuple[Any, ...], content: Any = None
+    text: str,
+    keys: tuple[Any, ...],
+    exact: tuple[Any, ...],
+    names: tuple[Any, ...],
+    content: Any = None,
+    accounts: Any = (),
 ) -> int:
-    """The rank search.cypher gives: 0 key, 1 ID/phone, 2 name equal; 3 key/ID/phone, 4 name, 5 text in."""
+    """The rank search.cypher gives: 0 key, 1 ID/phone/account, 2 name or title equal; 3 key/ID/phone,
+    4 name or title, 5 text in (account ids only ever equal)."""
     long = len(text) >= 4
     if keys[0] == text:
         return 0
-    if text in exact:
+    if text in exact or text in (accounts or ()):
         return 1
     if text in names:
         return 2
@@ -573,22 +579,29 @@ def search(view: MemoryView, params: dict[str, Any]) -> Rows:
         return rows
     for (label, key), n in g.nodes(data=True):
         if label == PETITIONER:
-            rank = _search_rank(text, (key,), (n.get("id_number"), n.get("phone")), (n.get("name"),))
+            accounts = n.get("account_ids")
+            exact = (n.get("id_number"), n.get("phone"))
+            rank = _search_rank(text, (key,), exact, (n.get("name"),), accounts=accounts)
             row = {
                 "name": n.get("name"),
                 "category": None,
                 "received_date": None,
                 "id_number": n.get("id_number"),
                 "phone": n.get("phone"),
+                "title": None,
+                "account_ids": accounts,
             }
         elif label == FILING:
-            rank = _search_rank(text, (key,), (), (), n.get("content"))
+            account = n.get("account_id")
+            rank = _search_rank(text, (key,), (), (n.get("title"),), n.get("content"), (account,))
             row = {
                 "name": n.get("petitioner_name"),
                 "category": n.get("category"),
                 "received_date": n.get("received_date"),
                 "id_number": None,
                 "phone": None,
+                "title": n.get("title"),
+                "account_ids": [account] if account is not None else None,
             }
         elif label in (ISSUE, UNIT):
             name = n.get("title") if label == ISSUE else n.get("name")
@@ -599,6 +612,8 @@ def search(view: MemoryView, params: dict[str, Any]) -> Rows:
                 "received_date": None,
                 "id_number": None,
                 "phone": None,
+                "title": None,
+                "account_ids": None,
             }
         else:
             continue
@@ -614,6 +629,8 @@ def search(view: MemoryView, params: dict[str, Any]) -> Rows:
                     "id_number": row["id_number"],
                     "phone": row["phone"],
                     "rank": rank,
+                    "title": row["title"],
+                    "account_ids": row["account_ids"],
                 }
             )
     rows.sort(key=lambda r: (r["rank"], r["label"], r["key"]))
@@ -642,6 +659,7 @@ def entities(view: MemoryView, params: dict[str, Any]) -> Rows:
                 "status": n.get("status"),
                 "id_number": n.get("id_number"),
                 "phone": n.get("phone"),
+                "account_ids": n.get("account_ids"),
             }
         )
     return rows
@@ -690,6 +708,7 @@ def filing(view: MemoryView, params: dict[str, Any]) -> Rows:
         "issue_id": _first(i for i, _ in _out(g, node, ABOUT, ISSUE)),
         "responsible_unit_id": _first(u for u, _ in _out(g, node, HANDLED_BY, UNIT)),
     }
+    own = {c: f.get(c) for c in ("title", "account_id", "reply")}
     routes = sorted(_out(g, node, ROUTED, UNIT), key=lambda e: e[1]["seq"])
     none = {
         "seq": None,
@@ -701,7 +720,7 @@ def filing(view: MemoryView, params: dict[str, Any]) -> Rows:
         "note": None,
     }
     if not routes:
-        return [{**head, **none}]
+        return [{**head, **none, **own}]
     return [
         {
             **head,
@@ -712,6 +731,7 @@ def filing(view: MemoryView, params: dict[str, Any]) -> Rows:
             "to_unit_id": u[1],
             "to_unit": g.nodes[u].get("name"),
             "note": data.get("note"),
+            **own,
         }
         for u, data in routes
     ]
@@ -747,6 +767,7 @@ def entity_filings(view: MemoryView, params: dict[str, Any]) -> Rows:
                 "petitioner_name": data.get("petitioner_name"),
                 "issue_id": _first(i for i, _ in _out(g, f, ABOUT, ISSUE)),
                 "relation": rel,
+                "title": data.get("title"),
             }
         )
     return sorted(rows, key=lambda r: (r["received_date"], r["filing_id"]))

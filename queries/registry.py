@@ -339,13 +339,25 @@ SPECS: tuple[QuerySpec, ...] = (
         "search",
         "检索",
         "Search",
-        "Petitioners, filings, issues and units by key, ID number, phone, name, title or filing text; best "
-        "match first.",
+        "Petitioners, filings, issues and units by key, ID number, phone, account id, name, title or filing "
+        "text; best match first.",
         (
             ParamSpec("text", "str", None, "what to look for"),
             _int("limit", 50, "the most rows returned", lo=1),
         ),
-        ("label", "key", "name", "category", "received_date", "county", "id_number", "phone", "rank"),
+        (
+            "label",
+            "key",
+            "name",
+            "category",
+            "received_date",
+            "county",
+            "id_number",
+            "phone",
+            "rank",
+            "title",
+            "account_ids",
+        ),
     ),
     QuerySpec(
         "entities",
@@ -353,7 +365,18 @@ SPECS: tuple[QuerySpec, ...] = (
         "Entity cards",
         "Name, category, county and dates of the nodes with the given keys.",
         (ParamSpec("keys", "list", None, "the keys to look up"),),
-        ("label", "key", "name", "category", "county", "received_date", "status", "id_number", "phone"),
+        (
+            "label",
+            "key",
+            "name",
+            "category",
+            "county",
+            "received_date",
+            "status",
+            "id_number",
+            "phone",
+            "account_ids",
+        ),
     ),
     QuerySpec(
         "links",
@@ -393,6 +416,9 @@ SPECS: tuple[QuerySpec, ...] = (
             "to_unit_id",
             "to_unit",
             "note",
+            "title",
+            "account_id",
+            "reply",
         ),
     ),
     QuerySpec(
@@ -416,6 +442,7 @@ SPECS: tuple[QuerySpec, ...] = (
             "petitioner_name",
             "issue_id",
             "relation",
+            "title",
         ),
     ),
 )

@@ -297,6 +297,15 @@ def query_fixture() -> Resolution:
     )
 
 
+ONLINE: dict[str, dict[str, str]] = {
+    "G1": {"title": "小区噪音扰民", "account_id": "A0001", "reply": "已责成街道办事处处理。"},
+    "G3": {"title": "道路破损无人修", "account_id": "A0003"},
+    "G5": {"account_id": "A0003"},
+    "G8": {"title": "供暖不热", "account_id": "人S5"},
+}
+"""title, account_id and reply of the filings of skip_level_fixture that have them."""
+
+
 def skip_level_fixture() -> Resolution:
     """Skip-level by channel (domain.md: only visits are counted by default), one petitioner per issue:
 
@@ -307,6 +316,9 @@ def skip_level_fixture() -> Resolution:
     S4/J4 网上信访 县 2024-02-01, then 来访 省 2024-03-01: an earlier filing at county level by any channel:
         not skip-level
     S5/J5 电话 省 2024-03-01, 领导信箱 市 2024-03-02, 来信 国家 2024-03-03: counted only when asked for
+
+    The online filings carry what message-board exports have (ONLINE): titles, platform account ids and
+    replies. Account A0003 was used by S3 and S4 (G3, G5); S5's account 人S5 is also part of S5's name.
     """
     rows = [
         ("G1", "S1", "J1", Channel.ONLINE, Level.CITY, date(2024, 3, 1)),
@@ -332,6 +344,7 @@ def skip_level_fixture() -> Resolution:
             name_pinyin="",
             content=f"{fid} 的诉求",
             address_county=A,
+            **ONLINE.get(fid, {}),
         )
         for k, (fid, pid, _, channel, level, day) in enumerate(rows, start=2)
     ]

@@ -558,6 +558,8 @@ def test_search(store: GraphStore) -> None:
         "id_number": None,
         "phone": None,
         "rank": 0,
+        "title": None,
+        "account_ids": None,
     }
 
 
@@ -630,6 +632,39 @@ def test_entity_filings(store: GraphStore) -> None:
         ("F10", "P6", "吴六", "ABOUT"),
     ]
     assert rows(store, "entity-filings", key="I5", label="Unit") == []
+
+
+def test_online_filings_carry_title_account_and_reply(channel_store: GraphStore) -> None:
+    (g1,) = rows(channel_store, "filing", filing_id="G1")
+    assert (g1["title"], g1["account_id"], g1["reply"]) == ("小区噪音扰民", "A0001", "已责成街道办事处处理。")
+    (g2,) = rows(channel_store, "filing", filing_id="G2")
+    assert (g2["title"], g2["account_id"], g2["reply"]) == (None, None, None)
+    # a filing is named by its title where it has one; a petitioner carries every account id of its filings
+    cards = {r["key"]: r for r in rows(channel_store, "entities", keys="G1,G2,S3,S5,S2")}
+    assert (cards["G1"]["name"], cards["G2"]["name"]) == ("小区噪音扰民", "信访人S2")
+    assert [cards[p]["account_ids"] for p in ("S3", "S5", "S2")] == [["A0003"], ["人S5"], None]
+    on_issue = rows(channel_store, "entity-filings", key="J3")
+    assert [(r["filing_id"], r["title"]) for r in on_issue] == [("G3", "道路破损无人修"), ("G4", None)]
+
+
+def test_search_finds_an_account_id_exactly(channel_store: GraphStore) -> None:
+    def found(text: str) -> list[tuple[str, str, int]]:
+        return [(r["label"], r["key"], r["rank"]) for r in rows(channel_store, "search", text=text)]
+
+    # one account used by two petitioners: both, and each filing sent from it
+    assert found("A0003") == [("Filing", "G3", 1), ("Filing", "G5", 1), ("Petitioner", "S3", 1),
+                              ("Petitioner", "S4", 1)]  # fmt: skip
+    got = {r["key"]: r for r in rows(channel_store, "search", text="A0003")}
+    assert (got["G3"]["title"], got["G3"]["account_ids"], got["G3"]["name"]) == (
+        "道路破损无人修", ["A0003"], "信访人S3"
+    )
+    assert (got["S4"]["account_ids"], got["S4"]["title"]) == (["A0003"], None)
+    assert found("A000") == [] and found("0003") == []  # account ids match whole, never in part
+    # 人S5 is S5's account and part of S5's name: S5 once, at the better rank
+    assert found("人S5") == [("Filing", "G8", 1), ("Petitioner", "S5", 1)]
+    # filing titles are searched like names
+    assert found("小区噪音扰民") == [("Filing", "G1", 2)]
+    assert found("噪音") == [("Filing", "G1", 4)]
 
 
 def _explorer_params(store: GraphStore, params: dict[str, Any]) -> dict[str, Any]:

@@ -495,6 +495,19 @@ def test_neo4j_reads_a_page_in_index_order_and_stops(neo4j_driver: Driver) -> No
         assert not any(op in ("Sort", "Top") and key in details for op, details in ops), (name, ops)
 
 
+def test_neo4j_search_reads_indexes_not_every_node(
+    generated: dict[str, GraphStore], neo4j_driver: Driver
+) -> None:
+    """Every branch of search starts from an index (text indexes, and the range index on Filing.account_id for
+    an account id), never from a scan of a label: a search at 1M filings reads what matches."""
+    spec = next(s for s in SPECS if s.name == "search")
+    for text in ("A0001234", "王", "XF2024"):
+        params = parse_params(spec, {"text": text})
+        ops = _operators(neo4j_driver.execute_query("EXPLAIN " + spec.cypher, params).summary.plan)
+        assert not any(op in ("NodeByLabelScan", "AllNodesScan") for op, _ in ops), (text, ops)
+        assert any(op == "NodeIndexSeek" and "account_id" in details for op, details in ops), ops
+
+
 def _operators(plan: dict[str, Any]) -> list[tuple[str, str]]:
     """(operator, details) of every operator of an EXPLAIN plan."""
     op = (plan["operatorType"].split("@")[0], str(plan.get("args", {}).get("Details", "")))

@@ -290,8 +290,9 @@ class GraphMapper:
         names = [self.cosigners[k][0] for k in cos]
         none = [None] * len(cos)
         accounts: dict[str, set[str]] = {}
-        for pid, account in zip(self.pids, map(attrgetter("account_id"), self.filings), strict=True):
-            if account and pid is not None:
+        given = list(map(attrgetter("account_id"), self.filings))
+        for pid, account in compress(zip(self.pids, given, strict=True), given):  # only filings with one
+            if pid is not None:
                 accounts.setdefault(pid, set()).add(account)
         return _node_table(
             Label.PETITIONER,

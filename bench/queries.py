@@ -264,7 +264,7 @@ INPUT_READS = {
     "unit-bounce-pairs": "MATCH (f:Filing) WHERE f.revisit = true "
     "MATCH (f)-[r:ROUTED]->(:Unit) RETURN count(r.seq)",
     "overview-trends": "MATCH (f:Filing) "
-    "RETURN count(f.received_date), count(f.channel), count(f.category), count(f.county)",
+    "RETURN count(f.received_date), count(f.channel), count(f.category), count(f.county), count(f.status)",
 }
 """Per whole-graph query, a statement that only reads what the query must read at the least (the paths and
 properties it starts from, counted: nothing is shipped). Constants, no input."""

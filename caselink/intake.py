@@ -174,6 +174,8 @@ class FilingSummary:
     due: date | None
     """Pending: acceptance decision (receipt + 15 days); in handling: receipt + 60 days; concluded: the last
     day to ask for a review (conclusion + 30 days)."""
+    title: str = ""
+    """The filing's own title (留言主题), "" when it has none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,6 +499,7 @@ def _summary(ix: IntakeIndex, row: int, score: float, reasons: tuple[str, ...], 
         matter_score=score if score > float("-inf") else -99.0,
         matter_reasons=reasons,
         due=_due(status, received, concluded),
+        title=ix.filing_titles.get(row, ""),
     )
 
 

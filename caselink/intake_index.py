@@ -43,7 +43,8 @@ from ingest.resolve.issues import PLACE_KINDS, TOWN, VILLAGE, minhash_signatures
 INDEX_FILE = "intake.pickle"
 INDEX_FORMAT = 4
 """Bumped when what the index holds changes meaning: 3 = the model's address comparison has four levels;
-4 = profiles carry the platform account, the model compares it, generic values are kept, names are keys."""
+4 = profiles carry the platform account, the model compares it, generic values are kept, names are keys,
+filings carry their titles."""
 MAX_PROFILES = 12
 """Distinct identity profiles kept per petitioner (the most recent filings first)."""
 STATUSES: tuple[Status, ...] = tuple(Status)
@@ -179,6 +180,8 @@ class IntakeIndex:
     pet_filings: I64
     """CSR offsets into filing rows, per petitioner (filing rows are grouped by petitioner, newest first)."""
     filing_ids: list[str]
+    filing_titles: dict[int, str]
+    """Filing row → the filing's own title (留言主题), for the filings that have one."""
     filing_pet: I32
     received: I32
     """Date ordinals."""
@@ -402,6 +405,7 @@ def _build(
         pet_ids=list(pet_index),
         pet_filings=pet_filings,
         filing_ids=[f.filing_id for f in fl],
+        filing_titles={row: f.title for row, f in enumerate(fl) if f.title},
         filing_pet=pet_rows.astype(np.int32),
         received=(day[order]).astype(np.int32),
         concluded=np.fromiter(

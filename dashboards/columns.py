@@ -34,6 +34,8 @@ ZH: dict[str, str] = {
     "transfers_file": "流转文件", "new": "新增", "updated": "更新", "unchanged": "未变",
     "backend": "图谱存储", "seconds": "用时（秒）", "read": "读入行", "loaded": "导入行",
     "rejected": "拒绝行", "flagged": "标记行",
+    "days_taken": "办理天数", "days_late": "超时天数", "with_status": "有状态",
+    "title": "标题", "account_id": "平台账号", "account_ids": "平台账号", "reply": "答复意见",
 }
 
 

@@ -70,6 +70,7 @@ WARMED = (
     "bounced-cases",
     "unit-bounce-pairs",
     "overdue",
+    "concluded-late",
 )
 """The pattern pages' queries, in the sidebar's order: computed ahead with their defaults on Neo4j."""
 

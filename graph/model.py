@@ -67,6 +67,7 @@ NODE_PROPS: dict[Label, Props] = {
         ("sex", "string"),
         ("birth_date", "date"),
         ("cosigner_only", "boolean"),
+        ("account_ids", "string[]"),
     ),
     Label.FILING: (
         ("filing_id", "string"),
@@ -90,6 +91,9 @@ NODE_PROPS: dict[Label, Props] = {
         ("revisit", "boolean"),
         ("signer_counties", "long"),
         ("unconcluded", "boolean"),
+        ("title", "string"),
+        ("account_id", "string"),
+        ("reply", "string"),
     ),
     Label.ISSUE: (
         ("issue_id", "string"),

@@ -4,6 +4,9 @@ Each twin reads the embedded store's MultiDiGraph (nodes are (label, key), edge 
 relationship type; see graph.memory_store) and returns rows as dicts with the spec's columns, in the same
 order and with the same values as the Cypher text gives on Neo4j (tests/queries/test_query_contract.py
 holds both to it). Values are Python dates, ints, bools, strings, None and lists; queries.run normalises them.
+
+It is one module of over 700 lines on purpose: every twin leans on the same few graph helpers below, and
+TWINS lists them all in one place, as queries/*.cypher lies in one folder.
 """
 
 from __future__ import annotations
@@ -134,11 +137,11 @@ def multi_channel(view: MemoryView, params: dict[str, Any]) -> Rows:
 
 
 def skip_level(view: MemoryView, params: dict[str, Any]) -> Rows:
-    local, rows = set(params["local_levels"]), []
+    local, counted, rows = set(params["local_levels"]), set(params["channels"]), []
     for (pid, iid), fs in _petitioner_issue_groups(view.graph).items():
         local_dates = [f["received_date"] for _, f in fs if f.get("receiving_level") in local]
         for fid, f in fs:
-            if f.get("receiving_level") in local:
+            if f.get("receiving_level") in local or f.get("channel") not in counted:
                 continue
             if any(d < f["received_date"] for d in local_dates):
                 continue
@@ -296,14 +299,11 @@ def overdue(view: MemoryView, params: dict[str, Any]) -> Rows:
         ):
             continue
         node = (FILING, fid)
-        extended = any(
-            data.get("note") is not None and marker in data["note"] for _, data in _out(g, node, ROUTED, UNIT)
-        )
+        extended = _extended(g, node, marker)
         limit = params["extended_days"] if extended else params["limit_days"]
         days_open = (as_of - f["received_date"]).days
         if days_open <= limit:
             continue
-        units = sorted(g.nodes[u].get("name") for u, _ in _out(g, node, HANDLED_BY, UNIT))
         rows.append(
             {
                 "filing_id": fid,
@@ -311,7 +311,7 @@ def overdue(view: MemoryView, params: dict[str, Any]) -> Rows:
                 "issue_id": _first(u for u, _ in _out(g, node, ABOUT, ISSUE)),
                 "received_date": f["received_date"],
                 "status": status,
-                "responsible_unit": units[0] if units else None,
+                "responsible_unit": _responsible(g, node),
                 "extended": extended,
                 "limit_days": limit,
                 "days_open": days_open,
@@ -319,6 +319,50 @@ def overdue(view: MemoryView, params: dict[str, Any]) -> Rows:
             }
         )
     return sorted(rows, key=lambda r: (-r["days_overdue"], r["filing_id"]))
+
+
+def _extended(g: nx.MultiDiGraph, node: NodeId, marker: str) -> bool:
+    """True when a routing note of the filing mentions `marker` (an approved extension)."""
+    notes = (data.get("note") for _, data in _out(g, node, ROUTED, UNIT))
+    return any(note is not None and marker in note for note in notes)
+
+
+def _responsible(g: nx.MultiDiGraph, node: NodeId) -> str | None:
+    """The first name (in order) of the filing's responsible units."""
+    units = sorted(g.nodes[u].get("name") for u, _ in _out(g, node, HANDLED_BY, UNIT))
+    return units[0] if units else None
+
+
+def concluded_late(view: MemoryView, params: dict[str, Any]) -> Rows:
+    g, marker, rows = view.graph, params["extension_marker"], []
+    shorter = min(params["limit_days"], params["extended_days"])
+    for fid, f in _nodes(g, FILING):
+        if "concluded_date" not in f:
+            continue
+        days_taken = (f["concluded_date"] - f["received_date"]).days
+        if days_taken <= shorter:
+            continue
+        node = (FILING, fid)
+        extended = _extended(g, node, marker)
+        limit = params["extended_days"] if extended else params["limit_days"]
+        if days_taken <= limit:
+            continue
+        rows.append(
+            {
+                "filing_id": fid,
+                "petitioner_id": _first(_in(g, node, frozenset({FILED}), PETITIONER)),
+                "issue_id": _first(u for u, _ in _out(g, node, ABOUT, ISSUE)),
+                "received_date": f["received_date"],
+                "concluded_date": f["concluded_date"],
+                "status": f.get("status"),
+                "responsible_unit": _responsible(g, node),
+                "extended": extended,
+                "limit_days": limit,
+                "days_taken": days_taken,
+                "days_late": days_taken - limit,
+            }
+        )
+    return sorted(rows, key=lambda r: (-r["days_late"], r["filing_id"]))
 
 
 # --- lookups ----------------------------------------------------------------------------------------------
@@ -469,14 +513,15 @@ def _nulls_last(*values: Any) -> tuple[tuple[bool, Any], ...]:
 
 def overview_trends(view: MemoryView, params: dict[str, Any]) -> Rows:
     g = view.graph
-    counts: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+    counts: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
     for _, f in _nodes(g, FILING):
         key = (f["received_date"].isoformat()[:7], f.get("channel"), f.get("category"), f.get("county"))
         c = counts[key]
         c[0] += 1
         c[1] += "concluded_date" in f
+        c[2] += f.get("status") is not None
     rows = []
-    for (month, channel, category, county), (filings, concluded) in counts.items():
+    for (month, channel, category, county), (filings, concluded, with_status) in counts.items():
         place = g.nodes.get((COUNTY, county)) if county is not None else None
         rows.append(
             {
@@ -487,6 +532,7 @@ def overview_trends(view: MemoryView, params: dict[str, Any]) -> Rows:
                 "county_name": place.get("name") if place else None,
                 "filings": filings,
                 "concluded": concluded,
+                "with_status": with_status,
             }
         )
     return sorted(rows, key=lambda r: _nulls_last(r["month"], r["channel"], r["category"], r["county"]))
@@ -501,13 +547,19 @@ def _contains(value: Any, text: str) -> bool:
 
 
 def _search_rank(
-    text: str, keys: tuple[Any, ...], exact: tuple[Any, ...], names: tuple[Any, ...], content: Any = None
+    text: str,
+    keys: tuple[Any, ...],
+    exact: tuple[Any, ...],
+    names: tuple[Any, ...],
+    content: Any = None,
+    accounts: Any = (),
 ) -> int:
-    """The rank search.cypher gives: 0 key, 1 ID/phone, 2 name equal; 3 key/ID/phone, 4 name, 5 text in."""
+    """The rank search.cypher gives: 0 key, 1 ID/phone/account, 2 name or title equal; 3 key/ID/phone,
+    4 name or title, 5 text in (account ids only ever equal)."""
     long = len(text) >= 4
     if keys[0] == text:
         return 0
-    if text in exact:
+    if text in exact or text in (accounts or ()):
         return 1
     if text in names:
         return 2
@@ -527,22 +579,29 @@ def search(view: MemoryView, params: dict[str, Any]) -> Rows:
         return rows
     for (label, key), n in g.nodes(data=True):
         if label == PETITIONER:
-            rank = _search_rank(text, (key,), (n.get("id_number"), n.get("phone")), (n.get("name"),))
+            accounts = n.get("account_ids")
+            exact = (n.get("id_number"), n.get("phone"))
+            rank = _search_rank(text, (key,), exact, (n.get("name"),), accounts=accounts)
             row = {
                 "name": n.get("name"),
                 "category": None,
                 "received_date": None,
                 "id_number": n.get("id_number"),
                 "phone": n.get("phone"),
+                "title": None,
+                "account_ids": accounts,
             }
         elif label == FILING:
-            rank = _search_rank(text, (key,), (), (), n.get("content"))
+            account = n.get("account_id")
+            rank = _search_rank(text, (key,), (), (n.get("title"),), n.get("content"), (account,))
             row = {
                 "name": n.get("petitioner_name"),
                 "category": n.get("category"),
                 "received_date": n.get("received_date"),
                 "id_number": None,
                 "phone": None,
+                "title": n.get("title"),
+                "account_ids": [account] if account is not None else None,
             }
         elif label in (ISSUE, UNIT):
             name = n.get("title") if label == ISSUE else n.get("name")
@@ -553,6 +612,8 @@ def search(view: MemoryView, params: dict[str, Any]) -> Rows:
                 "received_date": None,
                 "id_number": None,
                 "phone": None,
+                "title": None,
+                "account_ids": None,
             }
         else:
             continue
@@ -568,6 +629,8 @@ def search(view: MemoryView, params: dict[str, Any]) -> Rows:
                     "id_number": row["id_number"],
                     "phone": row["phone"],
                     "rank": rank,
+                    "title": row["title"],
+                    "account_ids": row["account_ids"],
                 }
             )
     rows.sort(key=lambda r: (r["rank"], r["label"], r["key"]))
@@ -596,6 +659,7 @@ def entities(view: MemoryView, params: dict[str, Any]) -> Rows:
                 "status": n.get("status"),
                 "id_number": n.get("id_number"),
                 "phone": n.get("phone"),
+                "account_ids": n.get("account_ids"),
             }
         )
     return rows
@@ -644,6 +708,7 @@ def filing(view: MemoryView, params: dict[str, Any]) -> Rows:
         "issue_id": _first(i for i, _ in _out(g, node, ABOUT, ISSUE)),
         "responsible_unit_id": _first(u for u, _ in _out(g, node, HANDLED_BY, UNIT)),
     }
+    own = {c: f.get(c) for c in ("title", "account_id", "reply")}
     routes = sorted(_out(g, node, ROUTED, UNIT), key=lambda e: e[1]["seq"])
     none = {
         "seq": None,
@@ -655,7 +720,7 @@ def filing(view: MemoryView, params: dict[str, Any]) -> Rows:
         "note": None,
     }
     if not routes:
-        return [{**head, **none}]
+        return [{**head, **none, **own}]
     return [
         {
             **head,
@@ -666,6 +731,7 @@ def filing(view: MemoryView, params: dict[str, Any]) -> Rows:
             "to_unit_id": u[1],
             "to_unit": g.nodes[u].get("name"),
             "note": data.get("note"),
+            **own,
         }
         for u, data in routes
     ]
@@ -701,6 +767,7 @@ def entity_filings(view: MemoryView, params: dict[str, Any]) -> Rows:
                 "petitioner_name": data.get("petitioner_name"),
                 "issue_id": _first(i for i, _ in _out(g, f, ABOUT, ISSUE)),
                 "relation": rel,
+                "title": data.get("title"),
             }
         )
     return sorted(rows, key=lambda r: (r["received_date"], r["filing_id"]))
@@ -714,6 +781,7 @@ TWINS: dict[str, Twin] = {
     "bounced-cases": bounced_cases,
     "unit-bounce-pairs": unit_bounce_pairs,
     "overdue": overdue,
+    "concluded-late": concluded_late,
     "petitioner": petitioner,
     "neighbourhood": neighbourhood,
     "path": path,

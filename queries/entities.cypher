@@ -1,11 +1,12 @@
 // entities — 实体名片 / Entity cards
 // One row per node whose key is in $keys (filing_id, petitioner_id, issue_id, unit_id, county code or
 // receiving body name): what the pages need to name it and place it. name is a petitioner's, unit's,
-// county's or body's name, an issue's title, or the petitioner name written on a filing; category is a
-// filing's or issue's category, or a unit's level; received_date and status are a filing's.
+// county's or body's name, an issue's title, or a filing's title (else the petitioner name written on it);
+// category is a filing's or issue's category, or a unit's level; received_date and status are a filing's;
+// account_ids a petitioner's platform account ids.
 // params:
 //   $keys: list = required — the keys to look up
-// columns: label, key, name, category, county, received_date, status, id_number, phone
+// columns: label, key, name, category, county, received_date, status, id_number, phone, account_ids
 UNWIND $keys AS k
 CALL {
   WITH k MATCH (n:Filing {filing_id: k}) RETURN n
@@ -24,5 +25,6 @@ RETURN labels(n)[0] AS label,
        n.received_date AS received_date,
        n.status AS status,
        n.id_number AS id_number,
-       n.phone AS phone
+       n.phone AS phone,
+       n.account_ids AS account_ids
 ORDER BY label, key

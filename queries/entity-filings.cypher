@@ -1,12 +1,12 @@
 // entity-filings — 相关信访件 / Filings of an issue or unit
 // Every filing about the issue, or routed to or handled by the unit, whose key is $key ($label: Issue or
 // Unit), oldest first, with its petitioner and issue. relation is the type of the link (ABOUT, HANDLED_BY or
-// ROUTED; a filing both routed to and handled by a unit shows HANDLED_BY).
+// ROUTED; a filing both routed to and handled by a unit shows HANDLED_BY); title is the filing's own title.
 // params:
 //   $key: str = required — the issue_id or unit_id
 //   $label: str = Issue — Issue or Unit
 // columns: filing_id, received_date, channel, receiving_level, category, status, concluded_date,
-//   petitioner_id, petitioner_name, issue_id, relation
+//   petitioner_id, petitioner_name, issue_id, relation, title
 CALL {
   MATCH (n:Issue {issue_id: $key}) RETURN n
   UNION MATCH (n:Unit {unit_id: $key}) RETURN n
@@ -24,5 +24,6 @@ RETURN f.filing_id AS filing_id,
        head(COLLECT { MATCH (p:Petitioner)-[:FILED]->(f) RETURN p.petitioner_id AS id ORDER BY id }) AS petitioner_id,
        f.petitioner_name AS petitioner_name,
        head(COLLECT { MATCH (f)-[:ABOUT]->(i:Issue) RETURN i.issue_id AS id ORDER BY id }) AS issue_id,
-       relation
+       relation,
+       f.title AS title
 ORDER BY received_date, filing_id

@@ -1,12 +1,13 @@
 // filing — 信访件详情 / Filing details
 // One filing with its petitioner, co-signers, issue and responsible unit (ids), and its routing: one row per
 // routing event in seq order (the filing's own columns repeat on each), or a single row with empty routing
-// columns when it was never routed. from_unit is the sending unit as written in the transfer record.
+// columns when it was never routed. from_unit is the sending unit as written in the transfer record; title,
+// account_id and reply are the filing's own title, platform account and answer (null when not given).
 // params:
 //   $filing_id: str = required — the filing to show
 // columns: filing_id, received_date, channel, receiving_level, receiving_org, category, content, headcount,
 //   status, concluded_date, county, petitioner_name, petitioner_id, co_petitioner_ids, issue_id,
-//   responsible_unit_id, seq, route_date, action, from_unit, to_unit_id, to_unit, note
+//   responsible_unit_id, seq, route_date, action, from_unit, to_unit_id, to_unit, note, title, account_id, reply
 MATCH (f:Filing {filing_id: $filing_id})
 OPTIONAL MATCH (f)-[r:ROUTED]->(u:Unit)
 WITH f, r, u ORDER BY r.seq
@@ -33,5 +34,8 @@ RETURN f.filing_id AS filing_id,
        r.from_unit AS from_unit,
        u.unit_id AS to_unit_id,
        u.name AS to_unit,
-       r.note AS note
+       r.note AS note,
+       f.title AS title,
+       f.account_id AS account_id,
+       f.reply AS reply
 ORDER BY seq

@@ -151,11 +151,17 @@ SPECS: tuple[QuerySpec, ...] = (
         "skip-level",
         "越级访",
         "Skip-level petitioning",
-        "Filings received above county level with no earlier filing at county level or below by that "
-        "petitioner on that issue.",
+        "Visits (the channels counted) received above county level with no earlier filing at county level "
+        "or below by that petitioner on that issue.",
         (
             ParamSpec(
                 "local_levels", "list", ("乡镇", "县"), "receiving levels that count as county level or below"
+            ),
+            ParamSpec(
+                "channels",
+                "list",
+                ("来访",),
+                "channels whose filings are counted (the others may go to any level)",
             ),
             *PAGE,
         ),
@@ -243,6 +249,30 @@ SPECS: tuple[QuerySpec, ...] = (
         ),
     ),
     QuerySpec(
+        "concluded-late",
+        "超期办结",
+        "Concluded late",
+        "Filings concluded after the handling time limit (60 days, or 90 with an extension), with the delay.",
+        (
+            _int("limit_days", 60, "the handling time limit"),
+            _int("extended_days", 90, "the limit of a filing with an approved extension"),
+            ParamSpec("extension_marker", "str", "延期", "text in a routing note that marks an extension"),
+        ),
+        (
+            "filing_id",
+            "petitioner_id",
+            "issue_id",
+            "received_date",
+            "concluded_date",
+            "status",
+            "responsible_unit",
+            "extended",
+            "limit_days",
+            "days_taken",
+            "days_late",
+        ),
+    ),
+    QuerySpec(
         "petitioner",
         "信访人档案",
         "Petitioner profile",
@@ -300,21 +330,34 @@ SPECS: tuple[QuerySpec, ...] = (
         "overview-trends",
         "概览趋势",
         "Overview trends",
-        "Filings counted by month, channel, category and county in one pass, with how many are concluded.",
+        "Filings counted by month, channel, category and county in one pass, with how many are concluded "
+        "and how many have a status.",
         (),
-        ("month", "channel", "category", "county", "county_name", "filings", "concluded"),
+        ("month", "channel", "category", "county", "county_name", "filings", "concluded", "with_status"),
     ),
     QuerySpec(
         "search",
         "检索",
         "Search",
-        "Petitioners, filings, issues and units by key, ID number, phone, name, title or filing text; best "
-        "match first.",
+        "Petitioners, filings, issues and units by key, ID number, phone, account id, name, title or filing "
+        "text; best match first.",
         (
             ParamSpec("text", "str", None, "what to look for"),
             _int("limit", 50, "the most rows returned", lo=1),
         ),
-        ("label", "key", "name", "category", "received_date", "county", "id_number", "phone", "rank"),
+        (
+            "label",
+            "key",
+            "name",
+            "category",
+            "received_date",
+            "county",
+            "id_number",
+            "phone",
+            "rank",
+            "title",
+            "account_ids",
+        ),
     ),
     QuerySpec(
         "entities",
@@ -322,7 +365,18 @@ SPECS: tuple[QuerySpec, ...] = (
         "Entity cards",
         "Name, category, county and dates of the nodes with the given keys.",
         (ParamSpec("keys", "list", None, "the keys to look up"),),
-        ("label", "key", "name", "category", "county", "received_date", "status", "id_number", "phone"),
+        (
+            "label",
+            "key",
+            "name",
+            "category",
+            "county",
+            "received_date",
+            "status",
+            "id_number",
+            "phone",
+            "account_ids",
+        ),
     ),
     QuerySpec(
         "links",
@@ -362,6 +416,9 @@ SPECS: tuple[QuerySpec, ...] = (
             "to_unit_id",
             "to_unit",
             "note",
+            "title",
+            "account_id",
+            "reply",
         ),
     ),
     QuerySpec(
@@ -385,6 +442,7 @@ SPECS: tuple[QuerySpec, ...] = (
             "petitioner_name",
             "issue_id",
             "relation",
+            "title",
         ),
     ),
 )

@@ -1,16 +1,19 @@
 // skip-level — 越级访 / Skip-level petitioning
-// Filings received above county level (a receiving_level not in $local_levels) with no earlier filing (an
-// earlier received_date) at county level or below by the same petitioner on the same issue.
+// Filings through a counted channel (in $channels: visits only by default, since letters, online filings,
+// hotline calls and leaders' mailboxes may be addressed to any level) received above county level (a
+// receiving_level not in $local_levels) with no earlier filing (an earlier received_date, any channel) at
+// county level or below by the same petitioner on the same issue.
 // Filings are read in filing_id order from the key's index, so a page ($offset, $limit) stops as soon as
 // it is full.
 // params:
 //   $local_levels: list = 乡镇,县 — receiving levels that count as county level or below
+//   $channels: list = 来访 — channels whose filings are counted (the others may go to any level)
 //   $limit: int = 0 — the most rows returned (0 = all of them)
 //   $offset: int = 0 — how many rows of the ordered result to skip before the first one returned
 // columns: filing_id, petitioner_id, issue_id, receiving_level, received_date, receiving_org, channel
 MATCH (f:Filing)
 USING INDEX f:Filing(filing_id)
-WHERE f.filing_id IS NOT NULL AND NOT f.receiving_level IN $local_levels
+WHERE f.filing_id IS NOT NULL AND NOT f.receiving_level IN $local_levels AND f.channel IN $channels
 WITH f ORDER BY f.filing_id
 MATCH (p:Petitioner)-[:FILED]->(f)-[:ABOUT]->(i:Issue)
 WHERE NOT EXISTS {

@@ -122,6 +122,9 @@ if cards.empty:
     st.stop()
 card = cards.iloc[0]
 title_name = card["name"] if isinstance(card["name"], str) and kind != "filing" else key
+if kind == "filing":  # a filing is named by its own title (留言主题) where it has one
+    own_title = explore_data.frame("filing", filing_id=key)["title"].iloc[0]
+    title_name = own_title if isinstance(own_title, str) and own_title else key
 st.title(f"{kind_name(kind)} · {title_name}")
 st.caption(f"{t('编号', 'Id')}: {key}")
 
@@ -150,6 +153,9 @@ if kind == "petitioner":
     cols[2].metric(t("县区", "County"), county_name(card["county"]))
     rows = explore_data.frame("petitioner", petitioner_id=key)
     cols[3].metric(t("信访件", "Filings"), f"{rows['filing_id'].nunique():,}")
+    accounts = ids(card["account_ids"]) if isinstance(card["account_ids"], list | tuple) else []
+    if accounts:  # pseudonymous platform ids: shown as they are, not masked like ID numbers
+        header.text(t(f"平台账号 {'、'.join(accounts)}", f"Platform account {', '.join(accounts)}"))
     with timeline_tab:
         if rows.empty:
             st.info(t("这个信访人没有信访件。", "This petitioner has no filings."))
@@ -197,7 +203,11 @@ elif kind == "filing":
         f" · **{t('类别', 'Category')}**: {f['category'] or '—'}"
         f" · **{t('人数', 'Headcount')}**: {f['headcount']}"
     )
+    if isinstance(f["account_id"], str) and f["account_id"]:
+        header.text(t(f"平台账号 {f['account_id']}", f"Platform account {f['account_id']}"))
     header.text_area(t("诉求内容", "Content"), f["content"] or "", disabled=True, height=100)
+    if isinstance(f["reply"], str) and f["reply"]:
+        header.text_area(t("答复意见", "Reply"), f["reply"], disabled=True, height=100)
     with timeline_tab:
         routed = rows[rows["seq"].notna()].astype({"seq": "Int64"})
         if routed.empty:
@@ -244,7 +254,8 @@ else:  # issue or unit
             charts.bars(per_month.reset_index(name="filings"), "month", "filings",
                         category_title=t("月份", "Month"), value_title=t("件数", "Filings"),
                         horizontal=False, height=240)
-            show_table((rows), f"{kind}-{key}-filings")
+            first = ["filing_id", "title"]  # a filing's own title beside its number
+            show_table(rows[first + [c for c in rows.columns if c not in first]], f"{kind}-{key}-filings")
     with linked_tab:
         names = names_of(ids(rows["petitioner_id"]) + ids(rows["issue_id"]))
         entity_links(

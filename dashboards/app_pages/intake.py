@@ -149,6 +149,7 @@ else:
                           f"**Filings** ({c.filings_total} in all, the same matter first)"))
             filings = pd.DataFrame([{
                 t("信访件编号", "Filing"): f.filing_id,
+                t("标题", "Title"): f.title,
                 t("登记日期", "Received"): f.received_date.isoformat(),
                 t("办理状态", "Status"): f.status,
                 t("责任单位", "Responsible unit"): f.unit,

@@ -1,5 +1,7 @@
 """Overdue filings (超期): not concluded past the handling limit — 60 days, or 90 with an approved extension
-(信访工作条例). The page holds units to their time limits; it is about matters, not people."""
+(信访工作条例) — and filings concluded late (超期办结), with the delay. The page holds units to their time
+limits; it is about matters, not people. When no loaded filing has a status or a concluded date (a file
+without those columns), it says the statuses are unknown instead of counting every old filing overdue."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from datetime import date
 
 import streamlit as st
 
+from dashboards import explore_data
 from dashboards import patterns_data as pdata
 from dashboards.i18n import t
 from dashboards.tables import show_table
@@ -56,6 +59,21 @@ with st.expander(t("更多参数", "More settings")):
         key="overdue_statuses",
     )
 
+trends = explore_data.frame("overview-trends")
+if len(trends) and not trends["with_status"].sum() and not trends["concluded"].sum():
+    st.warning(
+        t(
+            f"已载入的 {int(trends['filings'].sum()):,} 件信访件都没有办理状态，也没有办结日期"
+            "（导入的文件没有这两列）：办理状态不明，无法判断哪些已办结、哪些超期。"
+            "请在数据中提供“办理状态”或“办结日期”（答复时间也可）后重新导入。",
+            f"None of the {int(trends['filings'].sum()):,} loaded filings has a status or a concluded date "
+            "(the imported file has no such columns): their statuses are unknown, so which are concluded and "
+            "which are overdue cannot be told. Import the data with a status or a concluded date (a reply "
+            "date counts) to see them.",
+        )
+    )
+    st.stop()
+
 df = pdata.pattern(
     QUERY,
     {
@@ -96,3 +114,26 @@ else:
     show_table(by_unit.head(50), "overdue-by-unit")
     st.subheader(t("超期信访件", "Overdue filings"))
     show_table(pdata.with_names(df.sort_values("days_overdue", ascending=False, ignore_index=True)), QUERY)
+
+LATE = "concluded-late"
+late = pdata.pattern(
+    LATE, {"limit_days": int(limit_days), "extended_days": int(extended_days), "extension_marker": marker}
+)
+st.subheader(t("超期办结", "Concluded late"))
+st.caption(
+    t(
+        "已办结、但办结日期晚于时限（同上）的信访件：从登记到办结用了多少天，超出时限多少天。",
+        "Filings concluded after their limit (as above): the days from registration to conclusion, and "
+        "how many of them were past the limit.",
+    )
+)
+m = st.columns(3)
+m[0].metric(t("超期办结信访件", "Filings concluded late"), f"{len(late):,}")
+m[1].metric(
+    t("超时天数中位数", "Median days late"), f"{int(late['days_late'].median()) if len(late) else 0:,}"
+)
+m[2].metric(t("超期办结的责任单位", "Units that concluded late"), f"{late['responsible_unit'].nunique():,}")
+if late.empty:
+    st.info(t("没有超期办结的信访件。", "No filing was concluded late."))
+else:
+    show_table(pdata.with_names(late), LATE)

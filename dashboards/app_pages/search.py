@@ -20,10 +20,11 @@ MAX_LINKS = 20
 st.title(t("检索", "Search"))
 st.caption(
     t(
-        "输入姓名、身份证号、电话、信访件编号、事项或单位名称，或诉求内容中的词语。证件号和电话可带空格或横线，"
-        "也可以照抄遮蔽后的号码（如 138****5678）。",
-        "Type a name, ID number, phone, filing number, issue or unit name, or words from a filing's text. "
-        "ID numbers and phones may contain spaces or dashes, or be copied masked (e.g. 138****5678).",
+        "输入姓名、身份证号、电话、平台账号、信访件编号、事项或单位名称、信访件标题，或诉求内容中的词语。"
+        "证件号和电话可带空格或横线，也可以照抄遮蔽后的号码（如 138****5678）；平台账号须完整输入。",
+        "Type a name, ID number, phone, platform account, filing number, issue or unit name, filing title, "
+        "or words from a filing's text. ID numbers and phones may contain spaces or dashes, or be copied "
+        "masked (e.g. 138****5678); an account id must be typed whole.",
     )
 )
 
@@ -64,10 +65,10 @@ if found.empty:
 
 RANKS = {
     0: t("编号", "key"),
-    1: t("证件号/电话", "ID/phone"),
-    2: t("名称", "name"),
+    1: t("证件号/电话/账号", "ID/phone/account"),
+    2: t("名称/标题", "name/title"),
     3: t("编号/证件号/电话片段", "part of key/ID/phone"),
-    4: t("名称片段", "part of name"),
+    4: t("名称/标题片段", "part of name/title"),
     5: t("诉求内容", "text"),
 }
 st.subheader(t(f"结果（{len(found)}）", f"Results ({len(found)})"))
@@ -75,6 +76,7 @@ HEADERS = {
     "label": ("类型", "type"), "key": ("编号", "id"), "name": ("名称", "name"),
     "category": ("类别", "category"), "received_date": ("登记日期", "received"), "county": ("县区", "county"),
     "id_number": ("身份证号", "id_number"), "phone": ("电话", "phone"), "rank": ("匹配", "matched on"),
+    "title": ("标题", "title"), "account_ids": ("平台账号", "account"),
 }  # fmt: skip
 headers = {column: t(zh, en) for column, (zh, en) in HEADERS.items()}
 counties = pdata.county_names(tuple(sorted({c for c in found["county"] if isinstance(c, str) and c})))
@@ -90,6 +92,8 @@ cols = st.columns(2)
 for i, row in enumerate(found.head(MAX_LINKS).itertuples(index=False)):
     kind = explore_data.KIND_OF_LABEL[row.label]
     name = f" · {row.name}" if isinstance(row.name, str) and row.name else ""
+    if isinstance(row.title, str) and row.title:  # a filing's own title names it better than a person
+        name = f" · {row.title}"
     cols[i % 2].page_link(
         DETAILS,
         label=f"{label_name(row.label, lang())} {row.key}{name}",

@@ -60,6 +60,9 @@ _FILING_FIELDS = attrgetter(
     "status",
     "concluded_date",
     "flags",
+    "title",
+    "account_id",
+    "reply",
 )
 _TRANSFER_FIELDS = attrgetter("filing_id", "seq", "row", "date", "action", "note", "from_unit", "to_unit")
 _STEP = itemgetter(0, 1)
@@ -274,7 +277,8 @@ class GraphMapper:
         return nodes, edges
 
     def _petitioners(self) -> NodeTable:
-        """A row per petitioner, each field from the latest filing that has it; then name-only co-signers."""
+        """A row per petitioner, each field from the latest filing that has it, and every account id of their
+        filings; then name-only co-signers."""
         have = list(map(is_not, self.pids, repeat(None)))
         owners: list[str] = [p for p in self.pids if p is not None]
         fields = list(zip(*map(_PERSON_FIELDS, compress(self.filings, have)), strict=True)) or [()] * 9
@@ -285,6 +289,11 @@ class GraphMapper:
         cos = [k for k in sorted(self.cosigners) if k not in last]
         names = [self.cosigners[k][0] for k in cos]
         none = [None] * len(cos)
+        accounts: dict[str, set[str]] = {}
+        given = list(map(attrgetter("account_id"), self.filings))
+        for pid, account in compress(zip(self.pids, given, strict=True), given):  # only filings with one
+            if pid is not None:
+                accounts.setdefault(pid, set()).add(account)
         return _node_table(
             Label.PETITIONER,
             [
@@ -299,6 +308,7 @@ class GraphMapper:
                 _latest(owners, sex, keys, at) + none,
                 _latest(owners, birth, keys, at) + none,
                 [None] * len(keys) + [True] * len(cos),
+                [sorted(accounts[k]) if k in accounts else None for k in keys] + none,
             ],
         )
 
@@ -350,9 +360,10 @@ class GraphMapper:
     def filing_tables(self, start: int, stop: int) -> tuple[NodeTable, list[EdgeTable]]:
         """The Filing nodes of filings[start:stop] and every edge they own (FILING_SPECS, in that order)."""
         filings = self.filings[start:stop]
-        cols = list(zip(*map(_FILING_FIELDS, filings), strict=True)) or [()] * 17
+        cols = list(zip(*map(_FILING_FIELDS, filings), strict=True)) or [()] * 20
         fid, received, channel, level, org, name, content, category, headcount = cols[:9]
-        co, place, place_county, address_county, resp, status, concluded, flags = cols[9:]
+        co, place, place_county, address_county, resp, status, concluded, flags = cols[9:17]
+        title, account, reply = cols[17:]
         fids = list(fid)
         county = [p or a for p, a in zip(place_county, address_county, strict=True)]
         lo, hi = np.searchsorted(self.routed_at, [start, stop]).tolist()
@@ -382,6 +393,9 @@ class GraphMapper:
                 _revisits(len(fids), routed_index, routed[1], routed[6]),
                 list(map(self.filing_counties.get, fids)),
                 [c is None for c in concluded],
+                _none_if_empty(title),
+                _none_if_empty(account),
+                _none_if_empty(reply),
             ],
         )
         res, cosigned = self.res, self.cosigned

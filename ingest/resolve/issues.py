@@ -1237,10 +1237,11 @@ def _titles(
     f: IssueFeatures, filings: list[Filing], order: NDArray[np.int64], starts: NDArray[np.int64]
 ) -> list[tuple[str, str | None, str]]:
     """Title, county and category of each issue (its filings are order[starts[k]:starts[k + 1]], earliest
-    first). Title: category and the place or body its first five filings name (an estate, factory,
-    company, school or hospital before a village, a village before a township; the earliest filing naming
-    the best, and its first such), else the first words of the earliest filing. County: the first of its
-    first twenty filings that has one."""
+    first). Title: category and the title of the earliest of its first five filings that has its own (an
+    online message's 留言主题: written by a person to name the matter), else the place or body its first
+    five filings name (an estate, factory, company, school or hospital before a village, a village before a
+    township; the earliest filing naming the best, and its first such), else the first words of the
+    earliest filing. County: the first of its first twenty filings that has one."""
     n = f.n
     token_rank = np.array(
         [_TITLE_RANK.get(kind, _UNRANKED) for kind, _ in f.token_text] or [_UNRANKED], dtype=np.int64
@@ -1254,13 +1255,22 @@ def _titles(
     r, c = best_rank[order], f.county[order] >= 0
     pick = np.minimum.reduceat(np.where(nth < 5, r * 8 + nth, 1 << 20), starts)
     county_at = np.minimum.reduceat(np.where(c & (nth < 20), nth, 1 << 20), starts)
+    titled = np.fromiter((bool(x.title) for x in filings), dtype=bool, count=n)
+    own_at = (  # a file without titles (most) costs the one pass above
+        np.minimum.reduceat(np.where(titled[order] & (nth < 5), nth, 1 << 20), starts)
+        if titled.any()
+        else np.full(len(starts), 1 << 20)
+    )
     token_text = f.token_text
     out: list[tuple[str, str | None, str]] = []
-    for lo, p, ca in zip(starts.tolist(), pick.tolist(), county_at.tolist(), strict=True):
+    for lo, p, ca, own in zip(
+        starts.tolist(), pick.tolist(), county_at.tolist(), own_at.tolist(), strict=True
+    ):
         head = filings[order[lo]]
         place = token_text[best_tok[order[lo + p % 8]]][1] if p // 8 < _UNRANKED else None
         cat = head.category.strip()
-        what = place or normalise_content(head.content)[:18]
+        own_title = filings[order[lo + own]].title.strip() if own < 1 << 20 else ""
+        what = own_title or place or normalise_content(head.content)[:18]
         county = filings[order[lo + ca]].county if ca < 1 << 20 else None
         out.append((f"{cat}：{what}" if cat else what, county, cat))
     return out

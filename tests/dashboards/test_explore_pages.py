@@ -101,7 +101,7 @@ def test_search_by_phone_as_a_clerk_types_it(ws: Path, demo: tuple[Path, dict[st
     at = _search(f"{phone[:3]} {phone[3:7]}-{phone[7:]}")
     table = at.dataframe[0].value
     first = table.iloc[0]
-    assert first["编号"] == person["petitioner_id"] and first["匹配"] == "证件号/电话"
+    assert first["编号"] == person["petitioner_id"] and first["匹配"] == "证件号/电话/账号"
     assert first["电话"] == f"{phone[:3]}****{phone[7:]}"  # masked by default
     assert first["身份证号"].count("*") == len(person["id_number"]) - 7
     link = at.get("page_link")[0].proto
@@ -127,7 +127,7 @@ def test_search_by_a_masked_number_copied_from_a_screen(ws: Path, demo: tuple[Pa
     at = _search(f"{phone[:3]}****{phone[7:]}")
     table = at.dataframe[0].value
     assert person["petitioner_id"] in table["编号"].tolist()
-    assert set(table["匹配"]) == {"证件号/电话"}
+    assert set(table["匹配"]) == {"证件号/电话/账号"}
     assert all(v.startswith(phone[:3]) and v.endswith(phone[7:]) for v in table["电话"] if v)
 
 

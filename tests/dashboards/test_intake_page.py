@@ -105,7 +105,7 @@ def test_known_person_and_matter_found_with_evidence_and_masked_ids(
     assert ("打开信访人页面 →", "details") in links
     filings = at.dataframe[1].value
     assert row["filing_id"] in set(filings["信访件编号"])
-    assert {"办理状态", "责任单位", "登记日期", "期限"} <= set(filings.columns)
+    assert {"办理状态", "责任单位", "登记日期", "期限", "标题"} <= set(filings.columns)
     assert filings.iloc[0]["相同事项"] == "✓"
     same = filings[filings["相同事项"] == "✓"]["登记日期"].tolist()
     assert same == sorted(same, reverse=True)  # the same matter first, newest first

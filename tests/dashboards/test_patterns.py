@@ -124,6 +124,25 @@ def test_skip_level(monkeypatch: pytest.MonkeyPatch, ws: Path, store: MemoryStor
     assert not at.exception and at.warning
 
 
+def test_skip_level_says_which_channels_count(
+    monkeypatch: pytest.MonkeyPatch, ws: Path, store: MemoryStore
+) -> None:
+    at = open_page(monkeypatch, ws, "skip_level.py")
+    assert at.multiselect(key="skip_channels").value == ["来访"]
+    assert "计入：来访" in at.caption[0].value and "网上信访" in at.caption[0].value
+    assert set(at.dataframe[0].value["channel"]) == {"来访"}
+    every = ["来信", "来访", "网上信访", "电话", "领导信箱"]
+    at.multiselect(key="skip_channels").set_value(every).run()
+    wider = rows(store, "skip-level", channels=every)
+    assert len(wider) > len(rows(store, "skip-level"))
+    assert metrics(at)["越级信访件"] == n(len(wider))
+    assert "计入：来信、来访、网上信访、电话、领导信箱" in at.caption[0].value
+    at.multiselect(key="skip_channels").set_value([]).run()
+    assert not at.exception and at.warning
+    en = open_page(monkeypatch, ws, "skip_level.py", lang="en")
+    assert "Counted: 来访" in en.caption[0].value
+
+
 def test_cross_county_draws_the_chosen_group(
     monkeypatch: pytest.MonkeyPatch, ws: Path, store: MemoryStore
 ) -> None:
@@ -206,10 +225,47 @@ def test_overdue_limits(monkeypatch: pytest.MonkeyPatch, ws: Path, store: Memory
     by_unit = at.dataframe[0].value
     assert by_unit["filings"].sum() == len(expected)
 
+    assert not at.warning, "the generated filings carry statuses"
+
+    late = rows(store, "concluded-late")
+    assert late, "the generated data should hold filings concluded late"
+    assert at.subheader[-1].value == "超期办结"
+    assert metrics(at)["超期办结信访件"] == n(len(late))
+    late_table = at.dataframe[2].value
+    assert list(late_table["filing_id"]) == [r["filing_id"] for r in late]
+    assert list(late_table["days_late"]) == [r["days_late"] for r in late]
+    assert (late_table["days_taken"] - late_table["limit_days"] == late_table["days_late"]).all()
+    assert late_table["issue_title"].notna().all()
+
     at.number_input(key="overdue_limit_days").set_value(365).run()
     longer = rows(store, "overdue", as_of=today, limit_days=365)
     assert len(longer) < len(expected)
     assert metrics(at)["超期信访件"] == n(len(longer))
+    # a 365-day limit with extensions at 90 days: only extended filings can still be late
+    fewer = rows(store, "concluded-late", limit_days=365)
+    assert len(fewer) < len(late) and all(r["extended"] for r in fewer)
+    assert metrics(at)["超期办结信访件"] == n(len(fewer))
+
+
+def test_overdue_without_statuses_says_they_are_unknown(
+    monkeypatch: pytest.MonkeyPatch, ws: Path, tmp_path: Path
+) -> None:
+    """A file without status and concluded-date columns: no filing can be told concluded, so the page says
+    the statuses are unknown instead of counting every filing older than 60 days overdue."""
+    data = ws.parent / "data" / "filings.csv"
+    filings = pd.read_csv(data, dtype=str, keep_default_na=False, encoding="utf-8-sig").head(150)
+    bare = tmp_path / "bare.csv"
+    filings.drop(columns=["status", "concluded_date"]).to_csv(bare, index=False)
+    res = CliRunner().invoke(cli, ["ingest", str(bare), "--workspace", str(tmp_path / "ws")])
+    assert res.exit_code == 0, res.output
+    store = MemoryStore(Workspace.open(tmp_path / "ws").graph_dir)
+    assert len(rows(store, "overdue")) == 150, "without statuses every old filing would count as overdue"
+    store.close()
+    at = open_page(monkeypatch, tmp_path / "ws", "overdue.py")
+    assert "办理状态不明" in at.warning[0].value and "150" in at.warning[0].value
+    assert "超期信访件" not in metrics(at) and not at.dataframe
+    en = open_page(monkeypatch, tmp_path / "ws", "overdue.py", lang="en")
+    assert "statuses are unknown" in en.warning[0].value
 
 
 @pytest.mark.parametrize(

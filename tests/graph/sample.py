@@ -1,7 +1,8 @@
 """Synthetic Resolutions built straight from records (no CSV, no resolver): for graph tests and bench/load.py.
 
 Deterministic for a given seed; sizes scale with `filings` (about 1 petitioner per 3 filings, 1 issue per 8,
-2 routing steps per filing on average, a co-signed filing in 20).
+2 routing steps per filing on average, a co-signed filing in 20). Online filings carry a title, the
+petitioner's platform account id and a reply, as message-board exports do.
 """
 
 from __future__ import annotations
@@ -61,11 +62,13 @@ def synthetic_resolution(filings: int, seed: int = 0, *, id_prefix: str = "F") -
             else ()
         )
         received = start + timedelta(days=rng.randrange(700))
+        channel = rng.choice(list(Channel))
+        online = channel is Channel.ONLINE
         f = Filing(
             row=n + 2,
             filing_id=fid,
             received_date=received,
-            channel=rng.choice(list(Channel)),
+            channel=channel,
             receiving_level=rng.choice(list(Level)),
             receiving_org=rng.choice(ORGS),
             petitioner_name=name,
@@ -83,6 +86,9 @@ def synthetic_resolution(filings: int, seed: int = 0, *, id_prefix: str = "F") -
             responsible_unit="自然资源局",
             status=rng.choice(list(Status)),
             concluded_date=received + timedelta(days=40) if rng.random() < 0.3 else None,
+            title=f"留言{n}：征地补偿" if online else "",
+            account_id=f"A{who:07d}" if online else "",
+            reply="已转自然资源局办理。\n请关注后续答复。" if online and n % 2 else "",
         )
         out.append(f)
         pid = f"P-{who:07d}"

@@ -87,6 +87,29 @@ def test_load_gives_the_mapped_graph(store: GraphStore) -> None:
     )
 
 
+def test_online_filings_keep_title_account_and_reply(store: GraphStore) -> None:
+    """Filing nodes hold title, account_id and reply as given; a petitioner holds every account id of the
+    filings it filed (sorted); absent ones are absent, not empty."""
+    res = small()
+    res.filings[2] = dataclasses.replace(res.filings[2], title="标题", account_id="B9", reply="答复\n第二行")
+    res.filings[3] = dataclasses.replace(res.filings[3], title="", account_id="", reply="")
+    # a second account for the petitioner of filing 2, on another of their filings
+    pid = res.petitioner_of[res.filings[2].filing_id]
+    k = next(i for i, f in enumerate(res.filings) if i != 2 and res.petitioner_of[f.filing_id] == pid)
+    res.filings[k] = dataclasses.replace(res.filings[k], account_id="A0")
+    load(res, store)
+    nodes = {(n.label, n.key): dict(n.props) for n in store.canonical_dump()[0]}
+    f2, f3 = (nodes[("Filing", res.filings[i].filing_id)] for i in (2, 3))
+    assert (f2["title"], f2["account_id"], f2["reply"]) == ("标题", "B9", "答复\n第二行")
+    assert not {"title", "account_id", "reply"} & set(f3)
+    mine = {f.account_id for f in res.filings if f.account_id and res.petitioner_of[f.filing_id] == pid}
+    assert {"A0", "B9"} <= mine
+    assert nodes[("Petitioner", pid)]["account_ids"] == tuple(sorted(mine))
+    with_accounts = {res.petitioner_of[f.filing_id] for f in res.filings if f.account_id}
+    assert len(with_accounts) > 3
+    assert {p for (label, p), props in nodes.items() if "account_ids" in props} == with_accounts
+
+
 def test_loading_twice_changes_nothing(store: GraphStore) -> None:
     res = small()
     load(res, store)

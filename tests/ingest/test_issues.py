@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -194,6 +195,21 @@ def test_a_collective_matter_joins_many_petitioners() -> None:
     assert issue_of["F1"] == issue_of["F2"] == issue_of["F3"] != issue_of["F4"]
     assert "长安金盛化工厂" in issues[issue_of["F1"]].title
     assert any("同一厂 长安金盛化工厂 / same factory" == r for r in evidence["F3"].reasons)
+
+
+def test_a_filing_title_names_the_issue() -> None:
+    """A filing's own title (an online message's 留言主题) is the better title; without one, the place."""
+    fact = "北王村附近的长安金盛化工厂长期夜间排放刺鼻废气，村民头晕恶心"
+    filings = [
+        filing("F1", "张三", f"我们是北王村村民，{fact}，请求关停污染企业。", category="环境保护"),
+        replace(filing("F2", "李四", f"本人李四，{fact}。", category="环境保护"), title=" 化工厂夜里排毒气 "),
+        replace(filing("F3", "王五", f"{fact}，河水发黑。", category="环境保护"), title="第三个标题"),
+        filing("F4", "钱七", "西刘村附近的长安宏达造纸厂粉尘污染严重，窗台上都是灰。", category="环境保护"),
+    ]
+    issue_of, _, issues = resolve_issues(filings, {f.filing_id: f"P{i}" for i, f in enumerate(filings)})
+    assert issue_of["F1"] == issue_of["F2"] == issue_of["F3"] != issue_of["F4"]
+    assert issues[issue_of["F1"]].title == "环境保护：化工厂夜里排毒气"  # the earliest filing with a title
+    assert "长安宏达造纸厂" in issues[issue_of["F4"]].title
 
 
 def test_one_matter_across_counties_is_joined_and_two_sums_are_not() -> None:

@@ -143,6 +143,23 @@ def test_known_person_found_first_by_name_and_id(demo: Demo, ws: Workspace) -> N
         assert "*" in first.id_number and row["id_number"] not in first.id_number  # masked by default
 
 
+def test_candidates_filings_carry_their_titles(demo: Demo, tmp_path: Path) -> None:
+    """A filing's own title (留言主题) is shown with it in the candidates' filings; "" when it has none."""
+    rows = demo.rows[:400]
+    ids = Counter(r["id_number"] for r in rows if r["id_number"])
+    row = next(r for r in rows if ids[r["id_number"]] >= 2)
+    mine = row["id_number"]
+    titled = [{**r, "title": f"标题{r['filing_id']}" if r["id_number"] == mine else ""} for r in rows]
+    root, path = tmp_path / "ws", _write(tmp_path / "f.csv", titled)
+    result = CliRunner().invoke(cli, ["ingest", str(path), "--workspace", str(root)])
+    assert result.exit_code == 0, result.output
+    first = check(Workspace(root), IntakeQuery(name=row["petitioner_name"], id_number=row["id_number"]))
+    shown = {f.filing_id: f.title for f in first.candidates[0].filings}
+    assert row["filing_id"] in shown and len(shown) >= 2
+    expected = {r["filing_id"]: r["title"] for r in titled}
+    assert shown == {fid: expected[fid] for fid in shown}
+
+
 def test_known_person_found_first_by_name_and_phone(demo: Demo, ws: Workspace) -> None:
     for person, row in people_with(demo, "phone")[:5]:
         r = check(ws, IntakeQuery(name=row["petitioner_name"], phone=row["phone"], address=row["address"]))

@@ -297,6 +297,70 @@ def query_fixture() -> Resolution:
     )
 
 
+ONLINE: dict[str, dict[str, str]] = {
+    "G1": {"title": "小区噪音扰民", "account_id": "A0001", "reply": "已责成街道办事处处理。"},
+    "G3": {"title": "道路破损无人修", "account_id": "A0003"},
+    "G5": {"account_id": "A0003"},
+    "G8": {"title": "供暖不热", "account_id": "人S5"},
+}
+"""title, account_id and reply of the filings of skip_level_fixture that have them."""
+
+
+def skip_level_fixture() -> Resolution:
+    """Skip-level by channel (domain.md: only visits are counted by default), one petitioner per issue:
+
+    S1/J1 网上信访 市 2024-03-01: an online message to a city is never skip-level
+    S2/J2 来访 市 2024-03-01: a visit to a city with nothing earlier below: skip-level
+    S3/J3 网上信访 市 2024-02-01, then 来访 市 2024-03-01: the earlier message is no county-level filing, so
+        the visit is skip-level
+    S4/J4 网上信访 县 2024-02-01, then 来访 省 2024-03-01: an earlier filing at county level by any channel:
+        not skip-level
+    S5/J5 电话 省 2024-03-01, 领导信箱 市 2024-03-02, 来信 国家 2024-03-03: counted only when asked for
+
+    The online filings carry what message-board exports have (ONLINE): titles, platform account ids and
+    replies. Account A0003 was used by S3 and S4 (G3, G5); S5's account 人S5 is also part of S5's name.
+    """
+    rows = [
+        ("G1", "S1", "J1", Channel.ONLINE, Level.CITY, date(2024, 3, 1)),
+        ("G2", "S2", "J2", Channel.VISIT, Level.CITY, date(2024, 3, 1)),
+        ("G3", "S3", "J3", Channel.ONLINE, Level.CITY, date(2024, 2, 1)),
+        ("G4", "S3", "J3", Channel.VISIT, Level.CITY, date(2024, 3, 1)),
+        ("G5", "S4", "J4", Channel.ONLINE, Level.COUNTY, date(2024, 2, 1)),
+        ("G6", "S4", "J4", Channel.VISIT, Level.PROVINCE, date(2024, 3, 1)),
+        ("G7", "S5", "J5", Channel.PHONE, Level.PROVINCE, date(2024, 3, 1)),
+        ("G8", "S5", "J5", Channel.MAILBOX, Level.CITY, date(2024, 3, 2)),
+        ("G9", "S5", "J5", Channel.LETTER, Level.NATIONAL, date(2024, 3, 3)),
+    ]
+    filings = [
+        Filing(
+            row=k,
+            filing_id=fid,
+            received_date=day,
+            channel=channel,
+            receiving_level=level,
+            receiving_org=f"{level}信访局",
+            petitioner_name=f"信访人{pid}",
+            name_norm=f"信访人{pid}",
+            name_pinyin="",
+            content=f"{fid} 的诉求",
+            address_county=A,
+            **ONLINE.get(fid, {}),
+        )
+        for k, (fid, pid, _, channel, level, day) in enumerate(rows, start=2)
+    ]
+    return Resolution(
+        filings=filings,
+        transfers=[],
+        petitioner_of={fid: pid for fid, pid, *_ in rows},
+        petitioner_evidence={fid: Evidence(0.0) for fid, *_ in rows},
+        issue_of={fid: iid for fid, _, iid, *_ in rows},
+        issue_evidence={fid: Evidence(0.0) for fid, *_ in rows},
+        issues={iid: Issue(iid, f"事项{iid}", A, "") for _, _, iid, *_ in rows},
+        unit_mentions=[],
+        units={},
+    )
+
+
 def generated_resolution(n_filings: int, seed: int, folder: Path) -> Resolution:
     """Filings from the project's generator (`caselink demo-data`), validated and resolved as ingest does.
 

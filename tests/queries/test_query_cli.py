@@ -75,7 +75,10 @@ def test_every_run_is_audited(workspace: Path) -> None:
 
 
 def test_list_params_accept_chinese_separators(workspace: Path) -> None:
-    result = run(workspace, "skip-level", "-p", "local_levels=乡镇、县，市", "--format", "csv")
+    result = run(
+        workspace, "skip-level", "-p", "local_levels=乡镇、县，市", "-p", "channels=来访、网上信访",
+        "--format", "csv",
+    )  # fmt: skip
     assert [line.split(",")[0] for line in result.output.splitlines()[1:]] == ["F03", "F09"]
 
 

@@ -22,7 +22,7 @@ from ingest.records import Resolution
 from queries.registry import SPECS
 from queries.run import parse_params, run_query
 from tests.conftest import wipe_database
-from tests.queries.fixtures import AS_OF, generated_resolution, query_fixture
+from tests.queries.fixtures import AS_OF, generated_resolution, query_fixture, skip_level_fixture
 
 BACKENDS = ["embedded", "neo4j"]
 A, B = "110101", "110102"
@@ -119,7 +119,9 @@ def test_multi_channel(store: GraphStore) -> None:
 
 
 def test_skip_level(store: GraphStore) -> None:
-    assert rows(store, "skip-level") == [
+    # only visits are counted by default: F03 (online, 省) and F10 (a letter, 市) may go to any level
+    assert [r["filing_id"] for r in rows(store, "skip-level")] == ["F09"]
+    assert rows(store, "skip-level", channels="来访,来信,网上信访") == [
         {
             "filing_id": "F03",
             "petitioner_id": "P2",
@@ -149,7 +151,37 @@ def test_skip_level(store: GraphStore) -> None:
         },
     ]
     # counting 市 as local too leaves only the provincial and national first filings
-    assert [r["filing_id"] for r in rows(store, "skip-level", local_levels="乡镇,县,市")] == ["F03", "F09"]
+    every = "来访,来信,网上信访"
+    assert [
+        r["filing_id"] for r in rows(store, "skip-level", local_levels="乡镇,县,市", channels=every)
+    ] == ["F03", "F09"]
+    assert [r["filing_id"] for r in rows(store, "skip-level", local_levels="乡镇,县,市,省,国家")] == []
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def channel_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[GraphStore]:
+    """tests/queries/fixtures.skip_level_fixture loaded into one back end."""
+    s = _open(request.param, request, tmp_path_factory.mktemp("channels"), skip_level_fixture())
+    yield s
+    s.close()
+
+
+def test_skip_level_counts_visits_only_by_default(channel_store: GraphStore) -> None:
+    """An online message to a city is not skip-level, a visit is (domain.md, 信访工作条例 Art. 24)."""
+    got = rows(channel_store, "skip-level")
+    assert [(r["filing_id"], r["petitioner_id"], r["channel"], r["receiving_level"]) for r in got] == [
+        ("G2", "S2", "来访", "市"),
+        ("G4", "S3", "来访", "市"),
+    ]
+    online = rows(channel_store, "skip-level", channels="网上信访")
+    assert [(r["filing_id"], r["receiving_level"]) for r in online] == [("G1", "市"), ("G3", "市")]
+    others = rows(channel_store, "skip-level", channels="电话,领导信箱,来信")
+    assert [r["filing_id"] for r in others] == ["G7", "G8", "G9"]
+    # S5's phone call at 省 is not local, so it does not stop the later letter or mailbox message
+    every = rows(channel_store, "skip-level", channels="来访,来信,网上信访,电话,领导信箱")
+    assert [r["filing_id"] for r in every] == ["G1", "G2", "G3", "G4", "G7", "G8", "G9"]
 
 
 def test_cross_county(store: GraphStore) -> None:
@@ -297,6 +329,39 @@ def test_overdue(store: GraphStore) -> None:
     assert rows(store, "overdue", as_of="2024-01-01") == []
 
 
+def test_concluded_late(store: GraphStore) -> None:
+    # F07 took 105 days (2024-01-01 → 04-15) without an extension; the other concluded filings 19–41 days
+    assert rows(store, "concluded-late") == [
+        {
+            "filing_id": "F07",
+            "petitioner_id": "P4",
+            "issue_id": "I4",
+            "received_date": "2024-01-01",
+            "concluded_date": "2024-04-15",
+            "status": "已办结",
+            "responsible_unit": None,
+            "extended": False,
+            "limit_days": 60,
+            "days_taken": 105,
+            "days_late": 45,
+        }
+    ]
+    # with a 10-day limit every concluded filing is late (F06 took 19 days, F13 20); open ones never are
+    ten = rows(store, "concluded-late", limit_days=10, extended_days=10)
+    assert [(r["filing_id"], r["days_late"]) for r in ten][-2:] == [("F13", 10), ("F06", 9)]
+    assert {r["filing_id"] for r in ten} == {"F01", "F03", "F05", "F06", "F07", "F13"}
+    # a 20-day limit, and F05's note (不属本单位职责) read as an extension to 25 days: F13 took exactly 20
+    short = rows(store, "concluded-late", limit_days=20, extended_days=25, extension_marker="职责")
+    got = [(r["filing_id"], r["extended"], r["limit_days"], r["days_taken"], r["days_late"]) for r in short]
+    assert got == [
+        ("F07", False, 20, 105, 85),
+        ("F03", False, 20, 41, 21),
+        ("F01", False, 20, 27, 7),
+        ("F05", True, 25, 29, 4),
+    ]
+    assert rows(store, "concluded-late", limit_days=200, extended_days=200) == []
+
+
 def test_petitioner_profile(store: GraphStore) -> None:
     got = rows(store, "petitioner", petitioner_id="P2")
     assert [(r["filing_id"], r["role"], r["issue_id"]) for r in got] == [
@@ -375,6 +440,8 @@ GENERATED_CASES: list[tuple[str, dict[str, Any]]] = [
     ("bounced-cases", {"min_units": 2, "dispatch_markers": ""}),
     ("unit-bounce-pairs", {}),
     ("overdue", {"as_of": "2026-11-01"}),
+    ("concluded-late", {}),
+    ("concluded-late", {"limit_days": 30, "extension_marker": "转"}),
     ("petitioner", {"petitioner_id": "FIRST_PETITIONER"}),
     ("neighbourhood", {"key": "XF20230000007", "hops": 2}),
     ("neighbourhood", {"key": "130104:petition_bureau", "hops": 2, "limit": 100}),
@@ -428,6 +495,19 @@ def test_neo4j_reads_a_page_in_index_order_and_stops(neo4j_driver: Driver) -> No
         assert not any(op in ("Sort", "Top") and key in details for op, details in ops), (name, ops)
 
 
+def test_neo4j_search_reads_indexes_not_every_node(
+    generated: dict[str, GraphStore], neo4j_driver: Driver
+) -> None:
+    """Every branch of search starts from an index (text indexes, and the range index on Filing.account_id for
+    an account id), never from a scan of a label: a search at 1M filings reads what matches."""
+    spec = next(s for s in SPECS if s.name == "search")
+    for text in ("A0001234", "王", "XF2024"):
+        params = parse_params(spec, {"text": text})
+        ops = _operators(neo4j_driver.execute_query("EXPLAIN " + spec.cypher, params).summary.plan)
+        assert not any(op in ("NodeByLabelScan", "AllNodesScan") for op, _ in ops), (text, ops)
+        assert any(op == "NodeIndexSeek" and "account_id" in details for op, details in ops), ops
+
+
 def _operators(plan: dict[str, Any]) -> list[tuple[str, str]]:
     """(operator, details) of every operator of an EXPLAIN plan."""
     op = (plan["operatorType"].split("@")[0], str(plan.get("args", {}).get("Details", "")))
@@ -453,6 +533,7 @@ def test_overview_trends(store: GraphStore) -> None:
     got = rows(store, "overview-trends")
     assert sum(r["filings"] for r in got) == 13
     assert sum(r["concluded"] for r in got) == 6  # F01, F03, F05, F06, F07, F13
+    assert sum(r["with_status"] for r in got) == 12  # all but F09
     assert got[2] == {
         "month": "2024-01",
         "channel": "网上信访",
@@ -461,6 +542,7 @@ def test_overview_trends(store: GraphStore) -> None:
         "county_name": "东城区",
         "filings": 2,
         "concluded": 1,
+        "with_status": 2,
     }  # F03 (concluded) and F04
     assert [(r["month"], r["county"]) for r in got if r["county"] == B] == [("2024-02", B), ("2024-06", B)]
 
@@ -489,6 +571,8 @@ def test_search(store: GraphStore) -> None:
         "id_number": None,
         "phone": None,
         "rank": 0,
+        "title": None,
+        "account_ids": None,
     }
 
 
@@ -561,6 +645,39 @@ def test_entity_filings(store: GraphStore) -> None:
         ("F10", "P6", "吴六", "ABOUT"),
     ]
     assert rows(store, "entity-filings", key="I5", label="Unit") == []
+
+
+def test_online_filings_carry_title_account_and_reply(channel_store: GraphStore) -> None:
+    (g1,) = rows(channel_store, "filing", filing_id="G1")
+    assert (g1["title"], g1["account_id"], g1["reply"]) == ("小区噪音扰民", "A0001", "已责成街道办事处处理。")
+    (g2,) = rows(channel_store, "filing", filing_id="G2")
+    assert (g2["title"], g2["account_id"], g2["reply"]) == (None, None, None)
+    # a filing is named by its title where it has one; a petitioner carries every account id of its filings
+    cards = {r["key"]: r for r in rows(channel_store, "entities", keys="G1,G2,S3,S5,S2")}
+    assert (cards["G1"]["name"], cards["G2"]["name"]) == ("小区噪音扰民", "信访人S2")
+    assert [cards[p]["account_ids"] for p in ("S3", "S5", "S2")] == [["A0003"], ["人S5"], None]
+    on_issue = rows(channel_store, "entity-filings", key="J3")
+    assert [(r["filing_id"], r["title"]) for r in on_issue] == [("G3", "道路破损无人修"), ("G4", None)]
+
+
+def test_search_finds_an_account_id_exactly(channel_store: GraphStore) -> None:
+    def found(text: str) -> list[tuple[str, str, int]]:
+        return [(r["label"], r["key"], r["rank"]) for r in rows(channel_store, "search", text=text)]
+
+    # one account used by two petitioners: both, and each filing sent from it
+    assert found("A0003") == [("Filing", "G3", 1), ("Filing", "G5", 1), ("Petitioner", "S3", 1),
+                              ("Petitioner", "S4", 1)]  # fmt: skip
+    got = {r["key"]: r for r in rows(channel_store, "search", text="A0003")}
+    assert (got["G3"]["title"], got["G3"]["account_ids"], got["G3"]["name"]) == (
+        "道路破损无人修", ["A0003"], "信访人S3"
+    )
+    assert (got["S4"]["account_ids"], got["S4"]["title"]) == (["A0003"], None)
+    assert found("A000") == [] and found("0003") == []  # account ids match whole, never in part
+    # 人S5 is S5's account and part of S5's name: S5 once, at the better rank
+    assert found("人S5") == [("Filing", "G8", 1), ("Petitioner", "S5", 1)]
+    # filing titles are searched like names
+    assert found("小区噪音扰民") == [("Filing", "G1", 2)]
+    assert found("噪音") == [("Filing", "G1", 4)]
 
 
 def _explorer_params(store: GraphStore, params: dict[str, Any]) -> dict[str, Any]:

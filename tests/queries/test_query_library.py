@@ -23,6 +23,10 @@ CONTRACT: dict[str, tuple[str, ...]] = {
     ),
     "unit-bounce-pairs": ("unit_a", "unit_b", "bounces", "filings"),
     "overdue": ("filing_id",),
+    "concluded-late": (
+        "filing_id", "petitioner_id", "issue_id", "received_date", "concluded_date", "responsible_unit",
+        "limit_days", "days_taken", "days_late",
+    ),
     "petitioner": ("petitioner_id", "filing_id", "issue_id", "units", "co_petitioner_ids"),
     "neighbourhood": ("label", "key", "distance"),
     "path": ("step", "label", "key"),

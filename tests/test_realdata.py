@@ -75,3 +75,16 @@ def test_repeat_petitions_are_accounts_posting_one_matter_again(ws: Path) -> Non
     for r in rows:
         ids = r["filing_ids"] if isinstance(r["filing_ids"], list) else r["filing_ids"].split(";")
         assert len({accounts[f] for f in ids}) == 1
+
+
+def test_no_online_message_is_skip_level(ws: Path) -> None:
+    assert _query(ws, "skip-level") == []  # online messages may go to any level (visits only are counted)
+    assert len(_query(ws, "skip-level", "channels=网上信访")) > 2000  # counted only when asked for
+
+
+def test_search_finds_an_account_and_its_filings(ws: Path) -> None:
+    accounts = _export_accounts()
+    account, n = Counter(accounts.values()).most_common(1)[0]
+    rows = _query(ws, "search", f"text={account}")
+    assert rows and all(account in json.dumps(r, ensure_ascii=False) for r in rows)
+    assert sum(r.get("kind") == "filing" or r.get("label") == "Filing" for r in rows) >= n

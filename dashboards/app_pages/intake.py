@@ -23,8 +23,9 @@ from dashboards.tables import show_table
 
 _RESULT = "intake_result"
 DETAILS = "app_pages/details.py"
+# what a filing's date `due` is, by its status (otherwise the end of the 60-day handling time); a comment, not
+# a string: Streamlit would draw a bare string on the page
 DUE = {"待受理": ("决定是否受理", "decide acceptance"), "已办结": ("申请复查截止", "review request by")}
-"""What a filing's date `due` is, by its status (otherwise the end of the 60-day handling time)."""
 _WEIGHT = re.compile(r"^(?P<zh>[^/]+?) / (?P<en>[^/]+?)(?: \((?P<w>[+-][0-9.]+)\))?$")
 _MATCH = {
     MatchLevel.SAME_PERSON: ("同一人", "same person"),

@@ -74,8 +74,8 @@ severity = c[1].selectbox(
         "flag": t("标记", "flagged"),
     }[s],
 )
+# the input columns under their Chinese headers (the input format's own, shared/input-format.md)
 HEADERS = {col.name: col.alias_zh for col in (*FILING_COLUMNS, *TRANSFER_COLUMNS)}
-"""The input columns under their Chinese headers (the input format's own, shared/input-format.md)."""
 
 
 def column_name(column: str) -> str:

@@ -264,7 +264,8 @@ else:  # issue or unit
             st.info(t("没有相关信访件。", "No filings."))
         else:
             per_month = rows.assign(month=rows["received_date"].str[:7]).groupby("month").size()
-            charts.bars(per_month.reset_index(name="filings"), "month", "filings",
+            charts.bars(charts.months_filled(per_month.reset_index(name="filings"), "month", ["filings"]),
+                        "month", "filings",
                         category_title=t("月份", "Month"), value_title=t("件数", "Filings"),
                         horizontal=False, height=240)
             listed = rows.assign(relation=[rel_name(r, lang()) if isinstance(r, str) else ""

@@ -1,12 +1,13 @@
 // entity-filings — 相关信访件 / Filings of an issue or unit
 // Every filing about the issue, or routed to or handled by the unit, whose key is $key ($label: Issue or
 // Unit), oldest first, with its petitioner and issue. relation is the type of the link (ABOUT, HANDLED_BY or
-// ROUTED; a filing both routed to and handled by a unit shows HANDLED_BY).
+// ROUTED; a filing both routed to and handled by a unit shows HANDLED_BY), and the first line of its text
+// (at most 60 characters), so that a list of filings says what each is about.
 // params:
 //   $key: str = required — the issue_id or unit_id
 //   $label: str = Issue — Issue or Unit
 // columns: filing_id, received_date, channel, receiving_level, category, status, concluded_date,
-//   petitioner_id, petitioner_name, issue_id, relation
+//   petitioner_id, petitioner_name, issue_id, relation, first_line
 CALL {
   MATCH (n:Issue {issue_id: $key}) RETURN n
   UNION MATCH (n:Unit {unit_id: $key}) RETURN n
@@ -24,5 +25,7 @@ RETURN f.filing_id AS filing_id,
        head(COLLECT { MATCH (p:Petitioner)-[:FILED]->(f) RETURN p.petitioner_id AS id ORDER BY id }) AS petitioner_id,
        f.petitioner_name AS petitioner_name,
        head(COLLECT { MATCH (f)-[:ABOUT]->(i:Issue) RETURN i.issue_id AS id ORDER BY id }) AS issue_id,
-       relation
+       relation,
+       CASE WHEN f.content IS NULL THEN null
+            ELSE left(split(f.content, '\n')[0], 60) END AS first_line
 ORDER BY received_date, filing_id

@@ -3,8 +3,10 @@
 // an ID number or phone (digits as stored: the dashboards drop the spaces and dashes a clerk types), a name,
 // an issue title or the text of a filing. rank says how well a row matched: 0 key equal, 1 ID number or
 // phone equal, 2 name or title equal, 3 key, ID number or phone containing $text (4 characters or more),
-// 4 name or title containing it, 5 filing text containing it. Best first, at most $limit rows; an empty
-// $text finds nothing. Each CONTAINS is answered by a text index (graph/schema.py SEARCHED).
+// 4 name or title containing it, 5 filing text containing it. A filing of a petitioner (filed or co-signed)
+// whose ID number or phone equals $text ranks 1, whose name equals it 2: a name finds that person's filings,
+// whatever their text says. Best first, at most $limit rows; an empty $text finds nothing. Each CONTAINS
+// is answered by a text index (graph/schema.py SEARCHED).
 // params:
 //   $text: str = required — what to look for
 //   $limit: int = 50 — the most rows returned
@@ -37,6 +39,12 @@ CALL () {
            ELSE 6
          END AS rank
   UNION ALL
+  MATCH (p:Petitioner)-[:FILED|CO_SIGNED]->(f:Filing)
+  WHERE p.name = $text OR (size($text) >= 4 AND (p.id_number = $text OR p.phone = $text))
+  RETURN labels(f)[0] AS label, f.filing_id AS key, f.petitioner_name AS name, f.category AS category,
+         f.received_date AS received_date, f.county AS county, null AS id_number, null AS phone,
+         CASE WHEN size($text) >= 4 AND (p.id_number = $text OR p.phone = $text) THEN 1 ELSE 2 END AS rank
+  UNION ALL
   MATCH (i:Issue)
   WHERE (i.issue_id CONTAINS $text OR i.title CONTAINS $text)
   RETURN labels(i)[0] AS label, i.issue_id AS key, i.title AS name, i.category AS category,
@@ -61,7 +69,7 @@ CALL () {
            ELSE 6
          END AS rank
 }
-WITH label, key, name, category, received_date, county, id_number, phone, rank
+WITH label, key, name, category, received_date, county, id_number, phone, min(rank) AS rank
 WHERE rank < 6
 RETURN label, key, name, category, received_date, county, id_number, phone, rank
 ORDER BY rank, label, key

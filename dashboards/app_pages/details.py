@@ -270,6 +270,8 @@ else:  # issue or unit
                         horizontal=False, height=240)
             listed = rows.assign(relation=[rel_name(r, lang()) if isinstance(r, str) else ""
                                            for r in rows["relation"]])
+            if "first_line" in listed.columns:  # what each filing is about, beside its number
+                listed.insert(1, "first_line", listed.pop("first_line").fillna("").str.strip())
             show_table(listed, f"{kind}-{key}-filings")
     with linked_tab:
         names = names_of(ids(rows["petitioner_id"]) + ids(rows["issue_id"]))

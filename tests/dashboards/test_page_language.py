@@ -179,3 +179,23 @@ def test_the_checks_catch_what_they_are_for() -> None:
             "130***********7176", "p=0.912", "A", "B", "工作区：/tmp/pytest-of-root/ws"]
     assert not [t for t in fine if problems([t], "zh")]
     assert not problems(["What a filing's date is, by its status"], "en")
+
+
+def test_no_page_module_holds_a_bare_string() -> None:
+    """Streamlit draws a bare string statement of a page (its "magic"): an attribute docstring such as
+    "What a filing's date `due` is …" lands on the clerk's screen. Only the module docstring is allowed."""
+    import ast
+
+    found = []
+    for path in sorted(PAGES.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        body_start = 1 if ast.get_docstring(tree) is not None else 0
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                node.body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+        for node in ast.walk(ast.Module(body=tree.body[body_start:], type_ignores=[])):
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(
+                node.value.value, str
+            ):
+                found.append(f"{path.name}:{node.lineno}: {node.value.value[:60]!r}")
+    assert not found, "\n".join(found)

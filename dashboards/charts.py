@@ -47,6 +47,15 @@ def _date_time(month: pd.Period) -> dict[str, Any]:
     return {"year": month.year, "month": month.month, "date": 1, "utc": True}
 
 
+def _days_around(days: pd.Series, pad: int = 15) -> dict[str, Any]:
+    """A time scale from `pad` days before the first day (ISO text) to `pad` days after the last."""
+    known = pd.to_datetime(days.dropna().astype(str), errors="coerce").dropna()
+    if known.empty:
+        return {}
+    ends = (known.min() - pd.Timedelta(days=pad), known.max() + pd.Timedelta(days=pad))
+    return {"domain": [{"year": d.year, "month": d.month, "date": d.day} for d in ends]}
+
+
 def _counts_up_to(top: object) -> dict[str, Any]:
     """A count scale from 0 to `top` (at least 1), rounded up to a nice end."""
     try:
@@ -168,7 +177,7 @@ def timeline(
         {"field": category, "title": category_title},
     ]
     encoding: dict[str, Any] = {
-        "x": {"field": day, "type": "temporal", "title": day_title,
+        "x": {"field": day, "type": "temporal", "title": day_title, "scale": _days_around(df[day]),
               "axis": {"format": "%Y-%m", "labelAngle": -45, "labelOverlap": "greedy"}},
         "y": {"field": category, "type": "nominal", "title": category_title,
               "axis": {"labelLimit": 320, "labelOverlap": False, **LEVEL_TITLE}},

@@ -65,7 +65,7 @@ def _name_cells(page: Page) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_walk_every_page(demo: tuple[Path, dict[str, str]], browser: Browser, lang: str) -> None:  # noqa: F811
-    ws, _ = demo
+    ws, row = demo
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -102,6 +102,37 @@ def test_walk_every_page(demo: tuple[Path, dict[str, str]], browser: Browser, la
                           if INTERNAL_ID.match(c)]
                 found += [f"{name}: console {m}" for m in console]
                 console.clear()
+            # the entity pages: a filing (its text in full), then its petitioner and its issue
+            page.goto(f"{base}/details?kind=filing&id={row['filing_id']}")
+            _settle(page)
+            if lang == "en":
+                page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+                _settle(page)
+            hrefs = page.locator('[data-testid="stPageLink"] a').evaluate_all(
+                "els => els.map(e => e.getAttribute('href'))")
+            kinds = ["filing"] + [k for k in ("petitioner", "issue", "unit")
+                                  if any(f"kind={k}" in h for h in hrefs)]
+            assert kinds[1:3] == ["petitioner", "issue"], hrefs
+            for kind in kinds:
+                if kind != "filing":
+                    href = next(h for h in hrefs if f"kind={kind}" in h)
+                    page.goto(href if href.startswith("http") else base + "/" + href.lstrip("/"))
+                    _settle(page)
+                    if lang == "en":
+                        page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+                        _settle(page)
+                page.wait_for_timeout(500)
+                _assert_clean(page, f"{lang} details {kind}")
+                _shot(page, f"walk-{lang}-details-{kind}")
+                found += [f"details {kind}: {p}" for p in problems(_main_text(page), lang)]
+                found += [f"details {kind}: an internal id as a name: {c!r}" for c in _name_cells(page)
+                          if INTERNAL_ID.match(c)]
+                found += [f"details {kind}: console {m}" for m in console]
+                console.clear()
+            if lang == "zh":  # the filing's text in full, not in a three-line box
+                page.goto(f"{base}/details?kind=filing&id={row['filing_id']}")
+                _settle(page)
+                assert row["content"].strip()[:40] in page.locator('[data-testid="stMain"]').inner_text()
     finally:
         context.close()
     assert (ARTIFACTS / f"walk-{lang}-overview.png").exists()

@@ -37,8 +37,16 @@ ZH: dict[str, str] = {
 }
 
 
+EN: dict[str, str] = {
+    "id_number": "ID number", "issue_id": "Issue id", "filing_id": "Filing id",
+    "petitioner_id": "Petitioner id", "unit_id": "Unit id", "first_line": "Text (first line)",
+}
+
+
 def labels(columns: Iterable[object], lang: str) -> dict[str, str]:
-    """Header label per column shown: Chinese where known when lang is 'zh', else the column name."""
+    """Header label per column shown: Chinese where known when lang is 'zh'; in English the column name
+    written as words ('days_overdue' → 'Days overdue'), never as an identifier."""
     if lang != "zh":
-        return {}
+        return {str(c): EN.get(str(c), str(c).replace("_", " ").capitalize()) for c in columns
+                if "_" in str(c) or str(c) in EN}
     return {str(c): ZH[str(c)] for c in columns if str(c) in ZH}

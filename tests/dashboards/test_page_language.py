@@ -24,6 +24,7 @@ from streamlit.testing.v1 import AppTest
 from caselink.commands.ingest import load_records
 from caselink.workspace import Workspace
 from graph.memory_store import MemoryStore
+from ingest.columns import FILING_COLUMNS, TRANSFER_COLUMNS
 from queries.run import run_query
 from tests.dashboards.patterns_workspace import PAGES, build
 
@@ -35,6 +36,8 @@ TEXT_KEYS = ("body", "label", "help", "placeholder", "caption")
 ENGLISH_PROSE = re.compile(r"[A-Za-z]{2,}(?:[ ,'’:-]+[A-Za-z]{2,}){2,}")
 INTERNAL_NAME = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
 BILINGUAL = re.compile(r"[\u4e00-\u9fff][^\n/]*\s/\s[A-Za-z]{2,}")
+INPUT_HEADERS = {c.name for c in (*FILING_COLUMNS, *TRANSFER_COLUMNS)}
+"""The input format's English headers (issue_place …) are what a clerk's export says: shown as they are."""
 CODE = re.compile(r"`[^`]*`|(?<![\w.])/[\w./-]+")
 """Code spans and file paths (the workspace folder) are not prose."""
 KEY_VALUE = re.compile(r"\b[a-z]+=[a-z]")
@@ -100,6 +103,8 @@ def problems(texts: list[str], lang: str) -> list[str]:
             found.append(f"two languages: {text!r}")
         elif lang == "zh" and any(p.search(plain) for p in (ENGLISH_PROSE, INTERNAL_NAME, KEY_VALUE)):
             found.append(f"English or an internal name in the Chinese UI: {text!r}")
+        elif lang == "en" and any(m.group() not in INPUT_HEADERS for m in INTERNAL_NAME.finditer(plain)):
+            found.append(f"an internal name in the English UI: {text!r}")
     return found
 
 

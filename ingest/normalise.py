@@ -207,7 +207,8 @@ _CO_SPLIT_RE = re.compile(r"[、，,；;]+")
 
 @lru_cache(maxsize=_CACHE)
 def split_co_petitioners(raw: str) -> tuple[str, ...]:
-    """Co-signer names split on 、 ， , ； ; only, each normalised (spaces inside a name dropped), empties dropped.
+    """Co-signer names split on 、 ， , ； ; only, each normalised (spaces inside a name dropped), empties
+    dropped.
 
     >>> split_co_petitioners("張三、李四； 王五"), split_co_petitioners("程 强、吴　辉")
     (('张三', '李四', '王五'), ('程强', '吴辉'))

@@ -13,12 +13,23 @@ streamlit_app.py calls `gate()` before `st.navigation(visible(PAGES))`:
 
 Only investigators and admins get the sidebar switch that shows ID numbers and phones unmasked (off by
 default).
+
+A browser refresh or a pasted link starts a new Streamlit session: the login lives on in a signed cookie
+(`caselink_session`: user, role and expiry, HMAC-SHA256 with WORKSPACE/session.key, a random key made on
+first use, file mode 0600). It expires after the same $CASELINK_SESSION_MINUTES without activity (re-issued
+as the user works), is refused when the user was removed or changed role, and is cleared and revoked at
+logout or time-out. It is set by the page's script (SameSite=Strict), so it is not HttpOnly.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import ipaddress
+import json
 import os
+import secrets
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -41,6 +52,13 @@ PAGE_ROLES: dict[str, frozenset[str]] = {"review": STAFF, "quality": STAFF, "dat
 
 _LAST_SEEN = "auth_last_seen"
 _NOTICE = "auth_notice"
+COOKIE = "caselink_session"
+KEY_FILE = "session.key"
+_ISSUED = "auth_cookie_issued"
+_TOKEN = "auth_cookie_token"
+_CLEAR = "auth_cookie_clear"
+REISSUE_SECONDS = 60.0
+"""The cookie is re-issued (its expiry moved on) at most once a minute while the user works."""
 ROLE_NAMES = {"clerk": ("登记员", "clerk"), "investigator": ("调查员", "investigator"),
               "coordinator": ("协调员", "coordinator"), "admin": ("管理员", "admin")}
 
@@ -88,7 +106,7 @@ def gate() -> None:
     except UsersError as exc:
         st.error(t("用户文件无法读取：", "The users file cannot be read: ") + str(exc))
         st.stop()
-    name = st.session_state.get(session.USER_KEY)
+    name = st.session_state.get(session.USER_KEY) or _resume(users)
     if name:
         current = users.get(str(name))
         idle = time.time() - float(st.session_state.get(_LAST_SEEN, 0.0))
@@ -99,6 +117,7 @@ def gate() -> None:
                     t("账户已变更，请重新登录。", "Your account changed: please log in again."))
         else:
             st.session_state[_LAST_SEEN] = time.time()
+            _keep_cookie(current)
             _account_box(current)
             return
     _login_form(users)
@@ -161,9 +180,107 @@ def _logout(reason: str, notice: str) -> None:
     name = st.session_state.get(session.USER_KEY)
     if name:
         audit.record(data.workspace().audit_log, "logout", user=str(name), reason=reason)
-    for key in (session.USER_KEY, session.ROLE_KEY, session.REVEAL_KEY, _LAST_SEEN):
+    for key in (session.USER_KEY, session.ROLE_KEY, session.REVEAL_KEY, _LAST_SEEN, _ISSUED):
         st.session_state.pop(key, None)
+    token = st.session_state.pop(_TOKEN, None) or _cookie()
+    if token:
+        _revoked().add(token)
+    st.session_state[_CLEAR] = True
     st.session_state[_NOTICE] = notice
+
+
+# --- the signed session cookie ------------------------------------------------------------------------------
+
+
+def _secret() -> bytes:
+    """The workspace's cookie-signing key, made (32 random bytes, mode 0600) on first use."""
+    path = data.workspace().root / KEY_FILE
+    try:
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+def make_token(name: str, role: str, expires: float, key: bytes) -> str:
+    """`payload.signature`, both URL-safe base64: the user, role, expiry (epoch seconds) and a nonce."""
+    payload = json.dumps({"u": name, "r": role, "e": int(expires), "n": secrets.token_hex(8)},
+                         ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    sig = hmac.new(key, payload, hashlib.sha256).digest()
+    return ".".join(base64.urlsafe_b64encode(part).decode("ascii") for part in (payload, sig))
+
+
+def read_token(token: str, key: bytes, now: float) -> tuple[str, str] | None:
+    """(user, role) of a token signed with `key` and not expired at `now`, else None."""
+    try:
+        body, _, sig = token.partition(".")
+        payload = base64.urlsafe_b64decode(body.encode("ascii"))
+        expected = hmac.new(key, payload, hashlib.sha256).digest()
+        if not hmac.compare_digest(expected, base64.urlsafe_b64decode(sig.encode("ascii"))):
+            return None
+        claims = json.loads(payload)
+        if float(claims["e"]) <= now:
+            return None
+        return str(claims["u"]), str(claims["r"])
+    except (ValueError, KeyError, TypeError, UnicodeError):
+        return None
+
+
+@st.cache_resource
+def _revoked() -> set[str]:
+    """Tokens given up at logout or time-out (this server process)."""
+    return set()
+
+
+def _cookie() -> str | None:
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser connection (AppTest, bare mode)
+        return None
+    return str(value) if value else None
+
+
+def _resume(users: dict[str, User]) -> str | None:
+    """The user of a valid session cookie (a refresh or a pasted link), logged in again; else None."""
+    token = _cookie()
+    if not token or token in _revoked() or st.session_state.get(_CLEAR):
+        return None
+    claims = read_token(token, _secret(), time.time())
+    user = users.get(claims[0]) if claims else None
+    if claims is None or user is None or user.role != claims[1]:
+        return None
+    st.session_state[session.USER_KEY] = user.name
+    st.session_state[session.ROLE_KEY] = user.role
+    st.session_state[session.REVEAL_KEY] = False
+    st.session_state[_LAST_SEEN] = time.time()
+    st.session_state[_TOKEN] = token
+    audit.record(data.workspace().audit_log, "session_resumed", user=user.name, role=user.role)
+    return user.name
+
+
+def _keep_cookie(user: User) -> None:
+    """Issue the cookie after login, and again once a minute while the user works (its expiry moves on)."""
+    now = time.time()
+    if now - float(st.session_state.get(_ISSUED, 0.0)) < REISSUE_SECONDS:
+        return
+    old = st.session_state.get(_TOKEN)
+    if old:
+        _revoked().add(old)
+    token = make_token(user.name, user.role, now + timeout_seconds(), _secret())
+    st.session_state[_TOKEN] = token
+    st.session_state[_ISSUED] = now
+    _set_cookie(token, int(timeout_seconds()))
+
+
+def _set_cookie(value: str, max_age: int) -> None:
+    cookie = f"{COOKIE}={value}; Max-Age={max_age}; Path=/; SameSite=Strict"
+    st.html(f"<script>document.cookie = {json.dumps(cookie)};</script>", unsafe_allow_javascript=True)
 
 
 @st.cache_resource
@@ -187,6 +304,8 @@ def _note_failure(name: str, now: float) -> None:
 
 
 def _login_form(users: dict[str, User]) -> None:
+    if st.session_state.pop(_CLEAR, False):
+        _set_cookie("", 0)
     st.title(t("caselink 信访关联 · 登录", "caselink · Log in"))
     notice = st.session_state.pop(_NOTICE, None)
     if notice:
@@ -223,5 +342,7 @@ def _try_login(users: dict[str, User], name: str, password: str) -> None:
     st.session_state[session.ROLE_KEY] = user.role
     st.session_state[session.REVEAL_KEY] = False
     st.session_state[_LAST_SEEN] = now
+    st.session_state.pop(_CLEAR, None)
+    st.session_state.pop(_ISSUED, None)
     audit.record(log, "login", user=user.name, role=user.role)
     st.rerun()

@@ -12,7 +12,7 @@ ZH: dict[str, str] = {
     "filings_after_conclusion": "办结后件数", "receiving_orgs": "受理机关", "by_channel": "按渠道",
     "by_receiving_org": "按受理机关", "receiving_level": "受理层级", "received_date": "登记日期",
     "receiving_org": "受理机关", "channel": "渠道", "group_id": "群体编号", "kind": "类型",
-    "petitioner_ids": "信访人", "counties": "县区代码", "county_names": "县区", "issue_ids": "事项",
+    "petitioner_ids": "信访人编号", "counties": "县区代码", "county_names": "县区", "issue_ids": "事项",
     "size": "人数", "chain": "流转链", "chain_unit_ids": "单位编号", "distinct_units": "经手单位数",
     "returns": "回到原单位", "send_backs": "退回次数", "days_in_routing": "流转天数",
     "reason": "原因", "unit_a": "单位甲编号", "unit_b": "单位乙编号", "unit_a_name": "单位甲",
@@ -33,14 +33,22 @@ ZH: dict[str, str] = {
     "max_days_overdue": "最长超期天数", "run": "导入批次", "when": "时间", "filings_file": "信访件文件",
     "transfers_file": "流转文件", "new": "新增", "updated": "更新", "unchanged": "未变",
     "backend": "图谱存储", "seconds": "用时（秒）", "read": "读入行", "loaded": "导入行",
-    "rejected": "拒绝行", "flagged": "标记行",
+    "rejected": "拒绝行", "flagged": "标记行", "first_line": "内容（首行）",
     "days_taken": "办理天数", "days_late": "超时天数", "with_status": "有状态",
     "title": "标题", "account_id": "平台账号", "account_ids": "平台账号", "reply": "答复意见",
 }
 
 
+EN: dict[str, str] = {
+    "id_number": "ID number", "issue_id": "Issue id", "filing_id": "Filing id",
+    "petitioner_id": "Petitioner id", "unit_id": "Unit id", "first_line": "Text (first line)",
+}
+
+
 def labels(columns: Iterable[object], lang: str) -> dict[str, str]:
-    """Header label per column shown: Chinese where known when lang is 'zh', else the column name."""
+    """Header label per column shown: Chinese where known when lang is 'zh'; in English the column name
+    written as words ('days_overdue' → 'Days overdue'), never as an identifier."""
     if lang != "zh":
-        return {}
+        return {str(c): EN.get(str(c), str(c).replace("_", " ").capitalize()) for c in columns
+                if "_" in str(c) or str(c) in EN}
     return {str(c): ZH[str(c)] for c in columns if str(c) in ZH}

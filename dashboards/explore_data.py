@@ -87,8 +87,11 @@ def search(raw: str, limit: int) -> pd.DataFrame:
     the petitioners whose full ID number or phone fits the mask."""
     text = search_text(raw)
     pattern = masked_pattern(text)
-    if pattern is None:
-        return frame("search", text=text, limit=limit)
+    if pattern is None:  # a person before their filings (a name or number finds both, at the same rank)
+        found = frame("search", text=text, limit=limit)
+        first = found.assign(later=found["label"] != "Petitioner")
+        first = first.sort_values(["rank", "later"], kind="stable")
+        return first.drop(columns="later").reset_index(drop=True)
     tail = _MASKED.fullmatch(text).group(2).upper()  # type: ignore[union-attr]
     found = frame("search", text=tail, limit=max(limit, 1000))
     fits = [

@@ -17,7 +17,10 @@ auth.gate()  # login form when a users file exists; stops here until logged in
 
 PAGES = {
     t("查询", "Look up"): [
-        st.Page("app_pages/overview.py", title=t("概览", "Overview"), url_path="overview", default=True),
+        # the overview at the app root (a hidden default page) and at /overview (a link or bookmark to it)
+        st.Page("app_pages/overview.py", title=t("概览", "Overview"), url_path="home", default=True,
+                visibility="hidden"),
+        st.Page("app_pages/overview.py", title=t("概览", "Overview"), url_path="overview"),
         st.Page("app_pages/search.py", title=t("检索", "Search"), url_path="search"),
         st.Page("app_pages/details.py", title=t("详情", "Details"), url_path="details"),
         st.Page("app_pages/path.py", title=t("最短关联", "Shortest connection"), url_path="path"),

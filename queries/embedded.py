@@ -304,6 +304,7 @@ def overdue(view: MemoryView, params: dict[str, Any]) -> Rows:
         days_open = (as_of - f["received_date"]).days
         if days_open <= limit:
             continue
+        units = sorted((g.nodes[u].get("name"), u[1]) for u, _ in _out(g, node, HANDLED_BY, UNIT))
         rows.append(
             {
                 "filing_id": fid,
@@ -311,11 +312,12 @@ def overdue(view: MemoryView, params: dict[str, Any]) -> Rows:
                 "issue_id": _first(u for u, _ in _out(g, node, ABOUT, ISSUE)),
                 "received_date": f["received_date"],
                 "status": status,
-                "responsible_unit": _responsible(g, node),
+                "responsible_unit": units[0][0] if units else None,
                 "extended": extended,
                 "limit_days": limit,
                 "days_open": days_open,
                 "days_overdue": days_open - limit,
+                "responsible_unit_id": units[0][1] if units else None,
             }
         )
     return sorted(rows, key=lambda r: (-r["days_overdue"], r["filing_id"]))
@@ -444,14 +446,19 @@ def neighbourhood(view: MemoryView, params: dict[str, Any]) -> Rows:
 
 
 def path(view: MemoryView, params: dict[str, Any]) -> Rows:
-    g, max_hops = view.graph, params["max_hops"]
+    g, max_hops, avoid = view.graph, params["max_hops"], tuple(params["avoid_units"])
     ends = [Label.FILING, Label.PETITIONER]
     best: list[tuple[list[NodeId], list[str]]] = []
+
+    def passable(node: NodeId) -> bool:  # not a unit named like a dispatch hub (unless none is avoided)
+        name = g.nodes[node].get("name") if node[0] == UNIT else None
+        return not (avoid and name is not None and any(m in name for m in avoid))
+
     for a in _start_nodes(g, params["from_id"], ends):
         for b in _start_nodes(g, params["to_id"], ends):
             if a == b:
                 continue
-            found = _first_shortest_path(g, a, b, max_hops)
+            found = _first_shortest_path(g, a, b, max_hops, passable)
             if found is not None:
                 best.append(found)
     if not best:
@@ -465,9 +472,10 @@ def path(view: MemoryView, params: dict[str, Any]) -> Rows:
 
 
 def _first_shortest_path(
-    g: nx.MultiDiGraph, a: NodeId, b: NodeId, max_hops: int
+    g: nx.MultiDiGraph, a: NodeId, b: NodeId, max_hops: int, passable: Callable[[NodeId], bool]
 ) -> tuple[list[NodeId], list[str]] | None:
-    """Of the shortest a–b paths, the first by node (label, key) list, then by relationship types.
+    """Of the shortest a–b paths through `passable` nodes, the first by node (label, key) list, then by
+    relationship types.
 
     Breadth-first from a until b is reached; the nodes on some shortest path are found walking back from b;
     from a, each step takes the smallest next node among them.
@@ -478,7 +486,7 @@ def _first_shortest_path(
         following = []
         for n in frontier:
             for m in _neighbours(g, n, PATH_RELS):
-                if m not in dist:
+                if m not in dist and passable(m):
                     dist[m] = level
                     following.append(m)
                     if m == b:
@@ -594,6 +602,12 @@ def search(view: MemoryView, params: dict[str, Any]) -> Rows:
         elif label == FILING:
             account = n.get("account_id")
             rank = _search_rank(text, (key,), (), (n.get("title"),), n.get("content"), (account,))
+            for p in set(_in(g, (label, key), frozenset({FILED, CO_SIGNED}), PETITIONER)):
+                person = g.nodes[p]  # a filing of a petitioner the text names (or whose ID/phone it is)
+                if len(text) >= 4 and text in (person.get("id_number"), person.get("phone")):
+                    rank = min(rank, 1)
+                elif person.get("name") == text:
+                    rank = min(rank, 2)
             row = {
                 "name": n.get("petitioner_name"),
                 "category": n.get("category"),
@@ -768,9 +782,17 @@ def entity_filings(view: MemoryView, params: dict[str, Any]) -> Rows:
                 "issue_id": _first(i for i, _ in _out(g, f, ABOUT, ISSUE)),
                 "relation": rel,
                 "title": data.get("title"),
+                "first_line": _first_line(data.get("content")),
             }
         )
     return sorted(rows, key=lambda r: (r["received_date"], r["filing_id"]))
+
+
+def _first_line(content: Any) -> str | None:
+    """The first line of a filing's text, at most 60 characters (stored text has no outer whitespace)."""
+    if not isinstance(content, str):
+        return None
+    return content.split("\n")[0][:60]
 
 
 TWINS: dict[str, Twin] = {

@@ -10,8 +10,10 @@
 //   $extended_days: int = 90 — the limit of a filing with an approved extension
 //   $extension_marker: str = 延期 — text in a routing note that marks an extension
 //   $open_statuses: list = 待受理,办理中 — statuses of a filing still being handled
+// responsible_unit_id is the id of the unit named in responsible_unit (the first by name, then id): the same
+// department in two counties is two units.
 // columns: filing_id, petitioner_id, issue_id, received_date, status, responsible_unit, extended, limit_days,
-//   days_open, days_overdue
+//   days_open, days_overdue, responsible_unit_id
 MATCH (f:Filing)
 USING INDEX f:Filing(unconcluded)
 WHERE f.unconcluded = true
@@ -35,5 +37,7 @@ RETURN f.filing_id AS filing_id,
        extended,
        limit_days,
        days_open,
-       days_open - limit_days AS days_overdue
+       days_open - limit_days AS days_overdue,
+       COLLECT { MATCH (f)-[:HANDLED_BY]->(u:Unit) WITH u.name AS n, u.unit_id AS id RETURN id ORDER BY n, id
+                 LIMIT 1 }[0] AS responsible_unit_id
 ORDER BY days_overdue DESC, filing_id

@@ -246,6 +246,7 @@ SPECS: tuple[QuerySpec, ...] = (
             "limit_days",
             "days_open",
             "days_overdue",
+            "responsible_unit_id",
         ),
     ),
     QuerySpec(
@@ -317,12 +318,14 @@ SPECS: tuple[QuerySpec, ...] = (
         "path",
         "最短关联",
         "Shortest connection",
-        "The shortest connection between two filings or petitioners (not through counties or receiving "
-        "bodies).",
+        "The shortest connection between two filings or petitioners (not through counties, receiving "
+        "bodies or, unless asked, dispatch hubs such as petition bureaus, hotlines and mailboxes).",
         (
             ParamSpec("from_id", "str", None, "filing_id or petitioner_id where the path starts"),
             ParamSpec("to_id", "str", None, "filing_id or petitioner_id where it ends"),
             _int("max_hops", 8, "the longest path looked for", lo=1, hi=20),
+            ParamSpec("avoid_units", "list", DISPATCH_MARKERS,
+                      "name parts of units the path does not pass through (dispatch hubs); empty: any unit"),
         ),
         ("step", "label", "key", "rel"),
     ),
@@ -443,6 +446,7 @@ SPECS: tuple[QuerySpec, ...] = (
             "issue_id",
             "relation",
             "title",
+            "first_line",
         ),
     ),
 )

@@ -4,10 +4,12 @@
 // platform account id (equal only: its filings, and the petitioners who filed them), a name, an issue's or
 // filing's title or the text of a filing. rank says how well a row matched: 0 key equal, 1 ID number, phone
 // or account id equal, 2 name or title equal, 3 key, ID number or phone containing $text (4 characters or
-// more), 4 name or title containing it, 5 filing text containing it. Best first, at most $limit rows; an
-// empty $text finds nothing. Each CONTAINS is answered by a text index (graph/schema.py SEARCHED), an
-// account id by the range index on Filing.account_id. title is a filing's own title; account_ids the
-// account ids of a petitioner or of a filing.
+// more), 4 name or title containing it, 5 filing text containing it. A filing of a petitioner (filed or
+// co-signed) whose ID number or phone equals $text ranks 1, whose name equals it 2: a name finds that
+// person's filings, whatever their text says. Best first, at most $limit rows; an empty $text finds
+// nothing. Each CONTAINS is answered by a text index (graph/schema.py SEARCHED), an account id by the range
+// index on Filing.account_id. title is a filing's own title; account_ids the account ids of a petitioner or
+// of a filing.
 // params:
 //   $text: str = required — what to look for
 //   $limit: int = 50 — the most rows returned
@@ -54,6 +56,13 @@ CALL () {
          END AS rank,
          f.title AS title, CASE WHEN f.account_id IS NULL THEN null ELSE [f.account_id] END AS account_ids
   UNION ALL
+  MATCH (p:Petitioner)-[:FILED|CO_SIGNED]->(f:Filing)
+  WHERE p.name = $text OR (size($text) >= 4 AND (p.id_number = $text OR p.phone = $text))
+  RETURN labels(f)[0] AS label, f.filing_id AS key, f.petitioner_name AS name, f.category AS category,
+         f.received_date AS received_date, f.county AS county, null AS id_number, null AS phone,
+         CASE WHEN size($text) >= 4 AND (p.id_number = $text OR p.phone = $text) THEN 1 ELSE 2 END AS rank,
+         f.title AS title, CASE WHEN f.account_id IS NULL THEN null ELSE [f.account_id] END AS account_ids
+  UNION ALL
   MATCH (i:Issue)
   WHERE (i.issue_id CONTAINS $text OR i.title CONTAINS $text)
   RETURN labels(i)[0] AS label, i.issue_id AS key, i.title AS name, i.category AS category,
@@ -80,7 +89,7 @@ CALL () {
          END AS rank,
          null AS title, null AS account_ids
 }
-WITH label, key, name, category, received_date, county, id_number, phone, rank, title, account_ids
+WITH label, key, name, category, received_date, county, id_number, phone, title, account_ids, min(rank) AS rank
 WHERE rank < 6
 RETURN label, key, name, category, received_date, county, id_number, phone, rank, title, account_ids
 ORDER BY rank, label, key

@@ -147,3 +147,35 @@ def test_neo4j_backend_without_uri_is_refused(data: Path, tmp_path: Path) -> Non
     )
     assert result.exit_code == 2
     assert "CASELINK_NEO4J_URI" in result.output
+
+
+ALL_REJECTED = [
+    "filing_id,received_date,channel,receiving_level,petitioner_name,content",
+    "F1,not a date,来访,县,张三,征地补偿款未发放",
+    "F2,2024-03-02,飞鸽传书,市,李四,拖欠工资",
+]
+
+
+@pytest.mark.parametrize("command", ["validate", "ingest"])
+def test_a_file_of_which_every_row_is_rejected_exits_non_zero(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "filings.csv"
+    path.write_text("\n".join(ALL_REJECTED) + "\n", encoding="utf-8")
+    ws = tmp_path / "ws"
+    extra = ["--out", str(tmp_path / "report")] if command == "validate" else ["--workspace", str(ws)]
+    result = CliRunner().invoke(cli, [command, str(path), *extra])
+    assert result.exit_code == 2, result.output
+    assert "全部 2 行都被拒绝" in result.output and "all 2 rows were rejected" in result.output
+    assert "Traceback" not in result.output
+    if command == "ingest":  # the report is kept for the data-quality page; no records, no graph
+        assert list((ws / "reports").glob("*/problems.csv"))
+        assert not (ws / "records" / "records.pickle").exists()
+    else:
+        assert (tmp_path / "report" / "problems.csv").exists()
+
+
+def test_one_good_row_among_rejected_ones_exits_zero(tmp_path: Path) -> None:
+    path = tmp_path / "filings.csv"
+    rows = [*ALL_REJECTED, "F3,2024-03-03,来信,县,王五,物业纠纷"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path), "--out", str(tmp_path / "report")])
+    assert result.exit_code == 0, result.output

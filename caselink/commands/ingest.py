@@ -23,6 +23,7 @@ from pathlib import Path
 
 import click
 
+from caselink.commands.validate import nothing_loaded
 from caselink.intake_index import update_index
 from caselink.privacy import masked
 from caselink.workspace import Workspace
@@ -168,7 +169,7 @@ def ingest(
 
     Re-ingesting the same files changes nothing; new files merge into what the workspace holds.
     Exit code 0 when the run completed (even with rejected rows), 2 when an input file or the graph store
-    cannot be used.
+    cannot be used, or every row of an input file was rejected (then nothing is stored).
     """
 
     def run() -> None:
@@ -231,6 +232,9 @@ def read_and_resolve(ws: Workspace, filings: Path, transfers: Path | None, mappi
     paths = write_report(result, ws.reports_dir / run_id)
     click.echo(format_summary(result))
     click.echo(f"报告 / report: {paths[0].parent}")
+    nothing = nothing_loaded(result)
+    if nothing:  # the report stays (the data-quality page lists the run); the workspace is not touched
+        raise IngestError(nothing)
 
     counts = merge_records(records, result.filings, result.transfers)
     save_records(ws, records)

@@ -29,6 +29,13 @@ KIND_NAMES = {
     "unit": ("单位", "Unit"),
 }
 PERSONAL = {"id_number": "id_number", "phone": "phone"}
+UNIT_LEVELS = {
+    "county_department": ("县直部门", "county department"), "township": ("乡镇（街道）", "township"),
+    "village_committee": ("村（居）委会", "village committee"), "city": ("市级", "city"),
+    "province": ("省级", "province"), "court": ("法院", "court"),
+    "procuratorate": ("检察院", "procuratorate"),
+    "petition_bureau": ("信访部门", "petition bureau"), "hotline": ("热线、信箱", "hotline or mailbox"),
+}
 
 
 def kind_name(kind: str) -> str:
@@ -51,7 +58,7 @@ def entity_links(title: str, nodes: Iterable[tuple[str, str]], names: dict[tuple
     cols = st.columns(3)
     for i, (label, key) in enumerate(nodes[:60]):
         name = names.get((label, key))
-        text = f"{key} · {name}" if name and name != key else key
+        text = node_text(label, key, name)
         kind = KIND_OF_LABEL.get(label)
         if kind:
             cols[i % 3].page_link(DETAILS, label=text, query_params={"kind": kind, "id": key})
@@ -59,6 +66,17 @@ def entity_links(title: str, nodes: Iterable[tuple[str, str]], names: dict[tuple
             cols[i % 3].write(text)
     if len(nodes) > 60:
         st.caption(t(f"只列出前 60 个，共 {len(nodes)} 个。", f"The first 60 of {len(nodes)} shown."))
+
+
+def node_text(label: str, key: str, name: object) -> str:
+    """How a node is named on the page: a unit by its county and name (its id, 130624:agriculture_rural, is
+    internal), anything else by id and name."""
+    if not isinstance(name, str) or not name or name == key:
+        return key
+    if label == "Unit":
+        county = county_name(key.split(":")[0]) if ":" in key else "—"
+        return f"{county} {name}" if county != "—" else name
+    return f"{key} · {name}"
 
 
 def names_of(keys: Iterable[str]) -> dict[tuple[str, str], str]:
@@ -125,8 +143,11 @@ title_name = card["name"] if isinstance(card["name"], str) and kind != "filing" 
 if kind == "filing":  # a filing is named by its own title (留言主题) where it has one
     own_title = explore_data.frame("filing", filing_id=key)["title"].iloc[0]
     title_name = own_title if isinstance(own_title, str) and own_title else key
+if kind == "unit":  # a unit by its county and name; its id (130624:agriculture_rural) is internal
+    title_name = node_text("Unit", key, card["name"])
 st.title(f"{kind_name(kind)} · {title_name}")
-st.caption(f"{t('编号', 'Id')}: {key}")
+if kind != "unit":
+    st.caption(f"{t('编号', 'Id')}: {key}")
 
 if kind == "petitioner" and st.session_state.get("petitioner_audited") != key:
     audit.record(
@@ -205,9 +226,11 @@ elif kind == "filing":
     )
     if isinstance(f["account_id"], str) and f["account_id"]:
         header.text(t(f"平台账号 {f['account_id']}", f"Platform account {f['account_id']}"))
-    header.text_area(t("诉求内容", "Content"), f["content"] or "", disabled=True, height=100)
+    header.markdown(f"**{t('诉求内容', 'Content')}**")
+    header.container(border=True).text(f["content"] or "—")  # in full, wrapped, never read as Markdown
     if isinstance(f["reply"], str) and f["reply"]:
-        header.text_area(t("答复意见", "Reply"), f["reply"], disabled=True, height=100)
+        header.markdown(f"**{t('答复意见', 'Reply')}**")
+        header.container(border=True).text(f["reply"])
     with timeline_tab:
         routed = rows[rows["seq"].notna()].astype({"seq": "Int64"})
         if routed.empty:
@@ -215,7 +238,7 @@ elif kind == "filing":
         else:
             st.caption(t("转办经过（按顺序）", "Routing events, in order"))
             show_table(
-                (routed[["seq", "route_date", "action", "from_unit", "to_unit", "to_unit_id", "note"]]),
+                (routed[["seq", "route_date", "action", "from_unit", "to_unit", "note"]]),
                 f"filing-{key}-routing",
             )
     with linked_tab:
@@ -244,18 +267,24 @@ else:  # issue or unit
     cols[2].metric(t("县区", "County"), county_name(card["county"]))
     cols[3].metric(
         t("类别" if kind == "issue" else "层级", "Category" if kind == "issue" else "Level"),
-        card["category"] or "—",
+        (t(*UNIT_LEVELS.get(card["category"], (card["category"], card["category"]))) if kind == "unit"
+         else card["category"]) or "—",
     )
     with timeline_tab:
         if rows.empty:
             st.info(t("没有相关信访件。", "No filings."))
         else:
             per_month = rows.assign(month=rows["received_date"].str[:7]).groupby("month").size()
-            charts.bars(per_month.reset_index(name="filings"), "month", "filings",
+            charts.bars(charts.months_filled(per_month.reset_index(name="filings"), "month", ["filings"]),
+                        "month", "filings",
                         category_title=t("月份", "Month"), value_title=t("件数", "Filings"),
                         horizontal=False, height=240)
-            first = ["filing_id", "title"]  # a filing's own title beside its number
-            show_table(rows[first + [c for c in rows.columns if c not in first]], f"{kind}-{key}-filings")
+            listed = rows.assign(relation=[rel_name(r, lang()) if isinstance(r, str) else ""
+                                           for r in rows["relation"]])
+            if "first_line" in listed.columns:  # what each filing is about, beside its number
+                listed.insert(1, "first_line", listed.pop("first_line").fillna("").str.strip())
+            listed.insert(1, "title", listed.pop("title"))  # a filing's own title first, where it has one
+            show_table(listed, f"{kind}-{key}-filings")
     with linked_tab:
         names = names_of(ids(rows["petitioner_id"]) + ids(rows["issue_id"]))
         entity_links(
@@ -338,21 +367,22 @@ with graph_tab:
         target = c1.selectbox(
             t("以这个节点为中心", "Re-centre on"),
             others,
-            format_func=lambda n: (
-                f"{label_name(n.label, lang())} {n.key}"
-                + (f" · {n.name}" if n.name and n.label != "Filing" else "")
-            ),
+            format_func=lambda n: f"{label_name(n.label, lang())} "
+            + (n.key if n.label == "Filing" else node_text(n.label, n.key, n.name)),
             key="net_target",
         )
         if c2.button(t("重新展开", "Re-centre"), key="net_recentre"):
             open_entity(KIND_OF_LABEL[target.label], target.key)
             st.rerun()
     with st.expander(t("图中的关系列表", "The links in the picture")):
+        named = {(n.label, n.key): n.name for n in picture.nodes}
+
+        def end(node: tuple[str, str]) -> str:
+            text = node[1] if node[0] == "Filing" else node_text(node[0], node[1], named.get(node))
+            return f"{label_name(node[0], lang())} {text}"
+
         edge_rows = pd.DataFrame(
-            [
-                (f"{e.src[0]} {e.src[1]}", rel_name(e.rel, lang()), f"{e.dst[0]} {e.dst[1]}", e.count)
-                for e in picture.edges
-            ],
+            [(end(e.src), rel_name(e.rel, lang()), end(e.dst), e.count) for e in picture.edges],
             columns=[t("从", "from"), t("关系", "link"), t("到", "to"), t("条数", "count")],
         )
         show_table(edge_rows, f"network-{kind}-{key}")

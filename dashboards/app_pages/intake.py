@@ -19,12 +19,14 @@ from caselink.intake import CheckResult, IntakeError, IntakeQuery, MatchLevel, R
 from caselink.intake_index import IndexMissing, cached_index
 from dashboards import data, session
 from dashboards.i18n import lang, t
+from dashboards.i18n import one_language as in_language
 from dashboards.tables import show_table
 
 _RESULT = "intake_result"
 DETAILS = "app_pages/details.py"
+# what a filing's date `due` is, by its status (otherwise the end of the 60-day handling time); a comment, not
+# a string: Streamlit would draw a bare string on the page
 DUE = {"待受理": ("决定是否受理", "decide acceptance"), "已办结": ("申请复查截止", "review request by")}
-"""What a filing's date `due` is, by its status (otherwise the end of the 60-day handling time)."""
 _WEIGHT = re.compile(r"^(?P<zh>[^/]+?) / (?P<en>[^/]+?)(?: \((?P<w>[+-][0-9.]+)\))?$")
 _MATCH = {
     MatchLevel.SAME_PERSON: ("同一人", "same person"),
@@ -46,7 +48,7 @@ try:
     with st.spinner(t("正在载入查重索引…", "Loading the intake index…")):
         cached_index(ws)
 except IndexMissing as exc:
-    st.info(str(exc))
+    st.info(in_language(str(exc)))
     st.stop()
 
 with st.form("intake"):
@@ -75,7 +77,7 @@ if submitted:
         fresh = check(ws, query, reveal=session.may_reveal(), user=session.user())
     except IntakeError as exc:
         st.session_state.pop(_RESULT, None)
-        st.error(str(exc))
+        st.error(in_language(str(exc)))
         st.stop()
     st.session_state[_RESULT] = (session.may_reveal(), fresh)
 
@@ -91,7 +93,7 @@ def one_language(text: str) -> str:
     language; other text as it is. The prior weight is named for a clerk (基础分: before any field)."""
     found = _WEIGHT.match(text)
     if not found:
-        return text
+        return in_language(text)
     zh, en, weight = found["zh"], found["en"], found["w"]
     if zh == "先验":
         zh, en = "基础分（未比对任何字段前）", "base score (before any field)"
@@ -114,9 +116,10 @@ box = {
     Recommendation.LIKELY_GROUP_MATTER: st.info,
     Recommendation.POSSIBLE_SAME_MATTER: st.warning,
 }[result.recommendation]
-box("**" + one_language(result.recommendation.label) + "**  \n" + "  \n".join(result.explanation))
+box("**" + one_language(result.recommendation.label) + "**  \n"
+    + "  \n".join(one_language(line) for line in result.explanation))
 for note in result.notes:
-    st.caption(note)
+    st.caption(one_language(note))
 
 st.subheader(t("可能的同一人", "Possible matches"))
 if not result.candidates:
@@ -172,7 +175,7 @@ if result.group_issues:
         t("登记日期", "Received"): g.latest.received_date.isoformat(),
         t("办理状态", "Status"): g.latest.status,
         t("责任单位", "Responsible unit"): g.latest.unit,
-        t("依据", "Why"): "；".join(g.matter_reasons),
+        t("依据", "Why"): t("；", "; ").join(one_language(r) for r in g.matter_reasons),
     } for g in result.group_issues])
     show_table(groups, "intake-group-issues", key="intake-group-issues")
 

@@ -102,16 +102,22 @@ if df.empty:
     )
 else:
     st.subheader(t("超期件最多的责任单位", "Responsible units with the most overdue filings"))
+    # by unit: the same department in two counties is two units, each held to its own filings
+    unit_id = df["responsible_unit_id"].fillna("")
+    codes = tuple(sorted({u.split(":")[0] for u in unit_id if ":" in u}))
+    counties = pdata.county_names(codes) if codes else {}
     by_unit = (
-        df.assign(responsible_unit=df["responsible_unit"].replace("", t("（未填）", "(none)")))
-        .groupby("responsible_unit")
+        df.assign(unit_id=unit_id,
+                  county_name=[counties.get(u.split(":")[0], "") if ":" in u else "" for u in unit_id],
+                  responsible_unit=df["responsible_unit"].fillna("").replace("", t("（未填）", "(none)")))
+        .groupby(["unit_id", "county_name", "responsible_unit"], as_index=False)
         .agg(filings=("filing_id", "count"), max_days_overdue=("days_overdue", "max"))
-        .sort_values("filings", ascending=False)
-        .reset_index()
+        .sort_values(["filings", "max_days_overdue"], ascending=False, ignore_index=True)
     )
-    st.caption(t("按单位名称汇总：不同县区的同名单位合计在一起。",
-                 "By unit name: units of the same name in different counties are counted together."))
-    show_table(by_unit.head(50), "overdue-by-unit")
+    st.caption(t("按县区的责任单位汇总：不同县区的同名单位（如人社局）分开计算。",
+                 "By responsible unit of each county: units of the same name in different counties (each "
+                 "county's human resources bureau …) are counted apart."))
+    show_table(by_unit.drop(columns=["unit_id"]).head(50), "overdue-by-unit")
     st.subheader(t("超期信访件", "Overdue filings"))
     show_table(pdata.with_names(df.sort_values("days_overdue", ascending=False, ignore_index=True)), QUERY)
 

@@ -93,25 +93,45 @@ by_month, by_channel, by_category, by_county = st.tabs(
 )
 
 
+EMPTY = "(空)"  # queries/overview.py's value for filings without one
+UNKNOWN = {
+    "channel": (t("未填写渠道", "channel not given"), t("“未填写渠道”：登记时没有填写信访形式的信访件。",
+                "“channel not given”: filings registered without a channel.")),
+    "category": (t("未分类", "no category"), t("“未分类”：登记时没有填写内容分类的信访件。",
+                 "“no category”: filings registered without a category.")),
+    "county": (t("县区未识别", "county not recognised"), t(
+        "“县区未识别”：问题属地和住址都没有认出县区的信访件（见“数据质量”页的标记行）。",
+        "“county not recognised”: filings whose place of the matter and address name no county caselink "
+        "recognises (see the flagged rows on the Data quality page).")),
+}
+
+
 def _bars(tab: DeltaGenerator, df: pd.DataFrame, column: str, title: str, top: int = 20) -> None:
     if not tab.open:
         return
     with tab:
-        charts.bars(df.head(top), column, "filings", category_title=title, value_title=COUNT)
+        name, note = UNKNOWN[column]
+        shown = df.head(top).replace({column: {EMPTY: name}})
+        charts.bars(shown, column, "filings", category_title=title, value_title=COUNT)
+        if (shown[column] == name).any():
+            st.caption(note)
         if len(df) > top:
             st.caption(t(f"显示前 {top} 项，共 {len(df)} 项。", f"The top {top} of {len(df)} shown."))
 
 
 if by_month.open:
     with by_month:
-        month = ov.by_month.rename(columns={"filings": FILINGS, "concluded": CONCLUDED})
+        month = charts.months_filled(ov.by_month, "month", ["filings", "concluded"])
+        month = month.rename(columns={"filings": FILINGS, "concluded": CONCLUDED})
         charts.lines(month, "month", [FILINGS, CONCLUDED], x_title=t("月份", "Month"), value_title=COUNT)
 _bars(by_channel, ov.by_channel, "channel", t("渠道", "Channel"))
 if by_channel.open:
     with by_channel:
         st.caption(t("各渠道每月信访件", "Filings per month by channel"))
-        per_channel = ov.month_channel.reset_index().melt(id_vars="month", var_name="channel",
-                                                          value_name="filings")
+        per_month = ov.month_channel.reset_index()
+        per_month = charts.months_filled(per_month, "month", [c for c in per_month.columns if c != "month"])
+        per_channel = per_month.melt(id_vars="month", var_name="channel", value_name="filings")
+        per_channel["channel"] = per_channel["channel"].replace({EMPTY: UNKNOWN["channel"][0]})
         charts.bars(per_channel, "month", "filings", category_title=t("月份", "Month"), value_title=COUNT,
                     color="channel", color_title=t("渠道", "Channel"), horizontal=False)
 _bars(by_category, ov.by_category, "category", t("类别", "Category"))

@@ -17,9 +17,10 @@ DETAILS = "app_pages/details.py"
 st.title(t("最短关联", "Shortest connection"))
 st.caption(
     t(
-        "输入两个信访人编号或信访件编号，查找它们之间最短的关联（经过信访件、事项、单位；不经过县区和受理机构）。",
+        "输入两个信访人编号或信访件编号，查找它们之间最短的关联（经过信访件、事项、单位；不经过县区、受理机构，"
+        "默认也不经过信访局、热线等只做分派的单位）。",
         "Give two petitioner or filing ids to find the shortest connection between them (through filings, "
-        "issues and units; not through counties or receiving bodies).",
+        "issues and units; not through counties, receiving bodies or, unless allowed, dispatch hubs).",
     )
 )
 
@@ -28,6 +29,13 @@ with st.form("path"):
     start = c1.text_input(t("从", "From"), value=st.query_params.get("from", ""), key="path_from")
     end = c2.text_input(t("到", "To"), value=st.query_params.get("to", ""), key="path_to")
     max_hops = c3.number_input(t("最多步数", "At most steps"), 1, 20, 8, key="path_hops")
+    hubs = st.checkbox(
+        t("允许经过信访局、热线、领导信箱等分派单位",
+          "Allow dispatch hubs (petition bureaus, hotlines, mailboxes)"),
+        key="path_hubs",
+        help=t("大多数信访件都经过这些单位，经过它们的关联通常说明不了什么。",
+               "Most filings pass through them: a connection through one usually says little."),
+    )
     st.form_submit_button(t("查找", "Find"), type="primary")
 
 start, end = start.strip(), end.strip()
@@ -45,7 +53,8 @@ if start == end:
     )
     st.stop()
 
-steps = explore_data.frame("path", from_id=start, to_id=end, max_hops=int(max_hops))
+steps = explore_data.frame("path", from_id=start, to_id=end, max_hops=int(max_hops),
+                           **({"avoid_units": []} if hubs else {}))
 if steps.empty:
     st.warning(
         t(

@@ -74,8 +74,8 @@ severity = c[1].selectbox(
         "flag": t("标记", "flagged"),
     }[s],
 )
+# the input columns under their Chinese headers (the input format's own, shared/input-format.md)
 HEADERS = {col.name: col.alias_zh for col in (*FILING_COLUMNS, *TRANSFER_COLUMNS)}
-"""The input columns under their Chinese headers (the input format's own, shared/input-format.md)."""
 
 
 def column_name(column: str) -> str:
@@ -108,6 +108,22 @@ if reason:
     ]
 
 
+FILES = {"filings": ("信访件", "filings"), "transfers": ("流转", "transfers")}
+
+
+def in_language(df: pd.DataFrame) -> pd.DataFrame:
+    """The problems as the clerk reads them: file, column and severity named in the page's language, and
+    the reason in that language only (both stay in problems.csv)."""
+    out = df.drop(columns=[t("reason_en", "reason_zh")])
+    out["file"] = out["file"].map(lambda f: t(*FILES.get(f, (f, f))))
+    out["column"] = out["column"].map(column_name)
+    out["severity"] = out["severity"].map(lambda v: kinds.get(v, v))
+    return out
+
+
+kinds = {"reject": t("拒绝", "rejected"), "flag": t("标记", "flagged")}
+
+
 def _mask_personal(df: pd.DataFrame) -> pd.DataFrame:
     """ID-number and phone problems with the value masked, also where a reason quotes it."""
     personal = df["column"].isin(["id_number", "phone"]) & (df["value"] != "")
@@ -136,9 +152,8 @@ if shown.empty:
     st.info(t("没有符合筛选条件的问题。", "No problem matches these filters."))
 else:
     st.caption(t("按列统计（拒绝 / 标记）", "By column (rejected / flagged)"))
-    kinds = {"reject": t("拒绝", "rejected"), "flag": t("标记", "flagged")}
     by_column = (shown.assign(column=shown["column"].map(column_name), severity=shown["severity"].map(kinds))
                  .groupby(["column", "severity"]).size().reset_index(name="problems"))
     charts.bars(by_column, "column", "problems", category_title=t("列", "Column"),
                 value_title=t("问题数", "Problems"), color="severity", color_title=t("类型", "Kind"))
-    show_table(shown.reset_index(drop=True), "ingest-problems")
+    show_table(in_language(shown.reset_index(drop=True)), "ingest-problems")

@@ -73,16 +73,26 @@ def why_in_queue(item: ReviewItem) -> str:
     """Why the resolver left this pair to a person (a high probability alone can look like a sure match)."""
     if item.probability >= ACCEPT:
         return t(
-            "为什么要人工核对：概率很高，但一致的只是电话、住址等同一户人家也会相同的信息，没有身份证号、"
-            "姓名或出生日期能证明是同一个人（可能是家人）。",
-            "Why it needs a person: the probability is high, but what agrees (phone, address …) is shared "
-            "by a household; no ID number, name or birth date shows it is the same person (family members?).",
+            f"为什么要人工核对：模型分数很高（{item.probability:.1%}），但一致的只是电话、住址等同一户人家也"
+            "会相同的信息，没有身份证号、姓名或出生日期能证明是同一个人（可能是家人），所以不能自动归并。",
+            f"Why it needs a person: the model's score is high ({item.probability:.1%}), but what agrees "
+            "(phone, address …) is shared by a household; no ID number, name or birth date shows it is the "
+            "same person (family members?), so it is not linked automatically.",
         )
     return t(
         f"为什么要人工核对：概率低于自动归并的 {ACCEPT:.0%}，又不够低到可以判定为不同的人。",
         f"Why it needs a person: the probability is below the {ACCEPT:.0%} of an automatic link, yet not "
         "low enough to call them different people.",
     )
+
+
+def queue_figure(item: ReviewItem) -> tuple[str, str]:
+    """The label and figure that put the pair in the queue: its probability when that lies between the
+    review and accept thresholds; otherwise (a high score from household facts alone) the missing identity
+    evidence — never a "100%" that reads like a sure match."""
+    if item.probability >= ACCEPT:
+        return t("进入核对的原因", "Why in the queue"), t("缺少本人身份依据", "No identity evidence")
+    return t("同一人的概率（模型估计）", "Probability of same (model)"), f"{item.probability:.1%}"
 
 
 def _decide(item: ReviewItem, verdict: Verdict | None) -> None:
@@ -126,7 +136,9 @@ pending = [it for it in queue if pair_key(it.filing_a, it.filing_b) not in decid
 waiting = [it for it in pending if pair_key(it.filing_a, it.filing_b) not in skipped]
 
 m = st.columns(4)
-m[0].metric(t("待核对", "In the queue"), f"{len(queue):,}")
+m[0].metric(t("待核对", "In the queue"), f"{len(pending):,}",
+            help=t(f"上次导入时共 {len(queue):,} 对；已决定的不再计入。",
+                   f"{len(queue):,} pairs at the last ingest; decided pairs no longer count."))
 m[1].metric(
     t("已决定（待下次导入生效）", "Decided (applied at next ingest)"), f"{len(queue) - len(pending):,}"
 )
@@ -178,11 +190,13 @@ else:
         viewed.add(key)
 
     st.subheader(
-        t(f"配对 {queue.index(item) + 1} / {len(queue)}", f"Pair {queue.index(item) + 1} of {len(queue)}")
+        t(f"配对 {pending.index(item) + 1} / {len(pending)}",
+          f"Pair {pending.index(item) + 1} of {len(pending)}")
     )
     s = st.columns(2)
     s[0].metric(t("总权重", "Total weight"), f"{item.weight:+.2f}")
-    s[1].metric(t("同一人的概率（模型估计）", "Probability of same (model)"), f"{item.probability:.1%}")
+    label, figure = queue_figure(item)
+    s[1].metric(label, figure)
     st.caption(why_in_queue(item))
     show_table(side_by_side(item), "review-pair", key="review-pair")
 
@@ -217,15 +231,17 @@ else:
 history = pdata.decision_store().history()
 if history:
     st.subheader(t("最近的决定", "Latest decisions"))
+    verdicts = {Verdict.SAME: t("同一人", "same person"),
+                Verdict.DIFFERENT: t("不是同一人", "different people")}
     hist = pd.DataFrame(
         [
             {
-                "filing_a": d.filing_a,
-                "filing_b": d.filing_b,
-                "verdict": d.verdict.value,
-                "who": d.who,
-                "when": d.when,
-                "note": d.note,
+                t("信访件 A", "Filing A"): d.filing_a,
+                t("信访件 B", "Filing B"): d.filing_b,
+                t("决定", "Decision"): verdicts.get(d.verdict, d.verdict.value),
+                t("操作人", "Who"): d.who,
+                t("时间", "When"): d.when,
+                t("备注", "Note"): d.note,
             }
             for d in reversed(history[-200:])
         ]

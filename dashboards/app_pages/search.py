@@ -71,6 +71,9 @@ RANKS = {
     4: t("名称/标题片段", "part of name/title"),
     5: t("诉求内容", "text"),
 }
+# a filing found through its petitioner
+OWNER_RANKS = {1: t("信访人的证件号/电话", "the petitioner's ID/phone"),
+               2: t("信访人姓名", "the petitioner's name")}
 st.subheader(t(f"结果（{len(found)}）", f"Results ({len(found)})"))
 HEADERS = {
     "label": ("类型", "type"), "key": ("编号", "id"), "name": ("名称", "name"),
@@ -83,7 +86,8 @@ counties = pdata.county_names(tuple(sorted({c for c in found["county"] if isinst
 shown = found.assign(
     label=[label_name(v, lang()) for v in found["label"]],
     county=[counties.get(c, c) if isinstance(c, str) else c for c in found["county"]],
-    rank=[RANKS.get(int(v), str(v)) for v in found["rank"]],
+    rank=[OWNER_RANKS[int(v)] if label == "Filing" and int(v) in OWNER_RANKS else RANKS.get(int(v), str(v))
+          for label, v in zip(found["label"], found["rank"], strict=True)],
 ).rename(columns=headers)
 show_table(shown, "search", personal={headers["id_number"]: "id_number", headers["phone"]: "phone"})
 

@@ -14,7 +14,7 @@ pass that touches each of them costs about a second.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import compress, repeat
 from operator import attrgetter, is_not, itemgetter
@@ -277,8 +277,8 @@ class GraphMapper:
         return nodes, edges
 
     def _petitioners(self) -> NodeTable:
-        """A row per petitioner, each field from the latest filing that has it, and every account id of their
-        filings; then name-only co-signers."""
+        """A row per petitioner, its name the one most of its filings use, each other field from the latest
+        filing that has it, and every account id of their filings; then name-only co-signers."""
         have = list(map(is_not, self.pids, repeat(None)))
         owners: list[str] = [p for p in self.pids if p is not None]
         fields = list(zip(*map(_PERSON_FIELDS, compress(self.filings, have)), strict=True)) or [()] * 9
@@ -286,6 +286,15 @@ class GraphMapper:
         last = dict(zip(owners, range(len(owners)), strict=True))  # filings are oldest first: the latest wins
         keys = sorted(last)
         at = list(map(last.__getitem__, keys))
+        # the name is the form most of their filings use (叶华 written 9 times in 10, not the one 叶桦), ties
+        # to the latest; its normalised form and pinyin come from the same row
+        uses = Counter(zip(owners, name, strict=True))
+        most: dict[str, tuple[int, int]] = {}
+        for i, pair in enumerate(zip(owners, name, strict=True)):
+            n_uses = uses[pair]
+            if n_uses >= most.get(pair[0], (0, 0))[0]:
+                most[pair[0]] = (n_uses, i)
+        named_at = [most[k][1] for k in keys]
         cos = [k for k in sorted(self.cosigners) if k not in last]
         names = [self.cosigners[k][0] for k in cos]
         none = [None] * len(cos)
@@ -298,9 +307,9 @@ class GraphMapper:
             Label.PETITIONER,
             [
                 keys + cos,
-                list(map(name.__getitem__, at)) + names,
-                list(map(norm.__getitem__, at)) + names,
-                list(map(pinyin.__getitem__, at)) + none,
+                list(map(name.__getitem__, named_at)) + names,
+                list(map(norm.__getitem__, named_at)) + names,
+                list(map(pinyin.__getitem__, named_at)) + none,
                 _latest(owners, idn, keys, at) + none,
                 _latest(owners, phone, keys, at) + none,
                 _latest(owners, _none_if_empty(address), keys, at) + none,

@@ -200,7 +200,9 @@ def name_pinyin(name_norm: str) -> str:
     return " ".join(head + _syllables(text))
 
 
-_CO_SPLIT_RE = re.compile(r"[、，,；;/\s]+")
+_CO_SPLIT_RE = re.compile(r"[、，,；;]+")
+"""The list separators of the input contract (after NFKC ， is , and ； is ;). Never whitespace: "程 强" and
+"吴　辉" are one name each, written with a space inside."""
 
 
 def normalise_account(raw: str) -> str:
@@ -218,10 +220,11 @@ def normalise_account(raw: str) -> str:
 
 @lru_cache(maxsize=_CACHE)
 def split_co_petitioners(raw: str) -> tuple[str, ...]:
-    """Co-signer names split on 、 ， , ； ; / and whitespace, each normalised, empties dropped.
+    """Co-signer names split on 、 ， , ； ; only, each normalised (spaces inside a name dropped), empties
+    dropped.
 
-    >>> split_co_petitioners("張三、李四； 王五")
-    ('张三', '李四', '王五')
+    >>> split_co_petitioners("張三、李四； 王五"), split_co_petitioners("程 强、吴　辉")
+    (('张三', '李四', '王五'), ('程强', '吴辉'))
     """
     if not raw:
         return ()

@@ -271,6 +271,14 @@ def test_login_first_and_a_clerk_sees_masked_ids(demo: tuple[Path, dict[str, str
         assert page.get_by_text("显示完整证件号和电话").count() == 0
         titles = [title for _, title in _sidebar_pages(page)]
         assert "来访查重" in titles and "人工核对" not in titles and "数据质量" not in titles
+        # a refresh or a pasted deep link keeps the user in (the signed session cookie)
+        page.reload()
+        _settle(page)
+        expect(page.get_by_text("已登录：clerk1")).to_be_visible()
+        page.goto(base + "/search")
+        _settle(page)
+        expect(page.locator("h1").first).to_have_text("检索")
+        expect(page.get_by_text("已登录：clerk1")).to_be_visible()
         assert page.locator('[data-testid="stSidebarNav"]').get_by_text("管理", exact=True).count() == 0
 
         page.locator('[data-testid="stSidebarNav"] a', has_text="来访查重").click()
@@ -293,7 +301,12 @@ def test_login_first_and_a_clerk_sees_masked_ids(demo: tuple[Path, dict[str, str
 
         page.get_by_role("button", name="退出登录").click()
         expect(page.locator("h1").first).to_have_text("caselink 信访关联 · 登录")
+        _settle(page)
+        page.reload()  # logged out stays logged out: the cookie is cleared and its token revoked
+        _settle(page)
+        expect(page.locator("h1").first).to_have_text("caselink 信访关联 · 登录")
     log = (ws / "audit.log").read_text(encoding="utf-8")
     assert re.search(r'"user": "clerk1", "action": "login_failed"', log)
     assert re.search(r'"user": "clerk1", "action": "login", "role": "clerk"', log)
     assert re.search(r'"user": "clerk1", "action": "export"', log)
+    assert re.search(r'"user": "clerk1", "action": "session_resumed"', log)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from caselink.audit import read_log
 from caselink.users import add_user
-from dashboards.auth import is_remote, page_allowed
+from dashboards.auth import is_remote, make_token, page_allowed, read_token
 
 APP = str(Path(__file__).parents[2] / "dashboards" / "streamlit_app.py")
 PASSWORD = "a long password"
@@ -152,3 +152,16 @@ def test_remote_addresses() -> None:
     assert not is_remote(None)
     assert not is_remote("127.0.0.1") and not is_remote("::1") and not is_remote("127.0.0.2")
     assert is_remote("192.0.2.7") and is_remote("fe80::1%eth0") and is_remote("not an address")
+
+
+def test_session_token_is_signed_and_expires() -> None:
+    key, other = b"k" * 32, b"o" * 32
+    now = time.time()
+    token = make_token("张三", "clerk", now + 60, key)
+    assert read_token(token, key, now) == ("张三", "clerk")
+    assert read_token(token, key, now + 61) is None  # expired
+    assert read_token(token, other, now) is None  # signed with another workspace's key
+    body, sig = token.split(".")
+    forged = make_token("张三", "admin", now + 60, other).split(".")[0] + "." + sig
+    assert read_token(forged, key, now) is None  # a role changed under a valid signature
+    assert read_token("garbage", key, now) is None and read_token("", key, now) is None

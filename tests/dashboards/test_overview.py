@@ -7,6 +7,7 @@ construction) is loaded into a workspace with the real loader, so every figure o
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -174,3 +175,39 @@ def test_trends_by_month_channel_and_county(fixture_ws: Path) -> None:
     channel = explore_data.trend_by(trends, "channel")
     assert channel["filings"].sum() == 13 and channel.iloc[0]["channel"] == "来信"
     assert explore_data.trend_by(trends, "category").values.tolist() == [["(空)", 13, 6]]
+
+
+def _spec(chart: Any) -> dict[str, Any]:
+    return dict(json.loads(chart.proto.spec))
+
+
+def test_charts_read_level_with_months_in_place(monkeypatch: pytest.MonkeyPatch, fixture_ws: Path) -> None:
+    """Months on a time axis with every month between the first and last (an empty one keeps its place),
+    axis titles written level, and every count and time scale given its domain (so Vega never computes one
+    from the empty first view: no "Infinite extent" warnings)."""
+    at = _run(monkeypatch, fixture_ws)
+    month, bounced = at.get("vega_lite_chart")
+    spec = _spec(month)
+    assert spec["encoding"]["x"]["type"] == "temporal" and "domain" in spec["encoding"]["x"]["scale"]
+    assert spec["encoding"]["y"]["axis"]["titleAngle"] == 0 and "domain" in spec["encoding"]["y"]["scale"]
+    months = _data(month)["month"].tolist()
+    every = pd.period_range(months[0], months[-1], freq="M").strftime("%Y-%m").tolist()
+    assert months == every
+    bars = _spec(bounced)["encoding"]
+    assert bars["y"]["axis"]["titleAngle"] == 0 and "domain" in bars["x"]["scale"]
+
+
+def test_months_filled_keeps_empty_months() -> None:
+    from dashboards.charts import months_filled
+
+    df = pd.DataFrame({"month": ["2024-11", "2025-02"], "filings": [3, 1], "concluded": [1, 0]})
+    assert months_filled(df, "month", ["filings", "concluded"]).values.tolist() == [
+        ["2024-11", 3, 1], ["2024-12", 0, 0], ["2025-01", 0, 0], ["2025-02", 1, 0]]
+
+
+def test_a_county_left_empty_is_named_and_explained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    ws = build(tmp_path, n=400, seed=3)
+    at = _run(monkeypatch, ws, state={"overview_trend_tab": "按县区"})
+    county = _data(at.get("vega_lite_chart")[0])["county"].tolist()
+    assert "(空)" not in county and "县区未识别" in county  # generated places include unrecognisable ones
+    assert any("县区未识别" in c.value and "数据质量" in c.value for c in at.caption)

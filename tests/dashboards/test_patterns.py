@@ -224,6 +224,14 @@ def test_overdue_limits(monkeypatch: pytest.MonkeyPatch, ws: Path, store: Memory
     assert table["days_overdue"].is_monotonic_decreasing
     by_unit = at.dataframe[0].value
     assert by_unit["filings"].sum() == len(expected)
+    # per county: a department is counted in each county apart, named with its county
+    per_unit: dict[str, int] = {}
+    for r in expected:
+        per_unit[r["responsible_unit_id"]] = per_unit.get(r["responsible_unit_id"], 0) + 1
+    assert len(by_unit) == len(per_unit)
+    assert sorted(by_unit["filings"], reverse=True) == sorted(per_unit.values(), reverse=True)
+    assert (by_unit["county_name"] != "").all()
+    assert len(set(by_unit["responsible_unit"])) < len(by_unit)  # the same department in several counties
 
     assert not at.warning, "the generated filings carry statuses"
 

@@ -81,23 +81,25 @@ def test_problems_filter_by_run_kind_column_reason(monkeypatch: pytest.MonkeyPat
     assert len(at.dataframe[2].value) == len(problems_of(ws, second)) < len(everything)
     at.selectbox(key="quality_severity").set_value("reject").run()
     rejected = at.dataframe[2].value
-    assert sorted(rejected["column"]) == ["filing_id", "received_date"]
+    assert sorted(rejected["column"]) == ["信访件编号", "登记日期"]  # the input's own Chinese headers
+    assert set(rejected["severity"]) == {"拒绝"} and set(rejected["file"]) == {"信访件"}
+    assert "reason_en" not in rejected.columns  # one language at a time; problems.csv keeps both
     assert list(rejected["row"]) == [3, 4]
     at.selectbox(key="quality_severity").set_value("__all__").run()
     at.selectbox(key="quality_column").set_value("phone").run()
     assert list(at.dataframe[2].value["row"]) == [6]
     at.selectbox(key="quality_column").set_value("__all__").run()
     at.text_input(key="quality_reason").input("date not understood").run()
-    assert list(at.dataframe[2].value["column"]) == ["received_date"]
+    assert list(at.dataframe[2].value["column"]) == ["登记日期"]
 
 
 def test_personal_values_masked_unless_revealed(monkeypatch: pytest.MonkeyPatch, ws: Path) -> None:
     second = runs(ws)[1]
     at = open_page(monkeypatch, ws, "quality.py", state={"quality_run": second})
     shown = at.dataframe[2].value
-    phone = shown[shown["column"] == "phone"].iloc[0]
+    phone = shown[shown["column"] == "联系电话"].iloc[0]
     assert phone["value"] == "138*******8999"
-    assert BAD_PHONE not in phone["reason_zh"] and BAD_PHONE not in phone["reason_en"]
+    assert BAD_PHONE not in phone["reason_zh"]
     assert not shown.apply(lambda r: BAD_PHONE in " ".join(map(str, r)), axis=1).any()
 
     at = open_page(
@@ -110,6 +112,7 @@ def test_personal_values_masked_unless_revealed(monkeypatch: pytest.MonkeyPatch,
     assert at.title[0].value == "Data quality"
     shown = at.dataframe[2].value
     assert shown[shown["column"] == "phone"].iloc[0]["value"] == BAD_PHONE
+    assert "reason_zh" not in shown.columns and set(shown["file"]) <= {"filings", "transfers"}
 
 
 def test_empty_workspace_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

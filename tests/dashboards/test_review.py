@@ -23,6 +23,26 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(tmp_path_factory.mktemp("review"))
 
 
+def test_the_shown_figure_is_the_one_that_queued_the_pair(monkeypatch: pytest.MonkeyPatch, ws: Path) -> None:
+    """A pair queued for its middling probability shows it; a pair queued for lack of identity evidence
+    (probability 99.99%) says so instead of showing a sure-looking 100.0%."""
+    resolution = Workspace.open(ws).resolution_dir
+    queue = DecisionStore(resolution).review_queue()
+    middling = ReviewItem("Q1", "Q2", -0.9, 0.3428, "梁平", "梁平", ("姓名一致 / same name (+10.2)",))
+    household = ReviewItem("Q3", "Q4", 15.1, 0.99997, "郝小成", "郝小强",
+                           ("住址一致 / same address (+10.5)",))
+    try:
+        for item, label, figure in ((middling, "同一人的概率（模型估计）", "34.3%"),
+                                    (household, "进入核对的原因", "缺少本人身份依据")):
+            DecisionStore(resolution).write_review_queue([item])
+            at = open_page(monkeypatch, ws, "review.py")
+            figures = {m.label: m.value for m in at.metric}
+            assert figures[label] == figure
+            assert "100.0%" not in figures.values()
+    finally:
+        DecisionStore(resolution).write_review_queue(queue)
+
+
 def petitioner_of(ws: Path) -> dict[str, str]:
     with (Workspace.open(ws).resolution_dir / "petitioner_ids.csv").open(encoding="utf-8") as fh:
         return {r["filing_id"]: r["petitioner_id"] for r in csv.DictReader(fh)}
@@ -56,6 +76,11 @@ def test_pair_side_by_side_masked(monkeypatch: pytest.MonkeyPatch, ws: Path) -> 
     assert field(at, "性别") == (sexes[a.sex], sexes[b.sex])
     why = " ".join(c.value for c in at.caption)
     assert ("同一户人家" in why) if item.probability >= ResolveSettings().accept else ("低于自动归并" in why)
+    figures = {m.label: m.value for m in at.metric}
+    if item.probability >= ResolveSettings().accept:  # household facts alone: no "100%" that reads as sure
+        assert figures["进入核对的原因"] == "缺少本人身份依据" and "同一人的概率（模型估计）" not in figures
+    else:
+        assert figures["同一人的概率（模型估计）"] == f"{item.probability:.1%}"
     ids = field(at, "身份证号")
     for shown, real in zip(ids, (a.id_number, b.id_number), strict=True):
         if real:
@@ -127,7 +152,12 @@ def test_decisions_are_saved_and_applied_by_next_ingest(monkeypatch: pytest.Monk
         and made.who == current_user()
         and made.note == "same phone, same address"
     )
-    assert {m.label: m.value for m in at.metric}["已决定（待下次导入生效）"] == "2"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["已决定（待下次导入生效）"] == "2"
+    assert metrics["待核对"] == str(len(queue) + 1 - 2)  # the queue written above, less the two decided
+    history = at.dataframe[-1].value
+    assert list(history.columns) == ["信访件 A", "信访件 B", "决定", "操作人", "时间", "备注"]
+    assert set(history["决定"]) == {"同一人", "不是同一人"}
     shown = {shown_pair(at)} if at.dataframe and "A" in at.dataframe[0].value else set()
     assert not shown & {(split.filing_a, split.filing_b), (join.filing_a, join.filing_b)}
 

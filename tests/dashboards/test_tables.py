@@ -81,4 +81,6 @@ def test_headers_are_labelled_in_the_session_language(
 
     at.session_state["lang"] = "en"
     at.run()
-    assert "filing_id" not in json.loads(at.dataframe[0].proto.columns or "{}")
+    english = json.loads(at.dataframe[0].proto.columns or "{}")  # words, not identifiers
+    assert english["filing_id"]["label"] == "Filing id" and english["weird_column"]["label"] == "Weird column"
+    assert list(at.dataframe[0].value.columns) == ["filing_id", "weird_column"]

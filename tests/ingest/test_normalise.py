@@ -123,17 +123,22 @@ def test_traditional_and_simplified_spellings_share_a_pinyin_key() -> None:
 
 
 def test_split_co_petitioners() -> None:
-    assert split_co_petitioners("張三、李四； 王五,赵六;钱七，孙八  周九") == (
+    assert split_co_petitioners("張三、李四； 王五,赵六;钱七，孙八") == (
         "张三",
         "李四",
         "王五",
         "赵六",
         "钱七",
         "孙八",
-        "周九",
     )
     assert split_co_petitioners("") == ()
     assert split_co_petitioners("、 ；") == ()
+
+
+def test_a_space_inside_a_co_signer_name_keeps_it_one_name() -> None:
+    assert split_co_petitioners("程 强") == ("程强",)
+    assert split_co_petitioners("程 强、吴　辉；陈 永生") == ("程强", "吴辉", "陈永生")
+    assert split_co_petitioners(" 程 强 , 吴　辉 ") == ("程强", "吴辉")
 
 
 # --- ID numbers ------------------------------------------------------------------------------

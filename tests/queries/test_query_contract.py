@@ -303,6 +303,7 @@ def test_overdue(store: GraphStore) -> None:
         ext: bool,
         limit: int,
         days: int,
+        unit_id: str | None = None,
     ) -> dict[str, Any]:
         return {
             "filing_id": fid,
@@ -315,11 +316,12 @@ def test_overdue(store: GraphStore) -> None:
             "limit_days": limit,
             "days_open": days,
             "days_overdue": days - limit,
+            "responsible_unit_id": unit_id,
         }
 
     assert rows(store, "overdue", as_of=AS_OF.isoformat()) == [
         late("F04", "P2", "I2", "2024-01-20", "办理中", None, False, 60, 194),
-        late("F02", "P1", "I1", "2024-03-10", "办理中", "自然资源局", False, 60, 144),
+        late("F02", "P1", "I1", "2024-03-10", "办理中", "自然资源局", False, 60, 144, "U01"),
         late("F08", "P4", "I4", "2024-04-01", "办理中", None, True, 90, 122),
         late("F09", "P5", "I5", "2024-05-01", None, None, False, 60, 92),
     ]
@@ -415,6 +417,16 @@ def test_path(store: GraphStore) -> None:
     assert rows(store, "path", from_id="F11", to_id="F01") == []  # only a county or a body joins them
 
 
+def test_path_avoids_dispatch_hubs_unless_asked(store: GraphStore) -> None:
+    """F08 and F05 both pass the 信访局 U08: a two-step connection that says nothing. By default the path
+    goes round the dispatch hubs (信访局, 热线 …); avoid_units="" allows them."""
+    hubs = [(r["label"], r["key"]) for r in rows(store, "path", from_id="F08", to_id="F05", avoid_units="")]
+    assert hubs == [("Filing", "F08"), ("Unit", "U08"), ("Filing", "F05")]
+    default = [(r["label"], r["key"]) for r in rows(store, "path", from_id="F08", to_id="F05")]
+    assert len(default) > 3 and not {"U08", "U09"} & {k for _, k in default}
+    assert default[0] == ("Filing", "F08") and default[-1] == ("Filing", "F05")
+
+
 # --- both back ends agree on data from the project's generator; the Cypher only reads ----------------------
 
 
@@ -445,8 +457,10 @@ GENERATED_CASES: list[tuple[str, dict[str, Any]]] = [
     ("petitioner", {"petitioner_id": "FIRST_PETITIONER"}),
     ("neighbourhood", {"key": "XF20230000007", "hops": 2}),
     ("neighbourhood", {"key": "130104:petition_bureau", "hops": 2, "limit": 100}),
-    ("path", {"from_id": "XF20230000001", "to_id": "XF20240000092"}),
-    ("path", {"from_id": "XF20230000001", "to_id": "XF20240000099", "max_hops": 12}),
+    ("path", {"from_id": "XF20230000007", "to_id": "XF20260000092", "max_hops": 12}),  # round the hubs
+    ("path", {"from_id": "XF20230000001", "to_id": "XF20240000092", "avoid_units": ""}),
+    ("path", {"from_id": "XF20230000001", "to_id": "XF20240000099", "max_hops": 12, "avoid_units": ""}),
+    ("search", {"text": "NAME_OF_FIRST_PETITIONER"}),
 ]
 
 
@@ -458,6 +472,10 @@ def test_back_ends_agree_on_generated_data(
 ) -> None:
     if params.get("petitioner_id") == "FIRST_PETITIONER":
         params = {"petitioner_id": run_query("repeat-petitions", generated["embedded"], {}).rows[0][0]}
+    if params.get("text") == "NAME_OF_FIRST_PETITIONER":  # a name: the person's filings come with it
+        first = run_query("repeat-petitions", generated["embedded"], {}).rows[0][0]
+        card = run_query("entities", generated["embedded"], {"keys": [first]}).records()[0]
+        params = {"text": card["name"]}
     embedded = run_query(name, generated["embedded"], params)
     neo4j = run_query(name, generated["neo4j"], params)
     assert embedded.rows == neo4j.rows
@@ -551,7 +569,10 @@ def test_search(store: GraphStore) -> None:
     def found(text: str, **params: Any) -> list[tuple[str, str, int]]:
         return [(r["label"], r["key"], r["rank"]) for r in rows(store, "search", text=text, **params)]
 
-    assert found("赵一") == [("Petitioner", "P1", 2)]
+    # a name finds the person and the filings they filed or co-signed, whatever those filings' text says
+    assert found("赵一") == [("Filing", "F01", 2), ("Filing", "F02", 2), ("Filing", "F12", 2),
+                            ("Petitioner", "P1", 2)]
+    assert found("王八") == [("Filing", "F11", 2), ("Filing", "F13", 2), ("Petitioner", "P8", 2)]
     assert found("赵") == [("Petitioner", "P1", 4)]
     assert found("F01") == [("Filing", "F01", 0)]
     # a key part shorter than 4 characters is not searched: F10–F13 come from their text ("F10 的诉求")
@@ -645,6 +666,15 @@ def test_entity_filings(store: GraphStore) -> None:
         ("F10", "P6", "吴六", "ABOUT"),
     ]
     assert rows(store, "entity-filings", key="I5", label="Unit") == []
+    # each filing says what it is about: the first line of its text (at most 60 characters)
+    assert [r["first_line"] for r in issue] == ["F09 的诉求", "F10 的诉求"]
+
+
+def test_first_line_of_a_filing() -> None:
+    from queries.embedded import _first_line
+
+    assert _first_line("关于征地补偿的反映\n我们村……") == "关于征地补偿的反映"
+    assert _first_line("长" * 80) == "长" * 60 and _first_line(None) is None
 
 
 def test_online_filings_carry_title_account_and_reply(channel_store: GraphStore) -> None:

@@ -393,7 +393,8 @@ SPECS: tuple[QuerySpec, ...] = (
         "filing",
         "信访件详情",
         "Filing details",
-        "One filing with its petitioner, co-signers, issue, responsible unit and routing events.",
+        "One filing with its petitioner, co-signers, issue, responsible unit and routing events, and its own "
+        "title, platform account and reply.",
         (ParamSpec("filing_id", "str", None, "the filing to show"),),
         (
             "filing_id",

@@ -71,6 +71,11 @@ RANKS = {
     4: t("名称/标题片段", "part of name/title"),
     5: t("诉求内容", "text"),
 }
+def own_account(accounts: object) -> bool:
+    """The filing's own platform account is the text searched (else it was found through its petitioner)."""
+    return isinstance(accounts, list | tuple) and text in accounts
+
+
 # a filing found through its petitioner
 OWNER_RANKS = {1: t("信访人的证件号/电话", "the petitioner's ID/phone"),
                2: t("信访人姓名", "the petitioner's name")}
@@ -86,8 +91,9 @@ counties = pdata.county_names(tuple(sorted({c for c in found["county"] if isinst
 shown = found.assign(
     label=[label_name(v, lang()) for v in found["label"]],
     county=[counties.get(c, c) if isinstance(c, str) else c for c in found["county"]],
-    rank=[OWNER_RANKS[int(v)] if label == "Filing" and int(v) in OWNER_RANKS else RANKS.get(int(v), str(v))
-          for label, v in zip(found["label"], found["rank"], strict=True)],
+    rank=[OWNER_RANKS[int(v)] if label == "Filing" and int(v) in OWNER_RANKS and not own_account(accounts)
+          else RANKS.get(int(v), str(v))
+          for label, v, accounts in zip(found["label"], found["rank"], found["account_ids"], strict=True)],
 ).rename(columns=headers)
 show_table(shown, "search", personal={headers["id_number"]: "id_number", headers["phone"]: "phone"})
 

@@ -83,7 +83,17 @@ SAME_PERSON_MATTER = 2.5
 """Matter score from which a filing of the same person is the same matter."""
 SIMILAR_MATTER = 2.0
 """Matter score from which a filing is on a similar matter: not enough to call it the same, too much to
-answer "new matter" (the answer is then possible_same_matter: verify)."""
+answer "new matter" (the answer is then possible_same_matter: verify) …"""
+SIMILAR_TEXT = 0.4
+"""… and so is one whose wording is this close (MinHash Jaccard of character bigrams: a retelling of one
+matter in other words scores 0.4–0.5, two matters of one person below 0.2), unless a particular disagrees."""
+
+
+def _similar(score: float, jaccard: float) -> bool:
+    """A filing on a matter similar to the query's (score and wording as matter_score reads them)."""
+    return score >= SIMILAR_MATTER or (jaccard >= SIMILAR_TEXT and score > float("-inf"))
+
+
 NAMESAKES = 30
 """Candidates past the first `top` looked at for a namesake whose filings are on the same matter."""
 OTHER_PERSON_MATTER = 4.5
@@ -176,6 +186,8 @@ class FilingSummary:
     day to ask for a review (conclusion + 30 days)."""
     title: str = ""
     """The filing's own title (留言主题), "" when it has none."""
+    similar: bool = False
+    """On a similar matter (`_similar`): too close to answer "new matter" without asking."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -552,15 +564,18 @@ def check_index(
         same_issues = {
             int(ix.issue[r]) for r, (sc, _) in zip(rows, scores, strict=True) if sc >= SAME_PERSON_MATTER
         }
+        similar = [_similar(sc, j) for (sc, _), j in zip(scores, jac, strict=True)]
         if level is MatchLevel.UNLIKELY:
-            if not any(sc >= SIMILAR_MATTER for sc, _ in scores):
+            if not any(similar):
                 continue
             level = MatchLevel.POSSIBLE  # a namesake whose filings are on a similar matter: ask, never skip
         order = sorted(
             range(len(rows)),
             key=lambda k: (int(ix.issue[rows[k]]) not in same_issues, -scores[k][0], k),  # rows: newest first
         )[:10]
-        ranked = [_summary(ix, rows[k], *scores[k], SAME_PERSON_MATTER) for k in order]
+        ranked = [
+            replace(_summary(ix, rows[k], *scores[k], SAME_PERSON_MATTER), similar=similar[k]) for k in order
+        ]
         p, st = ix.prof, ix.strings
         r = s.profile
         name = st[int(p["name"][r])] if int(p["name"][r]) >= 0 else ""
@@ -701,7 +716,7 @@ def recommend(
             )
         f = max(on_issue, key=lambda f: f.received_date)
         return Recommendation.SAME_MATTER_CONCLUDED, (who, *_concluded(f, today))
-    similar = [(c, f) for c in candidates for f in c.filings if f.matter_score >= SIMILAR_MATTER]
+    similar = [(c, f) for c in candidates for f in c.filings if f.similar]
     if similar:
         c, f = similar[0]
         if c.match is MatchLevel.SAME_PERSON:

@@ -384,6 +384,37 @@ def test_top1_accuracy_floor_on_held_out_refilings(demo: Demo, tmp_path: Path) -
     assert right / len(held) >= 0.97, (right, len(held))
 
 
+def test_refilings_typed_with_name_place_and_content_only_are_never_mostly_new(demo: Demo) -> None:
+    """A refiling of a known matter typed without ID or phone is not answered "new matter" (bench/intake.py:
+    6 of 273 on 5k filings, where the wording is too far from every earlier telling)."""
+    v = read_and_validate(demo.dir / "filings.csv", demo.dir / "transfers.csv")
+    by: dict[str, list[Filing]] = defaultdict(list)
+    for f in v.filings:
+        by[demo.person[f.filing_id]].append(f)
+    held = [max(fs, key=lambda f: (f.received_date, f.filing_id)) for fs in by.values() if len(fs) >= 3]
+    known = [
+        f
+        for f in held
+        if any(
+            demo.issue[x.filing_id] == demo.issue[f.filing_id]
+            for x in by[demo.person[f.filing_id]]
+            if x is not f
+        )
+    ]
+    out = {f.filing_id for f in held}
+    res, report = resolve_with_report(
+        [f for f in v.filings if f.filing_id not in out], [t for t in v.transfers if t.filing_id not in out]
+    )
+    ix = build_from_resolution(res, report.model)
+    answers = Counter(
+        check_index(ix, IntakeQuery(f.petitioner_name, place=f.issue_place, content=f.content)).recommendation
+        for f in known
+    )
+    assert len(known) >= 80
+    assert answers[Recommendation.NEW_MATTER] <= 0.05 * len(known), answers
+    assert answers[Recommendation.POSSIBLE_SAME_MATTER] > 0
+
+
 def test_a_name_alone_asks_for_more(demo: Demo, ws: Workspace) -> None:
     _, row = people_with(demo, "id_number")[0]
     r = check(ws, IntakeQuery(name=row["petitioner_name"]))

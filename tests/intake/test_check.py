@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from caselink.audit import read_log
+from caselink.audit import current_user, read_log
 from caselink.cli import cli
 from caselink.commands.ingest import load_records
 from caselink.intake import (
@@ -61,7 +61,6 @@ def no_app_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for var in list(os.environ):
         if var.startswith("CASELINK_NEO4J_") or var in ("CASELINK_BACKEND", "CASELINK_WORKSPACE"):
             monkeypatch.delenv(var)
-    monkeypatch.setenv("CASELINK_USER", "clerk-test")
     monkeypatch.chdir(tmp_path)
 
 
@@ -273,7 +272,7 @@ def test_every_check_is_audited(demo: Demo, ws: Workspace) -> None:
     assert entry["action"] == "check" and entry["user"] == "clerk7"
     assert "*" in entry["asked"]["phone"] and row["phone"] not in json.dumps(entry, ensure_ascii=False)
     assert r1.candidates[0].petitioner_id in entry["shown"]
-    assert log[-1]["user"] == "clerk-test"
+    assert log[-1]["user"] == current_user()  # the operating-system account
 
 
 def test_cli_json_and_table(demo: Demo, ws: Workspace) -> None:

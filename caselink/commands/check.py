@@ -19,8 +19,10 @@ from typing import Any, NoReturn
 
 import click
 
+from caselink.audit import current_user
 from caselink.intake import CheckResult, FilingSummary, IntakeError, IntakeQuery, check
 from caselink.intake_index import IndexMissing
+from caselink.users import UsersError, check_reveal
 from caselink.workspace import Workspace, default_root
 
 
@@ -33,7 +35,9 @@ from caselink.workspace import Workspace, default_root
 @click.option("--content", default="", help="反映内容 / what the petition is about.")
 @click.option("--category", default="", help="内容分类 / category of the matter.")
 @click.option("--top", type=click.IntRange(1, 50), default=5, show_default=True, help="Candidates shown.")
-@click.option("--reveal", is_flag=True, help="Show ID numbers and phones unmasked (logged).")
+@click.option("--reveal", is_flag=True,
+              help="Show ID numbers and phones unmasked: investigators and admins in the users file "
+                   "(the operating-system account); logged.")
 @click.option(
     "--workspace",
     type=click.Path(path_type=Path, file_okay=False),
@@ -63,9 +67,11 @@ def check_cmd(
         )
     try:
         ws = Workspace(root)
+        if reveal:  # the one rule of every command: investigators and admins in the users file
+            check_reveal(root, current_user())
         query = IntakeQuery(name, id_number, phone, address, place, content, category)
         result = check(ws, query, top=top, reveal=reveal)
-    except (IntakeError, IndexMissing) as exc:
+    except (IntakeError, IndexMissing, UsersError) as exc:
         _fail(str(exc))
     except Exception as exc:  # a clerk never sees a traceback; CASELINK_DEBUG=1 shows it to a developer
         if os.environ.get("CASELINK_DEBUG"):

@@ -1,6 +1,6 @@
 """One petitioner, filing, issue or unit (?kind=petitioner|filing|issue|unit&id=KEY): its card, the
 timeline of its filings, the entities linked to it, and its neighbourhood as a network picture. Opening a
-petitioner is written to the audit log."""
+petitioner or a filing is written to the audit log."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from caselink import audit
-from caselink.privacy import masked
+from caselink.privacy import mask_text, masked
 from dashboards import charts, data, explore_data, explore_graph, session
 from dashboards import patterns_data as pdata
 from dashboards.explore_data import KIND_OF_LABEL, KINDS, LABEL_OF_KIND
 from dashboards.i18n import lang, t
+from dashboards.markup import md
 from dashboards.network import COLOURS, label_name, legend_html, network_html, rel_name
 from dashboards.network import show as show_network
 from dashboards.tables import show_table
@@ -44,7 +45,7 @@ def open_entity(kind: str, key: str) -> None:
 def entity_links(title: str, nodes: Iterable[tuple[str, str]], names: dict[tuple[str, str], str]) -> None:
     """A titled list of links to entity pages (labels without a page are shown as text)."""
     nodes = list(dict.fromkeys(nodes))
-    st.markdown(f"**{title}**（{len(nodes)}）" if lang() == "zh" else f"**{title}** ({len(nodes)})")
+    st.markdown(f"**{md(title)}**（{len(nodes)}）" if lang() == "zh" else f"**{md(title)}** ({len(nodes)})")
     if not nodes:
         st.caption(t("无", "none"))
         return
@@ -54,9 +55,9 @@ def entity_links(title: str, nodes: Iterable[tuple[str, str]], names: dict[tuple
         text = f"{key} · {name}" if name and name != key else key
         kind = KIND_OF_LABEL.get(label)
         if kind:
-            cols[i % 3].page_link(DETAILS, label=text, query_params={"kind": kind, "id": key})
+            cols[i % 3].page_link(DETAILS, label=md(text), query_params={"kind": kind, "id": key})
         else:
-            cols[i % 3].write(text)
+            cols[i % 3].write(md(text))
     if len(nodes) > 60:
         st.caption(t(f"只列出前 60 个，共 {len(nodes)} 个。", f"The first 60 of {len(nodes)} shown."))
 
@@ -111,29 +112,30 @@ label = LABEL_OF_KIND[kind]
 cards = explore_data.frame("entities", keys=[key])
 cards = cards[cards["label"] == label]
 if cards.empty:
-    st.title(f"{kind_name(kind)} {key}")
+    st.title(f"{kind_name(kind)} {md(key)}")
     st.warning(
         t(
-            f"没有编号为“{key}”的{kind_name(kind)}。它可能在重新归并后改了编号：请从“检索”页重新查找。",
-            f"No {kind} with id '{key}'. Its id may have changed after re-resolution: search for it again.",
+            f"没有编号为“{md(key)}”的{kind_name(kind)}。它可能在重新归并后改了编号：请从“检索”页重新查找。",
+            f"No {md(kind)} with id '{md(key)}'. Its id may have changed after re-resolution: search for it "
+            "again.",
         )
     )
     st.page_link("app_pages/search.py", label=t("去检索 →", "Go to Search →"))
     st.stop()
 card = cards.iloc[0]
 title_name = card["name"] if isinstance(card["name"], str) and kind != "filing" else key
-st.title(f"{kind_name(kind)} · {title_name}")
-st.caption(f"{t('编号', 'Id')}: {key}")
+st.title(f"{kind_name(kind)} · {md(title_name)}")
+st.caption(f"{t('编号', 'Id')}: {md(key)}")
 
-if kind == "petitioner" and st.session_state.get("petitioner_audited") != key:
-    audit.record(
+if kind in ("petitioner", "filing") and st.session_state.get(f"{kind}_audited") != key:
+    audit.record(  # a filing's page shows its petitioner's content and address: a lookup like a profile
         data.workspace().audit_log,
-        "view_petitioner",
+        f"view_{kind}",
         user=session.user(),
-        petitioner_id=key,
+        **{f"{kind}_id": key},
         masked=not session.may_reveal(),
     )
-    st.session_state["petitioner_audited"] = key
+    st.session_state[f"{kind}_audited"] = key
 
 header = st.container()  # the card, above the tabs
 timeline_tab, linked_tab, graph_tab = st.tabs(
@@ -173,7 +175,10 @@ if kind == "petitioner":
         )
         entity_links(t("信访件", "Filings"), [("Filing", f) for f in ids(rows["filing_id"])], {})
         entity_links(t("事项", "Issues"), [("Issue", i) for i in ids(rows["issue_id"])], names)
-        st.markdown(f"**{t('涉及单位', 'Units')}**: " + ("、".join(ids(rows["units"])) or t("无", "none")))
+        st.markdown(
+            f"**{t('涉及单位', 'Units')}**: "
+            + ("、".join(md(u) for u in ids(rows["units"])) or t("无", "none"))
+        )
         entity_links(
             t("联名人", "Co-signers"), [("Petitioner", p) for p in ids(rows["co_petitioner_ids"])], names
         )
@@ -193,11 +198,14 @@ elif kind == "filing":
     cols[2].metric(t("状态", "Status"), f["status"] or "—")
     cols[3].metric(t("办结日期", "Concluded"), f["concluded_date"] or "—")
     header.markdown(
-        f"**{t('受理机构', 'Received by')}**: {f['receiving_org'] or '—'}（{f['receiving_level'] or '—'}）"
-        f" · **{t('类别', 'Category')}**: {f['category'] or '—'}"
-        f" · **{t('人数', 'Headcount')}**: {f['headcount']}"
+        f"**{t('受理机构', 'Received by')}**: {md(f['receiving_org'] or '—')}"
+        f"（{md(f['receiving_level'] or '—')}）"
+        f" · **{t('类别', 'Category')}**: {md(f['category'] or '—')}"
+        f" · **{t('人数', 'Headcount')}**: {md(f['headcount'])}"
     )
-    header.text_area(t("诉求内容", "Content"), f["content"] or "", disabled=True, height=100)
+    content = f["content"] or ""
+    header.text_area(t("诉求内容", "Content"), content if session.may_reveal() else mask_text(content),
+                     disabled=True, height=100)
     with timeline_tab:
         routed = rows[rows["seq"].notna()].astype({"seq": "Int64"})
         if routed.empty:

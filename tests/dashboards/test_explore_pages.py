@@ -18,6 +18,7 @@ from caselink.cli import cli
 from caselink.workspace import Workspace
 from graph.memory_store import MemoryStore
 from queries.run import run_query
+from tests.hostile.corpus import shown
 
 APP = str(Path(__file__).parents[2] / "dashboards" / "streamlit_app.py")
 
@@ -157,7 +158,7 @@ def test_petitioner_page(ws: Path, demo: tuple[Path, dict[str, Any]]) -> None:
     timeline = at.dataframe[0].value
     assert set(person["filing_ids"]) <= set(timeline["filing_id"])
     assert set(timeline["role"]) <= {"提交", "联名"}  # FILED / CO_SIGNED, in words
-    link_texts = [p.proto.label for p in at.get("page_link")]
+    link_texts = [shown(p.proto.label) for p in at.get("page_link")]
     assert any(person["issue_id"] in text for text in link_texts)
     picture = at.get("iframe")[0].proto.srcdoc
     assert (
@@ -213,7 +214,7 @@ def test_filing_issue_and_unit_pages(ws: Path, demo: tuple[Path, dict[str, Any]]
 
 def test_unknown_or_missing_entity(ws: Path) -> None:
     at = _open("details.py", kind="petitioner", id="P-NOBODY")
-    assert at.warning and "P-NOBODY" in at.warning[0].value
+    assert at.warning and "P-NOBODY" in shown(at.warning[0].value)
     at = _open("details.py")
     assert at.info and at.get("page_link")
 

@@ -30,6 +30,7 @@ from caselink.intake import (
     score_profile,
 )
 from caselink.intake_index import IndexMissing, build_from_resolution, cached_index
+from caselink.users import add_user
 from caselink.workspace import Workspace
 from ingest.normalise import name_pinyin, normalise_name
 from ingest.pipeline import read_and_validate
@@ -275,7 +276,9 @@ def test_every_check_is_audited(demo: Demo, ws: Workspace) -> None:
     assert log[-1]["user"] == current_user()  # the operating-system account
 
 
-def test_cli_json_and_table(demo: Demo, ws: Workspace) -> None:
+def test_cli_json_and_table(
+    demo: Demo, ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     person, row = people_with(demo, "id_number")[0]
     args = ["check", "--workspace", str(ws.root), "--name", row["petitioner_name"], "--id-number"]
     res = CliRunner().invoke(cli, [*args, row["id_number"], "--format", "json"])
@@ -284,9 +287,19 @@ def test_cli_json_and_table(demo: Demo, ws: Workspace) -> None:
     assert data["candidates"][0]["petitioner_id"] == resolved_id(demo, ws, person)
     assert data["recommendation"] in {r.value for r in Recommendation}
     assert row["id_number"] not in res.output
+    users = tmp_path / "users.toml"
+    monkeypatch.setenv("CASELINK_USERS", str(users))
+    res = CliRunner().invoke(cli, [*args, row["id_number"], "--reveal"])  # no users file: no reveal
+    assert res.exit_code == 2 and "investigators and admins" in res.output
+    assert row["id_number"] not in res.output
+    add_user(users, current_user(), "clerk", "a-long-password")
+    res = CliRunner().invoke(cli, [*args, row["id_number"], "--reveal"])  # a clerk: no reveal either
+    assert res.exit_code == 2 and "has the role clerk" in res.output
+    add_user(users, current_user(), "investigator", "a-long-password", replace=True)
     res = CliRunner().invoke(cli, [*args, row["id_number"], "--reveal"])
     assert res.exit_code == 0 and "recommendation" in res.output
     assert row["id_number"].upper() in res.output.upper()
+    assert read_log(ws.audit_log)[-1]["revealed"] is True
 
 
 def test_cli_errors(ws: Workspace, tmp_path: Path) -> None:

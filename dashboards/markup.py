@@ -1,0 +1,41 @@
+"""Data and URL values inside Streamlit Markdown, shown as the text they are.
+
+Titles, headers, captions, `st.markdown`, alerts, toasts, tab, expander, metric and page_link labels all
+render Markdown. A name like `![x](http://host/p.png)` would make every viewer's browser fetch that URL, a
+link or a bare URL would become clickable on an official page, and `**…**`, `:red[…]` or `$…$` would restyle
+it.
+Every value from the data (or from the address bar) goes through `md` before it meets one of those calls:
+
+    st.title(f"{kind_name(kind)} · {md(name)}")
+    st.warning(t(f"没有找到“{md(raw)}”。", f"Nothing found for '{md(raw)}'."))
+
+tests/dashboards/test_markup.py reads every page and fails when such a call receives a value that is not a
+constant, `t(...)` of constants, or `md(...)`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from queries.run import escape_controls
+
+_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+"""Every ASCII punctuation character: CommonMark lets each be escaped with a backslash, and escaped it starts
+no image, link, autolink (http:, www., e-mail), HTML tag, emphasis, code, heading, list, table, math ($) or
+Streamlit directive (:red[…])."""
+_SHORTCODE = re.compile(r":(?=[\w/+-]+:)")
+"""`:word:` and `:material/icon:`: Streamlit replaces these in the text after Markdown is parsed, so escaping
+does not stop them; their first colon is shown as a full-width colon (：) instead."""
+
+
+def md(value: object) -> str:
+    """`value` as literal text inside Streamlit Markdown: control and bidi characters shown escaped, line
+    breaks as \\n, every Markdown character backslash-escaped, emoji and icon shortcodes (:word:) broken.
+
+    >>> print(md("![x](http://e.example/p.png) **b** $x$ :red[r]"))
+    \\!\\[x\\]\\(http\\:\\/\\/e\\.example\\/p\\.png\\) \\*\\*b\\*\\* \\$x\\$ \\:red\\[r\\]
+    """
+    if value is None:
+        return ""
+    text = _SHORTCODE.sub("：", escape_controls(str(value)))
+    return _PUNCT.sub(r"\\\1", text)

@@ -225,6 +225,9 @@ def open_source(path: Path, kind: Kind, mapping: Mapping[str, str] | None = None
     """Open `path` as a filings or transfers file and check its header (InputFileError if unusable)."""
     path = Path(path)
     if not path.is_file():
+        if path.exists():  # a FIFO, a device such as /dev/zero, a folder: never read, never "not found"
+            raise InputFileError(f"{path}: 不是普通文件（设备、管道或文件夹）。 / Not a regular file (a device, "
+                                 "a pipe or a folder): give a CSV or XLSX file.")
         raise InputFileError(f"{path}: 找不到该文件。请检查路径。 / File not found: check the path.")
     if path.stat().st_size == 0:
         raise InputFileError(_msg(path, "文件是空的（0 字节）。", "the file is empty (0 bytes)."))

@@ -7,9 +7,10 @@
                                           -> "联系电话138****5678，身份证号110***********1234"
 
 Free text (content, address, reply, notes) often carries numbers too: `mask_text` finds ID numbers (18
-characters, or old 15-digit ones), mobiles (11 digits from 13-19, with or without +86), landlines with an area
-code (0 + 9-11 digits), and 7-8 digit local numbers right after a word such as 电话/手机/tel, allowing
-spaces and dashes between digits and full-width digits, and masks each like the fields.
+characters, or old 15-digit ones; any run of 15 or more digits is masked like one), mobiles (11 digits from
+13-19, with or without +86), landlines with an area code (0 + 9-11 digits), and 7-8 digit local numbers right
+after a word such as 电话/手机/tel, allowing spaces and dashes between digits and full-width digits, and
+masks each like the fields.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ FREE_TEXT = ("content", "address", "reply", "note", "notes", "reason", "summary"
 _RUN = re.compile(
     r"(?<![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])"  # not glued to a longer code (XF2024000123, P0001037)
     r"(?:[+＋]?(?:86|８６)[\s\-－]?)?"  # +86
-    r"[0-9０-９](?:[ \-－]?[0-9０-９]){6,17}(?:[ \-－]?[XxＸｘ])?"
+    r"[0-9０-９](?:[ \-－]?[0-9０-９]){6,29}(?:[ \-－]?[XxＸｘ])?"
     r"(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])"
 )
 _PHONE_WORD = re.compile(r"(?:电话|手机|联系|号码|座机|热线|tel|phone|mobile)[^0-9０-９]{0,6}$",
@@ -71,8 +72,8 @@ def _kind(run: str, before: str) -> str | None:
     digits = _digits(run)
     if digits.startswith("86") and run.lstrip()[:1] in "+＋" and len(digits) == 13:
         digits = digits[2:]
-    if len(digits) == 18 and digits[:17].isdigit() or len(digits) == 15 and digits.isdigit():
-        return "id_number"
+    if len(digits.rstrip("X")) >= 15 and digits.rstrip("X").isdigit():
+        return "id_number"  # ID numbers (18, or 15 old), and any longer run: bank cards are personal too
     if not digits.isdigit():
         return None
     if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
@@ -94,6 +95,14 @@ def mask_text(text: str | None) -> str:
         return text or ""
 
     def masked_run(run: str, before: str) -> str:
+        parts = re.split(r"(\s+)", run)
+        words = parts[::2]
+        if len(words) > 1 and (all(len(_digits(w)) >= 7 for w in words) or _kind(run, before) is None):
+            # numbers written one after another ("13812345678 110101199003071234"): each on its own
+            out: list[str] = []
+            for part in parts:
+                out.append(masked_run(part, before + "".join(out)) if len(_digits(part)) >= 7 else part)
+            return "".join(out)
         kind = _kind(run, before)
         if kind == "id_number":
             return mask_id_number(_digits(run))
@@ -102,15 +111,7 @@ def mask_text(text: str | None) -> str:
             if len(digits) == 13 and digits.startswith("86"):
                 digits = digits[2:]
             return mask_phone(digits) if len(digits) > 8 else "****" + digits[-4:]
-        parts = re.split(r"(\s+)", run)
-        if len(parts) == 1:
-            return run
-        # numbers written one after another ("13812345678 110101199003071234"): each on its own
-        out = []
-        for part in parts:
-            out.append(masked_run(part, before + "".join(out)) if part.strip() and len(_digits(part)) >= 7
-                       else part)
-        return "".join(out)
+        return run
 
     def one(m: re.Match[str]) -> str:
         return masked_run(m.group(0), text[max(0, m.start() - 12) : m.start()])

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from caselink.privacy import mask_text
 from queries.run import escape_controls
 
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
@@ -28,14 +29,18 @@ _SHORTCODE = re.compile(r":(?=[\w/+-]+:)")
 does not stop them; their first colon is shown as a full-width colon (：) instead."""
 
 
-def md(value: object) -> str:
+def md(value: object, *, mask: bool = True) -> str:
     """`value` as literal text inside Streamlit Markdown: control and bidi characters shown escaped, line
-    breaks as \\n, every Markdown character backslash-escaped, emoji and icon shortcodes (:word:) broken.
+    breaks as \\n, every Markdown character backslash-escaped, emoji and icon shortcodes (:word:) broken,
+    and ID numbers and phones inside it masked (caselink.privacy.mask_text): a title or label is never where
+    a number is to be read in full. `mask=False` for a field already masked as the session may see it
+    (caselink.privacy.masked).
 
     >>> print(md("![x](http://e.example/p.png) **b** $x$ :red[r]"))
     \\!\\[x\\]\\(http\\:\\/\\/e\\.example\\/p\\.png\\) \\*\\*b\\*\\* \\$x\\$ \\:red\\[r\\]
     """
     if value is None:
         return ""
-    text = _SHORTCODE.sub("：", escape_controls(str(value)))
+    text = str(value)
+    text = _SHORTCODE.sub("：", escape_controls(mask_text(text) if mask else text))
     return _PUNCT.sub(r"\\\1", text)

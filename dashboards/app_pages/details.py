@@ -147,9 +147,10 @@ timeline_tab, linked_tab, graph_tab = st.tabs(
 if kind == "petitioner":
     reveal = session.may_reveal()
     cols = header.columns([3, 2, 2, 1])
-    cols[0].metric(t("身份证号", "ID number"), masked(card["id_number"], "id_number", reveal=reveal) or "—")
-    cols[1].metric(t("电话", "Phone"), masked(card["phone"], "phone", reveal=reveal) or "—")
-    cols[2].metric(t("县区", "County"), county_name(card["county"]))
+    cols[0].metric(t("身份证号", "ID number"),
+                   md(masked(card["id_number"], "id_number", reveal=reveal) or "—", mask=False))
+    cols[1].metric(t("电话", "Phone"), md(masked(card["phone"], "phone", reveal=reveal) or "—", mask=False))
+    cols[2].metric(t("县区", "County"), md(county_name(card["county"])))
     rows = explore_data.frame("petitioner", petitioner_id=key)
     cols[3].metric(t("信访件", "Filings"), f"{rows['filing_id'].nunique():,}")
     with timeline_tab:
@@ -193,10 +194,10 @@ elif kind == "filing":
     rows = explore_data.frame("filing", filing_id=key)
     f = rows.iloc[0]
     cols = header.columns(4)
-    cols[0].metric(t("登记日期", "Received"), f["received_date"] or "—")
-    cols[1].metric(t("渠道", "Channel"), f["channel"] or "—")
-    cols[2].metric(t("状态", "Status"), f["status"] or "—")
-    cols[3].metric(t("办结日期", "Concluded"), f["concluded_date"] or "—")
+    cols[0].metric(t("登记日期", "Received"), md(f["received_date"] or "—"))
+    cols[1].metric(t("渠道", "Channel"), md(f["channel"] or "—"))
+    cols[2].metric(t("状态", "Status"), md(f["status"] or "—"))
+    cols[3].metric(t("办结日期", "Concluded"), md(f["concluded_date"] or "—"))
     header.markdown(
         f"**{t('受理机构', 'Received by')}**: {md(f['receiving_org'] or '—')}"
         f"（{md(f['receiving_level'] or '—')}）"
@@ -239,10 +240,10 @@ else:  # issue or unit
     cols = header.columns(4)
     cols[0].metric(t("信访件", "Filings"), f"{len(rows):,}")
     cols[1].metric(t("信访人", "Petitioners"), f"{len(ids(rows['petitioner_id'])):,}")
-    cols[2].metric(t("县区", "County"), county_name(card["county"]))
+    cols[2].metric(t("县区", "County"), md(county_name(card["county"])))
     cols[3].metric(
         t("类别" if kind == "issue" else "层级", "Category" if kind == "issue" else "Level"),
-        card["category"] or "—",
+        md(card["category"] or "—"),
     )
     with timeline_tab:
         if rows.empty:

@@ -32,7 +32,7 @@ SAFE_CALLS = {"md", "len", "int", "float", "round", "kind_name", "role_label", "
 own text whatever they are given (kind_name, role_label: t(...) of a table's constants; why_in_queue: t(...)
 of constants and a percentage; legend_html: the colour key of the model's labels, HTML-escaped)."""
 STR_METHODS = {"format", "strip", "rstrip", "lstrip", "upper", "lower", "replace"}
-NUMERIC_SPEC = re.compile(r"^[,_]?\.?\d*[,_]?[dfgeE%]?$")
+NUMERIC_SPEC = re.compile(r"^[+\- ]?[,_]?\.?\d*[,_]?[dfgeE%]?$")
 
 
 def _is_t(node: ast.expr) -> bool:
@@ -126,6 +126,9 @@ def markdown_arguments(call: ast.Call) -> Iterator[ast.expr]:
         position = 1 if name == "page_link" else 0
         if len(call.args) > position:
             yield call.args[position]
+    if name == "metric":  # the value and the delta are Markdown too
+        yield from call.args[1:3]
+        yield from (kw.value for kw in call.keywords if kw.arg in ("value", "delta"))
     if name in BODY_CALLS | LABEL_CALLS | {"tabs", "column_config"}:
         for kw in call.keywords:
             if kw.arg in MARKDOWN_KEYWORDS:
@@ -162,11 +165,12 @@ def test_the_check_finds_data_in_markdown_calls() -> None:
         "st.warning(t(f'没有“{raw}”', f'No {raw}'))", "st.tabs([name, t('a', 'b')])", "x.metric(label, 1)",
         "st.markdown('**' + title + '**')", "st.expander(f'{n:>5}')", "st.caption(help=name, body='x')",
         "st.markdown('、'.join(ids(rows['units'])))",
+        "cols[1].metric(t('渠道', 'Channel'), f['channel'] or '—')",
     ]
     good = [
         "st.title(t('检索', 'Search'))", "st.title(f'{kind_name(kind)} · {md(name)}')",
         "st.caption(t(f'共 {len(x)} 个', f'{n:,} in all'))", "st.markdown('、'.join(md(u) for u in units))",
-        "st.metric(t('a', 'b'), value)",
+        "st.metric(t('a', 'b'), md(value))",
     ]
     for line in bad:
         call = ast.parse(line).body[0].value  # type: ignore[attr-defined]

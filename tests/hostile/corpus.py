@@ -9,9 +9,11 @@ renderer would act on (escaped characters are skipped).
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from dataclasses import replace
+from pathlib import Path
 
 from ingest.records import Issue, Resolution
 from tests.queries.fixtures import query_fixture
@@ -120,3 +122,45 @@ def hostile_resolution() -> Resolution:
 def shown(markdown: str) -> str:
     """The text a reader sees of Markdown made with `dashboards.markup.md`: backslash escapes resolved."""
     return _ESCAPED.sub(lambda m: m.group(0)[1], markdown)
+
+
+def hostile_csvs(folder: Path, filings: int = 300, seed: int = 3) -> tuple[Path, Path]:
+    """Generated filings (`caselink demo-data`) with the corpus written into the first rows' name, content,
+    address, receiving body, category and responsible unit, and into routing notes and unit names: input
+    for a real `caselink ingest`, so the corpus reaches every page through the whole pipeline."""
+    from click.testing import CliRunner
+
+    from caselink.cli import cli
+
+    out = CliRunner().invoke(cli, ["demo-data", "--filings", str(filings), "--seed", str(seed),
+                                   "--out", str(folder)])
+    assert out.exit_code == 0, out.output
+    paths = folder / "filings.csv", folder / "transfers.csv"
+    rows = _read(paths[0])
+    for k, row in enumerate(rows[: 3 * len(HOSTILE)]):
+        row["petitioner_name"] = _pick(k)
+        row["content"] = row["content"] + " " + _pick(k + 1) + f" 联系电话{PHONE}，身份证号{ID_NUMBER}"
+        row["address"] = _pick(k + 2) + row["address"]
+        row["category"] = _pick(k + 4)
+        row["responsible_unit"] = _pick(k + 5)
+        if k % 2:
+            row["receiving_org"] = _pick(k + 3)
+    _write(paths[0], rows)
+    moves = _read(paths[1])
+    for k, row in enumerate(moves[: 3 * len(HOSTILE)]):
+        row["note"] = _pick(k + 6)
+        row["to_unit"] = _pick(k + 7) if k % 3 == 0 else row["to_unit"]
+    _write(paths[1], moves)
+    return paths
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _write(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)

@@ -24,6 +24,10 @@ _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 """Every ASCII punctuation character: CommonMark lets each be escaped with a backslash, and escaped it starts
 no image, link, autolink (http:, www., e-mail), HTML tag, emphasis, code, heading, list, table, math ($) or
 Streamlit directive (:red[…])."""
+_AUTOLINK = re.compile(r"(?i)(?<![a-z])(https?|ftp|www)(?=[:.])|(?<=[\w.+-])(?=@)")
+"""Where GitHub-flavoured Markdown finds bare links (http://, https://, www., name@host): Streamlit links
+them by a search over the parsed text, after escapes are resolved, so a word joiner (U+2060, invisible) is
+put before the ':' / '.' / '@' to break the match."""
 _SHORTCODE = re.compile(r":(?=[\w/+-]+:)")
 """`:word:` and `:material/icon:`: Streamlit replaces these in the text after Markdown is parsed, so escaping
 does not stop them; their first colon is shown as a full-width colon (：) instead."""
@@ -32,15 +36,17 @@ does not stop them; their first colon is shown as a full-width colon (：) inste
 def md(value: object, *, mask: bool = True) -> str:
     """`value` as literal text inside Streamlit Markdown: control and bidi characters shown escaped, line
     breaks as \\n, every Markdown character backslash-escaped, emoji and icon shortcodes (:word:) broken,
-    and ID numbers and phones inside it masked (caselink.privacy.mask_text): a title or label is never where
+    bare links (http://, www., e-mail) broken by an invisible word joiner, and ID numbers and phones
+    inside it masked (caselink.privacy.mask_text): a title or label is never where
     a number is to be read in full. `mask=False` for a field already masked as the session may see it
     (caselink.privacy.masked).
 
-    >>> print(md("![x](http://e.example/p.png) **b** $x$ :red[r]"))
-    \\!\\[x\\]\\(http\\:\\/\\/e\\.example\\/p\\.png\\) \\*\\*b\\*\\* \\$x\\$ \\:red\\[r\\]
+    >>> print(md("![x](http://e.example/p.png) **b** $x$ :red[r]").replace("\\u2060", "|"))
+    \\!\\[x\\]\\(http|\\:\\/\\/e\\.example\\/p\\.png\\) \\*\\*b\\*\\* \\$x\\$ \\:red\\[r\\]
     """
     if value is None:
         return ""
     text = str(value)
-    text = _SHORTCODE.sub("：", escape_controls(mask_text(text) if mask else text))
+    text = escape_controls(mask_text(text) if mask else text)
+    text = _AUTOLINK.sub(lambda m: (m.group(1) or "") + "\u2060", _SHORTCODE.sub("：", text))
     return _PUNCT.sub(r"\\\1", text)

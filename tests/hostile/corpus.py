@@ -164,3 +164,25 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+
+
+def hostile_workspace(root: Path) -> tuple[Path, dict[str, str]]:
+    """`caselink ingest` of `hostile_csvs` into root/ws; the workspace and the keys of entities the corpus
+    reached (the first filing: its petitioner is named HOSTILE[0], its content holds the corpus)."""
+    from click.testing import CliRunner
+
+    from caselink.cli import cli
+    from graph.memory_store import MemoryStore
+    from queries.run import run_query
+
+    filings, transfers = hostile_csvs(root / "data")
+    out = CliRunner().invoke(cli, ["ingest", str(filings), "--transfers", str(transfers), "--workspace",
+                                   str(root / "ws"), "--backend", "embedded"])
+    assert out.exit_code == 0, out.output
+    first = _read(filings)[0]
+    store = MemoryStore(root / "ws" / "graph")
+    filing = run_query("filing", store, {"filing_id": first["filing_id"]}).records()[0]
+    store.close()
+    assert filing["petitioner_name"] == HOSTILE[0] and HOST in filing["content"]
+    return root / "ws", {"filing": filing["filing_id"], "petitioner": filing["petitioner_id"],
+                         "issue": filing["issue_id"], "unit": filing["responsible_unit_id"]}

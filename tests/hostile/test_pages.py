@@ -5,7 +5,6 @@ emphasis, block, raw control character), and no page shows an ID number or phone
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,13 +12,9 @@ from typing import Any
 
 import pytest
 import streamlit as st
-from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from caselink.cli import cli
-from graph.memory_store import MemoryStore
-from queries.run import run_query
-from tests.hostile.corpus import HOST, HOSTILE, ID_NUMBER, PHONE, hostile_csvs, unescaped_tells
+from tests.hostile.corpus import HOST, HOSTILE, ID_NUMBER, PHONE, hostile_workspace, unescaped_tells
 
 APP = str(Path(__file__).parents[2] / "dashboards" / "streamlit_app.py")
 PAGES = sorted(p.name for p in (Path(APP).parent / "app_pages").glob("*.py") if p.name != "__init__.py")
@@ -32,23 +27,11 @@ PLAIN_TYPES = {"text", "code", "json", "arrow_data_frame", "dataframe", "iframe"
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
     """A workspace ingested from generated data with the corpus written in, and keys of hostile entities."""
-    root = tmp_path_factory.mktemp("hostile-pages")
     mp = pytest.MonkeyPatch()
     for var in ("CASELINK_NEO4J_URI", "CASELINK_BACKEND", "CASELINK_WORKSPACE", "CASELINK_USERS"):
         mp.delenv(var, raising=False)
-    filings, transfers = hostile_csvs(root / "data")
-    out = CliRunner().invoke(cli, ["ingest", str(filings), "--transfers", str(transfers), "--workspace",
-                                   str(root / "ws"), "--backend", "embedded"])
-    assert out.exit_code == 0, out.output
-    with filings.open(encoding="utf-8-sig", newline="") as fh:
-        first = next(csv.DictReader(fh))
-    store = MemoryStore(root / "ws" / "graph")
-    filing = run_query("filing", store, {"filing_id": first["filing_id"]}).records()[0]
-    store.close()
-    assert filing["petitioner_name"] == HOSTILE[0] and HOST in filing["content"]
-    keys = {"filing": filing["filing_id"], "petitioner": filing["petitioner_id"],
-            "issue": filing["issue_id"], "unit": filing["responsible_unit_id"], "name": HOSTILE[0]}
-    yield root / "ws", keys
+    ws, keys = hostile_workspace(tmp_path_factory.mktemp("hostile-pages"))
+    yield ws, keys
     mp.undo()
 
 

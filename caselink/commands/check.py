@@ -24,6 +24,7 @@ from caselink.intake import CheckResult, FilingSummary, IntakeError, IntakeQuery
 from caselink.intake_index import IndexMissing
 from caselink.users import UsersError, check_reveal
 from caselink.workspace import Workspace, default_root
+from queries.run import escape_controls
 
 
 @click.command("check")
@@ -103,7 +104,7 @@ def to_json(result: CheckResult) -> str:
 
 
 def to_table(result: CheckResult) -> str:
-    """The result as text for a terminal."""
+    """The result as text for a terminal; control and bidi characters in it shown escaped."""
     out = [f"建议 / recommendation: {result.recommendation.label} ({result.recommendation.value})"]
     out += ["  " + line for line in result.explanation]
     out += ["注意 / note: " + n for n in result.notes]
@@ -129,4 +130,4 @@ def to_table(result: CheckResult) -> str:
             f"score {g.matter_score:.1f}"
         )
         out += ["     " + r for r in g.matter_reasons]
-    return "\n".join(out)
+    return "\n".join(escape_controls(line) for line in out)  # names and text from the data: no terminal codes

@@ -26,7 +26,7 @@ from graph.memory_store import MemoryStore
 from ingest.load import load
 from queries.registry import SPECS
 from queries.run import FORMULA_STARTS, run_query
-from tests.hostile.corpus import HOST, ID_NUMBER, PHONE, has_raw_controls, hostile_resolution
+from tests.hostile.corpus import HOST, HOSTILE, ID_NUMBER, PHONE, has_raw_controls, hostile_resolution
 
 PARAMS = {
     "petitioner": ["petitioner_id=P1"], "neighbourhood": ["key=F01", "hops=2"],
@@ -205,3 +205,13 @@ def test_a_mistyped_workspace_is_refused_not_created(tmp_path: Path) -> None:
 def test_huge_integers_are_a_clean_error(workspace: Path, param: str) -> None:
     out = run(workspace, "repeat-petitions", "-p", param)
     assert out.exit_code == 2 and "must be at" in out.output and "Traceback" not in out.output
+
+
+def test_check_prints_hostile_names_escaped(tmp_path: Path) -> None:
+    from tests.hostile.corpus import hostile_workspace
+
+    ws, _ = hostile_workspace(tmp_path)
+    for name in (HOSTILE[11], HOSTILE[12]):  # bidi and terminal controls, as names already on record
+        out = CliRunner().invoke(cli, ["check", "--workspace", str(ws), "--name", name, "--content", name])
+        assert out.exit_code == 0, out.output
+        assert not has_raw_controls(out.output)

@@ -207,11 +207,19 @@ def test_huge_integers_are_a_clean_error(workspace: Path, param: str) -> None:
     assert out.exit_code == 2 and "must be at" in out.output and "Traceback" not in out.output
 
 
-def test_check_prints_hostile_names_escaped(tmp_path: Path) -> None:
+def test_check_prints_hostile_text_escaped(tmp_path: Path) -> None:
+    """Petitioners on record under hostile names, found by ID number: their filings' units and matters
+    carry the corpus into the terminal table."""
     from tests.hostile.corpus import hostile_workspace
 
     ws, _ = hostile_workspace(tmp_path)
-    for name in (HOSTILE[11], HOSTILE[12]):  # bidi and terminal controls, as names already on record
-        out = CliRunner().invoke(cli, ["check", "--workspace", str(ws), "--name", name, "--content", name])
+    with (tmp_path / "data" / "filings.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = [r for r in list(csv.DictReader(fh))[: 3 * len(HOSTILE)] if r["id_number"]]
+    escaped = 0
+    for row in rows:
+        out = CliRunner().invoke(cli, ["check", "--workspace", str(ws), "--name", row["petitioner_name"],
+                                       "--id-number", row["id_number"]])
         assert out.exit_code == 0, out.output
         assert not has_raw_controls(out.output)
+        escaped += any(e in out.output for e in ("\\e[31m", "\\u202e", "\\x07"))
+    assert escaped, "no control character reached the table: the check above proved nothing"

@@ -29,6 +29,8 @@ _RUN = re.compile(
     r"[0-9０-９](?:[ \-－]?[0-9０-９]){6,29}(?:[ \-－]?[XxＸｘ])?"
     r"(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])"
 )
+_SEVEN_DIGITS = re.compile(r"[0-9０-９](?:[ \-－]?[0-9０-９]){6}")
+"""A quick test that a text may hold a number worth masking (most cells do not)."""
 _PHONE_WORD = re.compile(r"(?:电话|手机|联系|号码|座机|热线|tel|phone|mobile)[^0-9０-９]{0,6}$",
                          re.IGNORECASE)
 
@@ -91,7 +93,7 @@ def mask_text(text: str | None) -> str:
     >>> mask_text("张三 身份证 11010119900307123X 手机 +86 138-1234-5678 座机 6234 5678，补偿款 1200000 元")
     '张三 身份证 110***********123X 手机 138****5678 座机 ****5678，补偿款 1200000 元'
     """
-    if not text:
+    if not text or not _SEVEN_DIGITS.search(text):
         return text or ""
 
     def masked_run(run: str, before: str) -> str:
@@ -120,7 +122,13 @@ def mask_text(text: str | None) -> str:
 
 
 def mask_texts(values: Iterable[object]) -> list[object]:
-    """`mask_text` over a column: text masked, lists of text masked item by item, other values as they are."""
+    """`mask_text` over a column: text masked, lists of text masked item by item, other values as they are.
+    A column whose text holds no run of seven digits at all is returned as it is after one search."""
+    values = list(values)
+    flat = "\x00".join(v if isinstance(v, str) else "\x00".join(map(str, v)) if isinstance(v, list | tuple)
+                       else "" for v in values)
+    if not _SEVEN_DIGITS.search(flat):
+        return values
     out: list[object] = []
     for v in values:
         if isinstance(v, str):

@@ -151,7 +151,7 @@ def test_petitioner_page(ws: Path, demo: tuple[Path, dict[str, Any]]) -> None:
     pid = person["petitioner_id"]
     at = _open("details.py", kind="petitioner", id=pid)
     assert at.title[0].value == f"信访人 · {person['name']}"
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = {m.label: shown(m.value) for m in at.metric}
     assert metrics["身份证号"] != person["id_number"] and "*" in metrics["身份证号"]
     assert metrics["电话"] == f"{person['phone'][:3]}****{person['phone'][7:]}"
     assert metrics["县区"] != person["county"] and metrics["县区"].endswith(("区", "县", "市"))  # its name

@@ -16,7 +16,6 @@ masks each like the fields.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 _DIGITS = re.compile(r"\d")
@@ -65,8 +64,13 @@ def masked(value: str | None, kind: str, *, reveal: bool = False) -> str:
     raise ValueError(f"unknown kind of personal data: {kind!r}")
 
 
+_TO_ASCII = str.maketrans("０１２３４５６７８９ＸｘxＸ", "0123456789XXXX")
+_NOT_DIGIT = re.compile(r"[^0-9X]")
+
+
 def _digits(text: str) -> str:
-    return "".join(str(unicodedata.digit(c)) if c.isdigit() else "X" if c in "XxＸｘ" else "" for c in text)
+    """The digits of a run (full-width ones as ASCII) and a trailing X, without separators."""
+    return _NOT_DIGIT.sub("", text.translate(_TO_ASCII))
 
 
 def _kind(run: str, before: str) -> str | None:
@@ -97,15 +101,15 @@ def mask_text(text: str | None) -> str:
         return text or ""
 
     def masked_run(run: str, before: str) -> str:
-        parts = re.split(r"(\s+)", run)
+        kind = _kind(run, before)
+        parts = re.split(r"(\s+)", run) if " " in run or "\u3000" in run or "\t" in run else [run]
         words = parts[::2]
-        if len(words) > 1 and (all(len(_digits(w)) >= 7 for w in words) or _kind(run, before) is None):
+        if len(words) > 1 and (kind is None or all(len(_digits(w)) >= 7 for w in words)):
             # numbers written one after another ("13812345678 110101199003071234"): each on its own
             out: list[str] = []
             for part in parts:
                 out.append(masked_run(part, before + "".join(out)) if len(_digits(part)) >= 7 else part)
             return "".join(out)
-        kind = _kind(run, before)
         if kind == "id_number":
             return mask_id_number(_digits(run))
         if kind == "phone":

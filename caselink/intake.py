@@ -38,7 +38,7 @@ from caselink.intake_index import (
     particular_hash,
     person_keys,
 )
-from caselink.privacy import masked
+from caselink.privacy import mask_text, masked
 from caselink.workspace import Workspace
 from ingest.columns import GROUP_HEADCOUNT, Channel, Level, Status
 from ingest.compare import DEFAULT_COMPARISONS, NULL
@@ -245,17 +245,18 @@ def query_filing(query: IntakeQuery, today: date) -> Filing:
 
 
 def asked_of(query: IntakeQuery) -> dict[str, str]:
-    """The query as the audit log keeps it: ID and phone masked, content shortened."""
+    """The query as the audit log keeps it: ID and phone masked (also inside address and content), content
+    shortened."""
     return {
         k: v
         for k, v in (
             ("name", query.name.strip()),
             ("id_number", masked(query.id_number.strip(), "id_number")),
             ("phone", masked(query.phone.strip(), "phone")),
-            ("address", query.address.strip()),
+            ("address", mask_text(query.address.strip())),
             ("place", query.place.strip()),
             ("category", query.category.strip()),
-            ("content", query.content.strip()[:60]),
+            ("content", mask_text(query.content.strip())[:60]),  # masked before it is cut
         )
         if v
     }

@@ -223,3 +223,16 @@ def test_check_prints_hostile_text_escaped(tmp_path: Path) -> None:
         assert not has_raw_controls(out.output)
         escaped += any(e in out.output for e in ("\\e[31m", "\\u202e", "\\x07"))
     assert escaped, "no control character reached the table: the check above proved nothing"
+
+
+def test_a_check_is_audited_with_numbers_in_text_masked(tmp_path: Path) -> None:
+    from tests.hostile.corpus import hostile_workspace
+
+    ws, _ = hostile_workspace(tmp_path)
+    text = f"联系电话{PHONE}，身份证号{ID_NUMBER}"
+    out = CliRunner().invoke(cli, ["check", "--workspace", str(ws), "--name", "张三", "--address", text,
+                                   "--content", "反映补偿款未发放" * 5 + text])
+    assert out.exit_code == 0, out.output
+    entry = read_log(ws / "audit.log")[-1]
+    assert entry["action"] == "check" and "138****5678" in entry["asked"]["address"]
+    assert PHONE not in json.dumps(entry, ensure_ascii=False) and ID_NUMBER[:10] not in json.dumps(entry)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from caselink.commands.audit import audit
 from caselink.commands.bulk import bulk
 from caselink.commands.check import check_cmd
 from caselink.commands.demo_data import demo_data
@@ -24,6 +25,7 @@ def cli() -> None:
     """
 
 
+cli.add_command(audit)
 cli.add_command(bulk)
 cli.add_command(check_cmd)
 cli.add_command(demo_data)

@@ -40,7 +40,7 @@ from caselink.intake_index import (
     particular_hash,
     person_keys,
 )
-from caselink.privacy import masked
+from caselink.privacy import mask_text, masked
 from caselink.workspace import Workspace
 from ingest.columns import GROUP_HEADCOUNT, Channel, Level, Status
 from ingest.read import RawRow, validate_filing
@@ -293,7 +293,8 @@ def without_generic(f: Filing, generic: dict[str, list[str]]) -> Filing:
 
 
 def asked_of(query: IntakeQuery) -> dict[str, str]:
-    """The query as the audit log keeps it: ID and phone masked, content shortened."""
+    """The query as the audit log keeps it: ID and phone masked (also inside address and content), content
+    shortened."""
     return {
         k: v
         for k, v in (
@@ -301,10 +302,10 @@ def asked_of(query: IntakeQuery) -> dict[str, str]:
             ("account_id", query.account_id.strip()),
             ("id_number", masked(query.id_number.strip(), "id_number")),
             ("phone", masked(query.phone.strip(), "phone")),
-            ("address", query.address.strip()),
+            ("address", mask_text(query.address.strip())),
             ("place", query.place.strip()),
             ("category", query.category.strip()),
-            ("content", query.content.strip()[:60]),
+            ("content", mask_text(query.content.strip())[:60]),  # masked before it is cut
         )
         if v
     }

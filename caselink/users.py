@@ -29,6 +29,8 @@ from pathlib import Path
 from graph.atomic import write_atomically
 
 ROLES = ("clerk", "investigator", "coordinator", "admin")
+REVEALING_ROLES = frozenset({"investigator", "admin"})
+"""Roles that may see ID numbers and phones unmasked (dashboards' switch, the commands' --reveal)."""
 USERS_ENV = "CASELINK_USERS"
 FILE_NAME = "users.toml"
 MIN_PASSWORD = 8
@@ -160,3 +162,25 @@ def remove_user(path: Path, name: str) -> None:
         raise UsersError(f"no user {name!r} in {path}.")
     del users[name]
     save_users(path, users)
+
+
+def role_of(workspace_root: Path, name: str) -> str | None:
+    """`name`'s role in the users file, or None when the file does not list them (or does not exist)."""
+    user = load_users(users_path(workspace_root)).get(name)
+    return user.role if user else None
+
+
+def check_reveal(workspace_root: Path, name: str) -> str:
+    """`name`'s role when it may see personal data unmasked; UsersError saying what to do otherwise.
+
+    The one rule of every command with --reveal: the operating-system account running it must be in the
+    users file as an investigator or admin."""
+    role = role_of(workspace_root, name)
+    if role in REVEALING_ROLES:
+        return str(role)
+    has = f"has the role {role}" if role else f"is not in the users file {users_path(workspace_root)}"
+    raise UsersError(
+        f"--reveal 仅限调查员和管理员。 / --reveal is for investigators and admins: the account {name!r} "
+        f"{has}. "
+        f"An admin can run `caselink users add {name} --role investigator`."
+    )

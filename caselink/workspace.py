@@ -15,6 +15,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+MARKERS = ("records", "graph", "index", "resolution", "audit.log")
+"""What a folder made by `caselink ingest` holds (at least one of them)."""
+
+
+class WorkspaceMissing(ValueError):
+    """A command that reads a workspace was pointed at a folder that is not one."""
+
 
 def default_root() -> Path:
     """$CASELINK_WORKSPACE, else ./workspace."""
@@ -55,3 +62,18 @@ class Workspace:
     @property
     def audit_log(self) -> Path:
         return self.root / "audit.log"
+
+
+def existing(root: Path | str | None = None) -> Workspace:
+    """The workspace at `root` (default: `default_root()`) when it exists; WorkspaceMissing otherwise.
+
+    Only `caselink ingest` (and `bulk prepare`) create a workspace: a command that reads one refuses a
+    mistyped path instead of answering from an empty folder it just made.
+    """
+    path = Path(root) if root is not None else default_root()
+    if not path.is_dir() or not any((path / marker).exists() for marker in MARKERS):
+        raise WorkspaceMissing(
+            f"工作区不存在：{path}。请检查 --workspace，或先运行 `caselink ingest`。 / "
+            f"No workspace at {path}: check --workspace, or run `caselink ingest` first."
+        )
+    return Workspace(path)

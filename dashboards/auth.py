@@ -41,6 +41,7 @@ from caselink import audit
 from caselink.users import User, UsersError, authenticate, load_users, users_path
 from dashboards import data, session
 from dashboards.i18n import t
+from dashboards.markup import md
 
 TIMEOUT_ENV = "CASELINK_SESSION_MINUTES"
 DEFAULT_TIMEOUT_MINUTES = 30.0
@@ -104,7 +105,7 @@ def gate() -> None:
     try:
         users = load_users(path)
     except UsersError as exc:
-        st.error(t("用户文件无法读取：", "The users file cannot be read: ") + str(exc))
+        st.error(t("用户文件无法读取：", "The users file cannot be read: ") + md(exc))
         st.stop()
     name = st.session_state.get(session.USER_KEY) or _resume(users)
     if name:
@@ -159,7 +160,7 @@ def is_remote(address: object) -> bool:
 
 def _account_box(user: User) -> None:
     with st.sidebar:
-        st.caption(t("已登录：", "Logged in: ") + f"{user.name} · {role_label(user.role)}")
+        st.caption(t("已登录：", "Logged in: ") + f"{md(user.name)} · {role_label(user.role)}")
         if user.role in session.REVEALING_ROLES:
             st.toggle(t("显示完整证件号和电话", "Show full ID numbers and phones"), key=session.REVEAL_KEY,
                       on_change=_audit_reveal,
@@ -309,7 +310,7 @@ def _login_form(users: dict[str, User]) -> None:
     st.title(t("caselink 信访关联 · 登录", "caselink · Log in"))
     notice = st.session_state.pop(_NOTICE, None)
     if notice:
-        st.info(notice)
+        st.info(md(notice))
     if not users:
         st.warning(t("用户文件中没有用户。请运行 `caselink users add 姓名 --role 角色`。",
                      "The users file has no users: run `caselink users add NAME --role ROLE`."))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from pyvis.network import Network
 
-from caselink.privacy import masked
+from caselink.privacy import mask_text, masked
 from dashboards.i18n import Lang
 
 COLOURS: dict[str, str] = {
@@ -121,7 +121,8 @@ def node_tooltip(node: NetNode, lang: Lang, *, reveal: bool = False) -> str:
     ):
         if value:
             lines.append(f"{eng if en else zh}: {value}")
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    return text if reveal else mask_text(text)
 
 
 def network_html(

@@ -9,12 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 from caselink.audit import current_user
+from caselink.users import REVEALING_ROLES
 
 USER_KEY = "auth_user"
 ROLE_KEY = "auth_role"
 REVEAL_KEY = "reveal_personal"
-REVEALING_ROLES = frozenset({"investigator", "admin"})
-"""Roles that may switch masking off for themselves; clerks and coordinators always see masked values."""
+__all__ = ["REVEALING_ROLES", "may_reveal", "role", "user"]
 
 
 def user() -> str:

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from caselink import audit
-from caselink.privacy import masked
+from caselink.privacy import mask_texts, masked
 from dashboards import data, session
 from dashboards.columns import labels
 from dashboards.i18n import lang, t
@@ -27,14 +27,19 @@ from queries.run import cell_text, safe_cell
 
 
 def mask_frame(df: pd.DataFrame, personal: Mapping[str, str]) -> pd.DataFrame:
-    """A copy with the columns named in `personal` (column -> 'id_number' | 'phone') masked,
-    unless this session may reveal personal data."""
-    if session.may_reveal() or not personal:
+    """A copy with the columns named in `personal` (column -> 'id_number' | 'phone') masked, and ID numbers
+    and phones inside any text (content, address, reply, notes …) masked, unless this session may reveal
+    personal data."""
+    if session.may_reveal():
         return df
     out = df.copy()
     for column, kind in personal.items():
         if column in out.columns:
             out[column] = [masked(v if isinstance(v, str) else None, kind) for v in out[column]]
+    types = pd.api.types
+    for column in out.columns:
+        if types.is_object_dtype(out[column]) or types.is_string_dtype(out[column]):
+            out[column] = mask_texts(out[column])
     return out
 
 

@@ -23,9 +23,16 @@ from functools import cache
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DatabaseError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
-from graph.errors import StoreUnavailable
+from graph.errors import ReadFailed, StoreUnavailable
 from graph.model import NODE_KEYS, Edge, EdgeSpec, Label, Node, OwnerRow, RelType, Row, freeze_props
 from graph.schema import schema_statements
 from graph.settings import Settings
@@ -123,7 +130,13 @@ class Neo4jView(GraphView):
             rows: list[list[Any]] = record[0]
             return rows
 
-        return self._store._read(work)
+        try:
+            return self._store._read(work)
+        except (ClientError, DatabaseError, ValueError, OverflowError, TypeError) as exc:
+            # a parameter the server or the driver cannot take (an integer beyond 64 bits, an arithmetic
+            # overflow), or a failing query: the caller gets a message, never a driver traceback
+            raise ReadFailed(f"Neo4j could not answer this query ({type(exc).__name__}: "
+                             f"{getattr(exc, 'message', None) or exc}). Check the parameters.") from exc
 
 
 def _as_text_when_dated(column: str) -> str:

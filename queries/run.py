@@ -32,6 +32,9 @@ T = TypeVar("T")
 Format = Literal["table", "csv", "json", "xlsx"]
 FORMATS: tuple[Format, ...] = ("table", "csv", "json", "xlsx")
 LIST_SEPARATOR = ";"
+INT_CEILING = 1_000_000_000
+"""The largest whole-number parameter any query takes (rows, days, steps): far beyond real use, and far below
+where Neo4j's 64-bit integers (or offset + limit) overflow, so both back ends give the same clean error."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -74,10 +77,12 @@ def parse_value(spec: ParamSpec, value: Any) -> Any:
         )
         raise BadParameter(f"Parameter {spec.name} must be {kind}, not {value!r}.") from None
     if spec.type == "int":
-        if spec.minimum is not None and out < spec.minimum:
-            raise BadParameter(f"Parameter {spec.name} must be at least {spec.minimum}, not {out}.")
-        if spec.maximum is not None and out > spec.maximum:
-            raise BadParameter(f"Parameter {spec.name} must be at most {spec.maximum}, not {out}.")
+        bottom = spec.minimum if spec.minimum is not None else -INT_CEILING
+        if out < bottom:
+            raise BadParameter(f"Parameter {spec.name} must be at least {bottom:,}, not {out}.")
+        top = spec.maximum if spec.maximum is not None else INT_CEILING
+        if out > top:
+            raise BadParameter(f"Parameter {spec.name} must be at most {top:,}, not {out}.")
     if spec.choices and out not in spec.choices:
         shown = ", ".join(c or "''" for c in spec.choices)
         raise BadParameter(f"Parameter {spec.name} must be one of {shown}, not {value!r}.")
@@ -167,8 +172,10 @@ def safe_cell(text: str) -> str:
 
 
 def to_csv(result: QueryResult) -> str:
+    """RFC 4180 CSV: rows end in CRLF, so a cell holding a bare CR is quoted like one holding a newline
+    (with "\n" alone the csv module leaves a CR unquoted, and a spreadsheet starts a new row there)."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(result.columns)
     for row in result.rows:
         writer.writerow([_csv_cell(v) for v in row])
@@ -185,9 +192,37 @@ def to_json(result: QueryResult) -> str:
     return json.dumps(result.records(), ensure_ascii=False, indent=2) + "\n"
 
 
+_NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every control and invisible formatting character written as an escape a reader can see:
+    terminal controls (ESC sequences, BEL, backspace, CR), line and paragraph separators, and the bidi
+    overrides and zero-width characters that reorder or hide what is shown.
+
+    >>> escape_controls("ab\\x1b[31mred\\u202egnp.exe\\n")
+    'ab\\\\e[31mred\\\\u202egnp.exe\\\\n'
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable() or ch == " ":
+            out.append(ch)
+        elif ch in _NAMED_CONTROLS:
+            out.append(_NAMED_CONTROLS[ch])
+        elif ord(ch) <= 0xFF:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
+    return "".join(out)
+
+
 def to_table(result: QueryResult) -> str:
-    """An aligned text table (CJK characters count as two columns); lists joined by '; '."""
-    cells = [[cell_text(v).replace(LIST_SEPARATOR, "; ") for v in row] for row in result.rows]
+    """An aligned text table (CJK characters count as two columns); lists joined by '; '; control and
+    bidi characters shown escaped (`escape_controls`), so no cell can drive the terminal."""
+    cells = [[escape_controls(cell_text(v).replace(LIST_SEPARATOR, "; ")) for v in row]
+             for row in result.rows]
     widths = [_width(c) for c in result.columns]
     for row in cells:
         widths = [max(w, _width(c)) for w, c in zip(widths, row, strict=True)]
@@ -210,9 +245,16 @@ def _pad(text: str, width: int) -> str:
 
 def write_xlsx(result: QueryResult, path: Path, sheet: str = "result") -> None:
     """An XLSX workbook: one sheet, header row, lists joined by ';', text never read as a formula."""
+    path.write_bytes(xlsx_bytes(result, sheet))
+
+
+def xlsx_bytes(result: QueryResult, sheet: str = "result") -> bytes:
+    """The XLSX workbook of `write_xlsx` as bytes."""
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    buf = io.BytesIO()
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    book = xlsxwriter.Workbook(buf, options)
     try:
         ws = book.add_worksheet(sheet[:31])
         bold = book.add_format({"bold": True})
@@ -226,6 +268,7 @@ def write_xlsx(result: QueryResult, path: Path, sheet: str = "result") -> None:
                     ws.write_string(r, c, safe_cell(cell_text(value)))
     finally:
         book.close()
+    return buf.getvalue()
 
 
 def format_result(result: QueryResult, fmt: Format) -> str:

@@ -20,6 +20,7 @@ from caselink.users import (
     users_path,
     verify_password,
 )
+from caselink.workspace import Workspace
 
 
 def _add(ws: Path, *args: str, password: str = "correct horse") -> object:
@@ -79,6 +80,9 @@ def test_existing_user_needs_replace_and_bad_input_is_refused(tmp_path: Path) ->
 def test_list_remove_and_audit(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     runner = CliRunner()
+    typo = runner.invoke(cli, ["users", "list", "--workspace", str(ws)])
+    assert typo.exit_code == 2 and "No workspace" in typo.output and not ws.exists()  # not created
+    Workspace.open(ws)
     empty = runner.invoke(cli, ["users", "list", "--workspace", str(ws)])
     assert "single-user local mode" in empty.output
     _add(ws, "张三", "--role", "coordinator")

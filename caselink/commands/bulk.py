@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from caselink.commands import read_workspace
 from caselink.commands.ingest import (
     MAPPING_OPTION,
     TRANSFERS_OPTION,
@@ -99,7 +100,7 @@ def finish(folder: Path, workspace: Path | None) -> None:
     """
 
     def run() -> None:
-        ws = Workspace.open(workspace)
+        ws = read_workspace(workspace)  # made by `bulk prepare`: a mistyped folder is refused
         with open_store(Settings.from_env(backend="neo4j"), ws) as store:
             started = time.perf_counter()
             counts = finish_import(store, folder)

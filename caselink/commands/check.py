@@ -21,9 +21,12 @@ from typing import Any, NoReturn
 
 import click
 
+from caselink.audit import current_user
 from caselink.intake import CheckResult, FilingSummary, IntakeError, IntakeQuery, check
 from caselink.intake_index import IndexMissing
+from caselink.users import UsersError, check_reveal
 from caselink.workspace import Workspace, default_root
+from queries.run import escape_controls
 
 
 @click.command("check")
@@ -36,7 +39,9 @@ from caselink.workspace import Workspace, default_root
 @click.option("--content", default="", help="反映内容 / what the petition is about.")
 @click.option("--category", default="", help="内容分类 / category of the matter.")
 @click.option("--top", type=click.IntRange(1, 50), default=5, show_default=True, help="Candidates shown.")
-@click.option("--reveal", is_flag=True, help="Show ID numbers and phones unmasked (logged).")
+@click.option("--reveal", is_flag=True,
+              help="Show ID numbers and phones unmasked: investigators and admins in the users file "
+                   "(the operating-system account); logged.")
 @click.option(
     "--workspace",
     type=click.Path(path_type=Path, file_okay=False),
@@ -67,9 +72,11 @@ def check_cmd(
         )
     try:
         ws = Workspace(root)
+        if reveal:  # the one rule of every command: investigators and admins in the users file
+            check_reveal(root, current_user())
         query = IntakeQuery(name, id_number, phone, address, place, content, category, account_id=account)
         result = check(ws, query, top=top, reveal=reveal)
-    except (IntakeError, IndexMissing) as exc:
+    except (IntakeError, IndexMissing, UsersError) as exc:
         _fail(str(exc))
     except Exception as exc:  # a clerk never sees a traceback; CASELINK_DEBUG=1 shows it to a developer
         if os.environ.get("CASELINK_DEBUG"):
@@ -101,7 +108,7 @@ def to_json(result: CheckResult) -> str:
 
 
 def to_table(result: CheckResult) -> str:
-    """The result as text for a terminal."""
+    """The result as text for a terminal; control and bidi characters in it shown escaped."""
     out = [f"建议 / recommendation: {result.recommendation.label} ({result.recommendation.value})"]
     out += ["  " + line for line in result.explanation]
     out += ["注意 / note: " + n for n in result.notes]
@@ -128,4 +135,4 @@ def to_table(result: CheckResult) -> str:
             f"score {g.matter_score:.1f}"
         )
         out += ["     " + r for r in g.matter_reasons]
-    return "\n".join(out)
+    return "\n".join(escape_controls(line) for line in out)  # names and text from the data: no terminal codes

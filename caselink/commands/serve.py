@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 import dashboards
+from caselink.commands import read_workspace
 
 APP = Path(dashboards.__file__).with_name("streamlit_app.py")
 
@@ -27,9 +28,9 @@ def serve(workspace: Path | None, port: int, host: str, backend: str | None) -> 
 
     The process becomes the Streamlit server (exec, no child process), so a signal sent to it (Ctrl+C, or
     SIGTERM from `kill` or a service manager) stops the server itself and frees the port."""
+    ws = read_workspace(workspace)  # a mistyped folder is refused, not served empty
     env = dict(os.environ)
-    if workspace is not None:
-        env["CASELINK_WORKSPACE"] = str(workspace.resolve())
+    env["CASELINK_WORKSPACE"] = str(ws.root.resolve())
     if backend is not None:
         env["CASELINK_BACKEND"] = backend
     cmd = [
@@ -45,6 +46,26 @@ def serve(workspace: Path | None, port: int, host: str, backend: str | None) -> 
         "--server.fileWatcherType", "none",
     ]
     click.echo(f"caselink dashboards on http://{host}:{port}  (Ctrl+C to stop)", err=True)
+    if not is_loopback(host):
+        click.echo(
+            f"警告：监听 {host}，本机以外的电脑也能访问。 / WARNING: listening on {host}, beyond this "
+            "computer: other computers on the network can reach the dashboards. Add users first "
+            "(`caselink users add NAME --role ROLE`; without a users file remote browsers are refused) and "
+            "serve over TLS behind a reverse proxy; --host 127.0.0.1 keeps it local.",
+            err=True,
+        )
     sys.stdout.flush()
     sys.stderr.flush()
     os.execve(sys.executable, cmd, env)
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address (or name) that only this computer can reach: 127.0.0.0/8, ::1, localhost."""
+    import ipaddress
+
+    if host.strip().lower() in ("localhost", "localhost.localdomain", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from caselink import audit
+from caselink.commands import read_workspace
 from caselink.users import ROLES, UsersError, add_user, load_users, remove_user, users_path
 from caselink.workspace import Workspace, default_root
 
@@ -17,8 +18,12 @@ _WORKSPACE = click.option(
 )
 
 
-def _paths(workspace: Path | None) -> tuple[Workspace, Path]:
-    ws = Workspace.open(workspace if workspace is not None else default_root())
+def _paths(workspace: Path | None, *, create: bool = False) -> tuple[Workspace, Path]:
+    """The workspace and its users file; only `users add` may start a workspace (before the first ingest)."""
+    if create:
+        ws = Workspace.open(workspace if workspace is not None else default_root())
+    else:
+        ws = read_workspace(workspace)
     return ws, users_path(ws.root)
 
 
@@ -39,7 +44,7 @@ def users() -> None:
 @_WORKSPACE
 def add(name: str, role: str, password_stdin: bool, replace: bool, workspace: Path | None) -> None:
     """Add user NAME with --role; the password is asked twice (or read with --password-stdin)."""
-    ws, path = _paths(workspace)
+    ws, path = _paths(workspace, create=True)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:

@@ -1,6 +1,6 @@
 """One petitioner, filing, issue or unit (?kind=petitioner|filing|issue|unit&id=KEY): its card, the
 timeline of its filings, the entities linked to it, and its neighbourhood as a network picture. Opening a
-petitioner is written to the audit log."""
+petitioner or a filing is written to the audit log."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from caselink import audit
-from caselink.privacy import masked
+from caselink.privacy import mask_text, masked
 from dashboards import charts, data, explore_data, explore_graph, session
 from dashboards import patterns_data as pdata
 from dashboards.explore_data import KIND_OF_LABEL, KINDS, LABEL_OF_KIND
 from dashboards.i18n import lang, t
+from dashboards.markup import md
 from dashboards.network import COLOURS, label_name, legend_html, network_html, rel_name
 from dashboards.network import show as show_network
 from dashboards.tables import show_table
@@ -51,7 +52,7 @@ def open_entity(kind: str, key: str) -> None:
 def entity_links(title: str, nodes: Iterable[tuple[str, str]], names: dict[tuple[str, str], str]) -> None:
     """A titled list of links to entity pages (labels without a page are shown as text)."""
     nodes = list(dict.fromkeys(nodes))
-    st.markdown(f"**{title}**（{len(nodes)}）" if lang() == "zh" else f"**{title}** ({len(nodes)})")
+    st.markdown(f"**{md(title)}**（{len(nodes)}）" if lang() == "zh" else f"**{md(title)}** ({len(nodes)})")
     if not nodes:
         st.caption(t("无", "none"))
         return
@@ -61,9 +62,9 @@ def entity_links(title: str, nodes: Iterable[tuple[str, str]], names: dict[tuple
         text = node_text(label, key, name)
         kind = KIND_OF_LABEL.get(label)
         if kind:
-            cols[i % 3].page_link(DETAILS, label=text, query_params={"kind": kind, "id": key})
+            cols[i % 3].page_link(DETAILS, label=md(text), query_params={"kind": kind, "id": key})
         else:
-            cols[i % 3].write(text)
+            cols[i % 3].write(md(text))
     if len(nodes) > 60:
         st.caption(t(f"只列出前 60 个，共 {len(nodes)} 个。", f"The first 60 of {len(nodes)} shown."))
 
@@ -129,11 +130,12 @@ label = LABEL_OF_KIND[kind]
 cards = explore_data.frame("entities", keys=[key])
 cards = cards[cards["label"] == label]
 if cards.empty:
-    st.title(f"{kind_name(kind)} {key}")
+    st.title(f"{kind_name(kind)} {md(key)}")
     st.warning(
         t(
-            f"没有编号为“{key}”的{kind_name(kind)}。它可能在重新归并后改了编号：请从“检索”页重新查找。",
-            f"No {kind} with id '{key}'. Its id may have changed after re-resolution: search for it again.",
+            f"没有编号为“{md(key)}”的{kind_name(kind)}。它可能在重新归并后改了编号：请从“检索”页重新查找。",
+            f"No {md(kind)} with id '{md(key)}'. Its id may have changed after re-resolution: search for it "
+            "again.",
         )
     )
     st.page_link("app_pages/search.py", label=t("去检索 →", "Go to Search →"))
@@ -145,19 +147,19 @@ if kind == "filing":  # a filing is named by its own title (留言主题) where 
     title_name = own_title if isinstance(own_title, str) and own_title else key
 if kind == "unit":  # a unit by its county and name; its id (130624:agriculture_rural) is internal
     title_name = node_text("Unit", key, card["name"])
-st.title(f"{kind_name(kind)} · {title_name}")
+st.title(f"{kind_name(kind)} · {md(title_name)}")
 if kind != "unit":
-    st.caption(f"{t('编号', 'Id')}: {key}")
+    st.caption(f"{t('编号', 'Id')}: {md(key)}")
 
-if kind == "petitioner" and st.session_state.get("petitioner_audited") != key:
-    audit.record(
+if kind in ("petitioner", "filing") and st.session_state.get(f"{kind}_audited") != key:
+    audit.record(  # a filing's page shows its petitioner's content and address: a lookup like a profile
         data.workspace().audit_log,
-        "view_petitioner",
+        f"view_{kind}",
         user=session.user(),
-        petitioner_id=key,
+        **{f"{kind}_id": key},
         masked=not session.may_reveal(),
     )
-    st.session_state["petitioner_audited"] = key
+    st.session_state[f"{kind}_audited"] = key
 
 header = st.container()  # the card, above the tabs
 timeline_tab, linked_tab, graph_tab = st.tabs(
@@ -169,9 +171,10 @@ timeline_tab, linked_tab, graph_tab = st.tabs(
 if kind == "petitioner":
     reveal = session.may_reveal()
     cols = header.columns([3, 2, 2, 1])
-    cols[0].metric(t("身份证号", "ID number"), masked(card["id_number"], "id_number", reveal=reveal) or "—")
-    cols[1].metric(t("电话", "Phone"), masked(card["phone"], "phone", reveal=reveal) or "—")
-    cols[2].metric(t("县区", "County"), county_name(card["county"]))
+    cols[0].metric(t("身份证号", "ID number"),
+                   md(masked(card["id_number"], "id_number", reveal=reveal) or "—", mask=False))
+    cols[1].metric(t("电话", "Phone"), md(masked(card["phone"], "phone", reveal=reveal) or "—", mask=False))
+    cols[2].metric(t("县区", "County"), md(county_name(card["county"])))
     rows = explore_data.frame("petitioner", petitioner_id=key)
     cols[3].metric(t("信访件", "Filings"), f"{rows['filing_id'].nunique():,}")
     accounts = ids(card["account_ids"]) if isinstance(card["account_ids"], list | tuple) else []
@@ -200,7 +203,10 @@ if kind == "petitioner":
         )
         entity_links(t("信访件", "Filings"), [("Filing", f) for f in ids(rows["filing_id"])], {})
         entity_links(t("事项", "Issues"), [("Issue", i) for i in ids(rows["issue_id"])], names)
-        st.markdown(f"**{t('涉及单位', 'Units')}**: " + ("、".join(ids(rows["units"])) or t("无", "none")))
+        st.markdown(
+            f"**{t('涉及单位', 'Units')}**: "
+            + ("、".join(md(u) for u in ids(rows["units"])) or t("无", "none"))
+        )
         entity_links(
             t("联名人", "Co-signers"), [("Petitioner", p) for p in ids(rows["co_petitioner_ids"])], names
         )
@@ -215,22 +221,24 @@ elif kind == "filing":
     rows = explore_data.frame("filing", filing_id=key)
     f = rows.iloc[0]
     cols = header.columns(4)
-    cols[0].metric(t("登记日期", "Received"), f["received_date"] or "—")
-    cols[1].metric(t("渠道", "Channel"), f["channel"] or "—")
-    cols[2].metric(t("状态", "Status"), f["status"] or "—")
-    cols[3].metric(t("办结日期", "Concluded"), f["concluded_date"] or "—")
+    cols[0].metric(t("登记日期", "Received"), md(f["received_date"] or "—"))
+    cols[1].metric(t("渠道", "Channel"), md(f["channel"] or "—"))
+    cols[2].metric(t("状态", "Status"), md(f["status"] or "—"))
+    cols[3].metric(t("办结日期", "Concluded"), md(f["concluded_date"] or "—"))
     header.markdown(
-        f"**{t('受理机构', 'Received by')}**: {f['receiving_org'] or '—'}（{f['receiving_level'] or '—'}）"
-        f" · **{t('类别', 'Category')}**: {f['category'] or '—'}"
-        f" · **{t('人数', 'Headcount')}**: {f['headcount']}"
+        f"**{t('受理机构', 'Received by')}**: {md(f['receiving_org'] or '—')}"
+        f"（{md(f['receiving_level'] or '—')}）"
+        f" · **{t('类别', 'Category')}**: {md(f['category'] or '—')}"
+        f" · **{t('人数', 'Headcount')}**: {md(f['headcount'])}"
     )
     if isinstance(f["account_id"], str) and f["account_id"]:
         header.text(t(f"平台账号 {f['account_id']}", f"Platform account {f['account_id']}"))
+    shown = (lambda text: text) if session.may_reveal() else mask_text  # IDs and phones inside the text
     header.markdown(f"**{t('诉求内容', 'Content')}**")
-    header.container(border=True).text(f["content"] or "—")  # in full, wrapped, never read as Markdown
+    header.container(border=True).text(shown(f["content"] or "—"))  # in full, wrapped, never as Markdown
     if isinstance(f["reply"], str) and f["reply"]:
         header.markdown(f"**{t('答复意见', 'Reply')}**")
-        header.container(border=True).text(f["reply"])
+        header.container(border=True).text(shown(f["reply"]))
     with timeline_tab:
         routed = rows[rows["seq"].notna()].astype({"seq": "Int64"})
         if routed.empty:
@@ -264,11 +272,11 @@ else:  # issue or unit
     cols = header.columns(4)
     cols[0].metric(t("信访件", "Filings"), f"{len(rows):,}")
     cols[1].metric(t("信访人", "Petitioners"), f"{len(ids(rows['petitioner_id'])):,}")
-    cols[2].metric(t("县区", "County"), county_name(card["county"]))
+    cols[2].metric(t("县区", "County"), md(county_name(card["county"])))
     cols[3].metric(
         t("类别" if kind == "issue" else "层级", "Category" if kind == "issue" else "Level"),
-        (t(*UNIT_LEVELS.get(card["category"], (card["category"], card["category"]))) if kind == "unit"
-         else card["category"]) or "—",
+        md((t(*UNIT_LEVELS.get(card["category"], (card["category"], card["category"]))) if kind == "unit"
+            else card["category"]) or "—"),
     )
     with timeline_tab:
         if rows.empty:

@@ -20,6 +20,7 @@ from caselink.intake_index import IndexMissing, cached_index
 from dashboards import data, session
 from dashboards.i18n import lang, t
 from dashboards.i18n import one_language as in_language
+from dashboards.markup import md
 from dashboards.tables import show_table
 
 _RESULT = "intake_result"
@@ -48,7 +49,7 @@ try:
     with st.spinner(t("正在载入查重索引…", "Loading the intake index…")):
         cached_index(ws)
 except IndexMissing as exc:
-    st.info(in_language(str(exc)))
+    st.info(md(in_language(str(exc))))
     st.stop()
 
 with st.form("intake"):
@@ -77,7 +78,7 @@ if submitted:
         fresh = check(ws, query, reveal=session.may_reveal(), user=session.user())
     except IntakeError as exc:
         st.session_state.pop(_RESULT, None)
-        st.error(in_language(str(exc)))
+        st.error(md(in_language(str(exc))))
         st.stop()
     st.session_state[_RESULT] = (session.may_reveal(), fresh)
 
@@ -116,10 +117,10 @@ box = {
     Recommendation.LIKELY_GROUP_MATTER: st.info,
     Recommendation.POSSIBLE_SAME_MATTER: st.warning,
 }[result.recommendation]
-box("**" + one_language(result.recommendation.label) + "**  \n"
-    + "  \n".join(one_language(line) for line in result.explanation))
+box("**" + md(one_language(result.recommendation.label)) + "**  \n"
+    + "  \n".join(md(one_language(line)) for line in result.explanation))
 for note in result.notes:
-    st.caption(one_language(note))
+    st.caption(md(one_language(note)))
 
 st.subheader(t("可能的同一人", "Possible matches"))
 if not result.candidates:
@@ -140,16 +141,16 @@ else:
     show_table(people, "intake-candidates", key="intake-candidates")
     for i, c in enumerate(result.candidates):
         head = f"{c.name} · {c.petitioner_id} · {t(*_MATCH[c.match])} · p={c.probability:.3f}"
-        with st.expander(head, expanded=i == 0):
+        with st.expander(md(head), expanded=i == 0):
             try:
                 st.page_link(DETAILS, label=t("打开信访人页面 →", "Open the petitioner's page →"),
                              query_params={"kind": "petitioner", "id": c.petitioner_id})
             except StreamlitAPIException:  # the details page is not in this app's navigation
                 pass
             st.markdown(t("**比对依据**（各字段的得分）", "**Evidence** (score of each field)"))
-            st.markdown("\n".join(f"- {one_language(line)}" for line in c.evidence))
-            st.markdown(t(f"**信访件**（共 {c.filings_total} 件，相同事项在前）",
-                          f"**Filings** ({c.filings_total} in all, the same matter first)"))
+            st.markdown("\n".join(f"- {md(one_language(line))}" for line in c.evidence))
+            st.markdown(t(f"**信访件**（共 {c.filings_total:,} 件，相同事项在前）",
+                          f"**Filings** ({c.filings_total:,} in all, the same matter first)"))
             filings = pd.DataFrame([{
                 t("信访件编号", "Filing"): f.filing_id,
                 t("标题", "Title"): f.title,
@@ -180,4 +181,5 @@ if result.group_issues:
     show_table(groups, "intake-group-issues", key="intake-group-issues")
 
 if result.index_built_at:
-    st.caption(t(f"查重索引更新于 {result.index_built_at}", f"Intake index built {result.index_built_at}"))
+    st.caption(t(f"查重索引更新于 {md(result.index_built_at)}",
+                 f"Intake index built {md(result.index_built_at)}"))

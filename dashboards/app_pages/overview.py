@@ -12,13 +12,14 @@ from streamlit.errors import StreamlitAPIException
 
 from dashboards import charts, data, explore_data
 from dashboards.i18n import t
+from dashboards.markup import md
 from dashboards.tables import show_table
 
 OVERDUE_PAGE = "app_pages/overdue.py"
 BOUNCED_PAGE = "app_pages/bounced.py"
 
 st.title(t("概览", "Overview"))
-st.caption(t(f"工作区：{data.workspace().root}", f"Workspace: {data.workspace().root}"))
+st.caption(t(f"工作区：{md(data.workspace().root)}", f"Workspace: {md(data.workspace().root)}"))
 
 ov = explore_data.overview()
 counts = ov.counts
@@ -116,7 +117,7 @@ def _bars(tab: DeltaGenerator, df: pd.DataFrame, column: str, title: str, top: i
         if (shown[column] == name).any():
             st.caption(note)
         if len(df) > top:
-            st.caption(t(f"显示前 {top} 项，共 {len(df)} 项。", f"The top {top} of {len(df)} shown."))
+            st.caption(t(f"显示前 {top:,} 项，共 {len(df)} 项。", f"The top {top:,} of {len(df)} shown."))
 
 
 if by_month.open:

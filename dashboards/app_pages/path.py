@@ -8,6 +8,7 @@ import streamlit as st
 from dashboards import explore_data, session
 from dashboards.explore_data import KIND_OF_LABEL
 from dashboards.i18n import lang, t
+from dashboards.markup import md
 from dashboards.network import NetEdge, NetNode, label_name, network_html, rel_name
 from dashboards.network import show as show_network
 from dashboards.tables import show_table
@@ -58,8 +59,8 @@ steps = explore_data.frame("path", from_id=start, to_id=end, max_hops=int(max_ho
 if steps.empty:
     st.warning(
         t(
-            f"在 {int(max_hops)} 步之内没有找到 {start} 与 {end} 之间的关联（或编号不存在）。",
-            f"No connection between {start} and {end} within {int(max_hops)} steps "
+            f"在 {int(max_hops)} 步之内没有找到 {md(start)} 与 {md(end)} 之间的关联（或编号不存在）。",
+            f"No connection between {md(start)} and {md(end)} within {int(max_hops)} steps "
             "(or an id does not exist).",
         )
     )
@@ -123,4 +124,4 @@ for i, r in enumerate(steps.itertuples(index=False)):
         text = f"{int(r.step)}. {label_name(r.label, lang())} {r.key}" + (
             f" · {name}" if name and kind != "filing" else ""
         )
-        cols[i % 3].page_link(DETAILS, label=text, query_params={"kind": kind, "id": r.key})
+        cols[i % 3].page_link(DETAILS, label=md(text), query_params={"kind": kind, "id": r.key})

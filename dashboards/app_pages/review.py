@@ -14,6 +14,7 @@ from caselink.privacy import masked
 from dashboards import data, session
 from dashboards import patterns_data as pdata
 from dashboards.i18n import t
+from dashboards.markup import md
 from dashboards.tables import show_table
 from ingest.records import Filing
 from ingest.resolve import ResolveSettings, ReviewItem, Verdict, pair_key
@@ -150,8 +151,9 @@ if last:
     verdict_text = t("同一人", "same") if last[2] == Verdict.SAME.value else t("不是同一人", "different")
     st.success(
         t(
-            f"已记录：{last[0]} 与 {last[1]} → {verdict_text}。下一次 `caselink ingest` 时生效。",
-            f"Saved: {last[0]} and {last[1]} → {verdict_text}. Applied at the next `caselink ingest`.",
+            f"已记录：{md(last[0])} 与 {md(last[1])} → {md(verdict_text)}。下一次 `caselink ingest` 时生效。",
+            f"Saved: {md(last[0])} and {md(last[1])} → {md(verdict_text)}. Applied at the next "
+            "`caselink ingest`.",
         )
     )
 
@@ -190,8 +192,8 @@ else:
         viewed.add(key)
 
     st.subheader(
-        t(f"配对 {pending.index(item) + 1} / {len(pending)}",
-          f"Pair {pending.index(item) + 1} of {len(pending)}")
+        t(f"配对 {pending.index(item) + 1:d} / {len(pending)}",
+          f"Pair {pending.index(item) + 1:d} of {len(pending)}")
     )
     s = st.columns(2)
     s[0].metric(t("总权重", "Total weight"), f"{item.weight:+.2f}")

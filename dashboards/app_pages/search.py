@@ -7,10 +7,11 @@ from __future__ import annotations
 import streamlit as st
 
 from caselink import audit
-from caselink.privacy import masked
+from caselink.privacy import mask_lookup
 from dashboards import data, explore_data, session
 from dashboards import patterns_data as pdata
 from dashboards.i18n import lang, t
+from dashboards.markup import md
 from dashboards.network import label_name
 from dashboards.tables import show_table
 
@@ -43,12 +44,11 @@ found = explore_data.search(text, limit)
 # one audit entry per new search in this session (a rerun of the page is not a new lookup)
 looked_up = (text, limit)
 if st.session_state.get("search_audited") != looked_up:
-    digits = sum(c.isdigit() for c in text)
     audit.record(
         data.workspace().audit_log,
         "search",
         user=session.user(),
-        text=masked(text, "id_number") if digits >= 7 else text,
+        text=mask_lookup(text),  # only what is personal: keys stay readable
         results=len(found),
         petitioner_ids=found.loc[found["label"] == "Petitioner", "key"].tolist(),
     )
@@ -57,8 +57,9 @@ if st.session_state.get("search_audited") != looked_up:
 if found.empty:
     st.warning(
         t(
-            f"没有找到“{raw.strip()}”。试试更短的词，或只输入证件号、电话的后几位。",
-            f"Nothing found for '{raw.strip()}'. Try a shorter word, or the last digits of an ID or phone.",
+            f"没有找到“{md(raw.strip())}”。试试更短的词，或只输入证件号、电话的后几位。",
+            f"Nothing found for '{md(raw.strip())}'. Try a shorter word, or the last digits of an ID or "
+            "phone.",
         )
     )
     st.stop()
@@ -106,7 +107,7 @@ for i, row in enumerate(found.head(MAX_LINKS).itertuples(index=False)):
         name = f" · {row.title}"
     cols[i % 2].page_link(
         DETAILS,
-        label=f"{label_name(row.label, lang())} {row.key}{name}",
+        label=md(f"{label_name(row.label, lang())} {row.key}{name}"),
         query_params={"kind": kind, "id": row.key},
     )
 if len(found) > MAX_LINKS:

@@ -269,6 +269,11 @@ def open_source(path: Path, kind: Kind, mapping_path: Path | None = None) -> Sou
 
 def _open_source(path: Path, kind: Kind, mapping: ColumnMapping | None) -> SourceTable:
     if not path.is_file():
+        if path.exists():  # a FIFO, a device such as /dev/zero, a folder: never read, never "not found"
+            raise InputFileError(
+                f"{path}: 不是普通文件（设备、管道或文件夹）。 / "
+                "Not a regular file (a device, a pipe or a folder): give a CSV or XLSX file."
+            )
         raise InputFileError(f"{path}: 找不到该文件。请检查路径。 / File not found: check the path.")
     if path.stat().st_size == 0:
         raise InputFileError(_msg(path, "文件是空的（0 字节）。", "the file is empty (0 bytes)."))

@@ -18,6 +18,7 @@ from caselink.cli import cli
 from caselink.workspace import Workspace
 from graph.memory_store import MemoryStore
 from queries.run import run_query
+from tests.hostile.corpus import shown
 
 APP = str(Path(__file__).parents[2] / "dashboards" / "streamlit_app.py")
 
@@ -150,14 +151,14 @@ def test_petitioner_page(ws: Path, demo: tuple[Path, dict[str, Any]]) -> None:
     pid = person["petitioner_id"]
     at = _open("details.py", kind="petitioner", id=pid)
     assert at.title[0].value == f"信访人 · {person['name']}"
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = {m.label: shown(m.value) for m in at.metric}
     assert metrics["身份证号"] != person["id_number"] and "*" in metrics["身份证号"]
     assert metrics["电话"] == f"{person['phone'][:3]}****{person['phone'][7:]}"
     assert metrics["县区"] != person["county"] and metrics["县区"].endswith(("区", "县", "市"))  # its name
     timeline = at.dataframe[0].value
     assert set(person["filing_ids"]) <= set(timeline["filing_id"])
     assert set(timeline["role"]) <= {"提交", "联名"}  # FILED / CO_SIGNED, in words
-    link_texts = [p.proto.label for p in at.get("page_link")]
+    link_texts = [shown(p.proto.label) for p in at.get("page_link")]
     assert any(person["issue_id"] in text for text in link_texts)
     picture = at.get("iframe")[0].proto.srcdoc
     assert (
@@ -213,7 +214,7 @@ def test_filing_issue_and_unit_pages(ws: Path, demo: tuple[Path, dict[str, Any]]
 
 def test_unknown_or_missing_entity(ws: Path) -> None:
     at = _open("details.py", kind="petitioner", id="P-NOBODY")
-    assert at.warning and "P-NOBODY" in at.warning[0].value
+    assert at.warning and "P-NOBODY" in shown(at.warning[0].value)
     at = _open("details.py")
     assert at.info and at.get("page_link")
 

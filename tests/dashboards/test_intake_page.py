@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from caselink.audit import read_log
 from caselink.cli import cli
 from caselink.users import add_user
+from tests.hostile.corpus import shown
 
 APP = str(Path(__file__).parents[2] / "dashboards" / "streamlit_app.py")
 PASSWORD = "a long password"
@@ -97,7 +98,7 @@ def test_known_person_and_matter_found_with_evidence_and_masked_ids(
     assert first["身份证号"] == idn[:3] + "*" * (len(idn) - 7) + idn[-4:]
     assert row["id_number"] not in people.to_string()
     assert row["phone"] not in people.to_string()
-    evidence = " ".join(m.value for m in at.markdown)
+    evidence = " ".join(shown(m.value) for m in at.markdown)
     assert "身份证号一致（+" in evidence and "基础分" in evidence  # in Chinese only, weights kept
     assert "same ID number" not in evidence and "先验" not in evidence
     assert not any(" / " in v.split("**")[1] for v in boxes if "**" in v)  # the heading in one language
@@ -154,7 +155,7 @@ def test_english(ws: Path, demo: tuple[Path, dict[str, str]]) -> None:
     next(b for b in at.button if b.label == "Check").click()
     at.run()
     assert not at.exception
-    evidence = " ".join(m.value for m in at.markdown)
+    evidence = " ".join(shown(m.value) for m in at.markdown)
     assert "same ID number (+" in evidence and "身份证号一致" not in evidence
     assert at.subheader[0].value == "Recommendation"
     assert at.dataframe[0].value.iloc[0]["Match"] == "same person"

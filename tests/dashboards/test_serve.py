@@ -4,6 +4,7 @@ started with (what `kill` or a service manager sends) stops the server and frees
 from __future__ import annotations
 
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -11,6 +12,12 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from click.testing import CliRunner
+
+from caselink.cli import cli
+from caselink.commands.serve import is_loopback
+from caselink.workspace import Workspace
 
 CASELINK = str(Path(sys.executable).with_name("caselink"))
 
@@ -34,6 +41,7 @@ def test_sigterm_to_the_started_pid_stops_the_server(tmp_path: Path) -> None:
     health = f"http://127.0.0.1:{port}/_stcore/health"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASELINK_")}
     env["CASELINK_BACKEND"] = "embedded"
+    Workspace.open(tmp_path / "ws")  # serve refuses a folder that is no workspace
     proc = subprocess.Popen([CASELINK, "serve", "--workspace", str(tmp_path / "ws"), "--port", str(port)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
@@ -55,3 +63,30 @@ def test_sigterm_to_the_started_pid_stops_the_server(tmp_path: Path) -> None:
         except ProcessLookupError:
             pass
         proc.wait()
+
+
+def test_serve_refuses_a_folder_that_is_no_workspace(tmp_path: Path) -> None:
+    out = CliRunner().invoke(cli, ["serve", "--workspace", str(tmp_path / "typo")])
+    assert out.exit_code == 2 and "No workspace" in out.output and not (tmp_path / "typo").exists()
+
+
+def test_serving_beyond_localhost_prints_a_warning(tmp_path: Path) -> None:
+    assert all(is_loopback(h) for h in ("127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost"))
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "192.168.1.5", "myhost.example"))
+    Workspace.open(tmp_path / "ws")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASELINK_")}
+    for host, warned in (("127.0.0.1", False), ("0.0.0.0", True)):
+        proc = subprocess.Popen(
+            [CASELINK, "serve", "--workspace", str(tmp_path / "ws"), "--port", str(port), "--host", host],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, text=True,
+        )
+        try:
+            assert proc.stderr is not None
+            lines = [proc.stderr.readline()]  # "caselink dashboards on …", then the warning if any
+            if select.select([proc.stderr], [], [], 10)[0]:
+                lines.append(proc.stderr.readline())
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=60)
+        assert ("WARNING: listening on 0.0.0.0" in "".join(lines)) is warned, lines

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from caselink.audit import read_log
+from caselink.audit import current_user, read_log
 from caselink.cli import cli
 from caselink.commands.ingest import load_records
 from caselink.intake import (
@@ -30,6 +30,7 @@ from caselink.intake import (
     score_profile,
 )
 from caselink.intake_index import IndexMissing, build_from_resolution, cached_index
+from caselink.users import add_user
 from caselink.workspace import Workspace
 from ingest.read import read_and_validate
 from ingest.read.normalise import name_pinyin, normalise_name
@@ -61,7 +62,6 @@ def no_app_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for var in list(os.environ):
         if var.startswith("CASELINK_NEO4J_") or var in ("CASELINK_BACKEND", "CASELINK_WORKSPACE"):
             monkeypatch.delenv(var)
-    monkeypatch.setenv("CASELINK_USER", "clerk-test")
     monkeypatch.chdir(tmp_path)
 
 
@@ -290,10 +290,12 @@ def test_every_check_is_audited(demo: Demo, ws: Workspace) -> None:
     assert entry["action"] == "check" and entry["user"] == "clerk7"
     assert "*" in entry["asked"]["phone"] and row["phone"] not in json.dumps(entry, ensure_ascii=False)
     assert r1.candidates[0].petitioner_id in entry["shown"]
-    assert log[-1]["user"] == "clerk-test"
+    assert log[-1]["user"] == current_user()  # the operating-system account
 
 
-def test_cli_json_and_table(demo: Demo, ws: Workspace) -> None:
+def test_cli_json_and_table(
+    demo: Demo, ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     person, row = people_with(demo, "id_number")[0]
     args = ["check", "--workspace", str(ws.root), "--name", row["petitioner_name"], "--id-number"]
     res = CliRunner().invoke(cli, [*args, row["id_number"], "--format", "json"])
@@ -302,9 +304,19 @@ def test_cli_json_and_table(demo: Demo, ws: Workspace) -> None:
     assert data["candidates"][0]["petitioner_id"] == resolved_id(demo, ws, person)
     assert data["recommendation"] in {r.value for r in Recommendation}
     assert row["id_number"] not in res.output
+    users = tmp_path / "users.toml"
+    monkeypatch.setenv("CASELINK_USERS", str(users))
+    res = CliRunner().invoke(cli, [*args, row["id_number"], "--reveal"])  # no users file: no reveal
+    assert res.exit_code == 2 and "investigators and admins" in res.output
+    assert row["id_number"] not in res.output
+    add_user(users, current_user(), "clerk", "a-long-password")
+    res = CliRunner().invoke(cli, [*args, row["id_number"], "--reveal"])  # a clerk: no reveal either
+    assert res.exit_code == 2 and "has the role clerk" in res.output
+    add_user(users, current_user(), "investigator", "a-long-password", replace=True)
     res = CliRunner().invoke(cli, [*args, row["id_number"], "--reveal"])
     assert res.exit_code == 0 and "recommendation" in res.output
     assert row["id_number"].upper() in res.output.upper()
+    assert read_log(ws.audit_log)[-1]["revealed"] is True
 
 
 def test_cli_errors(ws: Workspace, tmp_path: Path) -> None:

@@ -203,9 +203,8 @@ def _secret() -> bytes:
     except OSError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(secrets.token_bytes(32))
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))  # private before it holds the key
+    path.write_bytes(secrets.token_bytes(32))
     return path.read_bytes()
 
 

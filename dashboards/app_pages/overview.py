@@ -115,7 +115,7 @@ def _bars(tab: DeltaGenerator, df: pd.DataFrame, column: str, title: str, top: i
         shown = df.head(top).replace({column: {EMPTY: name}})
         charts.bars(shown, column, "filings", category_title=title, value_title=COUNT)
         if (shown[column] == name).any():
-            st.caption(note)
+            st.caption(md(note))
         if len(df) > top:
             st.caption(t(f"显示前 {top:,} 项，共 {len(df)} 项。", f"The top {top:,} of {len(df)} shown."))
 

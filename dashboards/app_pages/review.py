@@ -198,7 +198,7 @@ else:
     s = st.columns(2)
     s[0].metric(t("总权重", "Total weight"), f"{item.weight:+.2f}")
     label, figure = queue_figure(item)
-    s[1].metric(label, figure)
+    s[1].metric(md(label), md(figure))
     st.caption(why_in_queue(item))
     show_table(side_by_side(item), "review-pair", key="review-pair")
 

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboards import charts
 from dashboards import patterns_data as pdata
 from dashboards.i18n import t
+from dashboards.markup import md
 from dashboards.tables import show_table
 from ingest.columns import Channel, Level
 
@@ -46,10 +47,10 @@ counted = st.multiselect(
 others = "、".join(c for c in channels if c not in counted)
 st.caption(
     t(
-        f"计入：{'、'.join(counted) or '无'}。只有走访须逐级提出（信访工作条例第二十四条）；"
-        f"{others or '其他形式'}可以向任何一级提出，不算越级。",
-        f"Counted: {', '.join(counted) or 'none'}. Only visits are to go level by level (信访工作条例 "
-        f"Art. 24); {others or 'other channels'} may be addressed to any level and are not skip-level.",
+        f"计入：{md('、'.join(counted) or '无')}。只有走访须逐级提出（信访工作条例第二十四条）；"
+        f"{md(others or '其他形式')}可以向任何一级提出，不算越级。",
+        f"Counted: {md(', '.join(counted) or 'none')}. Only visits are to go level by level (信访工作条例 "
+        f"Art. 24); {md(others or 'other channels')} may be addressed to any level and are not skip-level.",
     )
 )
 if not local_levels:

@@ -1,38 +1,19 @@
 """Crash-safe file replacement for state kept in the workspace (the embedded graph, the ingested records).
 
-    write_atomically(path, lambda fh: pickle.dump(obj, fh))
+    write_atomically(path, lambda fh: fh.write(payload))
 
 The data go to `.NAME.<pid>.tmp` beside the file, are fsynced, then renamed over the file (os.replace) and the
 folder is fsynced: a reader, or the next run after a kill -9 or a power cut, sees the old file or the new one,
-never half of one. Temporary files left by killed runs (their pid no longer alive) are removed.
-
-    saved = read_pickle(path)
-
-reads such a file back with the cyclic garbage collector paused.
+never half of one. Temporary files left by killed runs (their pid no longer alive) are removed. State files
+(graph/state.py) are written through it.
 """
 
 from __future__ import annotations
 
-import gc
 import os
-import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
-
-
-def read_pickle(path: Path) -> Any:
-    """The object pickled in `path`, read with the cyclic garbage collector paused: otherwise it runs again
-    and again over the millions of containers being built, none of them garbage (200k filings: the graph
-    11.1 -> 5.4 s of CPU, the records 6.3 -> 3.0 s). Raises what open() and pickle.load() raise."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with path.open("rb") as fh:
-            return pickle.load(fh)
-    finally:
-        if collecting:
-            gc.enable()
+from typing import BinaryIO
 
 
 def write_atomically(path: Path, write: Callable[[BinaryIO], object], *, mode: int = 0o666) -> None:

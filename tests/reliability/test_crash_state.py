@@ -49,13 +49,13 @@ def test_temporary_files_of_killed_saves_are_removed(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     dead, alive = dead_pid(), os.getppid()
     left = [
-        ws / "graph" / f".graph.pickle.{dead}.tmp",
-        ws / "records" / f".records.pickle.{dead}.tmp",
+        ws / "graph" / f".graph.arrow.{dead}.tmp",
+        ws / "records" / f".records.arrow.{dead}.tmp",
     ]
-    busy = ws / "graph" / f".graph.pickle.{alive}.tmp"  # another live process's: left alone
+    busy = ws / "graph" / f".graph.arrow.{alive}.tmp"  # another live process's: left alone
     for path in [*left, busy]:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"half a pickle")
+        path.write_bytes(b"half a state file")
     args = ["ingest", str(data / "filings.csv"), "--workspace", str(ws), "--backend", "embedded"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output

@@ -1,9 +1,10 @@
 """Crafted workbooks (issue 20, items 1 and 8): each is refused with exit 2 and a clerk's message, in bounded
 memory and time, before the sheet is built; a long cell in a normal workbook rejects its row only.
 
-Each command runs in a child process whose peak resident memory and CPU time are read from os.wait4 (the
-child's own rusage, so earlier children of the test session do not count). CPU time, not wall time, is
-bounded: the test machine is shared, and waiting for a core is not the reader's doing.
+Each command runs in a child process that reports its own peak resident memory (VmHWM of /proc/self/status,
+written at exit: ru_maxrss of a child would start from the size of the test process it was forked from) and
+whose CPU time is read from os.wait4. CPU time, not wall time, is bounded: the test machine is shared, and
+waiting for a core is not the reader's doing.
 """
 
 from __future__ import annotations
@@ -124,7 +125,16 @@ def run_measured(
     args: list[str], cwd: Path, env: dict[str, str] | None = None
 ) -> tuple[int, str, float, float, float]:
     """(exit code, output, peak RSS in MB, CPU seconds, wall seconds) of `caselink ARGS` in a child."""
-    code = "import sys; from caselink.cli import main; sys.argv[0] = 'caselink'; main()"
+    code = (
+        "import atexit, re, sys\n"
+        "def peak():\n"
+        "    status = open('/proc/self/status').read()\n"
+        "    sys.stdout.write('\\nPEAK_KB ' + re.search(r'VmHWM:\\s+(\\d+)', status).group(1) + '\\n')\n"
+        "atexit.register(peak)\n"
+        "from caselink.cli import main\n"
+        "sys.argv[0] = 'caselink'\n"
+        "main()\n"
+    )
     start = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-c", code, *args],
@@ -138,7 +148,8 @@ def run_measured(
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.monotonic() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, output, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, seconds
+    peak = int(output.rsplit("PEAK_KB ", 1)[1].split()[0]) / 1024
+    return proc.returncode, output, peak, usage.ru_utime + usage.ru_stime, seconds
 
 
 @pytest.fixture(scope="module")

@@ -13,17 +13,23 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any, BinaryIO
+
+PRIVATE_FILE = 0o600
+"""Permission bits of every file caselink writes into a workspace: its owner's only, whatever the umask."""
+PRIVATE_DIR = 0o700
 
 
-def write_atomically(path: Path, write: Callable[[BinaryIO], object], *, mode: int = 0o666) -> None:
+def write_atomically(path: Path, write: Callable[[BinaryIO], object], *, mode: int = PRIVATE_FILE) -> None:
     """Replace `path` by what `write` puts in the open binary file it is given.
 
-    `mode` is the new file's permission bits before the umask (0o600: readable by its owner only)."""
+    `mode` is the new file's permission bits, set exactly (not masked by the umask): by default readable
+    and writable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), "wb") as fh:
+            os.fchmod(fh.fileno(), mode)
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
@@ -59,3 +65,26 @@ def process_alive(pid: int) -> bool:
     except PermissionError:  # someone else's process
         return True
     return True
+
+
+def open_private(path: Path, mode: str = "a", **kwargs: Any) -> IO[Any]:
+    """open(path, mode) for a file only its owner may read: created with PRIVATE_FILE, whatever the umask
+    (an existing file is tightened too). For files appended to in place (logs, decisions)."""
+    flags = (
+        os.O_CREAT
+        | (os.O_APPEND if "a" in mode else os.O_TRUNC)
+        | (os.O_RDWR if "+" in mode else os.O_WRONLY)
+    )
+    fd = os.open(path, flags, PRIVATE_FILE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+        return os.fdopen(fd, mode, **kwargs)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def make_private_dir(path: Path) -> None:
+    """Create `path` (and missing parents) with PRIVATE_DIR bits for `path` itself, whatever the umask."""
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, PRIVATE_DIR)

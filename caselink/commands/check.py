@@ -61,8 +61,9 @@ def check_cmd(
             f"工作区不存在：{root}。请先运行 `caselink ingest`。 / "
             f"No workspace at {root}: run `caselink ingest` first."
         )
+    ws = Workspace(root)
+    ws.check_private()
     try:
-        ws = Workspace(root)
         query = IntakeQuery(name, id_number, phone, address, place, content, category)
         result = check(ws, query, top=top, reveal=reveal)
     except (IntakeError, IndexMissing) as exc:

@@ -25,6 +25,7 @@ import click
 
 from caselink.intake_index import update_index
 from caselink.workspace import Workspace
+from graph.atomic import open_private
 from graph.errors import GraphError
 from graph.memory_store import old_workspace_message
 from graph.settings import BACKENDS, Settings
@@ -199,6 +200,8 @@ def run_guarded(action: Callable[[], None]) -> None:
     """
     try:
         action()
+    except click.ClickException:
+        raise  # its own message and exit code (e.g. a workspace others can read: 2)
     except (IngestError, GraphError) as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
@@ -261,7 +264,7 @@ def record_run(
     ws: Workspace, done: Resolved, filings: Path, transfers: Path | None, backend: str, started: float
 ) -> None:
     """Append the run's line to WORKSPACE/records/runs.jsonl."""
-    with (ws.records_dir / RUNS_FILE).open("a", encoding="utf-8") as fh:
+    with open_private(ws.records_dir / RUNS_FILE, "a", encoding="utf-8") as fh:
         run = {
             "run": done.run_id,
             "filings_file": str(filings),

@@ -25,7 +25,8 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], object], *, mode: i
 
     `mode` is the new file's permission bits, set exactly (not masked by the umask): by default readable
     and writable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        make_private_dir(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), "wb") as fh:
@@ -85,6 +86,14 @@ def open_private(path: Path, mode: str = "a", **kwargs: Any) -> IO[Any]:
 
 
 def make_private_dir(path: Path) -> None:
-    """Create `path` (and missing parents) with PRIVATE_DIR bits for `path` itself, whatever the umask."""
-    path.mkdir(parents=True, exist_ok=True)
+    """Create `path` and its missing parents, each with PRIVATE_DIR bits whatever the umask; an existing
+    `path` gets them too (existing parents are left as they are)."""
+    missing = []
+    parent = Path(path)
+    while not parent.exists() and parent != parent.parent:
+        missing.append(parent)
+        parent = parent.parent
+    for folder in reversed(missing):
+        folder.mkdir(exist_ok=True)
+        os.chmod(folder, PRIVATE_DIR)
     os.chmod(path, PRIVATE_DIR)

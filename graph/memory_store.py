@@ -18,7 +18,7 @@ import gc
 import json
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -329,7 +329,7 @@ def _table(columns: dict[str, pa.Array], json_names: list[str]) -> pa.Table:
 
 
 def _props_table(
-    head: dict[str, pa.Array], datas: list[dict[str, Any]], declared: dict[str, str]
+    head: dict[str, pa.Array], datas: list[dict[str, Any]], declared: Mapping[str, str]
 ) -> pa.Table:
     names = list(declared)
     extra = sorted({k for d in datas for k in d} - set(names))

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 from xml.parsers import expat
 
 _CHUNK = 256 * 1024
@@ -179,9 +179,9 @@ def _check_parts(zf: zipfile.ZipFile, limits: Limits) -> None:
         )
 
 
-def _parser() -> expat.XMLParserType:
+def _parser(namespaces: bool = True) -> expat.XMLParserType:
     """A namespace-aware expat parser refusing any DOCTYPE (a workbook has none; entities could expand)."""
-    p = expat.ParserCreate(namespace_separator="}")
+    p = expat.ParserCreate(namespace_separator="}") if namespaces else expat.ParserCreate()
 
     def no_doctype(*_: Any) -> None:
         raise XlsxRefused(
@@ -193,7 +193,7 @@ def _parser() -> expat.XMLParserType:
     return p
 
 
-def _feed(p: expat.XMLParserType, fh: BinaryIO) -> None:
+def _feed(p: expat.XMLParserType, fh: IO[bytes]) -> None:
     while chunk := fh.read(_CHUNK):
         p.Parse(chunk, False)
     p.Parse(b"", True)
@@ -371,7 +371,16 @@ class _SheetReader:
         max_columns = self.limits.columns
         ready = self.ready
         # mutable state of the current row and cell
-        st = {"row": 0, "col": 0, "type": "n", "style": 0, "len": 0, "value": False, "inline": 0, "skip": 0}
+        st: dict[str, Any] = {
+            "row": 0,
+            "col": 0,
+            "type": "n",
+            "style": 0,
+            "len": 0,
+            "value": False,
+            "inline": 0,
+            "skip": 0,
+        }
         text: list[str] = []
         cells: dict[int, str] = {}
 
@@ -456,9 +465,7 @@ class _SheetReader:
                 if have < keep:
                     text.append(data[: keep - have])
 
-        p = expat.ParserCreate()
-        p.StartDoctypeDeclHandler = _parser().StartDoctypeDeclHandler
-        p.EntityDeclHandler = p.StartDoctypeDeclHandler
+        p = _parser(namespaces=False)
         p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = start, end, chars
         p.buffer_text = True
         p.buffer_size = 64 * 1024

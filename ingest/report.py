@@ -57,8 +57,9 @@ def write_report(result: ValidationResult, out_dir: Path) -> list[Path]:
     return [csv_path, xlsx_path, summary_path]
 
 
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])([0-9]{6})([0-9]{8,11}[0-9Xx]?)(?![0-9A-Za-z])")
-"""15- or 18-character ID numbers (and 14-17 character near-misses) inside a value."""
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
+"""An 18-character (or old 15-digit) ID number inside a value; longer or shorter digit runs (a phone with
+extra digits, a filing number) are left alone."""
 
 
 def mask_ids(text: str) -> str:

@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 
 from caselink.workspace import Workspace
 from graph.atomic import remove_stale_temps
-from graph.state import OldFormat, StateError, column_values, read_state, write_state
+from graph.state import OldFormat, StateError, column_values, numpy_of, read_state, write_state
 from ingest.background import paused_gc
 from ingest.columns import Status
 from ingest.compare import home_county, locality
@@ -499,12 +499,12 @@ def load_index(ws: Workspace) -> IntakeIndex:
                 values[f.name] = (
                     column_values(column)
                     if pa.types.is_string(column.type)
-                    else column.to_numpy().reshape(meta["shapes"][f.name])
+                    else numpy_of(column).reshape(meta["shapes"][f.name])
                 )
             elif f"{f.name}.keys" in tables:
                 values[f.name] = Postings(
                     *(
-                        tables[f"{f.name}.{part}"].column("v").to_numpy()
+                        numpy_of(tables[f"{f.name}.{part}"].column("v"))
                         for part in ("keys", "offsets", "values")
                     )
                 )
@@ -513,7 +513,7 @@ def load_index(ws: Workspace) -> IntakeIndex:
                 m["fields"] = [FieldParams(**p) for p in m["fields"]]
                 values[f.name] = Model(**m)
             elif f.name == "prof":
-                values[f.name] = {k: tables[f"prof:{k}"].column("v").to_numpy() for k in meta["prof"]}  # type: ignore[union-attr]
+                values[f.name] = {k: numpy_of(tables[f"prof:{k}"].column("v")) for k in meta["prof"]}  # type: ignore[union-attr]
             else:
                 values[f.name] = meta[f.name]
         return IntakeIndex(**values)  # type: ignore[arg-type]

@@ -40,7 +40,7 @@ from graph.model import (
     freeze_props,
 )
 from graph.schema import CONSTRAINTS, INDEXES
-from graph.state import OldFormat, StateError, column_values, read_state, write_state
+from graph.state import OldFormat, StateError, column_values, numpy_of, read_state, write_state
 from graph.store import Dump, GraphStore, GraphView, GraphWriter
 
 FILE_NAME = "graph.arrow"
@@ -315,12 +315,12 @@ def _values(column: pa.ChunkedArray) -> list[Any]:
     if not pa.types.is_string(array.type.value_type):
         values: list[Any] = array.to_pylist()
         return values
-    flat = array.flatten().dictionary_encode()
-    words = flat.dictionary.to_pylist()
-    items = [words[c] for c in flat.indices.to_numpy(zero_copy_only=False).tolist()]
-    offsets = array.offsets.to_numpy(zero_copy_only=False).tolist()
-    valid = array.is_valid().to_numpy(zero_copy_only=False).tolist()
-    return [items[offsets[i] : offsets[i + 1]] if ok else None for i, ok in enumerate(valid)]
+    items = array.flatten().to_pylist()
+    offsets = numpy_of(array.offsets).tolist()
+    lists = [items[a:b] for a, b in zip(offsets, offsets[1:], strict=False)]
+    if array.null_count:
+        return [None if v is None else lst for v, lst in zip(array.to_pylist(), lists, strict=True)]
+    return lists
 
 
 def _table(columns: dict[str, pa.Array], json_names: list[str]) -> pa.Table:
@@ -427,7 +427,7 @@ def graph_from_tables(tables: dict[str, pa.Table]) -> nx.MultiDiGraph:
         ids = _values(t.column("_id"))
         per_label.append(iter(zip([(lab, k) for k in ids], _rows(t, 1), strict=True)))
     ids_in_order = []
-    for c in tables["node_order"].column("code").to_numpy().tolist():
+    for c in numpy_of(tables["node_order"].column("code")).tolist():
         nid, data = next(per_label[c])
         node[nid] = data
         succ[nid] = {}
@@ -436,8 +436,8 @@ def graph_from_tables(tables: dict[str, pa.Table]) -> nx.MultiDiGraph:
     per_rel = []
     for rel in rel_names:
         t = tables[f"edge:{rel}"]
-        src = t.column("_src").to_numpy().tolist()
-        dst = t.column("_dst").to_numpy().tolist()
+        src = numpy_of(t.column("_src")).tolist()
+        dst = numpy_of(t.column("_dst")).tolist()
         if "_key" in t.column_names:
             keys = [(rel, *json.loads(k)) for k in t.column("_key").to_pylist()]
             datas = _rows(t, 3)
@@ -449,7 +449,7 @@ def graph_from_tables(tables: dict[str, pa.Table]) -> nx.MultiDiGraph:
             )
         per_rel.append(iter(zip(src, dst, keys, datas, strict=True)))
     ids = ids_in_order
-    for c in tables["edge_order"].column("code").to_numpy().tolist():
+    for c in numpy_of(tables["edge_order"].column("code")).tolist():
         s, d, key, data = next(per_rel[c])
         u, v = ids[s], ids[d]
         su = succ[u]

@@ -74,10 +74,7 @@ INDEXES: tuple[Index, ...] = (
     Index("filing_signer_counties", Label.FILING, "signer_counties"),
     Index("issue_signer_counties", Label.ISSUE, "signer_counties"),
     Index("filing_unconcluded", Label.FILING, "unconcluded"),
-    *(
-        Index(f"{label.value.lower()}_{prop}_text", label, prop, "TEXT")
-        for label, prop in SEARCHED
-    ),
+    *(Index(f"{label.value.lower()}_{prop}_text", label, prop, "TEXT") for label, prop in SEARCHED),
 )
 
 

@@ -20,6 +20,7 @@ from caselink.cli import cli
 from caselink.commands.ingest import load_records
 from caselink.intake_index import IndexMissing, load_index
 from caselink.workspace import Workspace
+from graph.atomic import make_private_dir
 from graph.errors import GraphError
 from graph.memory_store import MemoryStore
 from ingest.errors import IngestError
@@ -44,10 +45,11 @@ class Planted:
 def plant(ws: Path, places: tuple[str, ...], marker: Path) -> None:
     payload = pickle.dumps({"format": 1, "graph": Planted(marker), "records": Planted(marker)})
     assert b"system" in payload
-    for place in places:
-        path = ws / place
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for place in places:  # private, as an intruder in the same account would leave them: read past the
+        path = ws / place  # permission check, so what is tested is that nothing is ever unpickled
+        make_private_dir(path.parent)
         path.write_bytes(payload)
+        path.chmod(0o600)
 
 
 @pytest.fixture

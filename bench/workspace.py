@@ -10,9 +10,10 @@ page); seconds of wall and CPU time for the load alone (imports excluded), and t
 
 Measured 2026-12-07, 200,000 filings (seed 7), 2 cores shared (load average 5.7-7.3: compare CPU seconds),
 pickles (db57dea, run from a copy of that commit) against graph.state files, before and after alternating:
-  records       CPU 2.35-3.36 s, 812 MB   ->  3.31-3.48 s, 579 MB   (one process alternating: 2.50-2.67 ->
-                                                                     2.61-2.65 s)
-  graph         CPU 7.50-8.85 s, 1693 MB  ->  9.76-11.37 s, 2005 MB (one process alternating: 7.78 -> 6.41-6.77 s)
+  records       CPU 2.35-3.36 s, 812 MB   ->  3.31-3.48 s, 579 MB   (one process, alternating: 2.50-2.67 s
+                                                                     -> 2.61-2.65 s)
+  graph         CPU 7.50-8.85 s, 1693 MB  ->  9.76-11.37 s, 2005 MB (one process, alternating: 7.78 s
+                                                                     -> 6.41-6.77 s)
   intake index  CPU 0.14 s, 225 MB       ->  0.08 s, 208 MB
   overview      CPU 0.00 s               ->  0.01 s
 Read in a fresh process the graph is slower than its pickle was (it decodes every column of a table into

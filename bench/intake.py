@@ -40,7 +40,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import pickle
+import dataclasses
+import json
 import random
 import resource
 import sys
@@ -323,12 +324,14 @@ def latency(n_people: int, n_checks: int, seed: int, rebuild: bool) -> None:
     """Time checks on the large index; the index and queries are cached under CACHE (--rebuild makes them
     again), so the timing can be repeated when the shared machine is quiet."""
     ws = Workspace.open(CACHE / f"intake-ws-{n_people}-{seed}")
-    saved = ws.root / "queries.pickle"
+    saved = ws.root / "queries.json"  # JSON, not a pickle: nothing read from a workspace can run code
     print(f"\n== latency: {ws.root}", flush=True)
     if rebuild or not saved.exists() or not index_path(ws).exists():
         queries, today = build_large(n_people, n_checks, seed, ws)
-        saved.write_bytes(pickle.dumps((queries, today)))
-    queries, today = pickle.loads(saved.read_bytes())
+        payload = {"today": today.isoformat(), "queries": [dataclasses.astuple(q) for q in queries]}
+        saved.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    loaded = json.loads(saved.read_text(encoding="utf-8"))
+    queries, today = [IntakeQuery(*q) for q in loaded["queries"]], date.fromisoformat(loaded["today"])
     ws.audit_log.unlink(missing_ok=True)
     t0 = time.perf_counter()
     ix = cached_index(ws)

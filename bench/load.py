@@ -195,7 +195,7 @@ def main() -> None:
     if args.backend in ("both", "embedded"):
         with tempfile.TemporaryDirectory() as tmp:
             run(MemoryStore(Path(tmp)), "embedded", res, args.chunk, args.twice)
-            size = (Path(tmp) / "graph.pickle").stat().st_size
+            size = (Path(tmp) / "graph.arrow").stat().st_size
             print(f"embedded file: {size / 2**20:,.0f} MiB", flush=True)
     if args.backend in ("both", "neo4j"):
         with Neo4jStore.from_settings(neo4j_settings(), batch_size=args.batch, workers=args.workers) as store:

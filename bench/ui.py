@@ -25,7 +25,7 @@ visit until the first metric shows (the page's query is complete). On Neo4j the 
 pages' default results in the background from the first visit on (dashboards/pattern_results.py): compare
 --after 0 (the page computes its own) with --after 60.
 
-`caselink ingest` saves the overview's figures in the workspace (WORKSPACE/index/overview.pickle), so the
+`caselink ingest` saves the overview's figures in the workspace (WORKSPACE/index/overview.arrow), so the
 cold figure is the first visit after an ingest; --fresh-cache deletes that file first, as for a workspace
 ingested by an older caselink (the first visit then computes the figures from the whole graph).
 
@@ -290,7 +290,7 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("CASELINK_USERS", "CASELINK_WORKSPACE")}
     env["CASELINK_USERS"] = str(Path(tempfile.gettempdir()) / "caselink-bench-ui-no-users.toml")
     if args.fresh_cache:
-        (ws / "index" / "overview.pickle").unlink(missing_ok=True)
+        (ws / "index" / "overview.arrow").unlink(missing_ok=True)
     caselink = str(Path(sys.executable).with_name("caselink"))
     starts, colds, warms = [], [], []
     searched = None

@@ -1,8 +1,9 @@
 """The intake index: what a duplicate-filing check reads instead of rescanning every record.
 
 Built from a resolution at the end of every `caselink ingest` (so later ingests update it) and kept in
-WORKSPACE/index/intake.pickle: numpy arrays and a few string lists, which load in about a second even for a
-million petitioners. Held in memory by `cached_index` (the dashboards keep it warm with `st.cache_resource`).
+WORKSPACE/index/intake.arrow: numpy arrays and a few string lists as Arrow tables (graph.state; no pickle,
+which would run code when loaded), which load in about a second even for a million petitioners. Held in
+memory by `cached_index` (the dashboards keep it warm with `st.cache_resource`).
 
 What it holds:
 - profiles: the distinct identity fields (name, pinyin, ID number, phone, birth date, address, place,
@@ -20,8 +21,8 @@ What it holds:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import pickle
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,22 +30,26 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 from numpy.typing import NDArray
 
 from caselink.workspace import Workspace
-from graph.atomic import remove_stale_temps, write_atomically
+from graph.atomic import remove_stale_temps
+from graph.state import OldFormat, StateError, column_values, numpy_of, read_state, write_state
 from ingest.background import paused_gc
 from ingest.columns import Status
 from ingest.records import Filing, Resolution, UnitRole
 from ingest.resolve import Model
 from ingest.resolve.compare import home_county, locality
 from ingest.resolve.issues import PLACE_KINDS, TOWN, VILLAGE, minhash_signatures, particulars
+from ingest.resolve.scoring import FieldParams
 
-INDEX_FILE = "intake.pickle"
+INDEX_FILE = "intake.arrow"
 INDEX_FORMAT = 4
 """Bumped when what the index holds changes meaning: 3 = the model's address comparison has four levels;
-4 = profiles carry the platform account, the model compares it, generic values are kept, names are keys,
-filings carry their titles."""
+4 = Arrow tables (graph.state) instead of a pickle (intake.pickle, never read now); profiles carry the
+platform account, the model compares it, generic values are kept, names are keys, filings carry titles."""
+OLD_INDEX_FILE = "intake.pickle"
 MAX_PROFILES = 12
 """Distinct identity profiles kept per petitioner (the most recent filings first)."""
 STATUSES: tuple[Status, ...] = tuple(Status)
@@ -474,10 +479,40 @@ def index_path(ws: Workspace) -> Path:
 
 
 def save_index(ws: Workspace, index: IntakeIndex) -> Path:
-    """Write the index crash-safely (graph.atomic: temporary file, fsync, os.replace)."""
+    """Write the index crash-safely (graph.state via graph.atomic: temporary file, fsync, rename)."""
     path = index_path(ws)
     remove_stale_temps(path)
-    write_atomically(path, lambda fh: pickle.dump({"format": INDEX_FORMAT, "index": index}, fh, protocol=5))
+    tables: dict[str, pa.Table] = {}
+    shapes: dict[str, list[int]] = {}
+    meta: dict[str, object] = {"shapes": shapes}
+    for f in dataclasses.fields(IntakeIndex):
+        value = getattr(index, f.name)
+        if isinstance(value, np.ndarray):
+            tables[f.name] = pa.table({"v": value.reshape(-1)})
+            shapes[f.name] = list(value.shape)
+        elif isinstance(value, Postings):
+            for part in ("keys", "offsets", "values"):
+                tables[f"{f.name}.{part}"] = pa.table({"v": getattr(value, part)})
+        elif f.name == "filing_titles":  # row → title, for the filings that have one
+            tables[f.name] = pa.table(
+                {
+                    "row": pa.array(list(value), pa.int64()),
+                    "title": pa.array(list(value.values()), pa.string()),
+                }
+            )
+        elif f.name == "generic":  # a few values per field: JSON in the footer
+            meta[f.name] = value
+        elif isinstance(value, dict):
+            for key, array in value.items():
+                tables[f"{f.name}:{key}"] = pa.table({"v": array})
+            meta[f.name] = list(value)
+        elif isinstance(value, list):
+            tables[f.name] = pa.table({"v": pa.array(value, pa.string())})
+        elif isinstance(value, Model):
+            meta[f.name] = dataclasses.asdict(value)
+        else:
+            meta[f.name] = value
+    write_state(path, "intake-index", INDEX_FORMAT, tables, meta)
     return path
 
 
@@ -493,15 +528,43 @@ def load_index(ws: Workspace) -> IntakeIndex:
             f"工作区 {ws.root} 中没有查重索引，请先运行 `caselink ingest`。 / "
             f"No intake index in workspace {ws.root}: run `caselink ingest` first."
         )
-    with path.open("rb") as fh:
-        saved = pickle.load(fh)
-    if not isinstance(saved, dict) or saved.get("format") != INDEX_FORMAT:
+    try:
+        meta, tables = read_state(path, "intake-index", INDEX_FORMAT)
+        values: dict[str, object] = {}
+        for f in dataclasses.fields(IntakeIndex):
+            if f.name == "filing_titles":
+                titles = tables[f.name]
+                rows = numpy_of(titles.column("row")).tolist()
+                values[f.name] = dict(zip(rows, column_values(titles.column("title")), strict=True))
+            elif f.name in tables:
+                column = tables[f.name].column("v")
+                values[f.name] = (
+                    column_values(column)
+                    if pa.types.is_string(column.type)
+                    else numpy_of(column).reshape(meta["shapes"][f.name])
+                )
+            elif f"{f.name}.keys" in tables:
+                values[f.name] = Postings(
+                    *(
+                        numpy_of(tables[f"{f.name}.{part}"].column("v"))
+                        for part in ("keys", "offsets", "values")
+                    )
+                )
+            elif f.name == "model":
+                m = dict(meta["model"])  # type: ignore[call-overload]
+                m["fields"] = [FieldParams(**p) for p in m["fields"]]
+                values[f.name] = Model(**m)
+            elif f.name == "prof":
+                values[f.name] = {k: numpy_of(tables[f"prof:{k}"].column("v")) for k in meta["prof"]}  # type: ignore[union-attr]
+            else:
+                values[f.name] = meta[f.name]
+        return IntakeIndex(**values)  # type: ignore[arg-type]
+    except (OldFormat, StateError, KeyError, TypeError, ValueError) as exc:
         raise IndexMissing(
-            f"{path} 由其他版本写入，请重新运行 `caselink ingest`。 / "
-            f"{path} was written by another caselink version: run `caselink ingest` again."
-        )
-    index: IntakeIndex = saved["index"]
-    return index
+            f"{path} 由其他版本写入或已损坏，请重新运行 `caselink ingest`。 / "
+            f"{path} was written by another caselink version or is damaged ({exc}): "
+            "run `caselink ingest` again."
+        ) from None
 
 
 _CACHE: dict[Path, tuple[int, int, IntakeIndex]] = {}

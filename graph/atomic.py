@@ -1,48 +1,36 @@
 """Crash-safe file replacement for state kept in the workspace (the embedded graph, the ingested records).
 
-    write_atomically(path, lambda fh: pickle.dump(obj, fh))
+    write_atomically(path, lambda fh: fh.write(payload))
 
 The data go to `.NAME.<pid>.tmp` beside the file, are fsynced, then renamed over the file (os.replace) and the
 folder is fsynced: a reader, or the next run after a kill -9 or a power cut, sees the old file or the new one,
-never half of one. Temporary files left by killed runs (their pid no longer alive) are removed.
-
-    saved = read_pickle(path)
-
-reads such a file back with the cyclic garbage collector paused.
+never half of one. Temporary files left by killed runs (their pid no longer alive) are removed. State files
+(graph/state.py) are written through it.
 """
 
 from __future__ import annotations
 
-import gc
 import os
-import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
+
+PRIVATE_FILE = 0o600
+"""Permission bits of every file caselink writes into a workspace: its owner's only, whatever the umask."""
+PRIVATE_DIR = 0o700
 
 
-def read_pickle(path: Path) -> Any:
-    """The object pickled in `path`, read with the cyclic garbage collector paused: otherwise it runs again
-    and again over the millions of containers being built, none of them garbage (200k filings: the graph
-    11.1 -> 5.4 s of CPU, the records 6.3 -> 3.0 s). Raises what open() and pickle.load() raise."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with path.open("rb") as fh:
-            return pickle.load(fh)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def write_atomically(path: Path, write: Callable[[BinaryIO], object], *, mode: int = 0o666) -> None:
+def write_atomically(path: Path, write: Callable[[BinaryIO], object], *, mode: int = PRIVATE_FILE) -> None:
     """Replace `path` by what `write` puts in the open binary file it is given.
 
-    `mode` is the new file's permission bits before the umask (0o600: readable by its owner only)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    `mode` is the new file's permission bits, set exactly (not masked by the umask): by default readable
+    and writable by its owner only."""
+    if not path.parent.exists():
+        make_private_dir(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), "wb") as fh:
+            os.fchmod(fh.fileno(), mode)
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
@@ -78,3 +66,34 @@ def process_alive(pid: int) -> bool:
     except PermissionError:  # someone else's process
         return True
     return True
+
+
+def open_private(path: Path, mode: str = "a", **kwargs: Any) -> IO[Any]:
+    """open(path, mode) for a file only its owner may read: created with PRIVATE_FILE, whatever the umask
+    (an existing file is tightened too). For files appended to in place (logs, decisions)."""
+    flags = (
+        os.O_CREAT
+        | (os.O_APPEND if "a" in mode else os.O_TRUNC)
+        | (os.O_RDWR if "+" in mode else os.O_WRONLY)
+    )
+    fd = os.open(path, flags, PRIVATE_FILE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+        return os.fdopen(fd, mode, **kwargs)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def make_private_dir(path: Path) -> None:
+    """Create `path` and its missing parents, each with PRIVATE_DIR bits whatever the umask; an existing
+    `path` gets them too (existing parents are left as they are)."""
+    missing = []
+    parent = Path(path)
+    while not parent.exists() and parent != parent.parent:
+        missing.append(parent)
+        parent = parent.parent
+    for folder in reversed(missing):
+        folder.mkdir(exist_ok=True)
+        os.chmod(folder, PRIVATE_DIR)
+    os.chmod(path, PRIVATE_DIR)

@@ -1,33 +1,52 @@
-"""The embedded back end: a networkx MultiDiGraph kept in the workspace (graph/graph.pickle).
+"""The embedded back end: a networkx MultiDiGraph kept in the workspace (graph/graph.arrow).
 
 Nodes are identified by (label, key), e.g. ("Filing", "F-0001"); their data are the stored properties (the
 key included). Edges are keyed by (relationship type, *spec.key values), e.g. ("ROUTED", 2) or ("FILED",);
 their data are the stored properties. The file is written atomically (temporary file, then os.replace) when a
 writer block ends without error, and read lazily on first use (then kept out of the garbage collector's
 sight with gc.freeze until close()); a failed writer block leaves the file alone.
+
+The file is a graph.state file (Arrow tables, no pickle: a pickle runs code when loaded): one table of nodes
+per label (`_id` and the properties, typed as graph.model declares them) and one of edges per relationship
+type (`_src`, `_dst` as positions in the node order, and the properties), plus the sequences of labels and
+types in the graph's own order, so that the graph read back iterates its nodes and edges as the one saved.
 """
 
 from __future__ import annotations
 
 import gc
-import pickle
+import json
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import pyarrow as pa
 
-from graph.atomic import read_pickle, write_atomically
 from graph.errors import GraphError
-from graph.model import Edge, EdgeSpec, Label, Node, OwnerRow, RelType, Row, freeze_props
+from graph.model import (
+    EDGE_SPECS,
+    NODE_PROPS,
+    Edge,
+    EdgeSpec,
+    Label,
+    Node,
+    OwnerRow,
+    RelType,
+    Row,
+    freeze_props,
+)
 from graph.schema import CONSTRAINTS, INDEXES
+from graph.state import OldFormat, StateError, column_values, numpy_of, read_state, write_state
 from graph.store import Dump, GraphStore, GraphView, GraphWriter
 
-FILE_NAME = "graph.pickle"
-FORMAT = 1
+FILE_NAME = "graph.arrow"
+FORMAT = 2
+"""2: Arrow tables (graph.state); 1 was a pickle (graph.pickle), never read now."""
+OLD_FILE_NAME = "graph.pickle"
 
 NodeId = tuple[str, str]
 
@@ -163,19 +182,24 @@ class MemoryStore(GraphStore):
 
     def _read(self) -> nx.MultiDiGraph:
         if not self.path.exists():
+            if (self.graph_dir / OLD_FILE_NAME).exists():
+                raise GraphError(old_workspace_message(self.graph_dir / OLD_FILE_NAME))
             return nx.MultiDiGraph()
+        collecting = gc.isenabled()
+        gc.disable()  # millions of containers are built, none of them garbage (see graph_from_tables)
         try:
-            saved = read_pickle(self.path)
-        except (OSError, pickle.UnpicklingError, EOFError) as exc:
+            _, tables = read_state(self.path, "graph", FORMAT)
+            graph = graph_from_tables(tables)
+        except OldFormat:
+            raise GraphError(old_workspace_message(self.path)) from None
+        except (OSError, StateError, KeyError, ValueError, IndexError) as exc:
             raise GraphError(
                 f"The embedded graph {self.path} cannot be read ({exc}); "
                 "delete it and run `caselink ingest` again."
             ) from exc
-        if not isinstance(saved, dict) or saved.get("format") != FORMAT:
-            raise GraphError(
-                f"{self.path} was written by another caselink version; delete it and ingest again."
-            )
-        graph: nx.MultiDiGraph = saved["graph"]
+        finally:
+            if collecting:
+                gc.enable()
         # The graph lives as long as the store and holds no garbage: frozen out of the collector's sight, no
         # later collection walks its millions of containers (200k filings: ~3M, 1-1.5 s a walk; the first
         # walks come right after reading). close() hands them back.
@@ -184,8 +208,7 @@ class MemoryStore(GraphStore):
 
     def save(self) -> None:
         """Write the graph atomically: a reader sees the old file or the new one, never half of one."""
-        saved = {"format": FORMAT, "graph": self.graph}
-        write_atomically(self.path, lambda fh: pickle.dump(saved, fh, protocol=pickle.HIGHEST_PROTOCOL))
+        write_state(self.path, "graph", FORMAT, graph_tables(self.graph))
 
     @contextmanager
     def writer(self) -> Iterator[GraphWriter]:
@@ -240,3 +263,199 @@ class MemoryStore(GraphStore):
             if self._graph is not None:
                 self._graph = None
                 gc.unfreeze()  # what _read() froze (and anything frozen since) can be collected again
+
+
+def old_workspace_message(path: Path) -> str:
+    """What to do with a workspace whose state an older caselink kept as pickles (never loaded now)."""
+    return (
+        f"{path} 是旧版 caselink 写入的 pickle 文件；为安全起见（pickle 在读取时可以执行代码）不再读取。"
+        "请把原始文件重新导入一个新的工作区：caselink ingest FILINGS --transfers TRANSFERS "
+        "--workspace 新目录，确认无误后删除旧工作区。 / "
+        f"{path} is a pickle written by an older caselink; it is no longer read, because a pickle can run "
+        "code when it is loaded. Ingest your input files again into a new workspace (caselink ingest FILINGS "
+        "--transfers TRANSFERS --workspace NEW_DIR), check it, then delete the old workspace."
+    )
+
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "long": pa.int64(),
+    "double": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "string[]": pa.list_(pa.string()),
+}
+_REL_KEYS: dict[str, tuple[str, ...]] = {str(s.rel): s.key for s in EDGE_SPECS}
+_JSON_COLUMNS = b"json_columns"
+
+
+def _typed_column(values: list[Any], declared: str | None) -> tuple[pa.Array, bool]:
+    """(array, whether it holds JSON text): of the declared type, else of Arrow's guess, else as JSON.
+    Strings and dates are dictionary-encoded: most repeat (units, actions, dates), and reading them back
+    makes each distinct value once (see _values)."""
+    types = [_ARROW_TYPES[declared]] if declared in _ARROW_TYPES else []
+    for type_ in [*types, None]:
+        try:
+            array = pa.array(values, type=type_)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+            continue
+        if pa.types.is_string(array.type) or pa.types.is_date32(array.type):
+            array = array.dictionary_encode()
+        return array, False
+    text = [None if v is None else json.dumps(v, ensure_ascii=False, default=str) for v in values]
+    return pa.array(text, pa.string()), True
+
+
+def _values(column: pa.ChunkedArray) -> list[Any]:
+    """A column as Python values (graph.state.column_values), lists of strings as new lists whose strings
+    are made once per distinct value."""
+    if column.num_chunks == 0 or not pa.types.is_list(column.type):
+        return column_values(column)
+    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if not pa.types.is_string(array.type.value_type):
+        values: list[Any] = array.to_pylist()
+        return values
+    items = array.flatten().to_pylist()
+    offsets = numpy_of(array.offsets).tolist()
+    lists = [items[a:b] for a, b in zip(offsets, offsets[1:], strict=False)]
+    if array.null_count:
+        return [None if v is None else lst for v, lst in zip(array.to_pylist(), lists, strict=True)]
+    return lists
+
+
+def _table(columns: dict[str, pa.Array], json_names: list[str]) -> pa.Table:
+    meta = {_JSON_COLUMNS: json.dumps(json_names).encode()} if json_names else None
+    return pa.table(columns, metadata=meta)
+
+
+def _props_table(
+    head: dict[str, pa.Array], datas: list[dict[str, Any]], declared: Mapping[str, str]
+) -> pa.Table:
+    names = list(declared)
+    extra = sorted({k for d in datas for k in d} - set(names))
+    columns = dict(head)
+    json_names: list[str] = []
+    for name in [*names, *extra]:
+        values = [d.get(name) for d in datas]
+        if name not in declared and all(v is None for v in values):
+            continue
+        columns[name], is_json = _typed_column(values, declared.get(name))
+        if is_json:
+            json_names.append(name)
+    return _table(columns, json_names)
+
+
+def graph_tables(g: nx.MultiDiGraph) -> dict[str, pa.Table]:
+    """The graph as Arrow tables (see the module doc); graph_from_tables reads them back."""
+    nodes = g._node
+    position = {nid: i for i, nid in enumerate(nodes)}
+    labels = sorted({lab for lab, _ in nodes})
+    code = {lab: i for i, lab in enumerate(labels)}
+    by_label: dict[str, tuple[list[str], list[dict[str, Any]]]] = {lab: ([], []) for lab in labels}
+    for (lab, key), data in nodes.items():
+        ids, datas = by_label[lab]
+        ids.append(key)
+        datas.append(data)
+    tables: dict[str, pa.Table] = {}
+    for lab, (ids, datas) in by_label.items():
+        declared = dict(NODE_PROPS.get(Label(lab), ())) if lab in set(map(str, Label)) else {}
+        tables[f"node:{lab}"] = _props_table({"_id": pa.array(ids, pa.string())}, datas, declared)
+    node_order = [code[lab] for lab, _ in nodes]
+    rels: dict[str, tuple[list[int], list[int], list[Any], list[dict[str, Any]]]] = {}
+    edge_order: list[str] = []
+    for u, nbrs in g._succ.items():
+        pu = position[u]
+        for v, keydict in nbrs.items():
+            pv = position[v]
+            for key, data in keydict.items():
+                rel = key[0]
+                entry = rels.get(rel)
+                if entry is None:
+                    entry = rels[rel] = ([], [], [], [])
+                entry[0].append(pu)
+                entry[1].append(pv)
+                entry[2].append(key)
+                entry[3].append(data)
+                edge_order.append(rel)
+    rel_names = sorted(rels)
+    rel_code = {rel: i for i, rel in enumerate(rel_names)}
+    specs = {str(s.rel): s for s in EDGE_SPECS}
+    for rel, (src, dst, keys, datas) in rels.items():
+        declared = dict(specs[rel].props) if rel in specs else {}
+        head: dict[str, pa.Array] = {"_src": pa.array(src, pa.int32()), "_dst": pa.array(dst, pa.int32())}
+        spec_key = _REL_KEYS.get(rel)
+        if spec_key is None or any(
+            k != (rel, *(d.get(p) for p in spec_key)) for k, d in zip(keys, datas, strict=True)
+        ):
+            head["_key"] = pa.array([json.dumps(list(k[1:]), default=str) for k in keys], pa.string())
+        tables[f"edge:{rel}"] = _props_table(head, datas, declared)
+    names = {"labels": [json.dumps(labels)], "rels": [json.dumps(rel_names)]}
+    tables["order"] = pa.table({k: pa.array(v, pa.string()) for k, v in names.items()})
+    tables["node_order"] = pa.table({"code": pa.array(node_order, pa.uint16())})
+    tables["edge_order"] = pa.table({"code": pa.array([rel_code[r] for r in edge_order], pa.uint16())})
+    return tables
+
+
+def _rows(table: pa.Table, skip: int) -> list[dict[str, Any]]:
+    """The property dicts of a table's rows (its first `skip` columns left out, nulls dropped)."""
+    meta = table.schema.metadata or {}
+    json_names = set(json.loads(meta[_JSON_COLUMNS])) if _JSON_COLUMNS in meta else set()
+    names = table.column_names[skip:]
+    cols = []
+    for name in names:
+        values = _values(table.column(name))
+        if name in json_names:
+            values = [None if v is None else json.loads(v) for v in values]
+        cols.append(values)
+    if not cols:
+        return [{} for _ in range(table.num_rows)]
+    return [
+        {k: v for k, v in zip(names, row, strict=True) if v is not None} for row in zip(*cols, strict=True)
+    ]
+
+
+def graph_from_tables(tables: dict[str, pa.Table]) -> nx.MultiDiGraph:
+    """The graph that graph_tables wrote (same nodes, edges, keys, properties and order)."""
+    order = tables["order"]
+    labels: list[str] = json.loads(order.column("labels")[0].as_py())
+    rel_names: list[str] = json.loads(order.column("rels")[0].as_py())
+    g = nx.MultiDiGraph()
+    node, succ, pred = g._node, g._succ, g._pred
+    per_label = []
+    for lab in labels:
+        t = tables[f"node:{lab}"]
+        ids = _values(t.column("_id"))
+        per_label.append(iter(zip([(lab, k) for k in ids], _rows(t, 1), strict=True)))
+    ids_in_order = []
+    for c in numpy_of(tables["node_order"].column("code")).tolist():
+        nid, data = next(per_label[c])
+        node[nid] = data
+        succ[nid] = {}
+        pred[nid] = {}
+        ids_in_order.append(nid)
+    per_rel = []
+    for rel in rel_names:
+        t = tables[f"edge:{rel}"]
+        src = numpy_of(t.column("_src")).tolist()
+        dst = numpy_of(t.column("_dst")).tolist()
+        if "_key" in t.column_names:
+            keys = [(rel, *json.loads(k)) for k in t.column("_key").to_pylist()]
+            datas = _rows(t, 3)
+        else:
+            datas = _rows(t, 2)
+            spec_key = _REL_KEYS[rel]
+            keys = (
+                [(rel, *(d.get(p) for p in spec_key)) for d in datas] if spec_key else [(rel,)] * len(datas)
+            )
+        per_rel.append(iter(zip(src, dst, keys, datas, strict=True)))
+    ids = ids_in_order
+    for c in numpy_of(tables["edge_order"].column("code")).tolist():
+        s, d, key, data = next(per_rel[c])
+        u, v = ids[s], ids[d]
+        su = succ[u]
+        keydict = su.get(v)
+        if keydict is None:
+            keydict = su[v] = {}
+            pred[v][u] = keydict
+        keydict[key] = data
+    return g

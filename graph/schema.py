@@ -77,10 +77,7 @@ INDEXES: tuple[Index, ...] = (
     Index("issue_signer_counties", Label.ISSUE, "signer_counties"),
     Index("filing_unconcluded", Label.FILING, "unconcluded"),
     Index("filing_account_id", Label.FILING, "account_id"),
-    *(
-        Index(f"{label.value.lower()}_{prop}_text", label, prop, "TEXT")
-        for label, prop in SEARCHED
-    ),
+    *(Index(f"{label.value.lower()}_{prop}_text", label, prop, "TEXT") for label, prop in SEARCHED),
 )
 
 

@@ -3,26 +3,28 @@
 Computing them reads the whole graph, which on a large workspace takes long enough that the dashboards'
 first page would wait for it; so `caselink ingest` computes them once after loading and saves them in the
 workspace (`save_overview`), and the overview page reads them back (`load_overview`) as long as the graph
-has not changed since (`store_state`) and the day is the same (the overdue count depends on the day).
+has not changed since (`store_state`) and the day is the same (the overdue count depends on the day). The
+file is a graph.state file: the tables as Arrow tables, the rest as JSON (no pickle, which runs code).
 """
 
 from __future__ import annotations
 
-import pickle
 from collections import Counter
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
-from graph.atomic import write_atomically
+from graph.state import StateError, read_state, write_state
 from graph.store import GraphStore
 from queries.registry import DISPATCH_MARKERS
 from queries.run import run_query
 
-OVERVIEW_FILE = "overview.pickle"
-"""Where the saved aggregates live, in the workspace's index folder."""
+OVERVIEW_FILE = "overview.arrow"
+"""Where the saved aggregates live, in the workspace's index folder (overview.pickle before: never read)."""
+_FORMAT = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +73,6 @@ def compute_overview(store: GraphStore, as_of: str) -> Overview:
     )
 
 
-
-
 _LAYOUT = ",".join(f.name for f in fields(Overview))
 """The field names: keeps a saved Overview of an older caselink from being read back."""
 
@@ -91,23 +91,32 @@ def store_state(store: GraphStore) -> str:
 
 def save_overview(path: Path, state: str, as_of: str, overview: Overview) -> None:
     """Keep `overview` for the store state and day it was computed for (written atomically)."""
-    saved = {"layout": _LAYOUT, "state": state, "as_of": as_of, "overview": overview}
-    write_atomically(path, lambda fh: pickle.dump(saved, fh, protocol=pickle.HIGHEST_PROTOCOL))
+    tables: dict[str, pa.Table] = {}
+    meta: dict[str, Any] = {"layout": _LAYOUT, "state": state, "as_of": as_of}
+    for f in fields(Overview):
+        value = getattr(overview, f.name)
+        if isinstance(value, pd.DataFrame):
+            tables[f.name] = pa.Table.from_pandas(value, preserve_index=f.name == "month_channel")
+        else:
+            meta[f.name] = value
+    write_state(path, "overview", _FORMAT, tables, meta)
 
 
 def load_overview(path: Path, state: str, as_of: str) -> Overview | None:
     """The saved overview if it was computed for this store state and day, else None."""
     try:
-        with path.open("rb") as fh:
-            saved = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        meta, tables = read_state(path, "overview", _FORMAT)
+    except (OSError, StateError):
         return None
-    if not isinstance(saved, dict) or (saved.get("layout"), saved.get("state"), saved.get("as_of")) != (
-        _LAYOUT, state, as_of
-    ):
+    if (meta.get("layout"), meta.get("state"), meta.get("as_of")) != (_LAYOUT, state, as_of):
         return None
-    overview = saved.get("overview")
-    return overview if isinstance(overview, Overview) else None
+    try:
+        values = {
+            f.name: tables[f.name].to_pandas() if f.name in tables else meta[f.name] for f in fields(Overview)
+        }
+        return Overview(**values)
+    except (KeyError, TypeError, ValueError, pa.ArrowException):
+        return None
 
 
 def bounced_units(bounced: list[dict[str, Any]], markers: tuple[str, ...] = DISPATCH_MARKERS) -> pd.DataFrame:

@@ -120,9 +120,9 @@ def imported(tmp_path_factory: pytest.TempPathFactory, neo4j_driver: Driver) -> 
 def test_prepare_keeps_the_workspace_as_ingest_does(imported: Imported) -> None:
     runs = (imported.ws / "records" / "runs.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(runs[-1])["backend"] == "neo4j-import"
-    assert (imported.ws / "records" / "records.pickle").is_file()
-    assert (imported.ws / "index" / "intake.pickle").is_file()
-    assert (imported.ws / "index" / "overview.pickle").is_file()  # computed by `bulk finish`
+    assert (imported.ws / "records" / "records.arrow").is_file()
+    assert (imported.ws / "index" / "intake.arrow").is_file()
+    assert (imported.ws / "index" / "overview.arrow").is_file()  # computed by `bulk finish`
     args = (imported.import_dir / "import.args").read_text(encoding="utf-8").splitlines()
     assert any(a.startswith("--multiline-fields=") for a in args)  # the rows with line breaks
 

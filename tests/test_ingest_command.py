@@ -109,7 +109,7 @@ def test_neo4j_backend_holds_the_same_graph_as_embedded(
     ingest(tmp_path / "neo", data / "filings.csv", data / "transfers.csv")  # URI set: neo4j by default
     neo = Neo4jStore(neo4j_clean)
     assert neo.canonical_dump() == MemoryStore(tmp_path / "embedded" / "graph").canonical_dump()
-    assert not (tmp_path / "neo" / "graph" / "graph.pickle").exists()
+    assert not (tmp_path / "neo" / "graph" / "graph.arrow").exists()
 
 
 @pytest.mark.parametrize(
@@ -138,7 +138,7 @@ def test_neo4j_problems_are_said_plainly(
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
-    assert not (tmp_path / "ws" / "records" / "records.pickle").exists()  # nothing read before the check
+    assert not (tmp_path / "ws" / "records" / "records.arrow").exists()  # nothing read before the check
 
 
 def test_neo4j_backend_without_uri_is_refused(data: Path, tmp_path: Path) -> None:

@@ -70,8 +70,9 @@ def check_cmd(
             f"工作区不存在：{root}。请先运行 `caselink ingest`。 / "
             f"No workspace at {root}: run `caselink ingest` first."
         )
+    ws = Workspace(root)
+    ws.check_private()
     try:
-        ws = Workspace(root)
         if reveal:  # the one rule of every command: investigators and admins in the users file
             check_reveal(root, current_user())
         query = IntakeQuery(name, id_number, phone, address, place, content, category, account_id=account)

@@ -3,7 +3,8 @@
     caselink ingest FILINGS [--transfers TRANSFERS] [--workspace DIR] [--backend embedded|neo4j]
                     [--mapping CSV]
 
-Validated records accumulate in WORKSPACE/records/records.pickle: filings keyed by filing_id, transfers by
+Validated records accumulate in WORKSPACE/records/records.arrow (graph.state: Arrow tables, which unlike a
+pickle cannot run code when read): filings keyed by filing_id, transfers by
 (filing_id, seq); a record read again replaces the stored one (an export with updated statuses updates them),
 so re-ingesting the same files changes nothing and a new file merges into what is there. Every run appends a
 line to WORKSPACE/records/runs.jsonl and writes its problems report under WORKSPACE/reports/.
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import sys
 import time
 from collections.abc import Callable
@@ -27,10 +27,13 @@ from caselink.commands.validate import nothing_loaded
 from caselink.intake_index import update_index
 from caselink.privacy import masked
 from caselink.workspace import Workspace
-from graph.atomic import read_pickle, write_atomically
+from graph.atomic import open_private
 from graph.errors import GraphError
+from graph.memory_store import old_workspace_message
 from graph.settings import BACKENDS, Settings
+from graph.state import OldFormat, StateError, dataclass_rows, dataclass_table, read_state, write_state
 from graph.store import GraphStore, open_store
+from ingest.background import paused_gc
 from ingest.errors import IngestError
 from ingest.load import LoadStats, load
 from ingest.read import format_summary, read_and_validate, write_report
@@ -39,9 +42,11 @@ from ingest.records import Filing, Resolution, Transfer
 from ingest.resolve import Model, resolve_with_report
 from queries.overview import OVERVIEW_FILE, compute_overview, save_overview, store_state
 
-RECORDS_FILE = "records.pickle"
+RECORDS_FILE = "records.arrow"
 RUNS_FILE = "runs.jsonl"
-RECORDS_FORMAT = 1
+RECORDS_FORMAT = 2
+"""2: Arrow tables (graph.state); 1 was a pickle (records.pickle), never read now."""
+OLD_RECORDS_FILE = "records.pickle"
 
 
 @dataclass(slots=True)
@@ -63,23 +68,31 @@ def load_records(ws: Workspace) -> Records:
     """The accumulated records of a workspace (empty when nothing was ingested yet)."""
     path = ws.records_dir / RECORDS_FILE
     if not path.exists():
+        if (ws.records_dir / OLD_RECORDS_FILE).exists():
+            raise IngestError(old_workspace_message(ws.records_dir / OLD_RECORDS_FILE))
         return Records()
-    saved = read_pickle(path)
-    if not isinstance(saved, dict) or saved.get("format") != RECORDS_FORMAT:
+    try:
+        with paused_gc():
+            _, tables = read_state(path, "records", RECORDS_FORMAT)
+            filings = dataclass_rows(Filing, tables["filings"])
+            transfers = dataclass_rows(Transfer, tables["transfers"])
+    except OldFormat:
+        raise IngestError(old_workspace_message(path)) from None
+    except (StateError, KeyError, ValueError, TypeError) as exc:
         raise IngestError(
-            f"{path} 由其他版本写入，请删除工作区后重新导入。 / "
-            f"{path} was written by another caselink version: delete the workspace and ingest again."
-        )
-    records: Records = saved["records"]
-    return records
+            f"{path} 无法读取（{exc}），请删除工作区后重新导入。 / "
+            f"{path} cannot be read ({exc}): delete the workspace and ingest again."
+        ) from None
+    return Records({f.filing_id: f for f in filings}, {(t.filing_id, t.seq): t for t in transfers})
 
 
 def save_records(ws: Workspace, records: Records) -> None:
-    """Write the records atomically (graph.atomic: temporary file, fsync, os.replace)."""
-    saved = {"format": RECORDS_FORMAT, "records": records}
-    write_atomically(
-        ws.records_dir / RECORDS_FILE, lambda fh: pickle.dump(saved, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    )
+    """Write the records atomically (graph.state: Arrow tables; temporary file, fsync, os.replace)."""
+    tables = {
+        "filings": dataclass_table(Filing, records.filings.values()),
+        "transfers": dataclass_table(Transfer, records.transfers.values()),
+    }
+    write_state(ws.records_dir / RECORDS_FILE, "records", RECORDS_FORMAT, tables)
 
 
 def merge_records(records: Records, filings: list[Filing], transfers: list[Transfer]) -> MergeCounts:
@@ -189,6 +202,8 @@ def run_guarded(action: Callable[[], None]) -> None:
     """
     try:
         action()
+    except click.ClickException:
+        raise  # its own message and exit code (e.g. a workspace others can read: 2)
     except (IngestError, GraphError) as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
@@ -262,7 +277,7 @@ def record_run(
     ws: Workspace, done: Resolved, filings: Path, transfers: Path | None, backend: str, started: float
 ) -> None:
     """Append the run's line to WORKSPACE/records/runs.jsonl."""
-    with (ws.records_dir / RUNS_FILE).open("a", encoding="utf-8") as fh:
+    with open_private(ws.records_dir / RUNS_FILE, "a", encoding="utf-8") as fh:
         run = {
             "run": done.run_id,
             "filings_file": str(filings),

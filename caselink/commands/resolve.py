@@ -132,6 +132,8 @@ def resolve(
             err=True,
         )
         sys.exit(2)
+    except click.ClickException:
+        raise  # its own message and exit code (e.g. a workspace others can read: 2)
     except Exception as exc:  # a clerk never sees a traceback; CASELINK_DEBUG=1 shows it to a developer
         if os.environ.get("CASELINK_DEBUG"):
             raise

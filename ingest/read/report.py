@@ -2,16 +2,21 @@
 Chinese) and XLSX, plus the per-file summary table.
 
 Cells are sanitised against spreadsheet formula injection: a value starting with = + - @ tab or CR gets a
-leading apostrophe, in both files.
+leading apostrophe, in both files. ID numbers in the values are masked as caselink/privacy.py masks them
+(first 3 and last 4 characters; the row number says which row to fix), and the folder and files are readable
+by their owner only (graph.atomic.PRIVATE_DIR / PRIVATE_FILE), whatever the umask.
 """
 
 from __future__ import annotations
 
 import csv
+import os
+import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
+from graph.atomic import PRIVATE_FILE, make_private_dir, open_private
 from ingest.read.files import ValidationResult
 from ingest.records import Problem
 
@@ -35,17 +40,42 @@ def safe_cell(text: str) -> str:
 def write_report(result: ValidationResult, out_dir: Path) -> list[Path]:
     """Write problems.csv, problems.xlsx and summary.txt into out_dir (created); return the paths written."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if not out_dir.exists():
+        make_private_dir(out_dir)
     csv_path = out_dir / "problems.csv"
     xlsx_path = out_dir / "problems.xlsx"
     summary_path = out_dir / "summary.txt"
-    with csv_path.open("w", encoding="utf-8-sig", newline="") as fh:
+    with open_private(csv_path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(PROBLEM_COLUMNS)
         writer.writerows(_cells(p) for p in result.problems)
+    with open_private(xlsx_path, "w"):
+        pass  # created private before xlsxwriter writes into it
     _write_xlsx(result, xlsx_path)
-    summary_path.write_text(format_summary(result) + "\n", encoding="utf-8-sig")
+    os.chmod(xlsx_path, PRIVATE_FILE)
+    with open_private(summary_path, "w", encoding="utf-8-sig") as fh:
+        fh.write(format_summary(result) + "\n")
     return [csv_path, xlsx_path, summary_path]
+
+
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
+"""An 18-character (or old 15-digit) ID number inside a value; longer or shorter digit runs (a phone with
+extra digits, a filing number) are left alone."""
+
+
+def mask_ids(text: str) -> str:
+    """`text` with every ID number masked as caselink.privacy.mask_id_number masks it (first 3 and last 4
+    characters kept), wherever it stands: a value of the id_number column or a whole broken row.
+
+    >>> mask_ids("F1,张三,110101199003071234,13800138000")
+    'F1,张三,110***********1234,13800138000'
+    """
+    return _ID_NUMBER.sub(_mask_match, text)
+
+
+def _mask_match(m: re.Match[str]) -> str:
+    value = m.group(0)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
 def format_summary(result: ValidationResult) -> str:
@@ -69,11 +99,20 @@ def _cells(p: Problem) -> list[str | int]:
         p.file,
         p.row,
         p.column,
-        safe_cell(p.value),
+        safe_cell(_masked_value(p)),
         safe_cell(p.reason_zh),
         safe_cell(p.reason_en),
         str(p.severity),
     ]
+
+
+def _masked_value(p: Problem) -> str:
+    """The problem's value as the report shows it: an ID number column masked whole, ID numbers masked
+    wherever else they appear."""
+    if p.column == "id_number" and p.value:
+        v = p.value
+        return v[:3] + "*" * (len(v) - 7) + v[-4:] if len(v) > 7 else "*" * len(v)
+    return mask_ids(p.value)
 
 
 def _write_xlsx(result: ValidationResult, path: Path) -> None:

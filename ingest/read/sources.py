@@ -28,9 +28,8 @@ import mmap
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from operator import itemgetter
 from pathlib import Path
 from typing import Literal
@@ -39,6 +38,9 @@ from rapidfuzz.distance import Levenshtein
 
 from ingest.columns import FILING_COLUMNS, TRANSFER_COLUMNS, Column, header_aliases
 from ingest.errors import InputFileError
+from ingest.read.xlsx import Limits as XlsxLimits
+from ingest.read.xlsx import LongText, XlsxRefused
+from ingest.read.xlsx import sheet_rows as xlsx_sheet_rows
 from ingest.records import Problem, Severity
 
 Kind = Literal["filings", "transfers"]
@@ -158,11 +160,12 @@ class SourceTable:
 
     def _xlsx_rows(self) -> Iterator[RawRow]:
         blank = 0
-        for index, cells in enumerate(_xlsx_sheet_rows(self.path)):
-            row_no = index + 1
+        last = self._header_row
+        for row_no, fields in _xlsx_sheet_rows(self.path):
             if row_no <= self._header_row:
                 continue
-            fields = [_cell_text(c) for c in cells]
+            blank += max(0, row_no - last - 1)  # rows without a cell in between
+            last = row_no
             while fields and not fields[-1]:
                 fields.pop()
             if not any(f.strip() for f in fields):
@@ -216,14 +219,15 @@ class SourceTable:
         for name, pos in self._positions:
             text = cells[pos] if pos < len(cells) else ""
             if len(text) > MAX_CELL_CHARS:
+                length = text.length if isinstance(text, LongText) else len(text)
                 problems.append(
                     Problem(
                         self.kind,
                         row_no,
                         name,
                         _clip(text),
-                        f"单元格过长（{len(text)} 个字符，上限 {MAX_CELL_CHARS}）",
-                        f"cell too long ({len(text)} characters, the limit is {MAX_CELL_CHARS})",
+                        f"单元格过长（{length} 个字符，上限 {MAX_CELL_CHARS}）",
+                        f"cell too long ({length} characters, the limit is {MAX_CELL_CHARS})",
                         Severity.REJECT,
                     )
                 )
@@ -570,48 +574,23 @@ def _is_xlsx(path: Path, head: bytes) -> bool:
     return "xl/workbook.xml" in names
 
 
-def _xlsx_sheet_rows(path: Path) -> Iterator[Sequence[object]]:
-    import python_calamine
-
+def _xlsx_sheet_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cell texts) of the first sheet's rows (ingest.read.xlsx: streamed, sizes bounded)."""
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        sheet = book.get_sheet_by_index(0)
-        yield from sheet.iter_rows()
-    except Exception as exc:  # calamine raises its own error types for damaged workbooks
-        raise InputFileError(
-            _msg(path, f"无法读取 Excel 工作簿：{exc}。", f"cannot read the Excel workbook: {exc}.")
-        ) from None
+        yield from xlsx_sheet_rows(path, XlsxLimits.from_env(MAX_CELL_CHARS))
+    except XlsxRefused as exc:
+        raise InputFileError(_msg(path, exc.zh, exc.en)) from None
 
 
 def _xlsx_header(path: Path) -> tuple[int, list[str]]:
-    for index, cells in enumerate(_xlsx_sheet_rows(path)):
-        texts = [_cell_text(c) for c in cells]
+    for row_no, texts in _xlsx_sheet_rows(path):
         if any(t.strip() for t in texts):
             while texts and not texts[-1].strip():
                 texts.pop()
-            return index + 1, texts
+            return row_no, texts
     raise InputFileError(
         _msg(path, "工作簿的第一个工作表是空的。", "the first sheet of the workbook is empty.")
     )
-
-
-def _cell_text(cell: object) -> str:
-    """An XLSX cell as the text a clerk sees: integral numbers without '.0', dates as YYYY-MM-DD."""
-    if cell is None:
-        return ""
-    if isinstance(cell, str):
-        return cell
-    if isinstance(cell, bool):
-        return "TRUE" if cell else "FALSE"
-    if isinstance(cell, float):
-        return str(int(cell)) if cell.is_integer() else repr(cell)
-    if isinstance(cell, datetime):
-        return cell.date().isoformat() if cell.time() == time(0) else cell.isoformat(sep=" ")
-    if isinstance(cell, date):
-        return cell.isoformat()
-    if isinstance(cell, time | timedelta):
-        return str(cell)
-    return str(cell)
 
 
 _HEADER_SPACES = re.compile(r"[\s\-]+")

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from graph.atomic import write_atomically
+from graph.atomic import open_private, write_atomically
 
 DECISIONS_FILE = "decisions.csv"
 REVIEW_FILE = "review_queue.csv"
@@ -87,7 +87,7 @@ class DecisionStore:
         d = Decision(a, b, Verdict(verdict), who, datetime.now(UTC).isoformat(timespec="seconds"), note)
         self.directory.mkdir(parents=True, exist_ok=True)
         new = not self.decisions_path.exists()
-        with self.decisions_path.open("a", encoding="utf-8", newline="") as fh:
+        with open_private(self.decisions_path, "a", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
             if new:
                 w.writerow(_DECISION_COLUMNS)

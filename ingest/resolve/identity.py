@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graph.atomic import write_atomically
+from graph.atomic import open_private, write_atomically
 
 REGISTRY_FILE = "petitioner_ids.csv"
 COUNTER_FILE = "petitioner_ids.next"
@@ -147,7 +147,7 @@ class IdRegistry:
             path = d / EVENTS_FILE
             new = not path.exists()
             now = datetime.now(UTC).isoformat(timespec="seconds")
-            with path.open("a", encoding="utf-8", newline="") as fh:
+            with open_private(path, "a", encoding="utf-8", newline="") as fh:
                 w = csv.writer(fh)
                 if new:
                     w.writerow(["when", "event", "petitioner_id", "other_ids", "filings"])

@@ -122,7 +122,7 @@ def test_reading_pauses_the_collector_and_freezes_the_graph_until_closed(
     dump = store.canonical_dump()
     store.close()
     (tmp_path / "broken").mkdir()
-    (tmp_path / "broken" / FILE_NAME).write_bytes(b"\x80\x05truncated")
+    (tmp_path / "broken" / FILE_NAME).write_bytes(b"CASELINK-STATE truncated")
     was = gc.isenabled()
     try:
         gc.enable() if collecting else gc.disable()

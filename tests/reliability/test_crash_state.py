@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from caselink.cli import cli
-from graph.atomic import write_atomically
+from graph.atomic import make_private_dir, write_atomically
 from graph.memory_store import MemoryStore
 from ingest.resolve import COUNTER_FILE, REGISTRY_FILE, IdRegistry
 
@@ -49,13 +49,14 @@ def test_temporary_files_of_killed_saves_are_removed(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     dead, alive = dead_pid(), os.getppid()
     left = [
-        ws / "graph" / f".graph.pickle.{dead}.tmp",
-        ws / "records" / f".records.pickle.{dead}.tmp",
+        ws / "graph" / f".graph.arrow.{dead}.tmp",
+        ws / "records" / f".records.arrow.{dead}.tmp",
     ]
-    busy = ws / "graph" / f".graph.pickle.{alive}.tmp"  # another live process's: left alone
-    for path in [*left, busy]:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"half a pickle")
+    busy = ws / "graph" / f".graph.arrow.{alive}.tmp"  # another live process's: left alone
+    for path in [*left, busy]:  # private, as caselink writes them (a workspace others can read is refused)
+        make_private_dir(path.parent)
+        path.write_bytes(b"half a state file")
+        path.chmod(0o600)
     args = ["ingest", str(data / "filings.csv"), "--workspace", str(ws), "--backend", "embedded"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output

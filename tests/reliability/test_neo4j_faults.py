@@ -137,7 +137,7 @@ def test_bad_connection_settings_are_said_plainly(
     run = Ingest(part, tmp_path / "ws", neo4j_env(**{setting: value})).start()
     run.wait(300)
     assert_plain_failure(run, *phrases)
-    assert not (tmp_path / "ws" / "records" / "records.pickle").exists()  # refused before reading
+    assert not (tmp_path / "ws" / "records" / "records.arrow").exists()  # refused before reading
 
 
 def target(uri: str) -> tuple[str, int]:

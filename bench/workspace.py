@@ -1,0 +1,101 @@
+"""Workspace open/load time: each piece of state a command reads, timed in a fresh child process.
+
+    caselink demo-data --filings 200000 --seed 7 --out /tmp/d200k
+    caselink ingest /tmp/d200k/filings.csv --transfers /tmp/d200k/transfers.csv --workspace /tmp/ws200k
+    python bench/workspace.py --workspace /tmp/ws200k [--rounds 3]
+
+Per piece: the records (`caselink ingest` merges into them), the embedded graph (`caselink query`, the
+dashboards' first query), the intake index (`caselink check`) and the saved overview (the dashboards' first
+page); seconds of wall and CPU time for the load alone (imports excluded), and the child's peak RSS.
+
+Measured 2026-12-07, 200,000 filings (seed 7), 2 cores shared (load average 5.7-7.3: compare CPU seconds),
+pickles (db57dea, run from a copy of that commit) against graph.state files, before and after alternating:
+  records       CPU 2.35-3.36 s, 812 MB   ->  3.31-3.48 s, 579 MB   (one process, alternating: 2.50-2.67 s
+                                                                     -> 2.61-2.65 s)
+  graph         CPU 7.50-8.85 s, 1693 MB  ->  9.76-11.37 s, 2005 MB (one process, alternating: 7.78 s
+                                                                     -> 6.41-6.77 s)
+  intake index  CPU 0.14 s, 225 MB       ->  0.08 s, 208 MB
+  overview      CPU 0.00 s               ->  0.01 s
+Read in a fresh process the graph is slower than its pickle was (it decodes every column of a table into
+lists, 3.7 s, and only then builds the dicts: 2.0 GB at the peak); the files are smaller (graph 220 -> 215
+MB, records 123 -> 94 MB, index 75 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_PIECES = {
+    "records": (
+        "from caselink.commands.ingest import load_records",
+        "r = load_records(ws); n = len(r.filings)",
+    ),
+    "graph": (
+        "from graph.memory_store import MemoryStore",
+        "n = MemoryStore(ws.graph_dir).graph.number_of_nodes()",
+    ),
+    "intake index": (
+        "from caselink.intake_index import load_index",
+        "index = load_index(ws); n = 1",
+    ),
+    "overview": (
+        "from graph.memory_store import MemoryStore\n"
+        "from queries.overview import OVERVIEW_FILE, load_overview, store_state\n"
+        "import datetime",
+        "st = MemoryStore(ws.graph_dir)\n"
+        "day = datetime.date.today().isoformat()\n"
+        "ov = load_overview(ws.index_dir / OVERVIEW_FILE, store_state(st), day)\n"
+        "n = -1 if ov is None else ov.bounced_filings",
+    ),
+}
+
+_TEMPLATE = """
+import os, sys, time
+from caselink.workspace import Workspace
+{imports}
+ws = Workspace(__import__('pathlib').Path(sys.argv[1]))
+t0, c0 = time.perf_counter(), time.process_time()
+{work}
+print(time.perf_counter() - t0, time.process_time() - c0, n)
+"""
+
+
+def measure(name: str, workspace: Path) -> None:
+    imports, work = _PIECES[name]
+    code = _TEMPLATE.format(imports=imports, work=work)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(workspace)],
+        stdout=subprocess.PIPE,
+        env={"PYTHONPATH": str(ROOT), **os.environ},
+    )
+    assert proc.stdout is not None
+    out = proc.stdout.read().decode().split()
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0 or len(out) != 3:
+        print(f"{name:13s} failed")
+        return
+    wall, cpu, n = float(out[0]), float(out[1]), out[2]
+    print(
+        f"{name:13s} wall {wall:6.2f} s  CPU {cpu:6.2f} s  peak RSS {usage.ru_maxrss / 1024:6.0f} MB  ({n})"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--workspace", type=Path, required=True)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    for _ in range(args.rounds):
+        for name in _PIECES:
+            measure(name, args.workspace)
+
+
+if __name__ == "__main__":
+    main()

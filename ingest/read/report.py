@@ -173,7 +173,7 @@ def write_generic_values(
     """generic_values.csv (field, value as `shown` gives it, people) in out_dir, and the lines the command
     prints: values shared by so many people that resolution takes them for no evidence (ingest.compare)."""
     path = Path(out_dir) / "generic_values.csv"
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+    with open_private(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(("field", "value", "people"))
         for field, values in generic.items():

@@ -119,4 +119,6 @@ def existing(root: Path | str | None = None) -> Workspace:
             f"工作区不存在：{path}。请检查 --workspace，或先运行 `caselink ingest`。 / "
             f"No workspace at {path}: check --workspace, or run `caselink ingest` first."
         )
-    return Workspace(path)
+    ws = Workspace(path)
+    ws.check_private()  # WorkspaceNotPrivate (exit 2, with the chmod that fixes it)
+    return ws

@@ -122,9 +122,9 @@ def test_a_converted_workspace_reads_back_what_was_saved(tmp_path: Path, data: P
 
 
 def test_no_module_unpickles_anything_but_its_own_helpers_files() -> None:
-    """pickle.load/loads appear only in ingest/background.py and ingest/pipeline.py, which read files their
+    """pickle.load/loads appear only in ingest/background.py and ingest/read/files.py, which read files their
     own helper processes wrote moments before in a private temporary folder (never the workspace)."""
-    allowed = {"ingest/background.py", "ingest/pipeline.py"}
+    allowed = {"ingest/background.py", "ingest/read/files.py"}
     found = set()
     for package in ("caselink", "graph", "ingest", "queries", "dashboards"):
         for path in (ROOT / package).rglob("*.py"):

@@ -30,7 +30,7 @@ demo: venv
 # Debian's chromium (tools/ensure-chromium.sh installs it with apt-get when missing and run as root).
 test: venv
 	tools/ensure-chromium.sh
-	tools/neo4j.sh run -- $(BIN)/pytest -q
+	tools/neo4j.sh run -- $(BIN)/pytest -q --durations=20
 
 neo4j-start:
 	@tools/neo4j.sh start

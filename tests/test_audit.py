@@ -18,7 +18,7 @@ N = 40
 
 
 def _log(tmp_path: Path, n: int = N) -> Path:
-    (tmp_path / "records").mkdir(exist_ok=True)
+    (tmp_path / "records").mkdir(mode=0o700, exist_ok=True)  # a workspace, private as caselink makes one
     log = tmp_path / "audit.log"
     for i in range(n):
         audit.record(log, "search", user=f"u{i % 3}", text=f"query {i}")
@@ -112,7 +112,7 @@ def test_a_rewritten_chain_fails_against_a_head_kept_elsewhere(tmp_path: Path) -
 
 def test_lines_from_before_the_chain_are_reported_not_protected(tmp_path: Path) -> None:
     log = tmp_path / "audit.log"
-    (tmp_path / "records").mkdir()
+    (tmp_path / "records").mkdir(mode=0o700)
     log.write_text("".join(f'{{"at": "2026-01-0{k}T00:00:00+00:00", "user": "x", "action": "old"}}\n'
                            for k in (1, 2, 3)), encoding="utf-8")
     audit.record(log, "new")

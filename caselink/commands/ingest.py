@@ -263,12 +263,12 @@ def read_and_resolve(ws: Workspace, filings: Path, transfers: Path | None, mappi
     click.echo("归并 / resolving petitioners, units and issues …", err=True)
     res, pet_report = resolve_with_report(all_filings, all_transfers, state_dir=ws.resolution_dir)
     if res.generic:
-        _, lines = write_generic_values(res.generic, ws.reports_dir / run_id, _shown)
+        _, lines = write_generic_values(res.generic, ws.reports_dir / run_id, generic_shown)
         click.echo(lines)
     return Resolved(res, pet_report.model, counts, run_id)
 
 
-def _shown(field: str, value: str) -> str:
+def generic_shown(field: str, value: str) -> str:
     """A generic value as a report shows it: phones masked (caselink.privacy)."""
     return masked(value, "phone") if field == "phone" else value
 

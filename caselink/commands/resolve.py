@@ -18,8 +18,7 @@ from pathlib import Path
 
 import click
 
-from caselink.commands.ingest import MAPPING_OPTION
-from caselink.privacy import masked
+from caselink.commands.ingest import MAPPING_OPTION, generic_shown
 from caselink.workspace import Workspace
 from ingest.errors import IngestError
 from ingest.read import read_and_validate
@@ -91,7 +90,7 @@ def format_report(r: PetitionerReport) -> str:
     )
     lines.append(f"待复核 / review queue: {r.review_queue:,} pairs")
     for field, values in r.generic.items():
-        shown = ", ".join(f"{masked(v, 'phone') if field == 'phone' else v} ({n})" for v, n in values[:5])
+        shown = ", ".join(f"{generic_shown(field, v)} ({n})" for v, n in values[:5])
         lines.append(f"共用值 / generic {field} (no evidence): {len(values)}: {shown}")
     lines.append("耗时 / seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in r.seconds.items()))
     return "\n".join(lines)

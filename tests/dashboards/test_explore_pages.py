@@ -18,9 +18,8 @@ from caselink.cli import cli
 from caselink.workspace import Workspace
 from graph.memory_store import MemoryStore
 from queries.run import run_query
+from tests.dashboards.app import open_page as _open
 from tests.hostile.corpus import shown
-
-APP = str(Path(__file__).parents[2] / "dashboards" / "streamlit_app.py")
 
 
 @pytest.fixture(scope="module")
@@ -66,17 +65,6 @@ def ws(demo: tuple[Path, dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> Pa
     st.cache_resource.clear()
     st.cache_data.clear()
     return demo[0]
-
-
-def _open(page: str, lang: str = "zh", **query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.run()
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.switch_page(f"app_pages/{page}").run()
-    assert not at.exception, at.exception
-    return at
 
 
 def _audit(ws: Path) -> list[dict[str, Any]]:

@@ -12,9 +12,8 @@ from streamlit.testing.v1 import AppTest
 from caselink.workspace import Workspace
 from graph.memory_store import MemoryStore
 from ingest.load import load
+from tests.dashboards.app import open_page as _open
 from tests.queries.fixtures import skip_level_fixture
-
-APP = str(Path(__file__).parents[2] / "dashboards" / "streamlit_app.py")
 
 
 @pytest.fixture
@@ -29,17 +28,6 @@ def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     st.cache_resource.clear()
     st.cache_data.clear()
     return ws.root
-
-
-def _open(page: str, lang: str = "zh", **query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.run()
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.switch_page(f"app_pages/{page}").run()
-    assert not at.exception, at.exception
-    return at
 
 
 def _texts(at: AppTest) -> list[str]:

@@ -49,6 +49,18 @@ from graph.atomic import write_atomically
 from ingest.background import WORKERS, paused_gc, release_free_memory
 from ingest.read.places import all_counties
 from ingest.records import Evidence, Filing, Issue
+from ingest.resolve import issue_model as im
+from ingest.resolve.issue_model import (
+    COMPARISONS,
+    NULL,
+    SHARED_BINS,
+    TEXT_BINS,
+    MatterModels,
+    binned,
+    fit_models,
+    gap_level,
+)
+from ingest.resolve.keywords import Keywords, overlap, rare_bigrams
 
 # ------------------------------------------------------------------------------------------ particulars
 
@@ -228,6 +240,8 @@ def particulars(text: str) -> list[tuple[int, str]]:
 
 # --------------------------------------------------------------------------------------------- minhash
 
+KEYWORDS = 16
+"""Rarest bigrams kept per content (keywords.rare_bigrams)."""
 _K = 16
 """MinHash functions per content (bands of 4 rows → 4 bands)."""
 _ROWS = 4
@@ -365,8 +379,18 @@ class IssueSettings:
     """… inside a category, city and particular block."""
     lsh_window: int = 1
     """… inside a MinHash band bucket."""
+    keyword_window: int = 3
+    """… among filings sharing their rarest or second-rarest bigram."""
     max_particulars: int = 6
     """Particulars kept per filing (the rarest)."""
+    link_weight: float = 0.0
+    """Match weight (log2 odds of one matter, issue_model) from which a pair is linked: 0 is even odds."""
+    random_pairs: int = 200_000
+    """Random pairs of filings u is estimated on."""
+    em_pairs: int = 1_000_000
+    """Candidate pairs (a random sample when there are more) m is estimated on by EM."""
+    seed: int = 0
+    """Seed of the random pairs and the sample: the same data give the same issues."""
 
 
 # ------------------------------------------------------------------------------------------- features
@@ -424,6 +448,10 @@ class IssueFeatures:
     cosigners: CoSigners
     chars: NDArray[np.int32]
     """Length of the content in characters: a repost must be long enough to tell."""
+    day: NDArray[np.int64]
+    """The date received (ordinal)."""
+    kw: Keywords
+    """The rarest shared bigrams of each filing's content."""
     pet: NDArray[np.int64] = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     """The petitioner (id, or a filing of its own when unknown): filled in by resolve_issues."""
 
@@ -443,6 +471,8 @@ class IssueInputs:
     """The petitioner's name (normalised)."""
     co_signers: list[tuple[str, ...]]
     """The co-signers' names (normalised)."""
+    days: list[int]
+    """The date each filing was received (proleptic ordinal)."""
 
     @classmethod
     def of(cls, filings: list[Filing]) -> IssueInputs:
@@ -454,6 +484,7 @@ class IssueInputs:
             [f.address for f in filings],
             [f.name_norm for f in filings],
             [f.co_petitioners for f in filings],
+            [f.received_date.toordinal() for f in filings],
         )
 
 
@@ -509,6 +540,8 @@ class _Particulars:
     """(kind, text) of each token id."""
     signatures: NDArray[np.uint32]
     """(distinct contents, 16) MinHash signatures."""
+    keywords: Keywords
+    """The rarest shared bigrams of each distinct content."""
 
 
 def _read_particulars(contents: list[str], places: list[str]) -> _Particulars:
@@ -550,6 +583,7 @@ def _read_particulars(contents: list[str], places: list[str]) -> _Particulars:
         (p_table[0], p_table[1], p_table[2]),
         token_text,
         minhash_signatures(distinct),
+        rare_bigrams([normalise_content(c) for c in distinct], KEYWORDS),
     )
 
 
@@ -571,17 +605,10 @@ def _features(inp: IssueInputs, s: IssueSettings, p: _Particulars) -> IssueFeatu
 
     cat = _ids([c.strip() for c in inp.categories])
     token_kind = np.array([k for k, _ in token_text] or [0], dtype=np.int64)
-    # Weight: IDF of the particular within the category (with a prior, so small batches mean the same).
-    ct = (cat[rows] + 1) * nt + toks
-    srt = np.argsort(ct, kind="stable")
-    new_group = np.ones(len(ct), dtype=bool)
-    new_group[1:] = ct[srt][1:] != ct[srt][:-1]
-    group_of_sorted = np.cumsum(new_group) - 1
-    counts = np.bincount(group_of_sorted)
-    inv = np.empty(len(ct), dtype=np.int64)
-    inv[srt] = group_of_sorted
-    per_cat = np.bincount(cat + 1)
-    weight = np.log((per_cat[cat[rows] + 1] + s.prior_filings) / (counts[inv] + 1)).astype(np.float32)
+    # Weight: IDF of the particular among all filings (with a prior, so small batches mean the same). Not
+    # within the category: one matter is filed under different categories by different bodies and years.
+    counts = np.bincount(toks, minlength=nt)
+    weight = np.log((n + s.prior_filings) / (counts[toks] + 1)).astype(np.float32)
     # Keep the m rarest particulars of each filing.
     m = s.max_particulars
     order = np.lexsort((-weight, rows))
@@ -617,7 +644,11 @@ def _features(inp: IssueInputs, s: IssueSettings, p: _Particulars) -> IssueFeatu
     home = _ids(homes)
     cosigners = CoSigners.of(inp.names, inp.co_signers)
     chars = np.fromiter(map(len, inp.contents), np.int32, n)
-    return IssueFeatures(n, cat, county, city, tok, w, kind, has, sig, token_text, home, cosigners, chars)
+    day = np.array(inp.days, dtype=np.int64)
+    kw = Keywords(p.keywords.ids[p.content_of], p.keywords.weight[p.content_of])
+    return IssueFeatures(
+        n, cat, county, city, tok, w, kind, has, sig, token_text, home, cosigners, chars, day, kw
+    )
 
 
 # ------------------------------------------------------------------------------------------- blocking
@@ -648,8 +679,6 @@ def _candidate_rules(f: IssueFeatures, s: IssueSettings) -> list[Callable[[], ND
     threads: their sorts release the interpreter lock)."""
     n, m = f.n, f.tok.shape[1]
     idx = np.arange(n, dtype=np.int64)
-    ncat = int(f.cat.max()) + 2 if n else 1
-    cat = f.cat + 1
     rarest = f.tok[:, 0]
 
     def pairs(
@@ -660,37 +689,40 @@ def _candidate_rules(f: IssueFeatures, s: IssueSettings) -> list[Callable[[], ND
         return _distinct(np.minimum(a, b) * n + np.maximum(a, b))
 
     def same_petitioner() -> NDArray[np.int64]:
-        return pairs(np.where(f.pet >= 0, f.pet * ncat + cat, -1), idx, rarest, s.window)
+        return pairs(np.where(f.pet >= 0, f.pet, -1), idx, rarest, s.window)
 
     def same_place(of_city: bool) -> NDArray[np.int64]:
-        """Same category, county and named place / body; or same category, city and any particular."""
+        """Same county and named place / body; or same city and any particular (whatever the categories:
+        one matter is filed under different ones)."""
         rep = np.repeat(idx, m)
         tok = f.tok.ravel()
         ntok = int(tok.max()) + 2 if tok.size else 1
         if of_city:
             city = f.city[rep]
-            key = np.where(
-                (tok >= 0) & (city >= 0), (cat[rep] * (int(f.city.max()) + 2) + city) * ntok + tok, -1
-            )
+            key = np.where((tok >= 0) & (city >= 0), city * ntok + tok, -1)
             return pairs(key, rep, rarest[rep], s.city_window)
         is_place = np.isin(f.kind.ravel(), list(PLACE_KINDS)) & (tok >= 0)
         county = f.county[rep]
-        key = np.where(
-            is_place & (county >= 0), (cat[rep] * (int(f.county.max()) + 2) + county) * ntok + tok, -1
-        )
+        key = np.where(is_place & (county >= 0), county * ntok + tok, -1)
         return pairs(key, rep, f.pet[rep], s.place_window)
 
     def same_band(band_no: int) -> NDArray[np.int64]:
-        """MinHash LSH: one band of rows, within the category."""
+        """MinHash LSH: one band of rows."""
         band = f.sig[:, band_no * _ROWS : (band_no + 1) * _ROWS].astype(np.uint64)
         h = band[:, 0]
         for r in range(1, _ROWS):
             h = h * np.uint64(0x100000001B3) ^ band[:, r]
-        bucket = (h ^ (cat.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))) >> np.uint64(2)
+        bucket = h >> np.uint64(2)
         return pairs(bucket.astype(np.int64), idx, f.pet, s.lsh_window)
+
+    def same_keyword(slot: int) -> NDArray[np.int64]:
+        """One of the rarest wordings in common (an estate's name, a plant, a road), anywhere."""
+        return pairs(f.kw.ids[:, slot], idx, f.pet, s.keyword_window)
 
     rules: list[Callable[[], NDArray[np.int64]]] = [
         same_petitioner,
+        partial(same_keyword, 0),
+        partial(same_keyword, 1),
         partial(same_place, False),
         partial(same_place, True),
     ]
@@ -713,8 +745,10 @@ class _Scored:
     a: NDArray[np.int32]
     b: NDArray[np.int32]
     weight: NDArray[np.float32]
+    """Match weight of each pair (log2 odds, from the model)."""
     jaccard: NDArray[np.float32]
     accepted: NDArray[np.bool_]
+    model: MatterModels
 
 
 def _score(
@@ -725,28 +759,51 @@ def _score(
     s: IssueSettings,
     pool: Executor,
 ) -> _Scored:
-    """Each pair's weight, content similarity and verdict, a chunk of pairs at a time (no temporary as long
-    as all the pairs), the chunks in the pool's threads (numpy releases the interpreter lock)."""
-    weight = np.empty(len(a), dtype=np.float32)
-    jac = np.empty(len(a), dtype=np.float32)
-    accepted = np.empty(len(a), dtype=bool)
+    """Each pair's levels, then the model estimated on them (m by EM on a sample of the pairs, u on random
+    pairs of filings), each pair's weight and verdict — a chunk of pairs at a time (no temporary as long as
+    all the pairs), the chunks in the pool's threads (numpy releases the interpreter lock)."""
+    n_pairs = len(a)
+    levels = np.empty((n_pairs, len(COMPARISONS)), dtype=np.int8)
+    jac = np.empty(n_pairs, dtype=np.float32)
+    accepted = np.empty(n_pairs, dtype=bool)
     # Columns (one row of the array per particular slot or MinHash row), gathered one slot at a time.
-    w_eff = f.w * np.where((f.kind == VILLAGE) | (f.kind == TOWN), np.float32(s.place_factor), np.float32(1))
     cols = _Columns(
         np.ascontiguousarray(np.where(f.tok >= 0, f.tok, -2).T),  # pads never equal each other
         np.ascontiguousarray(f.tok.T),
-        np.ascontiguousarray(w_eff.T),
+        np.ascontiguousarray(np.where((f.kind == VILLAGE) | (f.kind == TOWN), 0, f.w).T),
         np.ascontiguousarray(np.where(f.tok >= 0, np.left_shift(1, f.kind), 0).T),
         np.ascontiguousarray(f.sig.T),
     )
+    chunk = 250_000
+
+    def level(lo: int) -> None:
+        part = slice(lo, lo + chunk)
+        levels[part], jac[part], accepted[part] = _levels_part(f, a[part], b[part], cosigned[part], s, cols)
+
+    for _ in pool.map(level, range(0, n_pairs, chunk)):
+        pass
+    rng = np.random.default_rng(s.seed)
+    n_random = min(s.random_pairs, f.n * (f.n - 1) // 2)  # a handful of filings has few distinct pairs
+    ra = rng.integers(0, max(f.n, 1), n_random).astype(np.int32)
+    rb = rng.integers(0, max(f.n, 1), n_random).astype(np.int32)
+    keep = ra != rb
+    ra, rb = ra[keep], rb[keep]
+    random_levels = _levels_part(f, ra, rb, _cosigned(f.cosigners, ra, rb), s, cols)[0]
+    sample = levels if n_pairs <= s.em_pairs else levels[rng.choice(n_pairs, s.em_pairs, replace=False)]
+    others = int((levels[:, im.WHO] != 2).sum())
+    model = fit_models(sample, random_levels, others, f.n)
+    weight = np.empty(n_pairs, dtype=np.float32)
 
     def score(lo: int) -> None:
-        part = slice(lo, lo + 250_000)
-        weight[part], jac[part], accepted[part] = _score_part(f, a[part], b[part], cosigned[part], s, cols)
+        part = slice(lo, lo + chunk)
+        weight[part] = model.score(levels[part])
+        # a vetoed pair (accepted False) stays refused; a repost is linked whatever its weight
+        accepted[part] &= repost[part] | (weight[part] >= s.link_weight)
 
-    for _ in pool.map(score, range(0, len(a), 250_000)):
+    repost = (jac >= s.repost_content) & (np.minimum(f.chars[a], f.chars[b]) >= s.repost_chars)
+    for _ in pool.map(score, range(0, n_pairs, chunk)):
         pass
-    return _Scored(a, b, weight, jac, accepted)
+    return _Scored(a, b, weight, jac, accepted, model)
 
 
 @dataclass(slots=True)
@@ -755,22 +812,25 @@ class _Columns:
     """(M, n) particular ids, pads −2."""
     tok_padded: NDArray[np.int64]
     """(M, n) particular ids, pads −1."""
-    w_eff: NDArray[np.float32]
+    w_matter: NDArray[np.float32]
+    """(M, n) rarity weights of the particulars of the matter (places weigh 0: they have their level)."""
     bits: NDArray[np.int64]
     sig: NDArray[np.uint32]
     """(16, n) MinHash rows."""
 
 
-def _score_part(
+def _levels_part(
     f: IssueFeatures,
     a: NDArray[np.int32],
     b: NDArray[np.int32],
     cosigned: NDArray[np.bool_],
     s: IssueSettings,
     cols: _Columns,
-) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.bool_]]:
+) -> tuple[NDArray[np.int8], NDArray[np.float32], NDArray[np.bool_]]:
+    """The level of each comparison (issue_model.COMPARISONS) for pairs a[i], b[i]; their MinHash Jaccard
+    estimate; and whether a hand rule leaves them open (False: vetoed)."""
     tb = [row[b] for row in cols.tok_padded]
-    weight = np.zeros(len(a), dtype=np.float32)
+    shared_w = np.zeros(len(a), dtype=np.float32)
     shared = np.zeros(len(a), dtype=np.int64)
     """Bit mask of kinds with a particular in common."""
     for j in range(len(cols.tok)):
@@ -778,53 +838,40 @@ def _score_part(
         hit = ta == tb[0]
         for other in tb[1:]:
             hit |= ta == other
-        weight += hit * cols.w_eff[j][a]
+        shared_w += hit * cols.w_matter[j][a]
         shared |= np.where(hit, cols.bits[j][a], 0)
     agree = np.zeros(len(a), dtype=np.int64)
     for row in cols.sig:
         agree += row[a] == row[b]
     jac = (agree / np.float32(len(cols.sig))).astype(np.float32)
-    conflict = (f.has[a] & f.has[b] & ~shared & CONFLICT_MASK) != 0
-    similar = jac >= s.similar_content
-    total = weight + np.where(
-        similar, s.content_weight * (1 + (jac - s.similar_content) / (1 - s.similar_content)), 0
-    )
-    total = total + np.where(cosigned, s.cosigner_weight, 0)
-    same_cat = f.cat[a] == f.cat[b]
+    out = np.full((len(a), len(COMPARISONS)), NULL, dtype=np.int8)
+    out[:, im.TEXT] = binned(overlap(f.kw, a, b), TEXT_BINS)
+    has_a, has_b = f.has[a], f.has[b]
+    matter_a, matter_b = (has_a & ~PLACE_MASK) != 0, (has_b & ~PLACE_MASK) != 0
+    out[:, im.SHARED] = np.where(matter_a & matter_b, binned(shared_w, SHARED_BINS), NULL)
+    common = has_a & has_b & SOFT_CONFLICT_MASK
+    out[:, im.CONFLICT] = np.where(common != 0, (common & ~shared) == 0, NULL)
     same_pet = (f.pet[a] == f.pet[b]) & (f.pet[a] >= 0)
-    same_county = (f.county[a] == f.county[b]) & (f.county[a] >= 0)
-    # A filing whose county cannot be told is held to the bar of another county of the same city.
-    same_city = ((f.city[a] == f.city[b]) & (f.city[a] >= 0)) | (f.county[a] < 0) | (f.county[b] < 0)
-    bar = np.where(
-        same_pet,
-        s.same_petitioner,
-        np.where(same_county, s.same_county, np.where(same_city, s.other_county, s.other_city)),
-    )
-    # A matter that names its city (veterans of one year, teachers dismissed in one year) or one body (a
-    # factory's workers) is wide: where its filers live, within the city or not, says nothing of it.
-    citywide = (shared & WIDE_MASK) != 0
-    bar = np.where(citywide & ~same_pet, np.minimum(bar, s.same_county), bar)
-    # Neighbours raise different matters: two petitioners living in different villages of one county are
-    # not joined on what they say alone — unless one names the other as a co-signer.
-    apart = (
-        ~same_pet
-        & same_county
-        & ~citywide
-        & (f.home[a] >= 0)
-        & (f.home[b] >= 0)
-        & (f.home[a] != f.home[b])
-        & ~cosigned
-    )
-    total = total - np.where(apart, s.home_penalty, 0)
-    dissimilar = (jac < s.dissimilar_content) & (s.cosigned_dissimilar | ~cosigned)
-    total = total - np.where(dissimilar, s.dissimilar_penalty, 0)
-    unspecific = ~same_pet & ~cosigned & ((shared & SPECIFIC_MASK) == 0)
-    total = total - np.where(unspecific, s.unspecific_penalty, 0)
-    # A repost (the same text, near word for word, long enough to tell) is one matter whoever posts it and
-    # wherever: a message board's users copy each other's messages, and one poster reposts their own.
-    repost = (jac >= s.repost_content) & (np.minimum(f.chars[a], f.chars[b]) >= s.repost_chars)
-    accepted = ~conflict & ((same_cat & (total >= bar)) | repost)
-    return total.astype(np.float32), jac, accepted
+    out[:, im.WHO] = np.where(same_pet, 2, np.where(cosigned, 1, 0))
+    # Area: one scale from other city to same village (of the matter, or the petitioners' home village), so
+    # that a village in common is not counted again as a county in common.
+    ca, cb = f.county[a], f.county[b]
+    both = (ca >= 0) & (cb >= 0)
+    same_place = (shared & PLACE_MASK) != 0
+    homes = (f.home[a] >= 0) & (f.home[b] >= 0)
+    same_home = homes & (f.home[a] == f.home[b])
+    places = ((has_a & PLACE_MASK) != 0) & ((has_b & PLACE_MASK) != 0)
+    apart = ~same_pet & ((places & ~same_place) | (homes & ~same_home))
+    area = np.where(ca == cb, np.where(apart, 2, 3), np.where(f.city[a] == f.city[b], 1, 0))
+    area = np.where(both, area, NULL)
+    out[:, im.AREA] = np.where(same_place | (same_home & ~same_pet), 4, area)
+    ka, kb = f.cat[a], f.cat[b]
+    out[:, im.CATEGORY] = np.where((ka >= 0) & (kb >= 0), np.where(ka == kb, 2, 0), NULL)
+    out[:, im.GAP] = gap_level(f.day[a] - f.day[b])
+    # Veto (a hand rule): both name a value of a kind one matter has one of (a village, an estate, a sum, a
+    # year) and none agree — two villages' land, two estates' repairs — unless it is one text reposted.
+    open_ = (has_a & has_b & ~shared & CONFLICT_MASK) == 0
+    return out, jac, open_
 
 
 def _cosigned(c: CoSigners, a: NDArray[np.int32], b: NDArray[np.int32]) -> NDArray[np.bool_]:
@@ -881,6 +928,10 @@ CONFLICT_MASK = sum(1 << k for k in CONFLICT_KINDS)
 WIDE_MASK = sum(1 << k for k in (CITY, FACTORY, COMPANY, SCHOOL, HOSPITAL))
 """A matter of a city or of one body (a factory's workers, a school's teachers): where its filers live, in
 the county or not, says nothing of it."""
+PLACE_MASK = (1 << VILLAGE) | (1 << TOWN)
+"""Kinds that say where a matter is (they have a level of their own)."""
+SOFT_CONFLICT_MASK = CONFLICT_MASK & ~PLACE_MASK
+"""Kinds whose values, when both filings name some and none agree, make the conflict level."""
 SPECIFIC_MASK = sum(1 << k for k in (AREA, MONEY, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL, CITY))
 """Particulars of the matter itself, not of where it is or when."""
 

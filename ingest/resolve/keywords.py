@@ -53,7 +53,7 @@ def rare_bigrams(texts: list[str], k: int = 12, limit: int = 400) -> Keywords:
 
     >>> kw = rare_bigrams(["怡海星城公交", "怡海星城停车", "龙湾停车难"], k=2)
     >>> [[chr(c >> 21) + chr(c & (1 << 21) - 1) for c in row if c >= 0] for row in kw.ids.tolist()]
-    [['公交', '怡海'], ['怡海', '海星'], ['停车']]
+    [['怡海', '星城'], ['停车', '怡海'], ['停车']]
     """
     n = len(texts)
     ids = np.full((n, k), -1, dtype=np.int64)

@@ -163,7 +163,7 @@ _U_RANDOM = {
     STRONG: (0.9999, 0.0001),
 }
 _U_OWN = {
-    TEXT: (0.80, 0.12, 0.05, 0.02, 0.01),
+    TEXT: (0.70, 0.22, 0.05, 0.02, 0.01),
     SHARED: (0.40, 0.20, 0.20, 0.20),
     CONFLICT: (0.50, 0.50),
     CATEGORY: (0.50, 0.20, 0.30),
@@ -209,7 +209,7 @@ def fit_models(
         levels[own][:, OWN],
         [COMPARISONS[k] for k in OWN],  # type: ignore[misc]
         prior_pairs=PRIOR_PAIRS,
-        start=_start(OWN, _U_OWN, 0.5),
+        start=_start(OWN, _U_OWN, 0.3),
     )
     others = fit(
         levels[~own],

@@ -383,6 +383,8 @@ class IssueSettings:
     """… among filings sharing their rarest or second-rarest bigram."""
     max_particulars: int = 6
     """Particulars kept per filing (the rarest)."""
+    short_chars: int = 24
+    """A content shorter than this is a one-line record (`_join_short_records`)."""
     link_weight: float = 0.0
     """Match weight (log2 odds of one matter, issue_model) from which a pair is linked: 0 is even odds."""
     random_pairs: int = 200_000
@@ -1039,6 +1041,40 @@ def _guarded_components(
 _PLACES = frozenset({VILLAGE, TOWN})
 """Kinds that say where a matter is, not what it is."""
 
+SHORT_JOINED = (
+    "一行登记，并入该信访人唯一相符的事项 / one-line record, joined to the petitioner's one compatible matter"
+)
+
+
+def _join_short_records(
+    f: IssueFeatures, s: IssueSettings, root: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], list[tuple[int, int]]]:
+    """A one-line record (a visit register's 反映企业改制职工补偿问题, a hotline summary, a title only) says
+    too little to be linked on what it says. Left alone by the clustering, it joins its petitioner's matter
+    when that petitioner has exactly one compatible matter (categories not known to differ); with several
+    it stays on its own. Returns the new roots and (filing, a filing of the matter it joined)."""
+    n = f.n
+    sizes = np.bincount(root, minlength=n)
+    short = (f.chars < s.short_chars) & (sizes[root] == 1) & (f.pet >= 0)
+    if not short.any():
+        return root, []
+    others = ~short & (f.pet >= 0)
+    by_pet: dict[int, dict[int, int]] = {}
+    """petitioner → {root of one of their matters: a filing of it}"""
+    wanted = set(f.pet[short].tolist())
+    for i in np.flatnonzero(others & np.isin(f.pet, list(wanted))).tolist():
+        by_pet.setdefault(int(f.pet[i]), {}).setdefault(int(root[i]), i)
+    joined: list[tuple[int, int]] = []
+    root = root.copy()
+    for i in np.flatnonzero(short).tolist():
+        matters = by_pet.get(int(f.pet[i]), {})
+        compatible = [j for j in matters.values() if f.cat[i] < 0 or f.cat[j] < 0 or f.cat[i] == f.cat[j]]
+        if len(compatible) == 1:
+            j = compatible[0]
+            root[i] = root[j]
+            joined.append((i, j))
+    return root, joined
+
 
 # -------------------------------------------------------------------------------------------- results
 
@@ -1230,6 +1266,7 @@ def _resolve_issues(
         release_free_memory()
         acc = np.flatnonzero(sc.accepted)
         root, used = _guarded_components(f, s, a, b, sc.weight, acc)
+        root, short_joined = _join_short_records(f, s, root)
 
         # Strongest link of each filing that the clustering used (for evidence).
         best = np.full(n, -1, dtype=np.int64)
@@ -1267,6 +1304,8 @@ def _resolve_issues(
             for iid, (title, county, cat) in zip(issue_ids, titles, strict=True)
         }
         evidence = _evidence(f, links.result(), list(category_code), fids)
+        for i, j in short_joined:
+            evidence[fids[i]] = Evidence(0.0, (SHORT_JOINED,), fids[j])
     release_free_memory()
     if state_dir is not None:
         _write_registry(state_dir, {**registry, **issue_of})

@@ -32,9 +32,18 @@ class Keywords:
 
     @property
     def total(self) -> NDArray[np.float32]:
-        """Per text, the summed weight of its kept bigrams."""
-        out: NDArray[np.float32] = self.weight.sum(1)
+        """Per text, the summed weight of its kept bigrams, as if it kept at least FEW: a text that shares
+        two bigrams with anything in the batch (a one-liner, or any text of a batch of three) is not
+        alike another because it shares those two."""
+        kept = (self.ids >= 0).sum(1)
+        out: NDArray[np.float32] = (self.weight.sum(1) * np.maximum(1.0, FEW / np.maximum(kept, 1))).astype(
+            np.float32
+        )
         return out
+
+
+FEW = 8
+"""Bigrams a text counts as keeping at least (`Keywords.total`)."""
 
 
 def _word_chars(cp: NDArray[np.uint32]) -> NDArray[np.bool_]:
@@ -93,7 +102,8 @@ def rare_bigrams(texts: list[str], k: int = 12, limit: int = 400) -> Keywords:
 
 
 def overlap(kw: Keywords, a: NDArray[np.int32], b: NDArray[np.int32]) -> NDArray[np.float32]:
-    """Per pair, the weight of the bigrams both keep over the smaller of their two totals (0 … 1)."""
+    """Per pair, the weight of the bigrams both keep over the geometric mean of their two totals (0 … 1): a
+    one-line text sharing its one word with a long one is not alike (over the smaller total it would be)."""
     ids_b = [col[b] for col in kw.ids.T]
     shared = np.zeros(len(a), dtype=np.float32)
     for j in range(kw.ids.shape[1]):
@@ -103,6 +113,6 @@ def overlap(kw: Keywords, a: NDArray[np.int32], b: NDArray[np.int32]) -> NDArray
             hit |= ta == other
         shared += np.where(hit & (ta >= 0), kw.weight[a, j], 0)
     total = kw.total
-    smaller = np.minimum(total[a], total[b])
-    out: NDArray[np.float32] = np.where(smaller > 0, shared / np.maximum(smaller, 1e-6), 0).astype(np.float32)
+    mean = np.sqrt(total[a] * total[b])
+    out: NDArray[np.float32] = np.where(mean > 0, shared / np.maximum(mean, 1e-6), 0).astype(np.float32)
     return out

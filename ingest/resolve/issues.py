@@ -380,7 +380,8 @@ class IssueSettings:
     lsh_window: int = 1
     """… inside a MinHash band bucket."""
     keyword_window: int = 3
-    """… among filings sharing their rarest or second-rarest bigram."""
+    """… among filings sharing one of their first keyword_slots keywords (keywords.rare_bigrams)."""
+    keyword_slots: int = 6
     max_particulars: int = 6
     """Particulars kept per filing (the rarest)."""
     short_chars: int = 24
@@ -717,14 +718,16 @@ def _candidate_rules(f: IssueFeatures, s: IssueSettings) -> list[Callable[[], ND
         bucket = h >> np.uint64(2)
         return pairs(bucket.astype(np.int64), idx, f.pet, s.lsh_window)
 
-    def same_keyword(slot: int) -> NDArray[np.int64]:
-        """One of the rarest wordings in common (an estate's name, a plant, a road), anywhere."""
-        return pairs(f.kw.ids[:, slot], idx, f.pet, s.keyword_window)
+    def same_keyword() -> NDArray[np.int64]:
+        """One of the telling words of each in common (an estate's name, a plant, a road, a bus line),
+        anywhere: each filing's first `keyword_slots` keywords."""
+        ids = f.kw.ids[:, : s.keyword_slots]
+        rep = np.repeat(idx, ids.shape[1])
+        return pairs(ids.ravel(), rep, f.pet[rep], s.keyword_window)
 
     rules: list[Callable[[], NDArray[np.int64]]] = [
         same_petitioner,
-        partial(same_keyword, 0),
-        partial(same_keyword, 1),
+        same_keyword,
         partial(same_place, False),
         partial(same_place, True),
     ]

@@ -179,6 +179,9 @@ def _start(columns: tuple[int, ...], u: dict[int, tuple[float, ...]], lam: float
     return [np.asarray(_M[k]) for k in columns], [np.asarray(u[k]) for k in columns], lam
 
 
+SAME_PETITIONER = "同一信访人 / same petitioner"
+
+
 @dataclass(slots=True)
 class MatterModels:
     """Two models: one for pairs of one petitioner's filings, one for pairs of different petitioners'."""
@@ -196,6 +199,12 @@ class MatterModels:
         out[own] = self.own.score(levels[own][:, OWN])
         out[~own] = self.others.score(levels[~own])
         return out
+
+    def explain(self, levels: list[int]) -> tuple[str, ...]:
+        """One pair's levels (a row of the full level matrix) as reason lines with their weights."""
+        if levels[WHO] == 2:
+            return (SAME_PETITIONER,) + self.own.explain([levels[k] for k in OWN])
+        return self.others.explain(levels)
 
 
 def fit_models(

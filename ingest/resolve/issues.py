@@ -772,13 +772,7 @@ def _score(
     jac = np.empty(n_pairs, dtype=np.float32)
     accepted = np.empty(n_pairs, dtype=bool)
     # Columns (one row of the array per particular slot or MinHash row), gathered one slot at a time.
-    cols = _Columns(
-        np.ascontiguousarray(np.where(f.tok >= 0, f.tok, -2).T),  # pads never equal each other
-        np.ascontiguousarray(f.tok.T),
-        np.ascontiguousarray(np.where((f.kind == VILLAGE) | (f.kind == TOWN), 0, f.w).T),
-        np.ascontiguousarray(np.where(f.tok >= 0, np.left_shift(1, f.kind), 0).T),
-        np.ascontiguousarray(f.sig.T),
-    )
+    cols = _columns(f)
     chunk = 250_000
 
     def level(lo: int) -> None:
@@ -822,6 +816,17 @@ class _Columns:
     bits: NDArray[np.int64]
     sig: NDArray[np.uint32]
     """(16, n) MinHash rows."""
+
+
+def _columns(f: IssueFeatures) -> _Columns:
+    """The features as columns (one row of the array per particular slot or MinHash row)."""
+    return _Columns(
+        np.ascontiguousarray(np.where(f.tok >= 0, f.tok, -2).T),  # pads never equal each other
+        np.ascontiguousarray(f.tok.T),
+        np.ascontiguousarray(np.where((f.kind == VILLAGE) | (f.kind == TOWN), 0, f.w).T),
+        np.ascontiguousarray(np.where(f.tok >= 0, np.left_shift(1, f.kind), 0).T),
+        np.ascontiguousarray(f.sig.T),
+    )
 
 
 def _levels_part(
@@ -949,9 +954,10 @@ def _guarded_components(
     weight: NDArray[np.float32],
     acc: NDArray[np.int64],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Components over accepted pairs, guarded against chaining unrelated matters: where a plain component
-    would hold two values of one kind (two villages, two sums), it is rebuilt by merging its pairs
-    strongest first and refusing a merge that would bring two such values together.
+    """Components over accepted pairs, guarded against chaining unrelated matters: a component of three
+    filings or more is rebuilt by merging its pairs strongest first, refusing a merge that would bring two
+    values of one kind together (two villages, two sums), and one where the pairs between the two
+    clusters weigh less than link_weight on average (A–B strong and B–C weak but A–C against: C stays out).
     Returns the component root of each filing and the pairs used."""
     n = f.n
     root = components(n, a[acc], b[acc])
@@ -962,7 +968,8 @@ def _guarded_components(
     rk = keys // nt
     sizes = np.bincount(root, minlength=n)
     large = np.flatnonzero(sizes >= 2 * s.big_cluster)
-    suspicious = _distinct(np.concatenate([rk[1:][rk[1:] == rk[:-1]] // 64, large]))
+    several = np.flatnonzero(sizes >= 3)
+    suspicious = _distinct(np.concatenate([rk[1:][rk[1:] == rk[:-1]] // 64, large, several]))
     if not len(suspicious):
         return root, acc
     bad = np.isin(root, suspicious)
@@ -987,9 +994,17 @@ def _guarded_components(
             v[k] = {t}
         else:
             got.add(t)
+    # Between clusters: the summed weight and number of candidate pairs (accepted or not) across them.
+    inside = np.flatnonzero(bad[a] & bad[b] & (root[a] == root[b]))
+    adj: list[dict[int, list[float]]] = [{} for _ in range(m)]
+    for x, y, w in zip(
+        pos[a[inside]].tolist(), pos[b[inside]].tolist(), weight[inside].tolist(), strict=True
+    ):
+        adj[x][y] = adj[y][x] = [w, 1.0]
     parent = list(range(m))
     size = [1] * m
     used: list[int] = []
+    bar = s.link_weight
     big, strong, agree = s.big_cluster, s.strong_link, s.agree_kinds
     for e, x, y, w in zip(
         redo.tolist(), pos[a[redo]].tolist(), pos[b[redo]].tolist(), weight[redo].tolist(), strict=True
@@ -1012,10 +1027,26 @@ def _guarded_components(
             continue
         if w < strong and size[x] >= big and size[y] >= big and len(common - _PLACES) < agree:
             continue  # two grown clusters are joined only on strong evidence: no chaining through one pair
+        across = adj[x].get(y)
+        if across is not None and across[0] < bar * across[1]:
+            continue  # the pairs between them are against it on average
         if vx is None or (vy is not None and len(vx) < len(vy)):
             x, y, vx, vy = y, x, vy, vx
         parent[y] = x
         size[x] += size[y]
+        ax = adj[x]  # y's neighbours become x's: the pair lists are shared by both ends
+        ax.pop(y, None)
+        for z, sw in adj[y].items():
+            if z == x:
+                continue
+            del adj[z][y]
+            got = ax.get(z)
+            if got is None:
+                ax[z] = adj[z][x] = sw
+            else:
+                got[0] += sw[0]
+                got[1] += sw[1]
+        adj[y] = {}
         if vy:
             assert vx is not None
             for k, vals in vy.items():
@@ -1120,11 +1151,7 @@ class _LinkFacts:
 
 
 def _link_facts(
-    f: IssueFeatures,
-    best: NDArray[np.int64],
-    sc: _Scored,
-    cosigned: NDArray[np.bool_],
-    category: NDArray[np.int32],
+    f: IssueFeatures, best: NDArray[np.int64], sc: _Scored, cols: _Columns, s: IssueSettings
 ) -> _LinkFacts:
     """The facts of the strongest link `best` of each filing (−1: it starts a new issue); numpy only."""
     linked = np.flatnonzero(best >= 0)
@@ -1136,41 +1163,25 @@ def _link_facts(
         hit = (tok_i[:, c] >= 0) & (tok_i[:, c : c + 1] == tok_j).any(1)
         shared[hit, c] = tok_i[hit, c]
     del tok_i, tok_j
-    facts = np.column_stack(
-        [
-            (f.pet[linked] == f.pet[j]) & (f.pet[linked] >= 0),
-            cosigned[k],
-            shared,
-            np.rint(sc.jaccard[k] * f.sig.shape[1]),  # agreeing MinHash rows
-            category[linked],
-            f.county[linked] != f.county[j],
-        ]
-    ).astype(np.int32)
+    a32, b32 = linked.astype(np.int32), j.astype(np.int32)
+    levels = _levels_part(f, a32, b32, _cosigned(f.cosigners, a32, b32), s, cols)[0]
+    facts = np.column_stack([shared, levels]).astype(np.int32)
     del shared
     distinct, which = _distinct_rows(facts)
     return _LinkFacts(linked, j.astype(np.int64), sc.weight[k], distinct, which)
 
 
 def _evidence(
-    f: IssueFeatures, links: _LinkFacts, categories: list[str], fids: list[str]
+    f: IssueFeatures, links: _LinkFacts, model: MatterModels, fids: list[str]
 ) -> dict[str, Evidence]:
     """Each filing's Evidence: the readable lines, Chinese / English, of why it was linked to the other end
-    of its strongest link (`categories`: the category of each code of the facts)."""
-    rows = f.sig.shape[1]
+    of its strongest link: the particulars both name, then each comparison's level with its weight."""
     token_lines: dict[int, str] = {}
-    similarity = [
-        f"内容相似 {x:.2f} / content similarity {x:.2f}"
-        for x in (round(c / rows, 2) for c in range(rows + 1))
-    ]
-    category_line = [f"同类 {c} / same category" if c else "" for c in categories]
+    m = f.tok.shape[1]
     lines_of: list[tuple[str, ...]] = []
-    tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for same_pet, cos, *toks, agree, cat, apart in links.distinct.tolist():
+    for row in links.distinct.tolist():
+        toks, levels = row[:m], row[m:]
         out: list[str] = []
-        if same_pet:
-            out.append("同一信访人 / same petitioner")
-        if cos:
-            out.append("联名人重合 / co-signer in common")
         for t in toks:
             if t >= 0:
                 line = token_lines.get(t)
@@ -1179,13 +1190,7 @@ def _evidence(
                     zh, en = KIND_NAMES[kind]
                     line = token_lines[t] = f"同一{zh} {text} / same {en}"
                 out.append(line)
-        out.append(similarity[agree])
-        if category_line[cat]:
-            out.append(category_line[cat])
-        if apart:
-            out.append("跨县 / across counties")
-        key = tuple(out)
-        lines_of.append(tuples.setdefault(key, key))
+        lines_of.append(tuple(out) + model.explain(levels))
     evidence = [Evidence(0.0, ("新事项 / starts a new issue",), None)] * f.n
     link = zip(
         links.linked.tolist(), links.which.tolist(), links.other.tolist(), links.weight.tolist(), strict=True
@@ -1256,12 +1261,6 @@ def _resolve_issues(
         rules = [pool.submit(rule) for rule in _candidate_rules(f, s)]
         fids = [x.filing_id for x in filings]
         day = np.fromiter((x.received_date.toordinal() for x in filings), dtype=np.int64, count=n)
-        category_code: dict[str, int] = {}
-        category = np.fromiter(
-            (category_code.setdefault(x.category, len(category_code)) for x in filings),
-            dtype=np.int32,
-            count=n,
-        )
         a, b = _distinct_pairs(n, [rule.result() for rule in rules])
         release_free_memory()
         cos = _cosigned(f.cosigners, a, b)
@@ -1276,7 +1275,7 @@ def _resolve_issues(
         order = used[np.argsort(sc.weight[used], kind="stable")]
         best[a[order]] = order
         best[b[order]] = order
-        links = pool.submit(_link_facts, f, best, sc, cos, category)
+        links = pool.submit(_link_facts, f, best, sc, _columns(f), s)
 
         # Issues in order of their earliest filing; a filing's place inside its issue by date, then input
         # order.
@@ -1306,7 +1305,7 @@ def _resolve_issues(
             iid: Issue(iid, title, county, cat)
             for iid, (title, county, cat) in zip(issue_ids, titles, strict=True)
         }
-        evidence = _evidence(f, links.result(), list(category_code), fids)
+        evidence = _evidence(f, links.result(), sc.model, fids)
         for i, j in short_joined:
             evidence[fids[i]] = Evidence(0.0, (SHORT_JOINED,), fids[j])
     release_free_memory()
@@ -1320,6 +1319,42 @@ def _repeat(items: list[str], times: list[int]) -> list[str]:
     for item, k in zip(items, times, strict=True):
         out += [item] * k
     return out
+
+
+_CLAUSE = re.compile(r"[，。；！？,;!?：:\n]+")
+_OPENERS = (
+    "我是",
+    "我叫",
+    "本人",
+    "尊敬",
+    "各位",
+    "您好",
+    "你好",
+    "领导",
+    "书记",
+    "县长",
+    "市长",
+    "网民",
+    "群众",
+)
+"""Clauses that say who writes or to whom, not what about."""
+HEADLINE_CHARS = 30
+
+
+def headline(content: str) -> str:
+    """A few words naming what a content is about, never cut inside a word: its first clause that is
+    neither a greeting nor a self-introduction and at most HEADLINE_CHARS long; else the first such clause
+    cut at HEADLINE_CHARS with an ellipsis (rare: a clause that long runs on without a comma).
+
+    >>> headline("尊敬的领导：我是北王村村民，村里的种粮补贴被村干部冒领，本人18亩地的补贴一分没拿到。")
+    '村里的种粮补贴被村干部冒领'
+    """
+    clauses = [c for c in _CLAUSE.split(_SPACE.sub("", content)) if len(c) >= 4]
+    telling = [c for c in clauses if not c.startswith(_OPENERS)] or clauses
+    if not telling:
+        return normalise_content(content)[:HEADLINE_CHARS]
+    first = telling[0]
+    return first if len(first) <= HEADLINE_CHARS else first[: HEADLINE_CHARS - 1] + "…"
 
 
 _TITLE_RANK = {ESTATE: 0, FACTORY: 0, COMPANY: 0, SCHOOL: 0, HOSPITAL: 0, VILLAGE: 1, TOWN: 2}
@@ -1363,7 +1398,7 @@ def _titles(
         place = token_text[best_tok[order[lo + p % 8]]][1] if p // 8 < _UNRANKED else None
         cat = head.category.strip()
         own_title = filings[order[lo + own]].title.strip() if own < 1 << 20 else ""
-        what = own_title or place or normalise_content(head.content)[:18]
+        what = own_title or place or headline(head.content)
         county = filings[order[lo + ca]].county if ca < 1 << 20 else None
         out.append((f"{cat}：{what}" if cat else what, county, cat))
     return out

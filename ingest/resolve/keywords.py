@@ -57,8 +57,10 @@ def _word_chars(cp: NDArray[np.uint32]) -> NDArray[np.bool_]:
     )
 
 
-def rare_bigrams(texts: list[str], k: int = 12, limit: int = 400) -> Keywords:
-    """The `k` rarest bigrams of each text's first `limit` characters that another text shares.
+def rare_bigrams(texts: list[str], k: int = 12, limit: int = 400, prior: int = 1000) -> Keywords:
+    """The `k` most telling bigrams of each text's first `limit` characters that another text shares.
+    Weights are log((texts + prior) / (texts holding it + 1)): with a prior, so that in a batch of three
+    texts a bigram two of them share still weighs (without, one all texts share would weigh 0).
 
     >>> kw = rare_bigrams(["怡海星城公交", "怡海星城停车", "龙湾停车难"], k=2)
     >>> [[chr(c >> 21) + chr(c & (1 << 21) - 1) for c in row if c >= 0] for row in kw.ids.tolist()]
@@ -88,7 +90,7 @@ def rare_bigrams(texts: list[str], k: int = 12, limit: int = 400) -> Keywords:
     df_of = df[inv]
     shared = df_of >= 2
     code, d, df_of, tf = code[shared], d[shared], df_of[shared], tf[shared]
-    idf = np.log(n / df_of).astype(np.float32)
+    idf = np.log((n + prior) / (df_of + 1)).astype(np.float32)
     # the k most telling per text: what it says more than once and few others say (tf × idf; ties by code,
     # so the same texts give the same keywords). A bigram across two words (设到, 况以) is rare but said once.
     order = np.lexsort((code, -(np.minimum(tf, 3) * idf), d))

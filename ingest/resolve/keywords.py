@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 _SEP = 0
@@ -57,7 +59,7 @@ def _word_chars(cp: NDArray[np.uint32]) -> NDArray[np.bool_]:
     )
 
 
-def rare_bigrams(texts: list[str], k: int = 12, limit: int = 400, prior: int = 1000) -> Keywords:
+def rare_bigrams(texts: list[str], k: int = 12, limit: int = 300, prior: int = 1000) -> Keywords:
     """The `k` most telling bigrams of each text's first `limit` characters that another text shares.
     Weights are log((texts + prior) / (texts holding it + 1)): with a prior, so that in a batch of three
     texts a bigram two of them share still weighs (without, one all texts share would weigh 0).
@@ -78,22 +80,34 @@ def rare_bigrams(texts: list[str], k: int = 12, limit: int = 400, prior: int = 1
     ok = word[:-1] & word[1:]
     code = cp[:-1].astype(np.int64)[ok] * _CODE + cp[1:].astype(np.int64)[ok]
     d = doc[:-1][ok]
-    # distinct (text, bigram), with how often the text uses it
-    order = np.lexsort((code, d))
-    code, d = code[order], d[order]
-    first = np.ones(len(code), dtype=bool)
-    first[1:] = (code[1:] != code[:-1]) | (d[1:] != d[:-1])
-    starts = np.flatnonzero(first)
-    tf = np.diff(np.append(starts, len(code)))
-    code, d = code[first], d[first]
-    uniq, inv, df = np.unique(code, return_inverse=True, return_counts=True)
-    df_of = df[inv]
+    del cp, doc, word, ok
+    # distinct (text, bigram), with how often the text says it: one sort of one int64 key when the texts
+    # are numbered below 2²¹ (bigram codes take 42 bits), else a sort of two keys
+    if n < 1 << 21:
+        key = np.sort((d << 42) | code)
+        first = np.ones(len(key), dtype=bool)
+        first[1:] = key[1:] != key[:-1]
+        tf = np.diff(np.append(np.flatnonzero(first), len(key)))
+        key = key[first]
+        d, code = key >> 42, key & ((1 << 42) - 1)
+        del key
+    else:
+        order = np.lexsort((code, d))
+        code, d = code[order], d[order]
+        first = np.ones(len(code), dtype=bool)
+        first[1:] = (code[1:] != code[:-1]) | (d[1:] != d[:-1])
+        tf = np.diff(np.append(np.flatnonzero(first), len(code)))
+        code, d = code[first], d[first]
+    dense = pc.dictionary_encode(pa.array(code)).indices.to_numpy()  # hashing: how many texts say it
+    df_of = np.bincount(dense)[dense]
     shared = df_of >= 2
     code, d, df_of, tf = code[shared], d[shared], df_of[shared], tf[shared]
     idf = np.log((n + prior) / (df_of + 1)).astype(np.float32)
-    # the k most telling per text: what it says more than once and few others say (tf × idf; ties by code,
-    # so the same texts give the same keywords). A bigram across two words (设到, 况以) is rare but said once.
-    order = np.lexsort((code, -(np.minimum(tf, 3) * idf), d))
+    # the k most telling per text: what it says more than once and few others say (tf × idf, to 1/1000;
+    # ties by code: the rows are in (text, code) order and the sort is stable, so the same texts give the
+    # same keywords). A bigram across two words (设到, 况以) is rare but said once.
+    telling = np.rint(np.minimum(np.minimum(tf, 3) * idf, 100.0) * 1000).astype(np.int64)
+    order = np.argsort((d << 17) | (100_000 - telling), kind="stable")
     code, d, idf = code[order], d[order], idf[order]
     start = np.searchsorted(d, np.arange(n))
     rank = np.arange(len(d)) - start[d]

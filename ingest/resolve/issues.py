@@ -968,8 +968,11 @@ def _guarded_components(
     rk = keys // nt
     sizes = np.bincount(root, minlength=n)
     large = np.flatnonzero(sizes >= 2 * s.big_cluster)
-    several = np.flatnonzero(sizes >= 3)
-    suspicious = _distinct(np.concatenate([rk[1:][rk[1:] == rk[:-1]] // 64, large, several]))
+    # components with a candidate pair inside that weighs against (average linkage may then split them)
+    inner = (root[a] == root[b]) & (weight < s.link_weight)
+    contested = _distinct(root[a[inner]])
+    contested = contested[sizes[contested] >= 3]
+    suspicious = _distinct(np.concatenate([rk[1:][rk[1:] == rk[:-1]] // 64, large, contested]))
     if not len(suspicious):
         return root, acc
     bad = np.isin(root, suspicious)

@@ -3,13 +3,13 @@
     .venv/bin/python bench/matter_text.py [--filings 20000] [--seed 5] [--repeat 3] [--sample 30]
 
 Prints, for the contents of `caselink demo-data` (present style) and for the 2,816 messages of the real
-message-board export (../shared/realdata, 留言详情): texts per second of matter_text, strong_identifiers and
-named_objects on one core (CPU time of this process, best of --repeat passes over distinct texts), and the mean
-length of the texts before and after.
-On the hand-labelled real messages (bench/realdata/labels.csv): pairs of different matters whose texts become
-equal (must be 0: normalising must never make two matters one), and pairs of one matter whose texts are equal
-before and after. With --sample N, prints N real messages after matter_text, with what the other two functions
-read from them, for reading by eye.
+message-board export (../shared/realdata, 留言详情): texts per second of matter_text, strong_identifiers
+and named_objects on one core (CPU time of this process, best of --repeat passes over distinct texts), and
+the mean length of the texts before and after. On the hand-labelled real messages
+(bench/realdata/labels.csv): pairs of different matters whose texts become equal (must be 0: normalising
+must never make two matters one), and pairs of one matter whose texts are equal before and after. With
+--sample N, prints N real messages after matter_text, with what the other two functions read from them,
+for reading by eye.
 """
 
 from __future__ import annotations
@@ -68,7 +68,9 @@ def _real() -> dict[str, str]:
 
 def _labelled_pairs(messages: dict[str, str]) -> None:
     with LABELS.open(encoding="utf-8", newline="") as fh:
-        matter_of = {r["message_id"]: r["matter_id"] for r in csv.DictReader(fh) if r["message_id"] in messages}
+        matter_of = {
+            r["message_id"]: r["matter_id"] for r in csv.DictReader(fh) if r["message_id"] in messages
+        }
     before = {m: " ".join(messages[m].split()) for m in matter_of}
     after = {m: matter_text(messages[m]) for m in matter_of}
     counts: Counter[str] = Counter()

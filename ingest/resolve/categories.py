@@ -1,9 +1,10 @@
 """Petition categories onto one taxonomy, so that a category is one comparison among others, not a gate.
 
-One matter is filed under 城乡建设 by a letter, 住房城乡建设/房屋征收 by the hotline and 国土资源 or 自然资源 depending
-on the year. The taxonomy (ingest/resolve/reference/categories.csv, data an office can extend) maps each label as
-written to a canonical category and a family of neighbouring categories; `Taxonomy.relation` turns two labels into
-a comparison level: same category, same family, unrelated, or unknown (a label empty, unmapped or saying nothing).
+One matter is filed under 城乡建设 by a letter, 住房城乡建设/房屋征收 by the hotline and 国土资源 or 自然资
+源depending on the year. The taxonomy (ingest/resolve/reference/categories.csv, data an office can extend)
+maps each label as written to a canonical category and a family of neighbouring categories;
+`Taxonomy.relation` turns two labels into a comparison level: same category, same family, unrelated, or
+unknown (a label empty, unmapped or saying nothing).
 
     >>> t = Taxonomy.load()
     >>> t.canonical("國土資源類"), t.canonical("城乡建设/房屋征收"), t.family("劳动社保")
@@ -34,7 +35,8 @@ class CategoryRelation(IntEnum):
     UNRELATED = 1
     """Both mapped, different families and no overlap between them."""
     FAMILY = 2
-    """Different categories of one family (城乡建设 and 物业管理), or of families that overlap (征地拆迁 and 征地)."""
+    """Different categories of one family (城乡建设 and 物业管理), or of families that overlap (征地拆迁 and
+    征地)."""
     SAME = 3
     """One canonical category (劳动保障 and 人社)."""
 
@@ -47,29 +49,33 @@ class _Entry:
 
 
 _PATH_SEP = re.compile(r"[/\\|>→»》:\-—－－~]+")
-"""Separators of a sub-category path (城乡建设/房屋征收, 城乡建设-房屋征收, 城乡建设>房屋征收); NFKC has folded their
-full-width forms. The bracket of 城乡建设（房屋征收） is turned into one before splitting."""
+"""Separators of a sub-category path (城乡建设/房屋征收, 城乡建设-房屋征收, 城乡建设>房屋征收); NFKC has
+folded their full-width forms. The bracket of 城乡建设（房屋征收） is turned into one before splitting."""
 _BRACKET = re.compile(r"[(\[【〔<《]([^)\]】〕>》]*)[)\]】〕>》]")
 _DROP = re.compile(r"[\s\"'“”‘’「」『』,，、;；.。!！?？·•・_*#和与及]+")
-"""Whitespace, quotes, list punctuation and the conjunctions (住房和城乡建设 = 住房城乡建设, 文化、旅游 = 文化旅游)."""
+"""Whitespace, quotes, list punctuation and the conjunctions (住房和城乡建设 = 住房城乡建设, 文化、旅游 = 文化
+旅游)."""
 _LEADING_CODE = re.compile(r"^[0-9A-Za-z.]+(?=[^0-9A-Za-z.])")
 """A class code before the label (01城乡建设, A0102 房屋征收)."""
 _TRAILING = re.compile(r"(?:类|问题|方面|事项|领域|相关)+$")
 _OFFICE_TAIL = re.compile(r"(?:委员会|管理局|办公室|局|厅|委|办|部门|中心)$")
-"""A department written for its category (市人社局, 住建委): tried only when the label itself is unknown."""
+"""A department written for its category (市人社局, 住建委): tried only when the label itself is unknown.
+"""
 _LEVEL_HEAD = re.compile(r"^(?:中共|省|市|县|区|州|旗|乡|镇)")
 _ALTERNATIVES = re.compile(r"[,，、;；和与及]")
 
 
 def _fold(label: str) -> str:
-    """NFKC, simplified, brackets as a path step, no whitespace, quotes or conjunctions (path separators kept)."""
+    """NFKC, simplified, brackets as a path step, no whitespace, quotes or conjunctions (path separators
+    kept)."""
     s = to_simplified(unicodedata.normalize("NFKC", label)).strip()
     s = _BRACKET.sub(lambda m: "/" + m.group(1) + "/" if m.group(1) else "", s)
     return _DROP.sub("", s)
 
 
 def _bare(part: str) -> str:
-    """One path step without its class code and its trailing 类 / 问题 / 方面 (kept when nothing else remains)."""
+    """One path step without its class code and its trailing 类 / 问题 / 方面 (kept when nothing else
+    remains)."""
     part = _LEADING_CODE.sub("", part)
     bare = _TRAILING.sub("", part)
     return bare or part
@@ -105,7 +111,8 @@ class Taxonomy:
     def canonical(self, label: str) -> str | None:
         """The canonical category of a label, None when it is empty or unknown.
 
-        A sub-category path gives its most specific known step: 城乡建设/房屋征收 → 房屋征收, 城乡建设/小区配套 → 住房城乡建设.
+        A sub-category path gives its most specific known step: 城乡建设/房屋征收 → 房屋征收, 城乡建设/小区
+        配套 → 住房城乡建设.
         """
         e = self._entry(label)
         return e.category if e else None
@@ -134,7 +141,9 @@ class Taxonomy:
         except KeyError:
             pass
         found = self._lookup(label)
-        if len(self._cache) < 100_000:  # category columns hold few distinct labels; free text must not grow it
+        if (
+            len(self._cache) < 100_000
+        ):  # category columns hold few distinct labels; free text must not grow it
             self._cache[label] = found
         return found
 
@@ -166,7 +175,7 @@ _DEFAULT: Taxonomy | None = None
 
 
 def _read(path: Path) -> dict[str, _Entry]:
-    """The rows of a category table (lines starting with # are comments); a malformed table is refused whole."""
+    """The rows of a category table (lines starting with # are comments); a bad table is refused whole."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
     entries: dict[str, _Entry] = {}
@@ -179,9 +188,12 @@ def _read(path: Path) -> dict[str, _Entry]:
         entry = _Entry(category, family, related)
         key = _bare(_fold(label))
         if key in entries and entries[key] != entry:
-            raise ValueError(f"{path.name}: row {n}: label {label!r} is already mapped otherwise ({entries[key]})")
+            raise ValueError(
+                f"{path.name}: row {n}: label {label!r} is already mapped otherwise ({entries[key]})"
+            )
         entries[key] = entry
-    # One family per category, and the overlaps of all its rows: relation() must not depend on which alias was written.
+    # One family per category, and the overlaps of all its rows: relation() must not depend on which alias
+    # was written.
     family_of: dict[str, str | None] = {}
     related_of: dict[str, frozenset[str]] = {}
     for key, e in entries.items():
@@ -191,7 +203,9 @@ def _read(path: Path) -> dict[str, _Entry]:
     families = {f for f in family_of.values() if f}
     for category, related in related_of.items():
         if unknown := related - families:
-            raise ValueError(f"{path.name}: category {category!r} names related families no row has: {sorted(unknown)}")
+            raise ValueError(
+                f"{path.name}: category {category!r} names related families no row has: {sorted(unknown)}"
+            )
         if category in entries and entries[category].category != category:
             raise ValueError(f"{path.name}: category {category!r} is itself a label of another category")
     return {k: _Entry(e.category, e.family, related_of[e.category]) for k, e in entries.items()}

@@ -1,7 +1,8 @@
-"""Identifiers that name one matter: court case numbers, unified social credit codes, certificate and contract numbers.
+"""Identifiers that name one matter: court case numbers, unified social credit codes, certificate and
+contract numbers.
 
-One shared case number is nearly decisive that two filings are one matter; two different ones say they are two.
-Each is returned in one written form, whatever brackets, spacing and width the text used.
+One shared case number is nearly decisive that two filings are one matter; two different ones say they are
+two. Each is returned in one written form, whatever brackets, spacing and width the text used.
 
     >>> strong_identifiers("判决书（2023）桂0225民初4027号，合同编号：HT-2021-0087")
     [('case', '（2023）桂0225民初4027号'), ('document', 'HT-2021-0087')]
@@ -18,20 +19,27 @@ _BRACKETS = str.maketrans(dict.fromkeys("（〔［【[﹝", "(") | dict.fromkeys
 _SPACE = re.compile(r"\s+")
 
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼兵"
-"""The one-character names courts number their cases with (兵 for the Xinjiang Production and Construction Corps)."""
+"""The one-character names courts number their cases with (兵 for the Xinjiang Production and Construction
+Corps)."""
 _CASE_KIND = "民刑行执财赔司知商破强清认协监审初终申再恢异复保特辖撤催督救委提抗告一二三四五六七八九十"
 """Characters of a case-type code: 民初, 民终, 执恢, 刑申, 行初, 财保, 民一终 (old style) …"""
 _CASE = re.compile(
     r"\((\d{4})\)(最高法|[" + _PROVINCES + r"])?(\d{0,6})([" + _CASE_KIND + r"]{1,5}?)字?第?(\d{1,7})号"
-    r"|(?<![\d(])((?:19|20)\d\d)([" + _PROVINCES + r"])(\d{2,6})([" + _CASE_KIND + r"]{1,5}?)字?第?(\d{1,7})号"
+    r"|(?<![\d(])((?:19|20)\d\d)(["
+    + _PROVINCES
+    + r"])(\d{2,6})(["
+    + _CASE_KIND
+    + r"]{1,5}?)字?第?(\d{1,7})号"
 )
-"""A case number: (year), court (province and court code), case type, sequence, 号. Without brackets round the year
-(2023桂0225民初4027号) the province and court code must follow it, so a date is never read as one."""
+"""A case number: (year), court (province and court code), case type, sequence, 号. Without brackets round
+the year (2023桂0225民初4027号) the province and court code must follow it, so a date is never read as one.
+"""
 
 _CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _CREDIT = re.compile(r"[0-9A-HJ-NPQRTUWXY][0-9A-HJ-NPQRTUWXY]\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
-"""Starts with a character class, so the engine skips ahead by it; the character before is checked in code."""
+"""Starts with a character class, so the engine skips ahead by it; the character before is checked in code.
+"""
 _CREDIT_CONTEXT = re.compile(r"信用代码|信用码|纳税人识别号|税号|组织机构代码")
 
 
@@ -51,7 +59,8 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def _looks_like_id_number(code: str) -> bool:
-    """An 18-character resident ID number (birth date and mod-11 check), which a credit code pattern also fits."""
+    """An 18-character resident ID number (birth date and mod-11 check), which a credit code pattern also
+    fits."""
     if not code[:17].isdigit() or code[17] not in "0123456789X":
         return False
     try:
@@ -67,14 +76,16 @@ _DOCUMENT_KEY = (
     "土地证号|土地使用证号|许可证编号|许可证号|施工许可证|预售许可证|规划许可证|营业执照注册号|注册号|备案编号|备案号|"
     "批准文号|证号(?<!身份证号)(?<!驾驶证号)(?<!军官证号)(?<!学生证号)(?<!工作证号)(?<!残疾证号)"
 )
-_DOCUMENT = re.compile(r"(?:" + _DOCUMENT_KEY + r")(?:是|为|:|：)*([\u4e00-\u9fff]{0,3}[0-9A-Z(][0-9A-Z()\-_/]{2,39})号?")
+_DOCUMENT = re.compile(
+    r"(?:" + _DOCUMENT_KEY + r")(?:是|为|:|：)*([\u4e00-\u9fff]{0,3}[0-9A-Z(][0-9A-Z()\-_/]{2,39})号?"
+)
 _TITLE = re.compile(
     r"[" + _PROVINCES + r"]\(\d{4}\)[\u4e00-\u9fff]{1,12}?不动产权第\d{5,}号"
     r"|(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,6}房权证[\u4e00-\u9fff]{0,6}?字?第\d{3,}号"
 )
-"""A number introduced by the name of its document (合同编号：HT-2021-0087, 证号 0123456), or a property title number in
-its own standard form (桂(2020)南宁市不动产权第0123456号, 某房权证某字第123号). Not an identity card's number: those
-name a person, not a matter."""
+"""A number introduced by the name of its document (合同编号：HT-2021-0087, 证号 0123456), or a property
+title number in its own standard form (桂(2020)南宁市不动产权第0123456号, 某房权证某字第123号). Not an
+identity card's number: those name a person, not a matter."""
 
 
 def _fold(text: str) -> str:
@@ -82,9 +93,10 @@ def _fold(text: str) -> str:
 
 
 def strong_identifiers(text: str) -> list[tuple[str, str]]:
-    """(kind, value) of each identifier naming one matter, in order of appearance, each once: kind "case" (court case
-    number, as （2023）桂0225民初4027号), "credit" (unified social credit code whose check character holds), "document"
-    (contract, certificate or permit number, upper case, brackets as ASCII)."""
+    """(kind, value) of each identifier naming one matter, in order of appearance, each once: kind "case"
+    (court case number, as （2023）桂0225民初4027号), "credit" (unified social credit code whose check
+    character holds), "document" (contract, certificate or permit number, upper case, brackets as ASCII).
+    """
     if not text:
         return []
     s = _fold(text)

@@ -1,25 +1,27 @@
 """What a filing's text says of its matter, written one way.
 
-Two filings on one matter are told with different habits of writing: 十四万八千元 / 148000元, 二〇二三年五月三日 /
-2023.5.3, 反应 for 反映, traditional characters; one opens 尊敬的领导：您好！ and closes 此致敬礼, the other is a
-hotline summary opening 群众来电反映：. `matter_text` removes what says nothing of the matter and writes each
-particular one way, so that text similarity measures the matter and not the writer. `strong_identifiers`
-(ingest/resolve/identifiers.py) reads what names one matter outright; `named_objects` (ingest/resolve/named_objects.py)
-the estates, roads, schools, hospitals and companies it is about. Both are re-exported here.
+Two filings on one matter are told with different habits of writing: 十四万八千元 / 148000元, 二〇二三年五
+月三日 / 2023.5.3, 反应 for 反映, traditional characters; one opens 尊敬的领导：您好！ and closes 此致敬
+礼, the other is a hotline summary opening 群众来电反映：. `matter_text` removes what says nothing of the
+matter and writes each particular one way, so that text similarity measures the matter and not the writer.
+`strong_identifiers` (ingest/resolve/identifiers.py) reads what names one matter outright; `named_objects`
+(ingest/resolve/named_objects.py) the estates, roads, schools, hospitals and companies it is about. Both
+are re-exported here.
 
-The phrases removed (reference/boilerplate.csv) and the misspellings corrected (reference/typos.csv) are data, so an
-office adds its own. Everything is a pure function of one text, made of compiled regular expressions and
-`str.translate` tables; bench/matter_text.py measures the speed.
+The phrases removed (reference/boilerplate.csv) and the misspellings corrected (reference/typos.csv) are
+data, so an office adds its own. Everything is a pure function of one text, made of compiled regular
+expressions and `str.translate` tables; bench/matter_text.py measures the speed.
 
 Decisions a reader of the output needs:
 - sums are written in 元 without separators: 14.48万元 → 144800元, 1,200元 → 1200元, 3000块钱 → 3000元; an
-  approximate sum keeps its 余 after the number: 14万余元, 十四万多元 and 140000余元 are all 140000余元, unequal to
-  the exact 140000元;
+  approximate sum keeps its 余 after the number: 14万余元, 十四万多元 and 140000余元 are all 140000余元,
+  unequal to the exact 140000元;
 - an approximate count (三四十人, 七八个, 几十万元, 数十名) is left in words: no one number is meant;
 - dates are 2023年5月3日 (from 2023-05-03, 2023/5/3, 2023.5.3, 二〇二三年五月三日, 2023年05月03号);
-- punctuation folds to ， (within a sentence) and 。 (between sentences), brackets to （）, quotes and 《》 go;
-  runs collapse; whitespace goes except between two Latin letters; Latin letters are lower case;
-- nothing is cut inside a word: removed phrases leave a ， where they stood, so the words around them never join.
+- punctuation folds to ， (within a sentence) and 。 (between sentences), brackets to （）, quotes and 《
+  》go; runs collapse; whitespace goes except between two Latin letters; Latin letters are lower case;
+- nothing is cut inside a word: removed phrases leave a ， where they stood, so the words around them
+  never join.
 """
 
 from __future__ import annotations
@@ -57,9 +59,9 @@ class Typo:
 
     def applies(self, text: str, start: int, end: int) -> bool:
         """Whether the occurrence text[start:end] is this misspelling, not a word its guards name."""
-        return not any(text.startswith(w, start - len(w), start) for w in self.unless_before if len(w) <= start) and not any(
-            text.startswith(w, end) for w in self.unless_after
-        )
+        return not any(
+            text.startswith(w, start - len(w), start) for w in self.unless_before if len(w) <= start
+        ) and not any(text.startswith(w, end) for w in self.unless_after)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -91,7 +93,8 @@ def read_typos(path: Path = TYPOS_PATH) -> list[Typo]:
 
 @cache
 def _typos() -> tuple[re.Pattern[str] | None, dict[str, Typo]]:
-    """One alternation of the misspellings (a literal alternation is scanned fast; the guards are checked on a hit)."""
+    """One alternation of the misspellings (a literal alternation is scanned fast; the guards are checked on
+    a hit)."""
     typos = {t.wrong: t for t in read_typos()}
     if not typos:
         return None, {}
@@ -119,14 +122,29 @@ _CN_DIGIT = {
     **dict(zip("壹贰叁肆伍陆柒捌玖", range(1, 10), strict=True)),
 }
 _CN_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "万": 10**4, "亿": 10**8}
-_MEASURE = "名人户位个元块角万亿年月日号天岁亩间套栋幢层楼次家辆台条项件份处座所期批组级届周倍%余多来笔宗张本只头"
+_MEASURE = (
+    "名人户位个元块角万亿年月日号天岁亩间套栋幢层楼次家辆台条项件份处座所期批组级届周倍%余多来笔宗张本只头"
+)
 _STRICT = set("名人户位个元年月日号天岁亩间套栋幢层次家辆台条项件份处座批周倍")
-"""What a lone 一 must stand before to be read as 1 (一名, 一年); elsewhere it is a word (一直, 一起, 统一)."""
+"""What a lone 一 must stand before to be read as 1 (一名, 一年); elsewhere it is a word (一直, 一起)."""
+_WORDS_WITH_ONE = frozenset("统唯万划专单同均逐归整")
+"""Characters that make a word with a following 一 (统一处理, 唯一1处 would misread)."""
 _MEASURE_2 = ("平方", "平米", "公里", "公斤", "小时", "季度", "分钟")
 _CN_NUMBER = re.compile(
-    "([" + "".join(_CN_DIGIT) + "".join(_CN_UNIT) + "][" + "".join(_CN_DIGIT) + "".join(_CN_UNIT) + "]*)(?=[" + _MEASURE + "米吨斤" + "".join(w[0] for w in _MEASURE_2) + "])"
+    "(["
+    + "".join(_CN_DIGIT)
+    + "".join(_CN_UNIT)
+    + "]["
+    + "".join(_CN_DIGIT)
+    + "".join(_CN_UNIT)
+    + "]*)(?=["
+    + _MEASURE
+    + "米吨斤"
+    + "".join(w[0] for w in _MEASURE_2)
+    + "])"
 )
-"""A run of Chinese numerals before a measure word. Not after 几 / 数 / 多 (几十万, 数十名: no one number is meant)."""
+"""A run of Chinese numerals before a measure word. Not after 几 / 数 / 多 (几十万, 数十名: no one number is
+meant)."""
 
 
 def _cn_value(run: str) -> int | None:
@@ -161,10 +179,15 @@ def _cn_value(run: str) -> int | None:
 
 def _cn_number(m: re.Match[str]) -> str:
     run = m.group(1)
-    if run == "一" and m.string[m.end() : m.end() + 1] not in _STRICT:
+    if run == "一" and (
+        m.string[m.end() : m.end() + 1] not in _STRICT
+        or m.string[m.start() - 1 : m.start()] in _WORDS_WITH_ONE
+    ):
         return run
     before = m.string[m.start() - 1] if m.start() else ""
-    if before in ("几", "数") or before.isdigit():  # 几十万, 数十名: no one number; 800一个月 must not become 8001个月
+    if (
+        before in ("几", "数") or before.isdigit()
+    ):  # 几十万, 数十名: no one number; 800一个月 must not become 8001个月
         return run
     nxt = m.string[m.end()]
     if nxt not in _MEASURE and nxt not in "米吨斤" and m.string[m.end() : m.end() + 2] not in _MEASURE_2:
@@ -197,7 +220,8 @@ def _times(m: re.Match[str]) -> str:
 
 _YUAN = re.compile(r"块钱|元钱|块人民币|元人民币|元整|人民币(?=\d)|\.0+元|[¥￥](\d+(?:\.\d+)?)")
 _APPROX = re.compile(r"(\d)多")
-"""3000块钱 / 3000元整 / 人民币3000元 / ￥3000 / 3000.00元 → 3000元; 300多元 → 300余元 (after a number only)."""
+"""3000块钱 / 3000元整 / 人民币3000元 / ￥3000 / 3000.00元 → 3000元; 300多元 → 300余元 (after a number only).
+"""
 
 
 _YUAN_HINTS = ("块", "¥", "￥", "元钱", "元整", "元人", "人民币", ".0")
@@ -259,7 +283,9 @@ _PUNCT_RUN = re.compile(
         changed=re.escape("".join(c for c in _PUNCT if c not in _KEPT) + "".join(_SEPARATORS) + _SPACES),
     )
 )
-"""Runs of two or more marks, and single marks that change; a lone ，。（） is already folded and costs no call."""
+"""Runs of two or more marks, and single marks that change; a lone ，。（） is already folded and costs no
+call.
+"""
 
 
 def _is_alnum(ch: str) -> bool:
@@ -267,8 +293,9 @@ def _is_alnum(ch: str) -> bool:
 
 
 def _fold_run(m: re.Match[str]) -> str:
-    """One run of punctuation and whitespace, folded: the strongest mark of the run, brackets kept (empty ones
-    dropped, no mark just inside them), a separator or space kept only where it stands alone between two values."""
+    """One run of punctuation and whitespace, folded: the strongest mark of the run, brackets kept (empty
+    ones dropped, no mark just inside them), a separator or space kept only where it stands alone between
+    two values."""
     run = m.group(0)
     if len(run) == 1 and (one := _PUNCT.get(run)) is not None:
         return one
@@ -312,8 +339,8 @@ class Boilerplate:
 
 
 def _normal(text: str, strip: bool = True) -> str:
-    """Every step of matter_text but the boilerplate: what a phrase of boilerplate.csv is compared in (there with
-    its marks at either end kept: 领导： is an opener only with its colon)."""
+    """Every step of matter_text but the boilerplate: what a phrase of boilerplate.csv is compared in (there
+    with its marks at either end kept: 领导： is an opener only with its colon)."""
     text = _fix_typos(fold(text))
     text = _CN_NUMBER.sub(_cn_number, text)
     if "," in text:
@@ -333,13 +360,16 @@ def _normal(text: str, strip: bool = True) -> str:
 
 def _phrase(raw: str, reverse: bool) -> tuple[str, bool]:
     """A phrase as a regex (pieces folded as texts are, … as `_WILD`), and whether it holds a wildcard."""
-    pieces = [re.escape(_normal(p, strip=False)[::-1] if reverse else _normal(p, strip=False)) for p in raw.split("…")]
+    pieces = [
+        re.escape(_normal(p, strip=False)[::-1] if reverse else _normal(p, strip=False))
+        for p in raw.split("…")
+    ]
     return (_WILD.join(pieces[::-1]) if reverse else _WILD.join(pieces)), len(pieces) > 1
 
 
 def read_boilerplate(path: Path = BOILERPLATE_PATH) -> Boilerplate:
-    """The phrases of a boilerplate table, compiled: start and end phrases anchored (end ones run on the reversed
-    text, so no scan of the whole text is needed), `any` ones as one alternation."""
+    """The phrases of a boilerplate table, compiled: start and end phrases anchored (end ones run on the
+    reversed text, so no scan of the whole text is needed), `any` ones as one alternation."""
     by_place: dict[str, list[str]] = {"start": [], "end": [], "any": []}
     for n, row in enumerate(_rows(path), start=2):
         place = row.get("place") or "any"
@@ -350,7 +380,8 @@ def read_boilerplate(path: Path = BOILERPLATE_PATH) -> Boilerplate:
     def anchored(phrases: list[str], reverse: bool) -> re.Pattern[str] | None:
         if not phrases:
             return None
-        plain, wild = [], []
+        plain: list[str] = []
+        wild: list[str] = []
         for p in sorted(phrases, key=len, reverse=True):
             rx, is_wild = _phrase(p, reverse)
             (wild if is_wild else plain).append(rx)
@@ -359,7 +390,12 @@ def read_boilerplate(path: Path = BOILERPLATE_PATH) -> Boilerplate:
             alternatives.append("(?:" + "|".join(plain) + ")[，。]*")
         if wild:  # a wildcard phrase ends where its clause ends, or where a plain phrase begins (…领导你们好)
             follow = "|(?=" + "|".join(plain) + ")" if plain else ""
-            alternatives.append("(?:" + "|".join(wild) + ")(?:[，。]+|$" + follow + ")")
+            ends = [w + "[，。]*" for w in wild if w.endswith(("，", "。"))]
+            open_ = [w for w in wild if not w.endswith(("，", "。"))]
+            if ends:
+                alternatives.append("(?:" + "|".join(ends) + ")")
+            if open_:
+                alternatives.append("(?:" + "|".join(open_) + ")(?:[，。]+|$" + follow + ")")
         return re.compile("^[，。]*(?:" + "|".join(alternatives) + ")+")
 
     anywhere = [_phrase(p, False)[0] for p in sorted(by_place["any"], key=len, reverse=True)]
@@ -382,7 +418,7 @@ def _strip_boilerplate(text: str, b: Boilerplate) -> str:
     if b.anywhere is not None:
         text, n = b.anywhere.subn("，", text)
         if n:
-            text = _MARKS.sub(_fold_run, text)
+            text = _MARKS.sub(_fold_run, text).strip("，。")
     if b.start is not None and (m := b.start.match(text)):
         text = text[m.end() :].lstrip("，。")
     if b.end is not None and (m := b.end.match(text[::-1])):

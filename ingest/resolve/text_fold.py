@@ -1,6 +1,6 @@
-"""The light fold every reading of a filing's text starts from: full-width forms to ASCII, traditional characters to
-simplified, ASCII letters to lower case. Cheap enough to run on every text (a `str.translate` and, only where a
-traditional character occurs, OpenCC).
+"""The light fold every reading of a filing's text starts from: full-width forms to ASCII, traditional
+characters to simplified, ASCII letters to lower case. Cheap enough to run on every text (a
+`str.translate` and, only where a traditional character occurs, OpenCC).
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ WIDTH = str.maketrans(
         0xFEFF: "",
     }
 )
-"""Full-width digits and letters to ASCII and all letters to lower case (110KV = 110kV = １１０ｋＶ); full-width
-spaces to spaces. Full-width punctuation that is also Chinese punctuation (，：；！？（）) is left to the punctuation
-fold, so that a full-width comma never becomes a thousands separator (3，400人 is not 3400人)."""
+"""Full-width digits and letters to ASCII and all letters to lower case (110KV = 110kV = １１０ｋＶ);
+full-width spaces to spaces. Full-width punctuation that is also Chinese punctuation (，：；！？（）) is
+left to the punctuation fold, so that a full-width comma never becomes a thousands separator (3，400人 is
+not 3400人)."""
 
 
 @cache
@@ -41,7 +42,8 @@ def _traditional() -> re.Pattern[str]:
 
 
 _WIDE = re.compile("[" + re.escape("".join(chr(c) for c in WIDTH if c > 0x7F)) + "]")
-"""The characters WIDTH changes beyond ASCII (not the full-width ，：（）, which are Chinese punctuation)."""
+"""The characters WIDTH changes beyond ASCII (not the full-width ，：（）, which are Chinese punctuation).
+"""
 _UPPER = re.compile("[A-Z]")
 
 
@@ -50,8 +52,8 @@ def _wide(m: re.Match[str]) -> str:
 
 
 def fold(text: str) -> str:
-    """Full-width to ASCII, letters lower case, traditional to simplified (what OpenCC t2s does, keeping standard
-    simplified characters such as 乾 and 於, as names are read).
+    """Full-width to ASCII, letters lower case, traditional to simplified (what OpenCC t2s does, keeping
+    standard simplified characters such as 乾 and 於, as names are read).
 
     >>> fold("ＡＢＣ１２３ 國土資源")
     'abc123 国土资源'

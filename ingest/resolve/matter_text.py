@@ -1,25 +1,29 @@
 """What a filing's text says of its matter, written one way.
 
-Two filings on one matter are told with different habits of writing: 十四万八千元 / 148000元, 二〇二三年五
-月三日 / 2023.5.3, 反应 for 反映, traditional characters; one opens 尊敬的领导：您好！ and closes 此致敬
-礼, the other is a hotline summary opening 群众来电反映：. `matter_text` removes what says nothing of the
-matter and writes each particular one way, so that text similarity measures the matter and not the writer.
-`strong_identifiers` (ingest/resolve/identifiers.py) reads what names one matter outright; `named_objects`
-(ingest/resolve/named_objects.py) the estates, roads, schools, hospitals and companies it is about. Both
-are re-exported here.
+Two filings on one matter are told with different habits of writing: 十四万八千元 / 148000元,
+二〇二三年五月三日 / 2023.5.3, 反应 for 反映, traditional characters; one opens 尊敬的领导：您好！ and
+closes 此致敬礼, the other is a hotline summary opening 群众来电反映：. `matter_text` removes what says
+nothing of the matter and writes each particular one way, so that text similarity measures the matter and
+not the writer. `strong_identifiers` (ingest/resolve/identifiers.py) reads what names one matter outright;
+`named_objects` (ingest/resolve/named_objects.py) the estates, roads, schools, hospitals and companies it
+is about. Both are re-exported here.
 
 The phrases removed (reference/boilerplate.csv) and the misspellings corrected (reference/typos.csv) are
 data, so an office adds its own. Everything is a pure function of one text, made of compiled regular
-expressions and `str.translate` tables; bench/matter_text.py measures the speed.
+expressions (each starting with a literal or a character class, so the engine skips ahead) and cheap
+gates (`in`) that skip a pass when nothing in the text needs it; bench/matter_text.py measures the speed.
 
 Decisions a reader of the output needs:
-- sums are written in 元 without separators: 14.48万元 → 144800元, 1,200元 → 1200元, 3000块钱 → 3000元; an
-  approximate sum keeps its 余 after the number: 14万余元, 十四万多元 and 140000余元 are all 140000余元,
-  unequal to the exact 140000元;
-- an approximate count (三四十人, 七八个, 几十万元, 数十名) is left in words: no one number is meant;
+- sums are written in 元 without separators: 14.48万元 → 144800元, 1,200元 → 1200元, 3000块钱 → 3000元;
+  an approximate sum keeps its 余 after the number: 14万余元, 十四万多元 and 140000余元 are all
+  140000余元, unequal to the exact 140000元;
+- Chinese numerals before a measure word become digits (三十八名 → 38名, 二〇二三年 → 2023年); a lone 一
+  only before a counter (一名, 一次; not 一直, 统一); an approximate count (三四十人, 七八个, 几十万元,
+  数十名) is left in words: no one number is meant;
 - dates are 2023年5月3日 (from 2023-05-03, 2023/5/3, 2023.5.3, 二〇二三年五月三日, 2023年05月03号);
-- punctuation folds to ， (within a sentence) and 。 (between sentences), brackets to （）, quotes and 《
-  》go; runs collapse; whitespace goes except between two Latin letters; Latin letters are lower case;
+- punctuation folds to ， (within a sentence) and 。 (between sentences), brackets to （）, quotes and
+  title marks go; runs collapse; whitespace goes except between two Latin words or two numbers; Latin
+  letters are lower case;
 - nothing is cut inside a word: removed phrases leave a ， where they stood, so the words around them
   never join.
 """
@@ -197,8 +201,19 @@ def _cn_number(m: re.Match[str]) -> str:
 
 
 _THOUSANDS = re.compile(r"\d\d{0,2}(?:,\d{3})+(?![\d,])")
-_TIMES = re.compile(r"(\d\d*(?:\.\d+)?)(余|多)?(万|亿|千)(余|多)?")
-_MULT = {"千": 1000, "万": 10**4, "亿": 10**8}
+_MULT = {
+    "百": 100,
+    "千": 1000,
+    "万": 10**4,
+    "亿": 10**8,
+    "百万": 10**6,
+    "千万": 10**7,
+    "百亿": 10**10,
+    "万亿": 10**12,
+}
+_TIMES = re.compile(
+    r"(\d\d*(?:\.\d+)?)(余|多)?(" + "|".join(sorted(_MULT, key=len, reverse=True)) + r")(余|多)?"
+)
 
 
 def _no_commas(m: re.Match[str]) -> str:
@@ -292,6 +307,22 @@ def _is_alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+_WHITESPACE = re.compile(r"\s\s*")
+
+
+def _space(m: re.Match[str]) -> str:
+    """Whitespace goes, except one space between two Latin words or two numbers (hello world, 3 400: two stay
+    two); 110 kV is 110kv."""
+    text, i, j = m.string, m.start(), m.end()
+    return " " if _apart(text[i - 1 : i], text[j : j + 1]) else ""
+
+
+def _apart(before: str, after: str) -> bool:
+    if not (before.isascii() and after.isascii()):
+        return False
+    return (before.isalpha() and after.isalpha()) or (before.isdigit() and after.isdigit())
+
+
 def _fold_run(m: re.Match[str]) -> str:
     """One run of punctuation and whitespace, folded: the strongest mark of the run, brackets kept (empty
     ones dropped, no mark just inside them), a separator or space kept only where it stands alone between
@@ -304,7 +335,7 @@ def _fold_run(m: re.Match[str]) -> str:
         before, after = text[i - 1 : i], text[j : j + 1]
         if run in _SEPARATORS:
             return run if _is_alnum(before) and _is_alnum(after) else _SEPARATORS[run]
-        return " " if before.isascii() and before.isalpha() and after.isascii() and after.isalpha() else ""
+        return " " if _apart(before, after) else ""
     out, mark = "", ""
     for ch in run:
         c = _PUNCT.get(ch) or _SEPARATORS.get(ch, "")
@@ -341,11 +372,14 @@ class Boilerplate:
 def _normal(text: str, strip: bool = True) -> str:
     """Every step of matter_text but the boilerplate: what a phrase of boilerplate.csv is compared in (there
     with its marks at either end kept: 领导： is an opener only with its colon)."""
-    text = _fix_typos(fold(text))
+    text = fold(text)
+    if _WHITESPACE.search(text):  # before the numbers: 一 个 is 一个, 5 000 元 is 5000元
+        text = _WHITESPACE.sub(_space, text)
+    text = _fix_typos(text)
     text = _CN_NUMBER.sub(_cn_number, text)
     if "," in text:
         text = _THOUSANDS.sub(_no_commas, text)
-    if "万" in text or "亿" in text or "千" in text:
+    if "万" in text or "亿" in text or "千" in text or "百" in text:
         text = _TIMES.sub(_times, text)
     if "多" in text:
         text = _APPROX.sub(r"\1余", text)

@@ -150,6 +150,13 @@ def test_approximate_sums_keep_their_yu(written: str) -> None:
 
 def test_ten_thousand_and_more() -> None:
     assert matter_text("10余万元") == "100000余元"
+    assert matter_text("营业收入5千万，纯收入5百万") == "营业收入50000000，纯收入5000000"
+
+
+def test_spaces_inside_a_number_or_phrase() -> None:
+    assert matter_text("一 个人") == "1个人"
+    assert matter_text("110 KV") == "110kv"
+    assert matter_text("房号 3 402") == "房号3 402"  # two numbers stay two
 
 
 @pytest.mark.parametrize(
@@ -227,6 +234,7 @@ def test_matter_text_is_idempotent() -> None:
         "尊敬的領導：您好！二〇二三年五月三日，三十八名村民反应14.48万元補償款未發放。此致敬礼！",
         "网民反映：2023-05-03起拖欠工资十四万多元，涉及三四十人（重复件）。谢谢！",
         "１１０ＫＶ高压线 离 小区 仅 30 米，《规划》要求……",
+        "这两个同志一个叫胡某，一 个叫张某，收入5千万以上",
     ]
     for t in texts:
         once = matter_text(t)

@@ -46,7 +46,7 @@ _WORD_AFTER = {"新城": "区镇乡村街", "路": "费线由子况段面", "街
 _STOP = (
     "，。、；：,.;:！？!?（）()“”\"'《》"
     " \u3000的在是住原被向了对把将从由到给与及等我们你他她其该为于叫并和这那此本某个各每"
-    "都就又还要请求反映称说有无没已未也县区市省州镇乡村条段座间栋号楼去仅只才再但而或若让使跟同比不年月日离距"
+    "都就又还要请求反映称说有无没已未也县区市省州镇乡村条段座间栋号楼去仅只才再但而或若让使跟同比不年离距"
 )
 """Characters a name does not run back across: punctuation, function words, place and measure words."""
 _NAME_REVERSED = re.compile(
@@ -84,7 +84,7 @@ _GENERIC = sorted(
         " 大型 小型 中型 外地 本市 全市 全县 全区 城乡 中心 第一 第二 第三 第四 第五 实验 子弟 附近的 旁边"
         " 对面"
         " 幼儿 初级 高级 中等 专科 综合 专业 营利 非营利 合作 有限 责任 股份 集团 总 分 新 老 大 小 高 低 原"
-        " 评估 一部分 部分 剩余 试点 普惠性 普惠 营业 主营 规划 沿线 全体 城投"
+        " 评估 一部分 部分 剩余 试点 普惠性 普惠 营业 主营 规划 沿线 全体 城投 下属 子"
         " 棚改 改造 安置房 还建房 这个 那个 这些 一个 这所 那所 这家 那家 一所 一些 什么 哪个 哪家 任何"
         " 其他 其它 所有 每个"
     ).split(),
@@ -121,19 +121,20 @@ _STOP_SET = frozenset(_STOP)
 
 
 def _place_before(s: str, start: int) -> str | None:
-    """The place a generic body is named with, right before it (a7县 of a7县人民医院, 柳营镇 of 柳营镇中心小
-    学)."""
+    """The place a generic body is named with, right before it: a7县 of a7县人民医院, 柳营镇 of
+    柳营镇中心小学; a place of one character is a misreading (而且县城总公司 names no 且县)."""
     m = _PLACE_END.search(s, max(0, start - 3), start)
     if m is None:
         return None
     j = m.start()
-    while (
-        j > 0
-        and m.start() - j < 4
-        and (s[j - 1].isascii() and s[j - 1].isalnum() or s[j - 1] not in _STOP_SET)
-    ):
+    while j > 0 and m.start() - j < 4 and (_is_alnum(s[j - 1]) or s[j - 1] not in _STOP_SET):
         j -= 1
-    return s[j:start] if j < m.start() else None
+    place = s[j : m.start()]
+    return s[j:start] if len(place) >= 2 or any(_is_alnum(c) for c in place) else None
+
+
+def _is_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 _ROAD_OBJECTS = sorted(
@@ -188,6 +189,10 @@ def _object(s: str, end: int, suffix: str, name: str) -> tuple[str, str] | None:
     if kind != "road":
         name = _after_last(name, _INNER_ENDS)
     name = _after_last(name, _LEADING)
+    if end - len(name) > 0 and s[end - len(name) - 1].isdigit() and name[:1] in ("年", "月", "日", "号"):
+        name = name[1:].removeprefix("份").removeprefix("底").removeprefix("初")  # 3月开元路 is 开元路
+    if len(name) < 2:
+        return None
     core = _strip_generic(name)
     if kind in ("road", "estate"):
         if not core:  # 部分路, 老旧小区
@@ -197,7 +202,12 @@ def _object(s: str, end: int, suffix: str, name: str) -> tuple[str, str] | None:
             return None
         name = place + name
     if kind == "estate" and suffix == "小区" and name.endswith(_ESTATE_SUFFIXES):
-        return kind, name  # 万科花园小区 is 万科花园
+        # 万科花园小区 is 万科花园; 家园小区 alone names nothing
+        return (
+            (kind, name)
+            if not any(name == e or len(name) < len(e) + 2 for e in _ESTATE_SUFFIXES if name.endswith(e))
+            else None
+        )
     if kind == "company":
         return kind, name + "公司"  # 某某有限公司 and 某某公司 are one company
     return kind, name + suffix
@@ -213,15 +223,19 @@ def named_objects(text: str) -> list[tuple[str, str]]:
     found: list[
         tuple[int, int, str, str]
     ] = []  # (where its suffix starts, then road before its object, kind, value)
-    for m in _NAME_REVERSED.finditer(s[::-1]):
+    reversed_s = s[::-1]
+    for m in _NAME_REVERSED.finditer(reversed_s):
         suffix = m.group("suffix")[::-1]
         start, at = n - m.end(), n - m.end("suffix")
         raw = m.group("name")[::-1]
         obj = _object(s, at, suffix, raw)
         if _KIND[suffix] != "road":  # 赤岭路白沙花园: the road the name was cut from is a name too
             cut, road = max(((raw.rfind(r), r) for r in _ROAD_SUFFIXES if r in raw), default=(-1, ""))
-            if cut >= 2 and (inner := _object(s, start + cut, road, raw[:cut])) is not None:
-                found.append((start + cut, 0, *inner))
+            if cut >= 0 and (r := _NAME_REVERSED.match(reversed_s, n - start - cut - len(road))) is not None:
+                if _KIND[inner_suffix := r.group("suffix")[::-1]] == "road":
+                    inner = _object(s, n - r.end("suffix"), inner_suffix, r.group("name")[::-1])
+                    if inner is not None:
+                        found.append((start + cut, 0, *inner))
         if obj is None:
             continue
         found.append((at, 0, *obj))

@@ -386,6 +386,9 @@ def test_a_road_with_its_object() -> None:
         "部分路段开始恢复路面",
         "县新城区的规划",
         "在街道办事处",
+        "而且县城总公司也给了钱",
+        "家园小区",
+        "新建西路修建后",
     ],
 )
 def test_generic_words_are_no_names(text: str) -> None:
@@ -396,6 +399,11 @@ def test_names_are_not_read_back_across_verbs_or_places() -> None:
     assert named_objects("我们购买了万科华庭的房子") == [("estate", "万科华庭")]
     assert named_objects("位于a市a2区赤岭路白沙花园") == [("road", "赤岭路"), ("estate", "白沙花园")]
     assert named_objects("希望有关部门加大雅塘路的管理力度") == [("road", "雅塘路")]
+    assert named_objects("现到3月开元路开盘") == [("road", "开元路")]
+    assert named_objects("a1区远大二路天园假日家园小区业主") == [
+        ("road", "远大二路"),
+        ("estate", "天园假日家园"),
+    ]
 
 
 def test_empty_text() -> None:

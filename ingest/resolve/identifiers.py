@@ -77,8 +77,11 @@ _DOCUMENT_KEY = (
     "批准文号|证号(?<!身份证号)(?<!驾驶证号)(?<!军官证号)(?<!学生证号)(?<!工作证号)(?<!残疾证号)"
 )
 _DOCUMENT = re.compile(
-    r"(?:" + _DOCUMENT_KEY + r")(?:是|为|:|：)*([\u4e00-\u9fff]{0,3}[0-9A-Z(][0-9A-Z()\-_/]{2,39})号?"
+    r"(?:" + _DOCUMENT_KEY + r")(?:是|为|:|：)*"
+    r"([\u4e00-\u9fff]{0,3}[0-9A-Z(][0-9A-Z()\-_/]{2,39}(?:[年字第:：]{1,5}[0-9A-Z\-]+)?)号?"
 )
+"""The number after its document's name; an older certificate's year and sequence (国用2014年字第0269号,
+预许字(2013)第03号) are read with it."""
 _TITLE = re.compile(
     r"[" + _PROVINCES + r"]\(\d{4}\)[\u4e00-\u9fff]{1,12}?不动产权第\d{5,}号"
     r"|(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,6}房权证[\u4e00-\u9fff]{0,6}?字?第\d{3,}号"
@@ -120,7 +123,9 @@ def strong_identifiers(text: str) -> list[tuple[str, str]]:
     titles = [(m.start(), m.end()) for m in _TITLE.finditer(s)] if "权" in s else []
     found.extend((a, "document", s[a:b]) for a, b in titles)
     for m in _DOCUMENT.finditer(s):
-        value = m.group(1).rstrip("-_/")
+        value = m.group(1).rstrip("-_/").replace(":", "").replace("：", "")
+        if value.endswith(")") and value.count(")") > value.count("("):
+            value = value[:-1]
         inside_title = any(a <= m.start(1) < b for a, b in titles)
         if not inside_title and sum(c.isdigit() for c in value) >= 3:
             found.append((m.start(1), "document", value))

@@ -34,12 +34,12 @@ _SUFFIXES: tuple[tuple[str, str], ...] = (
 
 _WORD_BEFORE = {
     "府": "政学首官知城王冥",
-    "路": "马公铁道线思出走门水电网套小土山老新一上半之占坡烂",
+    "路": "马公铁道线思出走门水电网套小土山老新一上半之占坡烂泥巴字头装里速灯跑修辅主叉",
     "街": "上大逛老",
     "巷": "小深",
 }
 """Characters that, right before a suffix, make it a word and not a name's end (政府, 马路, 上街)."""
-_WORD_AFTER = {"新城": "区镇乡村街", "路": "费线由子况段面", "街": "道坊", "花园": "路街", "苑": "路街"}
+_WORD_AFTER = {"新城": "区镇乡村街", "路": "费线由子况段面灯", "街": "道坊", "花园": "路街", "苑": "路街"}
 """Characters that, right after a suffix, make it part of a longer word (新城区 is a district, 路费, 街道).
 """
 
@@ -85,6 +85,8 @@ _GENERIC = sorted(
         " 对面"
         " 幼儿 初级 高级 中等 专科 综合 专业 营利 非营利 合作 有限 责任 股份 集团 总 分 新 老 大 小 高 低 原"
         " 评估 一部分 部分 剩余 试点 普惠性 普惠 营业 主营 规划 沿线 全体 城投 下属 子"
+        " 居民 配套 封闭式 开放式 实际 引起 代表 经济适用房 两所 莆田系 美好 和谐 幸福 上学 修"
+        " 房产 代理 三家 四家 几家 很多 开放性 开放式"
         " 棚改 改造 安置房 还建房 这个 那个 这些 一个 这所 那所 这家 那家 一所 一些 什么 哪个 哪家 任何"
         " 其他 其它 所有 每个"
     ).split(),
@@ -107,7 +109,8 @@ _LEADING = sorted(
         " 侵占 占用"
         " 转上 右转 左转 直行 提前 可以 恢复 开始 加大 建议 知道 自己 确保 规划 现代化 一名 一个 一所 一家"
         " 一位"
-        " 有关部门 相关部门 部门 领导 政府"
+        " 有关部门 相关部门 部门 领导 政府 解决 擅自 改变 尽管 连通 开通 出发 便利 另外 穿越 鼓励 违规"
+        " 因为 因"
         " 退出 进出 进入 走出 回到 住进 搬进 搬出 离开 整治 出入 靠近 紧邻 毗邻 临近 邻近 旁边 附近 对面"
         " 隔壁 门口 后面 前面 里面 外面 周边 沿线 一带 一期 二期 三期 整个 全部"
     ).split(),
@@ -127,10 +130,11 @@ def _place_before(s: str, start: int) -> str | None:
     if m is None:
         return None
     j = m.start()
-    while j > 0 and m.start() - j < 4 and (_is_alnum(s[j - 1]) or s[j - 1] not in _STOP_SET):
+    ascii_run = j > 0 and _is_alnum(s[j - 1])  # a7县 (an anonymised code) or 柳营镇, never a mix (2月l市)
+    while j > 0 and m.start() - j < 4 and (_is_alnum(s[j - 1]) if ascii_run else s[j - 1] not in _STOP_SET):
         j -= 1
     place = s[j : m.start()]
-    return s[j:start] if len(place) >= 2 or any(_is_alnum(c) for c in place) else None
+    return s[j:start] if len(place) >= 2 or ascii_run and place else None
 
 
 def _is_alnum(ch: str) -> bool:

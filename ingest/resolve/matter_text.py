@@ -212,7 +212,9 @@ _MULT = {
     "万亿": 10**12,
 }
 _TIMES = re.compile(
-    r"(\d\d*(?:\.\d+)?)(余|多)?(" + "|".join(sorted(_MULT, key=len, reverse=True)) + r")(余|多)?"
+    r"(\d\d*(?:\.\d+)?)(余|多)?("
+    + "|".join(sorted(_MULT, key=len, reverse=True))
+    + r")(?![百千万亿])(余|多)?"
 )
 
 
@@ -263,6 +265,22 @@ _MONTH = re.compile(r"(\d\d?)月(?:(\d{1,2})[号日](?![楼院栋线室门])|份
 """05月03号 → 5月3日; 5月份 → 5月."""
 
 
+_KEPT_SEPARATOR = re.compile(r"[.:\-/~, ]")
+"""What the punctuation fold kept because it stood between two values (4.23, 0731-8888, 3 400, 144,800)."""
+
+
+def _still_between(m: re.Match[str]) -> str:
+    """A kept separator that, once numbers, sums and dates are written, no longer stands between two values
+    (2023-05-03 11:08 → 2023年5月3日11:08, ¥3 4 → 3元4) is folded as any other mark."""
+    text, i, j, sep = m.string, m.start(), m.end(), m.group(0)
+    before, after = text[i - 1 : i], text[j : j + 1]
+    if sep == " ":
+        return sep if _apart(before, after) else ""
+    if sep == ",":
+        return sep if before.isdigit() and after.isdigit() else "，"
+    return sep if _is_alnum(before) and _is_alnum(after) else _SEPARATORS[sep]
+
+
 def _date(m: re.Match[str]) -> str:
     if _after_number(m):
         return m.group(0)
@@ -280,7 +298,7 @@ def _month(m: re.Match[str]) -> str:
 # ---------------------------------------------------------------------------------------- punctuation
 
 _PUNCT: dict[str, str] = (
-    dict.fromkeys("，,、：；", "，")
+    dict.fromkeys("，、：；", "，")
     | dict.fromkeys("。！？!?;…", "。")
     | dict.fromkeys("(（[［【〔｛{", "（")
     | dict.fromkeys(")）]］】〕｝}", "）")
@@ -288,7 +306,7 @@ _PUNCT: dict[str, str] = (
     | dict.fromkeys("\"'“”‘’「」『』《》〈〉<>`·•・", "")
 )
 """Clause marks to ，, sentence marks to 。, brackets to （）, quotes and title marks dropped."""
-_SEPARATORS = {".": "。", ":": "，", "-": "，", "/": "，", "~": "，"}
+_SEPARATORS = {".": "。", ":": "，", "-": "，", "/": "，", "~": "，", ",": "，"}
 """Kept between two digits or letters, where they are part of a value (4.23, 9:30, 0731-8888, 3/4, 3~5)."""
 _SPACES = " \t\n\r\f\v\u3000\u00a0\u2002\u2003"
 _KEPT = "，。（）"
@@ -307,16 +325,6 @@ def _is_alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-_WHITESPACE = re.compile(r"\s\s*")
-
-
-def _space(m: re.Match[str]) -> str:
-    """Whitespace goes, except one space between two Latin words or two numbers (hello world, 3 400: two stay
-    two); 110 kV is 110kv."""
-    text, i, j = m.string, m.start(), m.end()
-    return " " if _apart(text[i - 1 : i], text[j : j + 1]) else ""
-
-
 def _apart(before: str, after: str) -> bool:
     if not (before.isascii() and after.isascii()):
         return False
@@ -333,6 +341,8 @@ def _fold_run(m: re.Match[str]) -> str:
     text, i, j = m.string, m.start(), m.end()
     if len(run) == 1 or run.isspace():
         before, after = text[i - 1 : i], text[j : j + 1]
+        if run == ",":  # a thousands separator (144,800) until the sums are read; a clause mark elsewhere
+            return run if before.isdigit() and after.isdigit() else "，"
         if run in _SEPARATORS:
             return run if _is_alnum(before) and _is_alnum(after) else _SEPARATORS[run]
         return " " if _apart(before, after) else ""
@@ -347,11 +357,6 @@ def _fold_run(m: re.Match[str]) -> str:
         elif c == "）":
             out, mark = (out[:-1] if out.endswith("（") else out + c), ""
     return out + mark
-
-
-def _punctuation(text: str, strip: bool = True) -> str:
-    text = _PUNCT_RUN.sub(_fold_run, text)
-    return text.strip("，。 ") if strip else text
 
 
 # ---------------------------------------------------------------------------------------- boilerplate
@@ -372,24 +377,28 @@ class Boilerplate:
 def _normal(text: str, strip: bool = True) -> str:
     """Every step of matter_text but the boilerplate: what a phrase of boilerplate.csv is compared in (there
     with its marks at either end kept: 领导： is an opener only with its colon)."""
-    text = fold(text)
-    if _WHITESPACE.search(text):  # before the numbers: 一 个 is 一个, 5 000 元 is 5000元
-        text = _WHITESPACE.sub(_space, text)
+    # punctuation and whitespace first, so the numbers read whole: 一 个 is 一个, 5 000元 is two numbers
+    text = folded = _PUNCT_RUN.sub(_fold_run, fold(text))
     text = _fix_typos(text)
     text = _CN_NUMBER.sub(_cn_number, text)
     if "," in text:
-        text = _THOUSANDS.sub(_no_commas, text)
+        text = _THOUSANDS.sub(_no_commas, text).replace(",", "，")
     if "万" in text or "亿" in text or "千" in text or "百" in text:
         text = _TIMES.sub(_times, text)
     if "多" in text:
         text = _APPROX.sub(r"\1余", text)
     if any(h in text for h in _YUAN_HINTS):
-        text = _YUAN.sub(_yuan, text)
+        for _ in range(3):  # 5块钱钱 → 5元钱 → 5元: until nothing changes, so the result is a fixed point
+            text, before = _YUAN.sub(_yuan, text), text
+            if text == before:
+                break
     if "-" in text or "/" in text or "." in text:
         text = _DATE.sub(_date, text)
     if "月" in text:
         text = _MONTH.sub(_month, text)
-    return _punctuation(text, strip)
+    if text != folded and _KEPT_SEPARATOR.search(text):
+        text = _KEPT_SEPARATOR.sub(_still_between, text)
+    return text.strip("，。 ") if strip else text
 
 
 def _phrase(raw: str, reverse: bool) -> tuple[str, bool]:

@@ -175,6 +175,11 @@ def test_dates_are_written_one_way(written: str) -> None:
     assert matter_text(written) == "2023年5月3日"
 
 
+def test_what_stood_between_dates_and_times_is_folded() -> None:
+    assert matter_text("土地使用权2007.9.21-2074.8.17止") == "土地使用权2007年9月21日，2074年8月17日止"
+    assert matter_text("回复（2017-08-01 11:08:16）") == "回复（2017年8月1日11:08:16）"
+
+
 def test_year_months_and_month_days() -> None:
     assert matter_text("2023-05起") == "2023年5月起"
     assert matter_text("5月份") == "5月"
@@ -332,6 +337,11 @@ def test_document_numbers() -> None:
     assert strong_identifiers("合同编号 ht-2021-0087") == [("document", "HT-2021-0087")]
 
 
+def test_old_certificate_numbers_keep_year_and_sequence() -> None:
+    text = "土地出让证号为：国用2014年字第：0269号，预售许可证号为：预许字(2013)第03号"
+    assert strong_identifiers(text) == [("document", "国用2014年字第0269"), ("document", "预许字(2013)第03")]
+
+
 def test_an_identity_card_number_is_no_document() -> None:
     assert strong_identifiers("身份证号110105194912310021") == []
 
@@ -355,6 +365,7 @@ def test_an_identity_card_number_is_no_document() -> None:
         ("孩子在雅礼中学读书", ("school", "雅礼中学")),
         ("柳营镇中心小学收费", ("school", "柳营镇中心小学")),
         ("在a7县人民医院做手术", ("hospital", "a7县人民医院")),
+        ("2月l市公交公司调整线路", ("company", "l市公交公司")),
         ("湘雅医院误诊", ("hospital", "湘雅医院")),
         ("美顺物业管理有限公司收费", ("company", "美顺物业管理公司")),
         ("美顺物业管理公司收费", ("company", "美顺物业管理公司")),

@@ -236,7 +236,21 @@ def _times(m: re.Match[str]) -> str:
 
 
 _YUAN = re.compile(r"块钱|元钱|块人民币|元人民币|元整|人民币(?=\d)|\.0+元|[¥￥](\d+(?:\.\d+)?)")
-_APPROX = re.compile(r"(\d)多")
+
+
+def _approx(text: str) -> str:
+    """300多元 → 300余元: 多 after a number (a loop over the few 多 of a text beats a regex over digits)."""
+    parts: list[str] = []
+    last = 0
+    i = text.find("多")
+    while i >= 0:
+        if i and text[i - 1].isdigit():
+            parts += (text[last:i], "余")
+            last = i + 1
+        i = text.find("多", i + 1)
+    return "".join(parts) + text[last:] if parts else text
+
+
 """3000块钱 / 3000元整 / 人民币3000元 / ￥3000 / 3000.00元 → 3000元; 300多元 → 300余元 (after a number only).
 """
 
@@ -386,7 +400,7 @@ def _normal(text: str, strip: bool = True) -> str:
     if "万" in text or "亿" in text or "千" in text or "百" in text:
         text = _TIMES.sub(_times, text)
     if "多" in text:
-        text = _APPROX.sub(r"\1余", text)
+        text = _approx(text)
     if any(h in text for h in _YUAN_HINTS):
         for _ in range(3):  # 5块钱钱 → 5元钱 → 5元: until nothing changes, so the result is a fixed point
             text, before = _YUAN.sub(_yuan, text), text

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -42,7 +41,17 @@ from ingest.resolve.identifiers import strong_identifiers
 from ingest.resolve.named_objects import named_objects
 from ingest.resolve.text_fold import fold
 
-__all__ = ["matter_text", "named_objects", "strong_identifiers"]
+__all__ = [
+    "BOILERPLATE_PATH",
+    "TYPOS_PATH",
+    "Boilerplate",
+    "Typo",
+    "matter_text",
+    "named_objects",
+    "read_boilerplate",
+    "read_typos",
+    "strong_identifiers",
+]
 
 REFERENCE = Path(__file__).parent / "reference"
 BOILERPLATE_PATH = REFERENCE / "boilerplate.csv"
@@ -495,7 +504,3 @@ def matter_text(text: str) -> str:
     if not text:
         return ""
     return _strip_boilerplate(_normal(text), _boilerplate())
-
-
-Normaliser = Callable[[str], str]
-"""The type of matter_text, for callers that take it as a parameter."""

@@ -166,24 +166,30 @@ _INNER_ENDS = ("路", "街", "巷", "大道", "小区", "公司", "学校", "医
 kindergarten."""
 
 
+def _alternation(words: tuple[str, ...] | list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_GENERIC_HEAD = re.compile(f"(?:{_alternation(_GENERIC)})+")
+_GENERIC_TAIL = re.compile(f"(?:{_alternation(_GENERIC)})+$")
+_LEADING_RE = re.compile(_alternation(_LEADING))
+_INNER_ENDS_RE = re.compile(_alternation(_INNER_ENDS))
+
+
 def _strip_generic(name: str) -> str:
     """The name without generic words at either end (万科物业 → 万科, 物业管理 → '')."""
-    changed = True
-    while changed and name:
-        changed = False
-        for w in _GENERIC:
-            if name.startswith(w):
-                name, changed = name[len(w) :], True
-                break
-            if name.endswith(w):
-                name, changed = name[: -len(w)], True
-                break
+    if (m := _GENERIC_HEAD.match(name)) is not None:
+        name = name[m.end() :]
+    if name and (m := _GENERIC_TAIL.search(name)) is not None:
+        name = name[: m.start()]
     return name
 
 
-def _after_last(name: str, words: tuple[str, ...] | list[str]) -> str:
+def _after_last(name: str, words: re.Pattern[str]) -> str:
     """What follows the last of `words` in name (the whole name when none is in it)."""
-    cut = max((name.rfind(w) + len(w) for w in words if w in name), default=0)
+    cut = 0
+    for m in words.finditer(name):
+        cut = m.end()
     return name[cut:]
 
 
@@ -191,8 +197,8 @@ def _object(s: str, end: int, suffix: str, name: str) -> tuple[str, str] | None:
     """(kind, value) of the name read back from the suffix at s[end:], or None when it is no name."""
     kind = _KIND[suffix]
     if kind != "road":
-        name = _after_last(name, _INNER_ENDS)
-    name = _after_last(name, _LEADING)
+        name = _after_last(name, _INNER_ENDS_RE)
+    name = _after_last(name, _LEADING_RE)
     if end - len(name) > 0 and s[end - len(name) - 1].isdigit() and name[:1] in ("年", "月", "日", "号"):
         name = name[1:].removeprefix("份").removeprefix("底").removeprefix("初")  # 3月开元路 is 开元路
     if len(name) < 2:

@@ -15,8 +15,10 @@ from datetime import date
 
 from ingest.resolve.text_fold import fold
 
-_BRACKETS = str.maketrans(dict.fromkeys("（〔［【[﹝", "(") | dict.fromkeys("）〕］】]﹞", ")"))
-_SPACE = re.compile(r"\s+")
+_BRACKETS = tuple((c, "(") for c in "（〔［【[﹝") + tuple((c, ")") for c in "）〕］】]﹞")
+"""Every bracket as ASCII; replaced one by one where present (str.translate looks up every character)."""
+_SPACE = re.compile(r"\s\s*")
+_LETTER = re.compile("[a-z]")
 
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼兵"
 """The one-character names courts number their cases with (兵 for the Xinjiang Production and Construction
@@ -92,7 +94,13 @@ identity card's number: those name a person, not a matter."""
 
 
 def _fold(text: str) -> str:
-    return _SPACE.sub("", fold(text).translate(_BRACKETS)).upper()
+    s = fold(text)
+    for bracket, ascii_bracket in _BRACKETS:
+        if bracket in s:
+            s = s.replace(bracket, ascii_bracket)
+    if _SPACE.search(s):
+        s = _SPACE.sub("", s)
+    return s.upper() if _LETTER.search(s) else s
 
 
 def strong_identifiers(text: str) -> list[tuple[str, str]]:

@@ -335,6 +335,7 @@ def test_document_numbers() -> None:
         ("document", "4501002020001"),
     ]
     assert strong_identifiers("合同编号 ht-2021-0087") == [("document", "HT-2021-0087")]
+    assert strong_identifiers("房产证：0012345，身份证：110105194912310021") == [("document", "0012345")]
 
 
 def test_old_certificate_numbers_keep_year_and_sequence() -> None:

@@ -75,16 +75,28 @@ def _looks_like_id_number(code: str) -> bool:
 
 _DOCUMENT_KEY = (
     "合同编号|合同号|协议编号|协议号|证书编号|证书号|不动产权证书号|不动产权证号|不动产证号|房产证号|房屋所有权证号|"
-    "土地证号|土地使用证号|许可证编号|许可证号|施工许可证|预售许可证|规划许可证|营业执照注册号|注册号|备案编号|备案号|"
-    "不动产权证书|不动产权证|不动产证|房产证|房屋所有权证|土地使用证|土地证|"
-    "批准文号|证号(?<!身份证号)(?<!驾驶证号)(?<!军官证号)(?<!学生证号)(?<!工作证号)(?<!残疾证号)"
+    "土地证号|土地使用证号|许可证编号|许可证号|营业执照注册号|注册号|备案编号|备案号|批准文号|"
+    "证号(?<!身份证号)(?<!驾驶证号)(?<!军官证号)(?<!学生证号)(?<!工作证号)(?<!残疾证号)"
 )
+_CERTIFICATE = (
+    "施工许可证|预售许可证|规划许可证|不动产权证书|不动产权证|不动产证|房产证|房屋所有权证|土地使用证|土地证"
+)
+"""Names of certificates, which introduce a number after a colon, 为 / 是, or right before it; not a word
+(房产证于2014年办理) and not a date (施工许可证2017年12月取得)."""
+_VALUE = r"([\u4e00-\u9fff]{0,3}[0-9A-Z(][0-9A-Z()\-_/]{2,39}(?:[年字第:：]{1,5}[0-9A-Z\-]+)?)号?"
 _DOCUMENT = re.compile(
-    r"(?:" + _DOCUMENT_KEY + r")(?:是|为|:|：)*"
-    r"([\u4e00-\u9fff]{0,3}[0-9A-Z(][0-9A-Z()\-_/]{2,39}(?:[年字第:：]{1,5}[0-9A-Z\-]+)?)号?"
+    r"(?:"
+    + _DOCUMENT_KEY
+    + r")(?:是|为|:|：)*"
+    + _VALUE
+    + r"|(?:"
+    + _CERTIFICATE
+    + r")(?:(?:是|为|:|：)+|(?=[0-9A-Z]))"
+    + _VALUE
 )
 """The number after its document's name; an older certificate's year and sequence (国用2014年字第0269号,
 预许字(2013)第03号) are read with it."""
+_DATE_LIKE = re.compile(r"(?:19|20)\d\d(?:年\d{1,2})?")
 _TITLE = re.compile(
     r"[" + _PROVINCES + r"]\(\d{4}\)[\u4e00-\u9fff]{1,12}?不动产权第\d{5,}号"
     r"|(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,6}房权证[\u4e00-\u9fff]{0,6}?字?第\d{3,}号"
@@ -132,12 +144,12 @@ def strong_identifiers(text: str) -> list[tuple[str, str]]:
     titles = [(m.start(), m.end()) for m in _TITLE.finditer(s)] if "权" in s else []
     found.extend((a, "document", s[a:b]) for a, b in titles)
     for m in _DOCUMENT.finditer(s):
-        value = m.group(1).rstrip("-_/").replace(":", "").replace("：", "")
+        value = (m.group(1) or m.group(2)).rstrip("-_/").replace(":", "").replace("：", "")
         if value.endswith(")") and value.count(")") > value.count("("):
             value = value[:-1]
-        inside_title = any(a <= m.start(1) < b for a, b in titles)
-        if not inside_title and sum(c.isdigit() for c in value) >= 3:
-            found.append((m.start(1), "document", value))
+        inside_title = any(a <= m.start(m.lastindex or 1) < b for a, b in titles)
+        if not inside_title and sum(c.isdigit() for c in value) >= 3 and not _DATE_LIKE.fullmatch(value):
+            found.append((m.start(m.lastindex or 1), "document", value))
     out: list[tuple[str, str]] = []
     for _, kind, value in sorted(found):
         if (kind, value) not in out:

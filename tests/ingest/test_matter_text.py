@@ -343,6 +343,10 @@ def test_old_certificate_numbers_keep_year_and_sequence() -> None:
     assert strong_identifiers(text) == [("document", "国用2014年字第0269"), ("document", "预许字(2013)第03")]
 
 
+def test_a_certificate_named_in_passing_or_dated_is_no_number() -> None:
+    assert strong_identifiers("房产证于2014年1月办理，施工许可证2017年12月才取得") == []
+
+
 def test_an_identity_card_number_is_no_document() -> None:
     assert strong_identifiers("身份证号110105194912310021") == []
 

@@ -359,17 +359,32 @@ def is_county_code(code: str | None) -> bool:
     return code is not None and len(code) == 6 and code[4:] != "00"
 
 
+_NOT_AFTER_SHORT_NAME = frozenset("局委院厅办所队站镇乡村街社")
+"""After a short place name, the head noun of a body's name: the "place" began that name (公安局)."""
+
+
 @lru_cache(maxsize=2**16)
 def region_of(text: str) -> str | None:
     """The most precise unit a text names: its county code, else the one city, else the one province.
 
     Meant for office names, to give `county_of` its context: region_of("石家庄市信访局") == "130100",
     region_of("河北省信访局") == "130000", region_of("正定县信访局") == "130123", region_of("信访局") is None.
+    Only a name that begins with a place names one (自然资源和规划局 names no 资源县).
     """
-    county = county_of(text)
-    if county is not None or not text:
+    if not text:
+        return None
+    clean = to_simplified(unicodedata.normalize("NFKC", text)).strip()
+    for head in ("中国共产党", "中共"):
+        clean = clean.removeprefix(head)
+    lead = _longest_at(clean, 0)
+    if lead is None or (
+        all(e.short for e in lead[1]) and clean[lead[0] : lead[0] + 1] in _NOT_AFTER_SHORT_NAME
+    ):
+        return None  # an office's place comes first: 自然资源局 is not 资源县, 公安局 not 公安县
+    county = county_of(clean)
+    if county is not None:
         return county
-    mentions = _mentions(to_simplified(unicodedata.normalize("NFKC", text)))
+    mentions = _mentions(clean)
     for level in (_CITY, _PROVINCE):
         codes = {e.code for m in mentions for e in m if e.level == level}
         if len(codes) == 1:

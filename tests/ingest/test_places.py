@@ -165,6 +165,11 @@ def test_context_may_be_a_city_or_a_province() -> None:
         ("信访局", None),
         ("国家信访局", None),
         ("", None),
+        ("中共正定县委", "130123"),
+        # a place word inside a department's name is not where the office is
+        ("自然资源和规划局", None),  # 资源县
+        ("公安局", None),  # 公安县
+        ("高峪镇人民政府", None),
     ],
 )
 def test_region_of_office_names(office: str, code: str | None) -> None:

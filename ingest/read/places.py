@@ -8,6 +8,7 @@ the 6-digit county code a free-text address or place of the matter refers to, or
 from __future__ import annotations
 
 import csv
+import gzip
 import importlib.metadata
 import re
 import unicodedata
@@ -321,7 +322,66 @@ def county_of(text: str, context_county: str | None = None) -> str | None:
         found = _county_of_clean(clean[: cut.start()], context_county)
         if found is not None:
             return found
-    return _county_of_clean(clean, context_county)
+    found = _county_of_clean(clean, context_county)
+    if found is None:
+        head = clean[: cut.start()] if cut is not None and cut.start() > 0 else clean
+        found = township_county(head, context_county)
+    return found
+
+
+# --- township / street gazetteer ---------------------------------------------------------------
+
+TOWNSHIPS_PATH = Path(__file__).parent / "reference" / "townships.csv.gz"
+"""Township and street names → county codes (tools/build_division_reference.py writes it)."""
+
+_TOWNSHIP_SUFFIX = re.compile("街道|镇|乡|苏木")
+_LONGEST_TOWNSHIP = 12
+
+
+@cache
+def townships() -> dict[str, tuple[str, ...]]:
+    """Every township and street name of the national division codes → the counties that have one."""
+    with gzip.open(TOWNSHIPS_PATH, "rt", encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        return {r["name"]: tuple(r["counties"].split(";")) for r in rows}
+
+
+@lru_cache(maxsize=2**16)
+def township_county(text: str, context: str | None = None) -> str | None:
+    """The county of the first township or street a text names (古泉街道香榭小区 → its county), when the
+    name, a city or province named in the text, or `context` (a county, city or province code) leaves
+    exactly one. Never a county of another province than `context`'s, nor one the text's places deny.
+
+    >>> township_county("古泉街道香榭小区")
+    '371726'
+    """
+    text = to_simplified(text)
+    names = townships()
+    for m in _TOWNSHIP_SUFFIX.finditer(text):
+        end = m.end()
+        for start in range(max(0, end - _LONGEST_TOWNSHIP), m.start()):
+            codes = names.get(text[start:end])
+            if codes is not None:
+                return _one_township_county(codes, text[:start], context)
+    return None
+
+
+def _one_township_county(codes: tuple[str, ...], before: str, context: str | None) -> str | None:
+    named = {e.code for m in _mentions(before) for e in m} if before else set()
+    if named:
+        codes = tuple(c for c in codes if named & {c, c[:4] + "00", c[:2] + "0000"})
+    if context and len(context) == 6:
+        counties = _reference()[0]
+        if context in codes:
+            return context
+        here = counties.get(context)
+        if here is not None:  # a county: another county of its city, never further
+            codes = tuple(c for c in codes if counties[c].city_code == here.city_code)
+        elif context[2:] == "0000":
+            codes = tuple(c for c in codes if c[:2] == context[:2])
+        else:
+            codes = tuple(c for c in codes if c[:4] == context[:4])
+    return codes[0] if len(codes) == 1 else None
 
 
 @lru_cache(maxsize=2**18)

@@ -348,12 +348,14 @@ def townships() -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=2**16)
 def township_county(text: str, context: str | None = None) -> str | None:
-    """The county of the first township or street a text names (古泉街道香榭小区 → its county), when the
-    name, a city or province named in the text, or `context` (a county, city or province code) leaves
-    exactly one. Never a county of another province than `context`'s, nor one the text's places deny.
+    """The county of the first township or street a text names (古泉街道香榭小区 → its county), when a
+    city or province named before it, or `context` (a county, city or province code: the receiving
+    office's, the petitioner's) leaves exactly one. Never a county of another city than a context county's,
+    of another province than a context province's, nor one the text's places deny; a township name with
+    neither context nor a place before it is not guessed.
 
-    >>> township_county("古泉街道香榭小区")
-    '371726'
+    >>> township_county("古泉街道香榭小区", "370000"), township_county("古泉街道香榭小区")
+    ('371726', None)
     """
     text = to_simplified(text)
     names = townships()
@@ -368,6 +370,8 @@ def township_county(text: str, context: str | None = None) -> str | None:
 
 def _one_township_county(codes: tuple[str, ...], before: str, context: str | None) -> str | None:
     named = {e.code for m in _mentions(before) for e in m} if before else set()
+    if not named and not context:
+        return None  # a township name alone, nothing to say in which part of the country: not guessed
     if named:
         codes = tuple(c for c in codes if named & {c, c[:4] + "00", c[:2] + "0000"})
     if context and len(context) == 6:

@@ -194,22 +194,26 @@ def test_every_county_is_found_by_its_full_address() -> None:
 
 
 def test_addresses_written_from_the_township_down_get_their_county() -> None:
-    # 古泉街道 and 东平街道 are each the name of one street office in the national division codes.
-    assert county_of("古泉街道香榭小区22-3-2402") == "371726"
-    assert county_of("东平街道地区尚庄村") == "370923"
+    # 古泉街道 and 东平街道 are each the name of one street office in the national division codes; the
+    # receiving office (here its province or city) says which part of the country the filing is from.
+    assert county_of("古泉街道香榭小区22-3-2402", "370000") == "371726"
+    assert county_of("东平街道地区尚庄村", "370900") == "370923"
+    # With nothing to place it, a township name alone is not guessed.
+    assert county_of("古泉街道香榭小区22-3-2402") is None
     # 长安街道 is in eight counties: it stays unresolved unless the filing's city or county decides.
-    assert county_of("长安街道幸福小区3号") is None
+    assert county_of("长安街道幸福小区3号", "230000") is None  # three in 黑龙江
+    assert county_of("长安街道幸福小区3号", "320000") == "320206"  # one in 江苏
     assert county_of("长安街道幸福小区3号", "320200") == "320206"  # 无锡市 → 梁溪区
     assert county_of("长安街道幸福小区3号", "320206") == "320206"
     # Context never takes a township into another city or province than the filing's.
     assert county_of("古泉街道香榭小区", "130102") is None
-    assert county_of("古泉街道香榭小区", "370000") == "371726"
+    assert county_of("古泉街道香榭小区", "371702") == "371726"  # another county of the same city
     # A city written before the township must agree with it.
     assert county_of("济南市古泉街道") is None
     assert county_of("菏泽市古泉街道") == "371726"
     # Names that merely end like a township are not guessed into one.
-    assert county_of("城乡结合部") is None
-    assert county_of("12号楼3单元") is None
+    assert county_of("城乡结合部", "370000") is None
+    assert county_of("12号楼3单元", "370000") is None
 
 
 def test_a_county_named_in_the_text_still_comes_first() -> None:

@@ -641,7 +641,7 @@ def _filing_places(inp: UnitInputs) -> tuple[list[str | None], list[str | None]]
     The county is the filing's county, else the one its receiving office, address or place of the matter
     names, else the first county named by one of its unit names (its responsible unit, then its routing
     chain), read within the province the receiving office or the chain's city bodies name."""
-    out = list(inp.counties)
+    out = _chain_counties(inp)
     areas: list[str | None] = [None] * len(out)
     unknown: dict[str, int] = {}
     for i, county in enumerate(out):
@@ -692,6 +692,33 @@ def _filing_places(inp: UnitInputs) -> tuple[list[str | None], list[str | None]]
     for i, names in texts.items():
         out[i] = next((c for c in (_likeliest_county(n, seen) for n in names if n) if c), None)
     return out, areas
+
+
+def _chain_counties(inp: UnitInputs) -> list[str | None]:
+    """The filings' counties, except where a filing's routing chain names, in every unit it places, one
+    other county: the chain is handled there (鹿泉区信访局 → 鹿泉自然资源和规划局), so its bare names are
+    that county's, whatever the filing's own county (often the petitioner's home) says."""
+    out = list(inp.counties)
+    index = {fid: i for i, fid in enumerate(inp.filing_ids)}
+    named: dict[int, set[str]] = {}
+    for fid, a, b in zip(inp.transfer_filings, inp.from_units, inp.to_units, strict=True):
+        i = index.get(fid)
+        if i is None or out[i] is None:
+            continue
+        for raw in (a, b):
+            county = _named_county(raw) if raw else None
+            if county is not None:
+                named.setdefault(i, set()).add(county)
+    for i, counties in named.items():
+        if len(counties) == 1:
+            out[i] = counties.pop()
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def _named_county(raw: str) -> str | None:
+    """The county a unit name places itself in by its own words (鹿泉区信访局), None when it names none."""
+    return parse_unit(raw.strip(), None).unit.county
 
 
 def _upper_area(raw: str) -> str | None:

@@ -258,3 +258,17 @@ def test_hotline_sub_centres_are_their_county_hotline() -> None:
     assert uid("历城区12345分中心", LI_XIA) == full == "370112:hotline"
     assert uid("12345热线分中心", LI_CHENG) == "370112:hotline"  # the filing's county
     assert uid("12345热线某某分中心", LI_CHENG).split(":")[1] == "unknown"
+
+
+def test_a_chain_handled_in_another_county_reads_its_bare_names_there() -> None:
+    # The filing's county is the petitioner's (长安区); the chain is handled in 鹿泉区 and says so.
+    filings = [_filing("F1", CHANG_AN, "自然资源和规划局"), _filing("F2", CHANG_AN, "自然资源和规划局")]
+    transfers = [
+        _transfer("F1", 1, "鹿泉区信访局", "自然资源和规划局"),
+        _transfer("F2", 1, "鹿泉区信访局", "信访局"),
+        _transfer("F2", 2, "信访局", "行唐县自然资源局"),  # two counties named: the filing's county stays
+    ]
+    got = {(m.filing_id, m.role, m.seq): m.unit_id for m in resolve_units(filings, transfers)[0]}
+    assert got["F1", UnitRole.RESPONSIBLE, None] == got["F1", UnitRole.TO, 1] == "130110:natural_resources"
+    assert got["F2", UnitRole.RESPONSIBLE, None] == "130102:natural_resources"
+    assert got["F2", UnitRole.TO, 1] == "130102:petition_bureau"

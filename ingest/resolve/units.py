@@ -37,6 +37,7 @@ from ingest.read.places import (
     is_county_code,
     region_of,
     short_name,
+    township_county,
 )
 from ingest.records import Filing, Transfer, Unit, UnitMention, UnitRole
 from ingest.resolve.zones import COMMITTEE, split_zone, zone_place
@@ -460,6 +461,11 @@ def parse_unit(raw: str, county: str | None, area: str | None = None) -> ParsedU
     if town and town.group("name") not in _BARE:
         name = town.group("name")
         full = name + ("办事处" if name.endswith("街道") else "人民政府")
+        region = place.city or place.province or context.city or context.province
+        if the_county is None and not place.untold and region:
+            # only the city or province is known: the gazetteer may know the one county with this township
+            the_county = township_county(name, region)
+            where = the_county or where
         return ParsedUnit(Unit(f"{where}:town:{name}", full, the_county, "township"), "township")
     village = _village(rest)
     if village:

@@ -272,3 +272,14 @@ def test_a_chain_handled_in_another_county_reads_its_bare_names_there() -> None:
     assert got["F1", UnitRole.RESPONSIBLE, None] == got["F1", UnitRole.TO, 1] == "130110:natural_resources"
     assert got["F2", UnitRole.RESPONSIBLE, None] == "130102:natural_resources"
     assert got["F2", UnitRole.TO, 1] == "130102:petition_bureau"
+
+
+def test_a_township_of_a_known_city_takes_its_county_from_the_gazetteer() -> None:
+    # Only the city (菏泽) is known; 古泉街道 is one street office of it in the division codes.
+    assert uid("古泉街道办事处", None, "371700") == "371726:town:古泉街道"
+    assert uid("菏泽市古泉街道办事处", None) == "371726:town:古泉街道"
+    # Not in another city than the gazetteer's, nor where several counties of the city have one.
+    assert uid("古泉街道办事处", None, "370100") == "none@370100:town:古泉街道"
+    assert uid("长安街道办事处", None, "230000").startswith("none@230000:")  # three in 黑龙江
+    # The filing's county, when known, is the township's as before.
+    assert uid("古泉街道办事处", LI_XIA) == "370102:town:古泉街道"

@@ -233,7 +233,7 @@ def _area_code(city_code: str | None) -> str:
         return _AREA_CODES[city_code]
     if city_code is None:
         return "0310"
-    return f"0{(int(city_code[:4]) * 37) % 900 + 100}"
+    return f"0{(int(city_code[:4]) * 37) % 600 + 350}"
 
 
 def _place_name(rng: random.Random, taken: set[str]) -> str:
@@ -1171,6 +1171,8 @@ class _Generator:
         self.today = today.toordinal()
         self.start = self.today - 3 * 365
         self.places = _build_places(self.rng, _pick_counties(regions, seed))
+        self.kinds_by_scope: dict[str, tuple[_Kind, ...]] = _KINDS_BY_SCOPE
+        """The matters each scope draws from (the varied style has its own)."""
         self.varied: VariedText | None = None
         """The varied style's writer of texts, categories, titles and accounts (None: the standard style)."""
         self.units = _Units(self.places)
@@ -1295,12 +1297,12 @@ class _Generator:
         else:
             person = people.household(self._place_index())[0]
         p = people.people[person]
-        kind = _choice(rng, _KINDS_BY_SCOPE["individual"])
+        kind = _choice(rng, self.kinds_by_scope["individual"])
         raised = self.kinds_raised.setdefault(person, set())
         for _ in range(3):  # a second matter of one person is of another kind, or told apart by a clerk
             if kind.key not in raised:
                 break
-            kind = _choice(rng, _KINDS_BY_SCOPE["individual"])
+            kind = _choice(rng, self.kinds_by_scope["individual"])
         raised.add(kind.key)
         first = _between(rng, self.start, self.today - 5)
         issue = self._new_issue(kind, p.place, p.town, p.village, [p.place], first, False)
@@ -1325,7 +1327,7 @@ class _Generator:
         village = _between(rng, 0, len(pl.towns[town].villages))
         size = min(60, 5 + int(rng.expovariate(1 / 10)))
         members = people.in_village(place, town, village, size, set())
-        kind = _choice(rng, _KINDS_BY_SCOPE["group"])
+        kind = _choice(rng, self.kinds_by_scope["group"])
         first = _between(rng, self.start, self.today - 5)
         issue = self._new_issue(kind, place, town, village, [place], first, True)
         first = max(first, self.issues[issue].first)
@@ -1349,8 +1351,9 @@ class _Generator:
         city = self.places[home].county.city_code
         same_city = [i for i, p in enumerate(self.places) if p.county.city_code == city and i != home]
         pool = same_city if rng.random() < 0.7 else [i for i in range(len(self.places)) if i != home]
-        counties = [home] + rng.sample(pool, _between(rng, 1, 4))
-        kind = _choice(rng, _KINDS_BY_SCOPE["cross"])
+        pool = pool or [i for i in range(len(self.places)) if i != home]  # a city of few counties (regions)
+        counties = [home] + rng.sample(pool, min(len(pool), _between(rng, 1, 4)))
+        kind = _choice(rng, self.kinds_by_scope["cross"])
         first = _between(rng, self.start, self.today - 5)
         issue = self._new_issue(kind, home, 0, 0, counties, first, True)
         first = max(first, self.issues[issue].first)

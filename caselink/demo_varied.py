@@ -154,7 +154,9 @@ def _day(rng: random.Random, ordinal: int, plain: bool) -> str:
     d = date.fromordinal(ordinal)
     if plain:
         return f"{d.year}年{d.month}月{d.day}日"
-    return _choice(rng, (d.isoformat(), f"{d.year}.{d.month}.{d.day}", f"{d.month}月{d.day}日", f"{d.year}年{d.month}月"))
+    return _choice(
+        rng, (d.isoformat(), f"{d.year}.{d.month}.{d.day}", f"{d.month}月{d.day}日", f"{d.year}年{d.month}月")
+    )
 
 
 @dataclass(slots=True)
@@ -410,8 +412,10 @@ class VariedText:
         if channel == "电话":
             return fam.before_2018[min(1, len(fam.before_2018) - 1)] if early else fam.hotline
         if rng.random() < self.rates.category_path:
-            traits.append("category_path")
-            return fam.paths[scheme % len(fam.paths)]
+            paths = tuple(x for x in fam.before_2018 if "/" in x) if early else fam.paths
+            if paths:
+                traits.append("category_path")
+                return paths[scheme % len(paths)]
         labels = fam.before_2018 if early else fam.labels
         return labels[scheme % len(labels)]
 

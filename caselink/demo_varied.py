@@ -31,7 +31,7 @@ from bisect import bisect
 from dataclasses import dataclass
 from datetime import date
 
-from caselink.demo_data import Rates, _Filing, _Generator, _Kind, _Person, _between, _choice
+from caselink.demo_data import Rates, _between, _choice, _Filing, _Generator, _Kind, _Person
 from caselink.demo_varied_matters import (
     BRANDS,
     CLOSERS,
@@ -90,13 +90,15 @@ class VariedRates:
     """Of hot matters: neighbours in the same estate raise 1–3 other matters."""
 
 
+_PROVINCE_CODES = (
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65"
+)
 _PROVINCE_ABBR = dict(
     zip(
-        "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65".split(),
-        "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔滇藏陕甘青宁新",
-        strict=True,
+        _PROVINCE_CODES.split(), "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔滇藏陕甘青宁新", strict=True
     )
 )
+"""Province code → the one-character name court case numbers use (（2023）桂0225民初4027号)."""
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _CN_DIGITS = "零一二三四五六七八九"

@@ -69,7 +69,7 @@ class Matter:
     unit: str
     """A department key of caselink.demo_data._DEPTS, "township" or "village"."""
     scope: str
-    """individual / group (a village) / hot (an estate or road: dozens of residents) / cross (several counties)"""
+    """individual / group (a village) / hot (an estate: dozens of residents) / cross (counties) / any"""
     decisive: str
     """The particulars that make two tellings one matter, as "{slot}{slot}" (the standard style's facts)."""
     what: tuple[str, ...]

@@ -42,7 +42,8 @@ from caselink.demo_data import ENCODINGS, STYLES, generate, province_code
     show_default=True,
     help="standard: the generator's own writing in three Hebei cities; varied: other habits of real records "
     "(category schemes by body and year, one-line register entries, reposts, boilerplate, numbers and dates "
-    "written many ways, case numbers, hot estate matters, titles and accounts) in Guangxi, Shandong and Gansu.",
+    "written many ways, case numbers, hot estate matters, titles and accounts) in Guangxi, Shandong and "
+    "Gansu.",
 )
 @click.option(
     "--region",

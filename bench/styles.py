@@ -3,8 +3,9 @@
     python bench/styles.py [--filings 20000] [--seed 7] [--region 37,45,62] [--cache DIR]
 
 For each style (`caselink demo-data --style standard` and `--style varied`, same size, seed and regions) the
-data are generated once into --cache, validated and resolved as `caselink ingest` does (ingest.resolve.resolve:
-petitioners, units and issues all resolved, nothing taken from the truth), loaded into the embedded store,
+data are generated once into --cache, validated and resolved as `caselink ingest` does
+(ingest.resolve.resolve: petitioners, units and issues all resolved, nothing taken from the truth), loaded
+into the embedded store,
 and the pattern queries are run with their default parameters. Printed per style:
 - issues: pairwise and B-cubed precision / recall / F1 of filing → issue;
 - units: pairwise P/R/F1 of every unit mention (responsible unit, routing from / to);
@@ -189,7 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     regions = [r for r in args.region.split(",") if r]
     results = {style: measure(style, args, regions) for style in STYLES}
     where = f", regions {args.region}" if regions else ""
-    print(f"\ndemo-data --filings {args.filings} --seed {args.seed}{where}; one set of settings for both styles")
+    print(
+        f"\ndemo-data --filings {args.filings} --seed {args.seed}{where}; one set of settings for both styles"
+    )
     print_table(results)
     return 0
 

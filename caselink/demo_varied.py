@@ -391,6 +391,10 @@ class VariedText:
             if len(self.told[f.issue]) > 4:
                 del self.told[f.issue][0]
         row[13] = content
+        if (
+            row[9] and "{estate}" in m.decisive and rng.random() < 0.5
+        ):  # the place of the matter is the estate
+            row[9] = g.places[f.place].county.name + iss.slots["estate"]
         account = ""
         if online and rng.random() < rates.account:
             account = self._account(f.person)

@@ -136,7 +136,10 @@ def main(argv: list[str] | None = None) -> int:
         from caselink.demo_data import GENERATOR_VERSION, generate
 
         regions = [r for r in args.region.split(",") if r]
-        tail = ("" if args.style == "standard" else f"-{args.style}") + "".join(f"-r{r}" for r in regions)
+        from caselink.demo_varied import VARIED_VERSION
+
+        style = "" if args.style == "standard" else f"-{args.style}{VARIED_VERSION}"
+        tail = style + "".join(f"-r{r}" for r in regions)
         data = args.cache / f"data-v{GENERATOR_VERSION}-{args.filings}-{args.seed}{tail}"
         cached = data / "validated-v2.pkl"
         if not cached.exists():

@@ -39,7 +39,8 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 from bench.accuracy_units_issues import Scores, bcubed, pairwise, units_scores  # noqa: E402
-from caselink.demo_data import STYLES, generate  # noqa: E402
+from caselink.demo_data import GENERATOR_VERSION, STYLES, generate  # noqa: E402
+from caselink.demo_varied import VARIED_VERSION  # noqa: E402
 from graph.memory_store import MemoryStore  # noqa: E402
 from ingest.load import load  # noqa: E402
 from ingest.read import read_and_validate  # noqa: E402
@@ -124,7 +125,8 @@ def found_patterns(store: MemoryStore, res: Resolution) -> dict[str, set[str]]:
 
 def measure(style: str, args: argparse.Namespace, regions: list[str]) -> dict[str, Scores | str]:
     tail = "".join(f"-r{r}" for r in regions)
-    data = args.cache / f"{style}-{args.filings}-{args.seed}{tail}"
+    version = f"v{GENERATOR_VERSION}" + (f".{VARIED_VERSION}" if style == "varied" else "")
+    data = args.cache / f"{style}-{version}-{args.filings}-{args.seed}{tail}"
     if not (data / "manifest.json").exists():
         t0 = time.perf_counter()
         generate(args.filings, args.seed, data, style=style, regions=regions)

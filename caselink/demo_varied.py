@@ -51,6 +51,9 @@ from caselink.demo_varied_matters import (
     Matter,
 )
 
+VARIED_VERSION = "1"
+"""Changes when the same seed would write other varied files (benchmarks key their caches on it)."""
+
 DEFAULT_REGIONS = ("450000", "370000", "620000")
 """Guangxi, Shandong, Gansu: far from the standard style's Hebei, with other naming habits."""
 

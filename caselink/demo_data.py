@@ -3,7 +3,10 @@
 `generate(n, seed, out_dir)` writes filings.csv and transfers.csv in the canonical input format
 (docs/input-format.md) plus the truth behind them: truth_filings.csv (true petitioner, issue,
 responsible unit and co-signers of every filing), truth_units.csv (every unit name as written and the unit
-it means), truth_people.csv (the clean petitioners) and manifest.json. Same seed → byte-identical files.
+it means), truth_people.csv (the clean petitioners), truth_details.csv (each filing's receiving body, and the
+varied style's traits) and manifest.json. Same seed → byte-identical files. This module is the standard
+style; `style="varied"` runs the same people, units and routing over caselink.demo_varied's matters and
+writing habits, and `regions` draws the counties from other provinces.
 
 What the data holds, each controlled by a rate in `Rates`:
 - people filing several times with varied names (homophones, a character dropped or added, traditional

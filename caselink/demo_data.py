@@ -619,13 +619,17 @@ class _Units:
             if c.province_code not in self.units:
                 prov = c.province_name
                 if prov.endswith("省"):
-                    forms = [(prov + "信访局", 6), ("省信访局", 2), (prov.removesuffix("省") + "省信访局", 1)]
-                else:  # 广西壮族自治区信访局 / 自治区信访局 / 广西信访局; 北京市信访办
+                    prov_forms = [
+                        (prov + "信访局", 6),
+                        ("省信访局", 2),
+                        (prov.removesuffix("省") + "省信访局", 1),
+                    ]
+                else:  # 广西壮族自治区信访局 / 自治区信访局 / 广西信访局; 北京市信访局 / 北京信访局
                     short = re.sub(r"(壮族|回族|维吾尔)?(自治区|市)$", "", prov)
-                    forms = [(prov + "信访局", 6), (short + "信访局", 1)]
+                    prov_forms = [(prov + "信访局", 6), (short + "信访局", 1)]
                     if prov.endswith("自治区"):
-                        forms.append(("自治区信访局", 2))
-                self._add(f"{c.province_code}:petition_bureau", forms)
+                        prov_forms.append(("自治区信访局", 2))
+                self._add(f"{c.province_code}:petition_bureau", prov_forms)
             if c.city_code and c.city_code not in seen_city:
                 seen_city.add(c.city_code)
                 city = c.city_name or ""

@@ -50,6 +50,8 @@ from ingest.background import WORKERS, paused_gc, release_free_memory
 from ingest.read.places import all_counties
 from ingest.records import Evidence, Filing, Issue
 from ingest.resolve import issue_model as im
+from ingest.resolve.categories import CategoryRelation, Taxonomy
+from ingest.resolve.identifiers import strong_identifiers
 from ingest.resolve.issue_model import (
     COMPARISONS,
     NULL,
@@ -61,10 +63,30 @@ from ingest.resolve.issue_model import (
     gap_level,
 )
 from ingest.resolve.keywords import Keywords, overlap, rare_bigrams
+from ingest.resolve.matter_text import matter_text
+from ingest.resolve.named_objects import named_objects
 
 # ------------------------------------------------------------------------------------------ particulars
 
-YEAR, YEARS, AREA, MONEY, VILLAGE, TOWN, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL, CITY = range(12)
+(
+    YEAR,
+    YEARS,
+    AREA,
+    MONEY,
+    VILLAGE,
+    TOWN,
+    ESTATE,
+    COMPANY,
+    FACTORY,
+    SCHOOL,
+    HOSPITAL,
+    CITY,
+    ROAD,
+    ROAD_OBJECT,
+    CASE,
+    CREDIT,
+    DOCUMENT,
+) = range(17)
 KIND_NAMES = {
     YEAR: ("年份", "year"),
     YEARS: ("年数", "years"),
@@ -78,6 +100,11 @@ KIND_NAMES = {
     SCHOOL: ("学校", "school"),
     HOSPITAL: ("医院", "hospital"),
     CITY: ("市", "city"),
+    ROAD: ("道路", "road"),
+    ROAD_OBJECT: ("道路设施", "road and what stands on it"),
+    CASE: ("案号", "case number"),
+    CREDIT: ("统一社会信用代码", "credit code"),
+    DOCUMENT: ("证照合同编号", "document number"),
 }
 """Kinds of particulars, with their Chinese and English labels for evidence lines."""
 PLACE_KINDS = frozenset({VILLAGE, TOWN, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL})
@@ -235,7 +262,24 @@ def particulars(text: str) -> list[tuple[int, str]]:
         if full not in _NOT_NAMES:
             out.append((kind, full))
     out.extend((CITY, c) for c in _cities(s))
+    named = set(out)
+    for what, name in named_objects(s):
+        typed = (_NAMED_KIND[what], name)
+        if typed not in named:
+            out.append(typed)
+    out.extend((_STRONG_KIND[what], value) for what, value in strong_identifiers(s))
     return out
+
+
+_NAMED_KIND = {
+    "estate": ESTATE,
+    "road": ROAD,
+    "road_object": ROAD_OBJECT,
+    "school": SCHOOL,
+    "hospital": HOSPITAL,
+    "company": COMPANY,
+}
+_STRONG_KIND = {"case": CASE, "credit": CREDIT, "document": DOCUMENT}
 
 
 # --------------------------------------------------------------------------------------------- minhash
@@ -454,7 +498,9 @@ class IssueFeatures:
     day: NDArray[np.int64]
     """The date received (ordinal)."""
     kw: Keywords
-    """The rarest shared bigrams of each filing's content."""
+    """The telling bigrams of each filing's content."""
+    cat_level: NDArray[np.int8]
+    """(labels, labels): the category comparison level of two labels (`category_levels`)."""
     pet: NDArray[np.int64] = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     """The petitioner (id, or a filing of its own when unknown): filled in by resolve_issues."""
 
@@ -544,7 +590,9 @@ class _Particulars:
     signatures: NDArray[np.uint32]
     """(distinct contents, 16) MinHash signatures."""
     keywords: Keywords
-    """The rarest shared bigrams of each distinct content."""
+    """The telling bigrams of each distinct content."""
+    lengths: NDArray[np.int32]
+    """Characters of each distinct content once written one way (boilerplate out)."""
 
 
 def _read_particulars(contents: list[str], places: list[str]) -> _Particulars:
@@ -573,7 +621,9 @@ def _read_particulars(contents: list[str], places: list[str]) -> _Particulars:
     pidx = np.fromiter(
         (place_idx.setdefault(p, len(place_idx)) for p in places), dtype=np.int64, count=len(places)
     )
-    distinct = list(content_idx)
+    # Each distinct content written one way first (matter_text: boilerplate out, numbers, dates and sums
+    # in one form, traditional characters and common typos fixed): what it says of the matter.
+    distinct = [matter_text(c) for c in content_idx]
     c_table = table(distinct, None)
     p_table = table(list(place_idx), frozenset({VILLAGE, TOWN}))
     token_text: list[tuple[int, str]] = [("", "")] * len(token_id)  # type: ignore[list-item]
@@ -587,7 +637,33 @@ def _read_particulars(contents: list[str], places: list[str]) -> _Particulars:
         token_text,
         minhash_signatures(distinct),
         rare_bigrams([normalise_content(c) for c in distinct], KEYWORDS),
+        np.fromiter(map(len, distinct), dtype=np.int32, count=len(distinct)),
     )
+
+
+_LEVEL_OF_RELATION = {
+    CategoryRelation.UNKNOWN: NULL,
+    CategoryRelation.UNRELATED: 0,
+    CategoryRelation.FAMILY: 1,
+    CategoryRelation.SAME: 2,
+}
+
+
+def category_levels(labels: list[str]) -> NDArray[np.int8]:
+    """The category level (issue_model: 0 unrelated, 1 one family, 2 same, NULL unknown) of every two of
+    the labels as written, through the taxonomy (categories.py): computed once per two canonical
+    categories, so that a file's thousand spellings cost no more than its few dozen categories."""
+    taxonomy = Taxonomy.load()
+    canon = [taxonomy.canonical(x) or "" for x in labels]
+    names = sorted(set(canon) - {""})
+    index = {c: i for i, c in enumerate(names)}
+    rel = np.full((len(names) + 1, len(names) + 1), NULL, dtype=np.int8)  # the last row: unknown
+    for i, x in enumerate(names):
+        for j, y in enumerate(names):
+            rel[i, j] = _LEVEL_OF_RELATION[taxonomy.relation(x, y)]
+    of = np.array([index.get(c, len(names)) for c in canon], dtype=np.int64)
+    out: NDArray[np.int8] = rel[np.ix_(of, of)] if len(labels) else np.zeros((1, 1), dtype=np.int8)
+    return out
 
 
 def read_features(inp: IssueInputs, settings: IssueSettings | None = None) -> IssueFeatures:
@@ -606,7 +682,13 @@ def _features(inp: IssueInputs, s: IssueSettings, p: _Particulars) -> IssueFeatu
     pair = _distinct(rows * nt + toks)
     rows, toks = pair // nt, pair % nt
 
-    cat = _ids([c.strip() for c in inp.categories])
+    labels: dict[str, int] = {}
+    cat = np.fromiter(
+        (-1 if not c.strip() else labels.setdefault(c.strip(), len(labels)) for c in inp.categories),
+        dtype=np.int64,
+        count=n,
+    )
+    cat_level = category_levels(list(labels))
     token_kind = np.array([k for k, _ in token_text] or [0], dtype=np.int64)
     # Weight: IDF of the particular among all filings (with a prior, so small batches mean the same). Not
     # within the category: one matter is filed under different categories by different bodies and years.
@@ -646,11 +728,11 @@ def _features(inp: IssueInputs, s: IssueSettings, p: _Particulars) -> IssueFeatu
         homes.append((c or "") + h if h else None)
     home = _ids(homes)
     cosigners = CoSigners.of(inp.names, inp.co_signers)
-    chars = np.fromiter(map(len, inp.contents), np.int32, n)
+    chars = p.lengths[p.content_of]
     day = np.array(inp.days, dtype=np.int64)
     kw = Keywords(p.keywords.ids[p.content_of], p.keywords.weight[p.content_of])
     return IssueFeatures(
-        n, cat, county, city, tok, w, kind, has, sig, token_text, home, cosigners, chars, day, kw
+        n, cat, county, city, tok, w, kind, has, sig, token_text, home, cosigners, chars, day, kw, cat_level
     )
 
 
@@ -823,7 +905,7 @@ def _columns(f: IssueFeatures) -> _Columns:
     return _Columns(
         np.ascontiguousarray(np.where(f.tok >= 0, f.tok, -2).T),  # pads never equal each other
         np.ascontiguousarray(f.tok.T),
-        np.ascontiguousarray(np.where((f.kind == VILLAGE) | (f.kind == TOWN), 0, f.w).T),
+        np.ascontiguousarray(np.where((np.left_shift(1, f.kind) & UNWEIGHED_MASK) != 0, 0, f.w).T),
         np.ascontiguousarray(np.where(f.tok >= 0, np.left_shift(1, f.kind), 0).T),
         np.ascontiguousarray(f.sig.T),
     )
@@ -857,7 +939,7 @@ def _levels_part(
     out = np.full((len(a), len(COMPARISONS)), NULL, dtype=np.int8)
     out[:, im.TEXT] = binned(overlap(f.kw, a, b), TEXT_BINS)
     has_a, has_b = f.has[a], f.has[b]
-    matter_a, matter_b = (has_a & ~PLACE_MASK) != 0, (has_b & ~PLACE_MASK) != 0
+    matter_a, matter_b = (has_a & ~UNWEIGHED_MASK) != 0, (has_b & ~UNWEIGHED_MASK) != 0
     out[:, im.SHARED] = np.where(matter_a & matter_b, binned(shared_w, SHARED_BINS), NULL)
     common = has_a & has_b & SOFT_CONFLICT_MASK
     out[:, im.CONFLICT] = np.where(common != 0, (common & ~shared) == 0, NULL)
@@ -876,7 +958,10 @@ def _levels_part(
     area = np.where(both, area, NULL)
     out[:, im.AREA] = np.where(same_place | (same_home & ~same_pet), 4, area)
     ka, kb = f.cat[a], f.cat[b]
-    out[:, im.CATEGORY] = np.where((ka >= 0) & (kb >= 0), np.where(ka == kb, 2, 0), NULL)
+    known = (ka >= 0) & (kb >= 0)
+    out[:, im.CATEGORY] = np.where(known, f.cat_level[np.maximum(ka, 0), np.maximum(kb, 0)], NULL)
+    strong = has_a & has_b & STRONG_MASK
+    out[:, im.STRONG] = np.where(strong != 0, (shared & STRONG_MASK) != 0, NULL)
     out[:, im.GAP] = gap_level(f.day[a] - f.day[b])
     # Veto (a hand rule): both name a value of a kind one matter has one of (a village, an estate, a sum, a
     # year) and none agree — two villages' land, two estates' repairs — unless it is one text reposted.
@@ -930,7 +1015,7 @@ def components(n: int, a: IndexArray, b: IndexArray) -> NDArray[np.int64]:
 
 
 CONFLICT_KINDS = frozenset(
-    {YEAR, AREA, MONEY, VILLAGE, TOWN, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL, CITY}
+    {YEAR, AREA, MONEY, VILLAGE, TOWN, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL, CITY, CASE, CREDIT}
 )
 """Kinds of which one issue names one value: two clusters naming different ones are not merged. Not spans
 of years: in a collective matter each filer gives their own (教龄, 服役 years)."""
@@ -942,7 +1027,28 @@ PLACE_MASK = (1 << VILLAGE) | (1 << TOWN)
 """Kinds that say where a matter is (they have a level of their own)."""
 SOFT_CONFLICT_MASK = CONFLICT_MASK & ~PLACE_MASK
 """Kinds whose values, when both filings name some and none agree, make the conflict level."""
-SPECIFIC_MASK = sum(1 << k for k in (AREA, MONEY, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL, CITY))
+SPECIFIC_MASK = sum(
+    1 << k
+    for k in (
+        AREA,
+        MONEY,
+        ESTATE,
+        COMPANY,
+        FACTORY,
+        SCHOOL,
+        HOSPITAL,
+        CITY,
+        ROAD_OBJECT,
+        CASE,
+        CREDIT,
+        DOCUMENT,
+    )
+)
+STRONG_MASK = (1 << CASE) | (1 << CREDIT) | (1 << DOCUMENT)
+"""Identifiers of one matter (case, credit and document numbers): their own comparison."""
+UNWEIGHED_MASK = PLACE_MASK | (1 << ROAD) | STRONG_MASK
+"""Kinds that do not add to the particulars level: places and roads say where (a city's road is in many
+matters), identifiers have their own level."""
 """Particulars of the matter itself, not of where it is or when."""
 
 
@@ -1360,7 +1466,17 @@ def headline(content: str) -> str:
     return first if len(first) <= HEADLINE_CHARS else first[: HEADLINE_CHARS - 1] + "…"
 
 
-_TITLE_RANK = {ESTATE: 0, FACTORY: 0, COMPANY: 0, SCHOOL: 0, HOSPITAL: 0, VILLAGE: 1, TOWN: 2}
+_TITLE_RANK = {
+    ESTATE: 0,
+    FACTORY: 0,
+    COMPANY: 0,
+    SCHOOL: 0,
+    HOSPITAL: 0,
+    ROAD_OBJECT: 0,
+    VILLAGE: 1,
+    ROAD: 1,
+    TOWN: 2,
+}
 _UNRANKED = 9
 
 

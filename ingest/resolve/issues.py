@@ -262,11 +262,11 @@ def particulars(text: str) -> list[tuple[int, str]]:
         if full not in _NOT_NAMES:
             out.append((kind, full))
     out.extend((CITY, c) for c in _cities(s))
-    named = set(out)
     for what, name in named_objects(s):
-        typed = (_NAMED_KIND[what], name)
-        if typed not in named:
-            out.append(typed)
+        k = _NAMED_KIND[what]
+        # one estate read twice (天元家园小区 by its suffix, 天元家园 as a name) is one particular
+        if not any(kind == k and (v.startswith(name) or name.startswith(v)) for kind, v in out):
+            out.append((k, name))
     out.extend((_STRONG_KIND[what], value) for what, value in strong_identifiers(s))
     return out
 

@@ -47,7 +47,7 @@ from ingest.read import RawRow, validate_filing
 from ingest.read.places import county_by_code
 from ingest.records import Filing
 from ingest.resolve import ResolveSettings, identity_evidence
-from ingest.resolve.compare import DEFAULT_COMPARISONS, NULL, address_tail
+from ingest.resolve.compare import DEFAULT_COMPARISONS, NULL, NameComparison, address_tail
 from ingest.resolve.issues import (
     AREA,
     COMPANY,
@@ -106,6 +106,8 @@ _KIND_WEIGHT = {
 }  # fmt: skip
 """What a shared particular says about two filings being one matter (a shared village says little)."""
 _ACCOUNT = next(k for k, c in enumerate(DEFAULT_COMPARISONS) if c.field == "account_id")
+_SAME_NAME = NameComparison.SAME
+"""The name level where the name-frequency adjustment applies, as resolution applies it."""
 _IN_HANDLING = frozenset({Status.PENDING, Status.HANDLING, Status.REVIEW, Status.RE_REVIEW})
 
 
@@ -371,13 +373,13 @@ def name_count(ix: IntakeIndex, name: str) -> int:
     return int(found[0]) if len(found) else 0
 
 
-def _name_adjust(ix: IntakeIndex, name: str) -> float:
+def name_adjustment(ix: IntakeIndex, name: str) -> float:
     """The resolution's name-frequency adjustment of "same name" (ingest.resolve.resolver)."""
     count = name_count(ix, name)
     if not count:
         return 0.0
     share = count / max(ix.n_filings, 1)
-    u = ix.model.fields[0].u[4]
+    u = ix.model.fields[0].u[_SAME_NAME]
     return float(np.clip(np.log2(u / share), -6.0, 6.0))
 
 
@@ -402,8 +404,8 @@ def score_profile(
     levels = [c.level(q, f) for c in DEFAULT_COMPARISONS]
     table = ix.model.weight_table()
     w = ix.model.prior_weight + sum(table[k][lv] for k, lv in enumerate(levels) if lv != NULL)
-    if levels[0] == 4:
-        w += _name_adjust(ix, q.name_norm) if name_adjust is None else name_adjust
+    if levels[0] == _SAME_NAME:
+        w += name_adjustment(ix, q.name_norm) if name_adjust is None else name_adjust
     return w, levels
 
 
@@ -411,7 +413,7 @@ def score_people(ix: IntakeIndex, q: Filing, notes: list[str]) -> list[_Scored]:
     """Every candidate petitioner with its best-scoring profile, best first."""
     best: dict[int, _Scored] = {}
     pets = ix.prof["pet"]
-    adjust = _name_adjust(ix, q.name_norm)
+    adjust = name_adjustment(ix, q.name_norm)
     for r in _candidate_rows(ix, q, notes).tolist():
         w, levels = score_profile(ix, q, r, adjust)
         p = int(pets[r])
@@ -433,8 +435,8 @@ def _match_level(s: _Scored, probability: float) -> MatchLevel:
 
 def _explain(ix: IntakeIndex, s: _Scored, q: Filing) -> tuple[str, ...]:
     lines = (*ix.model.explain(s.levels), f"先验 / prior ({ix.model.prior_weight:+.1f})")
-    if s.levels[0] == 4:
-        adj = round(_name_adjust(ix, q.name_norm), 1)
+    if s.levels[0] == _SAME_NAME:
+        adj = round(name_adjustment(ix, q.name_norm), 1)
         if adj:
             word = "姓名少见 / uncommon name" if adj > 0 else "姓名常见 / common name"
             lines = (*lines, f"{word} ({adj:+.1f})")
@@ -557,7 +559,9 @@ def check_index(
         level = _match_level(s, prob)
         if level is not MatchLevel.UNLIKELY and rank >= top:
             continue
-        if level is MatchLevel.UNLIKELY and not (s.levels[0] >= 3 and matter.sig is not None):
+        if level is MatchLevel.UNLIKELY and not (
+            s.levels[0] >= NameComparison.SOUNDS_SAME and matter.sig is not None
+        ):
             continue
         rows = list(ix.filings_of(s.pet))
         jac = _jaccards(ix, matter, rows)

@@ -610,6 +610,10 @@ class NameComparison(Comparison):
     character replaced (英 / 荚, 己 / 已), counted only when the same phone, ID number or village backs it;
     1 one character replaced (names of 3+ characters; 王伟 / 王芳 share only a surname); 0 different."""
 
+    SAME, SOUNDS_SAME, ONE_DROPPED, LOOK_ALIKE, ONE_OFF = 5, 4, 3, 2, 1
+    """The levels by name, for the readers outside (the resolver's evidence rules and name-frequency
+    adjustment, the intake check): a level added in between renumbers them here, not in every reader."""
+
     field = "name"
     label = "姓名 / name"
     agree = (name_equal, name_pinyin_equal, name_one_char_dropped, name_look_alike, name_one_char_off)
@@ -622,27 +626,27 @@ class NameComparison(Comparison):
         if not a.name_norm or not b.name_norm:
             return NULL
         if name_equal(a.name_norm, b.name_norm):
-            return 5
+            return self.SAME
         if a.name_pinyin and name_pinyin_equal(a.name_pinyin, b.name_pinyin):
-            return 4
+            return self.SOUNDS_SAME
         if name_one_char_dropped(a.name_norm, b.name_norm):
-            return 3
+            return self.ONE_DROPPED
         if name_look_alike(a.name_norm, b.name_norm) and _backed(a, b):
-            return 2
-        return 1 if name_one_char_off(a.name_norm, b.name_norm) else 0
+            return self.LOOK_ALIKE
+        return self.ONE_OFF if name_one_char_off(a.name_norm, b.name_norm) else 0
 
     def levels_for(self, t: FieldTable, left: IntArray, right: IntArray) -> LevelArray:
-        out = _equal_or_null(t.name_code[left], t.name_code[right], 5)
+        out = _equal_or_null(t.name_code[left], t.name_code[right], self.SAME)
         pa, pb = t.pinyin_code[left], t.pinyin_code[right]
-        out[(out == 0) & (pa == pb) & (pa >= 0)] = 4
-        _edit_level(out, t.name, left, right, Levenshtein.distance, 1)
-        one = np.flatnonzero(out == 1)
+        out[(out == 0) & (pa == pb) & (pa >= 0)] = self.SOUNDS_SAME
+        _edit_level(out, t.name, left, right, Levenshtein.distance, self.ONE_OFF)
+        one = np.flatnonzero(out == self.ONE_OFF)
         la, lb = _lengths(t.name, left[one]), _lengths(t.name, right[one])
-        out[one[(la != lb) & (np.minimum(la, lb) >= 2)]] = 3
+        out[one[(la != lb) & (np.minimum(la, lb) >= 2)]] = self.ONE_DROPPED
         out[one[(la == lb) & (la < 3)]] = 0  # 王伟 / 王芳 share only a surname
         out[one[(la != lb) & (np.minimum(la, lb) < 2)]] = 0
         # Look-alike characters: only where another field backs the pair (few pairs, read one by one).
-        todo = one[out[one] < 2]
+        todo = one[out[one] < self.LOOK_ALIKE]
         if len(todo):
             a, b = left[todo], right[todo]
             backed = _backed_codes(t.phone_code[a], t.phone_code[b])
@@ -652,7 +656,7 @@ class NameComparison(Comparison):
             )
             for k in np.flatnonzero(backed):
                 if name_look_alike(t.name[a[k]], t.name[b[k]]):
-                    out[todo[k]] = 2
+                    out[todo[k]] = self.LOOK_ALIKE
         return out
 
 

@@ -42,6 +42,7 @@ from ingest.resolve.compare import (
     NULL,
     FieldTable,
     LevelArray,
+    NameComparison,
     compare_pairs,
 )
 from ingest.resolve.decisions import DecisionStore, ReviewItem, Verdict
@@ -110,6 +111,8 @@ class PetitionerResult:
 
 
 _NAME, _ID, _PHONE, _BIRTH, _ADDRESS, _ACCOUNT = 0, 1, 2, 3, 5, 8  # columns of DEFAULT_COMPARISONS read here
+_NAME_LEVEL = NameComparison
+"""The name comparison's levels by name (SAME, SOUNDS_SAME, …)."""
 
 
 def identity_evidence(levels: LevelArray) -> NDArray[np.bool_]:
@@ -123,10 +126,11 @@ def identity_evidence(levels: LevelArray) -> NDArray[np.bool_]:
     elsewhere = (phone == 0) & (address >= 0) & (address <= 1)  # another phone and another address
     out: NDArray[np.bool_] = (
         (idn == 2)
-        | ((name >= 4) & (backed | ~elsewhere))
-        | ((name == 3) & (backed | lives_there))
-        | ((name == 2) & (backed | lives_there))  # a look-alike character, backed by phone, ID or village
-        | ((name == 1) & backed)
+        | ((name >= _NAME_LEVEL.SOUNDS_SAME) & (backed | ~elsewhere))
+        | ((name == _NAME_LEVEL.ONE_DROPPED) & (backed | lives_there))
+        # a look-alike character: the level itself already needs the phone, an ID or the village
+        | ((name == _NAME_LEVEL.LOOK_ALIKE) & (backed | lives_there))
+        | ((name == _NAME_LEVEL.ONE_OFF) & backed)
         | account_decides(levels)
     )
     return out
@@ -156,12 +160,12 @@ def name_frequency_adjustment(
     """
     n = len(table)
     counts = np.bincount(table.name_code[table.name_code >= 0], minlength=1)
-    same = levels[:, _NAME] == 5
+    same = levels[:, _NAME] == _NAME_LEVEL.SAME
     out = np.zeros(len(left))
     if not same.any():
         return out
     share = counts[table.name_code[left[same]]] / max(n, 1)
-    u = model.fields[_NAME].u[5]
+    u = model.fields[_NAME].u[_NAME_LEVEL.SAME]
     out[same] = np.clip(np.log2(u / share), -6.0, 6.0)
     return out
 

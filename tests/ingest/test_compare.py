@@ -22,6 +22,7 @@ from ingest.resolve.compare import (
     address_tail,
     compare_pairs,
     flat_number,
+    reason,
 )
 from tests.ingest.resolution_helpers import demo, filing
 
@@ -73,6 +74,25 @@ def test_look_alike_names_count_only_when_backed(a: str, b: str, backing: dict[s
     assert _level(NameComparison(), left, right) == (level, level)
     if level == 2:
         assert "形近" in NameComparison().reasons()[level]
+
+
+def test_named_name_levels_are_the_predicates_levels() -> None:
+    """The levels the resolver and the intake read by name (SAME, LOOK_ALIKE, …) are where the predicates put
+    them, and the same on both paths: a level added to the name comparison cannot leave a reader behind."""
+    c = NameComparison()
+    named = {
+        c.SAME: ("王伟", "王伟", {}),
+        c.SOUNDS_SAME: ("王伟", "王炜", {}),
+        c.ONE_DROPPED: ("魏秀莲", "魏秀", {}),
+        c.LOOK_ALIKE: ("张英", "张荚", {"phone": "13812345678"}),
+        c.ONE_OFF: ("王建国", "王建华", {}),
+    }
+    assert sorted(named) == list(range(1, c.n_levels)) and c.SAME == c.n_levels - 1
+    reasons = c.reasons()
+    for lv, pred in zip(range(c.n_levels - 1, 0, -1), c.agree, strict=True):
+        assert reasons[lv] == reason(pred)
+    for lv, (a, b, backing) in named.items():
+        assert _level(c, filing("1", a, **backing), filing("2", b, **backing)) == (lv, lv)
 
 
 def test_id_levels_cover_slips_and_transpositions() -> None:

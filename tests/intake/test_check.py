@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -25,6 +26,7 @@ from caselink.intake import (
     Recommendation,
     check,
     check_index,
+    name_adjustment,
     query_filing,
     recommend,
     score_profile,
@@ -36,6 +38,8 @@ from ingest.read import read_and_validate
 from ingest.read.normalise import name_pinyin, normalise_name
 from ingest.records import Filing
 from ingest.resolve import resolve, resolve_with_report
+from ingest.resolve.compare import FieldTable, NameComparison, compare_pairs
+from ingest.resolve.resolver import name_frequency_adjustment
 
 N = 2000
 HOMOPHONES = dict(
@@ -367,6 +371,31 @@ def test_intake_scores_agree_with_resolution(demo: Demo, ws: Workspace) -> None:
         if compared == 20:
             break
     assert compared == 20
+
+
+def test_name_frequency_adjustment_is_resolutions(ws: Workspace) -> None:
+    """The intake's "uncommon / common name" adjustment of a name equals the one resolution adds to a pair of
+    filings under that name: both read the model at the same-name level (the intake once read the level
+    below it, the homophone level, after a look-alike level was added under the name comparison)."""
+    records = load_records(ws)
+    filings = [records.filings[k] for k in sorted(records.filings)]
+    ix = cached_index(ws)
+    table = FieldTable.from_filings(filings)
+    first: dict[int, int] = {}
+    pairs: list[tuple[int, int]] = []
+    for i, code in enumerate(table.name_code.tolist()):
+        if code >= 0 and code in first and len(pairs) < 200:
+            pairs.append((first.pop(code), i))
+        elif code >= 0:
+            first[code] = i
+    left = np.array([a for a, _ in pairs], dtype=np.int64)
+    right = np.array([b for _, b in pairs], dtype=np.int64)
+    levels = compare_pairs(table, left, right)
+    assert (levels[:, 0] == NameComparison.SAME).all()
+    resolution = name_frequency_adjustment(table, left, right, levels, ix.model)
+    intake = [name_adjustment(ix, str(table.name[a])) for a in left.tolist()]
+    assert intake == pytest.approx(resolution.tolist(), abs=1e-9)
+    assert len(pairs) >= 50 and len({round(x, 3) for x in intake}) >= 3
 
 
 def test_top1_accuracy_floor_on_held_out_refilings(demo: Demo, tmp_path: Path) -> None:

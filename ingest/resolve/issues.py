@@ -49,10 +49,44 @@ from graph.atomic import write_atomically
 from ingest.background import WORKERS, paused_gc, release_free_memory
 from ingest.read.places import all_counties
 from ingest.records import Evidence, Filing, Issue
+from ingest.resolve import issue_model as im
+from ingest.resolve.categories import CategoryRelation, Taxonomy
+from ingest.resolve.identifiers import strong_identifiers
+from ingest.resolve.issue_model import (
+    COMPARISONS,
+    NULL,
+    SHARED_BINS,
+    TEXT_BINS,
+    MatterModels,
+    binned,
+    fit_models,
+    gap_level,
+)
+from ingest.resolve.keywords import Keywords, overlap, rare_bigrams
+from ingest.resolve.matter_text import matter_text
+from ingest.resolve.named_objects import named_objects
 
 # ------------------------------------------------------------------------------------------ particulars
 
-YEAR, YEARS, AREA, MONEY, VILLAGE, TOWN, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL, CITY = range(12)
+(
+    YEAR,
+    YEARS,
+    AREA,
+    MONEY,
+    VILLAGE,
+    TOWN,
+    ESTATE,
+    COMPANY,
+    FACTORY,
+    SCHOOL,
+    HOSPITAL,
+    CITY,
+    ROAD,
+    ROAD_OBJECT,
+    CASE,
+    CREDIT,
+    DOCUMENT,
+) = range(17)
 KIND_NAMES = {
     YEAR: ("年份", "year"),
     YEARS: ("年数", "years"),
@@ -66,6 +100,11 @@ KIND_NAMES = {
     SCHOOL: ("学校", "school"),
     HOSPITAL: ("医院", "hospital"),
     CITY: ("市", "city"),
+    ROAD: ("道路", "road"),
+    ROAD_OBJECT: ("道路设施", "road and what stands on it"),
+    CASE: ("案号", "case number"),
+    CREDIT: ("统一社会信用代码", "credit code"),
+    DOCUMENT: ("证照合同编号", "document number"),
 }
 """Kinds of particulars, with their Chinese and English labels for evidence lines."""
 PLACE_KINDS = frozenset({VILLAGE, TOWN, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL})
@@ -223,11 +262,30 @@ def particulars(text: str) -> list[tuple[int, str]]:
         if full not in _NOT_NAMES:
             out.append((kind, full))
     out.extend((CITY, c) for c in _cities(s))
+    for what, name in named_objects(s):
+        k = _NAMED_KIND[what]
+        # one estate read twice (天元家园小区 by its suffix, 天元家园 as a name) is one particular
+        if not any(kind == k and (v.startswith(name) or name.startswith(v)) for kind, v in out):
+            out.append((k, name))
+    out.extend((_STRONG_KIND[what], value) for what, value in strong_identifiers(s))
     return out
+
+
+_NAMED_KIND = {
+    "estate": ESTATE,
+    "road": ROAD,
+    "road_object": ROAD_OBJECT,
+    "school": SCHOOL,
+    "hospital": HOSPITAL,
+    "company": COMPANY,
+}
+_STRONG_KIND = {"case": CASE, "credit": CREDIT, "document": DOCUMENT}
 
 
 # --------------------------------------------------------------------------------------------- minhash
 
+KEYWORDS = 16
+"""Rarest bigrams kept per content (keywords.rare_bigrams)."""
 _K = 16
 """MinHash functions per content (bands of 4 rows → 4 bands)."""
 _ROWS = 4
@@ -365,8 +423,21 @@ class IssueSettings:
     """… inside a category, city and particular block."""
     lsh_window: int = 1
     """… inside a MinHash band bucket."""
+    keyword_window: int = 3
+    """… among filings sharing one of their first keyword_slots keywords (keywords.rare_bigrams)."""
+    keyword_slots: int = 6
     max_particulars: int = 6
     """Particulars kept per filing (the rarest)."""
+    short_chars: int = 24
+    """A content shorter than this is a one-line record (`_join_short_records`)."""
+    link_weight: float = 0.0
+    """Match weight (log2 odds of one matter, issue_model) from which a pair is linked: 0 is even odds."""
+    random_pairs: int = 200_000
+    """Random pairs of filings u is estimated on."""
+    em_pairs: int = 1_000_000
+    """Candidate pairs (a random sample when there are more) m is estimated on by EM."""
+    seed: int = 0
+    """Seed of the random pairs and the sample: the same data give the same issues."""
 
 
 # ------------------------------------------------------------------------------------------- features
@@ -424,6 +495,12 @@ class IssueFeatures:
     cosigners: CoSigners
     chars: NDArray[np.int32]
     """Length of the content in characters: a repost must be long enough to tell."""
+    day: NDArray[np.int64]
+    """The date received (ordinal)."""
+    kw: Keywords
+    """The telling bigrams of each filing's content."""
+    cat_level: NDArray[np.int8]
+    """(labels, labels): the category comparison level of two labels (`category_levels`)."""
     pet: NDArray[np.int64] = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     """The petitioner (id, or a filing of its own when unknown): filled in by resolve_issues."""
 
@@ -443,6 +520,8 @@ class IssueInputs:
     """The petitioner's name (normalised)."""
     co_signers: list[tuple[str, ...]]
     """The co-signers' names (normalised)."""
+    days: list[int]
+    """The date each filing was received (proleptic ordinal)."""
 
     @classmethod
     def of(cls, filings: list[Filing]) -> IssueInputs:
@@ -454,6 +533,7 @@ class IssueInputs:
             [f.address for f in filings],
             [f.name_norm for f in filings],
             [f.co_petitioners for f in filings],
+            [f.received_date.toordinal() for f in filings],
         )
 
 
@@ -509,6 +589,10 @@ class _Particulars:
     """(kind, text) of each token id."""
     signatures: NDArray[np.uint32]
     """(distinct contents, 16) MinHash signatures."""
+    keywords: Keywords
+    """The telling bigrams of each distinct content."""
+    lengths: NDArray[np.int32]
+    """Characters of each distinct content once written one way (boilerplate out)."""
 
 
 def _read_particulars(contents: list[str], places: list[str]) -> _Particulars:
@@ -537,7 +621,9 @@ def _read_particulars(contents: list[str], places: list[str]) -> _Particulars:
     pidx = np.fromiter(
         (place_idx.setdefault(p, len(place_idx)) for p in places), dtype=np.int64, count=len(places)
     )
-    distinct = list(content_idx)
+    # Each distinct content written one way first (matter_text: boilerplate out, numbers, dates and sums
+    # in one form, traditional characters and common typos fixed): what it says of the matter.
+    distinct = [matter_text(c) for c in content_idx]
     c_table = table(distinct, None)
     p_table = table(list(place_idx), frozenset({VILLAGE, TOWN}))
     token_text: list[tuple[int, str]] = [("", "")] * len(token_id)  # type: ignore[list-item]
@@ -550,7 +636,34 @@ def _read_particulars(contents: list[str], places: list[str]) -> _Particulars:
         (p_table[0], p_table[1], p_table[2]),
         token_text,
         minhash_signatures(distinct),
+        rare_bigrams([normalise_content(c) for c in distinct], KEYWORDS),
+        np.fromiter(map(len, distinct), dtype=np.int32, count=len(distinct)),
     )
+
+
+_LEVEL_OF_RELATION = {
+    CategoryRelation.UNKNOWN: NULL,
+    CategoryRelation.UNRELATED: 0,
+    CategoryRelation.FAMILY: 1,
+    CategoryRelation.SAME: 2,
+}
+
+
+def category_levels(labels: list[str]) -> NDArray[np.int8]:
+    """The category level (issue_model: 0 unrelated, 1 one family, 2 same, NULL unknown) of every two of
+    the labels as written, through the taxonomy (categories.py): computed once per two canonical
+    categories, so that a file's thousand spellings cost no more than its few dozen categories."""
+    taxonomy = Taxonomy.load()
+    canon = [taxonomy.canonical(x) or "" for x in labels]
+    names = sorted(set(canon) - {""})
+    index = {c: i for i, c in enumerate(names)}
+    rel = np.full((len(names) + 1, len(names) + 1), NULL, dtype=np.int8)  # the last row: unknown
+    for i, x in enumerate(names):
+        for j, y in enumerate(names):
+            rel[i, j] = _LEVEL_OF_RELATION[taxonomy.relation(x, y)]
+    of = np.array([index.get(c, len(names)) for c in canon], dtype=np.int64)
+    out: NDArray[np.int8] = rel[np.ix_(of, of)] if len(labels) else np.zeros((1, 1), dtype=np.int8)
+    return out
 
 
 def read_features(inp: IssueInputs, settings: IssueSettings | None = None) -> IssueFeatures:
@@ -569,19 +682,18 @@ def _features(inp: IssueInputs, s: IssueSettings, p: _Particulars) -> IssueFeatu
     pair = _distinct(rows * nt + toks)
     rows, toks = pair // nt, pair % nt
 
-    cat = _ids([c.strip() for c in inp.categories])
+    labels: dict[str, int] = {}
+    cat = np.fromiter(
+        (-1 if not c.strip() else labels.setdefault(c.strip(), len(labels)) for c in inp.categories),
+        dtype=np.int64,
+        count=n,
+    )
+    cat_level = category_levels(list(labels))
     token_kind = np.array([k for k, _ in token_text] or [0], dtype=np.int64)
-    # Weight: IDF of the particular within the category (with a prior, so small batches mean the same).
-    ct = (cat[rows] + 1) * nt + toks
-    srt = np.argsort(ct, kind="stable")
-    new_group = np.ones(len(ct), dtype=bool)
-    new_group[1:] = ct[srt][1:] != ct[srt][:-1]
-    group_of_sorted = np.cumsum(new_group) - 1
-    counts = np.bincount(group_of_sorted)
-    inv = np.empty(len(ct), dtype=np.int64)
-    inv[srt] = group_of_sorted
-    per_cat = np.bincount(cat + 1)
-    weight = np.log((per_cat[cat[rows] + 1] + s.prior_filings) / (counts[inv] + 1)).astype(np.float32)
+    # Weight: IDF of the particular among all filings (with a prior, so small batches mean the same). Not
+    # within the category: one matter is filed under different categories by different bodies and years.
+    counts = np.bincount(toks, minlength=nt)
+    weight = np.log((n + s.prior_filings) / (counts[toks] + 1)).astype(np.float32)
     # Keep the m rarest particulars of each filing.
     m = s.max_particulars
     order = np.lexsort((-weight, rows))
@@ -616,8 +728,12 @@ def _features(inp: IssueInputs, s: IssueSettings, p: _Particulars) -> IssueFeatu
         homes.append((c or "") + h if h else None)
     home = _ids(homes)
     cosigners = CoSigners.of(inp.names, inp.co_signers)
-    chars = np.fromiter(map(len, inp.contents), np.int32, n)
-    return IssueFeatures(n, cat, county, city, tok, w, kind, has, sig, token_text, home, cosigners, chars)
+    chars = p.lengths[p.content_of]
+    day = np.array(inp.days, dtype=np.int64)
+    kw = Keywords(p.keywords.ids[p.content_of], p.keywords.weight[p.content_of])
+    return IssueFeatures(
+        n, cat, county, city, tok, w, kind, has, sig, token_text, home, cosigners, chars, day, kw, cat_level
+    )
 
 
 # ------------------------------------------------------------------------------------------- blocking
@@ -648,8 +764,6 @@ def _candidate_rules(f: IssueFeatures, s: IssueSettings) -> list[Callable[[], ND
     threads: their sorts release the interpreter lock)."""
     n, m = f.n, f.tok.shape[1]
     idx = np.arange(n, dtype=np.int64)
-    ncat = int(f.cat.max()) + 2 if n else 1
-    cat = f.cat + 1
     rarest = f.tok[:, 0]
 
     def pairs(
@@ -660,37 +774,42 @@ def _candidate_rules(f: IssueFeatures, s: IssueSettings) -> list[Callable[[], ND
         return _distinct(np.minimum(a, b) * n + np.maximum(a, b))
 
     def same_petitioner() -> NDArray[np.int64]:
-        return pairs(np.where(f.pet >= 0, f.pet * ncat + cat, -1), idx, rarest, s.window)
+        return pairs(np.where(f.pet >= 0, f.pet, -1), idx, rarest, s.window)
 
     def same_place(of_city: bool) -> NDArray[np.int64]:
-        """Same category, county and named place / body; or same category, city and any particular."""
+        """Same county and named place / body; or same city and any particular (whatever the categories:
+        one matter is filed under different ones)."""
         rep = np.repeat(idx, m)
         tok = f.tok.ravel()
         ntok = int(tok.max()) + 2 if tok.size else 1
         if of_city:
             city = f.city[rep]
-            key = np.where(
-                (tok >= 0) & (city >= 0), (cat[rep] * (int(f.city.max()) + 2) + city) * ntok + tok, -1
-            )
+            key = np.where((tok >= 0) & (city >= 0), city * ntok + tok, -1)
             return pairs(key, rep, rarest[rep], s.city_window)
         is_place = np.isin(f.kind.ravel(), list(PLACE_KINDS)) & (tok >= 0)
         county = f.county[rep]
-        key = np.where(
-            is_place & (county >= 0), (cat[rep] * (int(f.county.max()) + 2) + county) * ntok + tok, -1
-        )
+        key = np.where(is_place & (county >= 0), county * ntok + tok, -1)
         return pairs(key, rep, f.pet[rep], s.place_window)
 
     def same_band(band_no: int) -> NDArray[np.int64]:
-        """MinHash LSH: one band of rows, within the category."""
+        """MinHash LSH: one band of rows."""
         band = f.sig[:, band_no * _ROWS : (band_no + 1) * _ROWS].astype(np.uint64)
         h = band[:, 0]
         for r in range(1, _ROWS):
             h = h * np.uint64(0x100000001B3) ^ band[:, r]
-        bucket = (h ^ (cat.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))) >> np.uint64(2)
+        bucket = h >> np.uint64(2)
         return pairs(bucket.astype(np.int64), idx, f.pet, s.lsh_window)
+
+    def same_keyword() -> NDArray[np.int64]:
+        """One of the telling words of each in common (an estate's name, a plant, a road, a bus line),
+        anywhere: each filing's first `keyword_slots` keywords."""
+        ids = f.kw.ids[:, : s.keyword_slots]
+        rep = np.repeat(idx, ids.shape[1])
+        return pairs(ids.ravel(), rep, f.pet[rep], s.keyword_window)
 
     rules: list[Callable[[], NDArray[np.int64]]] = [
         same_petitioner,
+        same_keyword,
         partial(same_place, False),
         partial(same_place, True),
     ]
@@ -713,8 +832,10 @@ class _Scored:
     a: NDArray[np.int32]
     b: NDArray[np.int32]
     weight: NDArray[np.float32]
+    """Match weight of each pair (log2 odds, from the model)."""
     jaccard: NDArray[np.float32]
     accepted: NDArray[np.bool_]
+    model: MatterModels
 
 
 def _score(
@@ -725,28 +846,45 @@ def _score(
     s: IssueSettings,
     pool: Executor,
 ) -> _Scored:
-    """Each pair's weight, content similarity and verdict, a chunk of pairs at a time (no temporary as long
-    as all the pairs), the chunks in the pool's threads (numpy releases the interpreter lock)."""
-    weight = np.empty(len(a), dtype=np.float32)
-    jac = np.empty(len(a), dtype=np.float32)
-    accepted = np.empty(len(a), dtype=bool)
+    """Each pair's levels, then the model estimated on them (m by EM on a sample of the pairs, u on random
+    pairs of filings), each pair's weight and verdict — a chunk of pairs at a time (no temporary as long as
+    all the pairs), the chunks in the pool's threads (numpy releases the interpreter lock)."""
+    n_pairs = len(a)
+    levels = np.empty((n_pairs, len(COMPARISONS)), dtype=np.int8)
+    jac = np.empty(n_pairs, dtype=np.float32)
+    accepted = np.empty(n_pairs, dtype=bool)
     # Columns (one row of the array per particular slot or MinHash row), gathered one slot at a time.
-    w_eff = f.w * np.where((f.kind == VILLAGE) | (f.kind == TOWN), np.float32(s.place_factor), np.float32(1))
-    cols = _Columns(
-        np.ascontiguousarray(np.where(f.tok >= 0, f.tok, -2).T),  # pads never equal each other
-        np.ascontiguousarray(f.tok.T),
-        np.ascontiguousarray(w_eff.T),
-        np.ascontiguousarray(np.where(f.tok >= 0, np.left_shift(1, f.kind), 0).T),
-        np.ascontiguousarray(f.sig.T),
-    )
+    cols = _columns(f)
+    chunk = 250_000
+
+    def level(lo: int) -> None:
+        part = slice(lo, lo + chunk)
+        levels[part], jac[part], accepted[part] = _levels_part(f, a[part], b[part], cosigned[part], s, cols)
+
+    for _ in pool.map(level, range(0, n_pairs, chunk)):
+        pass
+    rng = np.random.default_rng(s.seed)
+    n_random = min(s.random_pairs, f.n * (f.n - 1) // 2)  # a handful of filings has few distinct pairs
+    ra = rng.integers(0, max(f.n, 1), n_random).astype(np.int32)
+    rb = rng.integers(0, max(f.n, 1), n_random).astype(np.int32)
+    keep = ra != rb
+    ra, rb = ra[keep], rb[keep]
+    random_levels = _levels_part(f, ra, rb, _cosigned(f.cosigners, ra, rb), s, cols)[0]
+    sample = levels if n_pairs <= s.em_pairs else levels[rng.choice(n_pairs, s.em_pairs, replace=False)]
+    others = int((levels[:, im.WHO] != 2).sum())
+    model = fit_models(sample, random_levels, others, f.n)
+    weight = np.empty(n_pairs, dtype=np.float32)
 
     def score(lo: int) -> None:
-        part = slice(lo, lo + 250_000)
-        weight[part], jac[part], accepted[part] = _score_part(f, a[part], b[part], cosigned[part], s, cols)
+        part = slice(lo, lo + chunk)
+        weight[part] = model.score(levels[part])
+        # a vetoed pair (accepted False) stays refused; a repost is linked whatever its weight
+        accepted[part] &= repost[part] | (weight[part] >= s.link_weight)
 
-    for _ in pool.map(score, range(0, len(a), 250_000)):
+    repost = (jac >= s.repost_content) & (np.minimum(f.chars[a], f.chars[b]) >= s.repost_chars)
+    for _ in pool.map(score, range(0, n_pairs, chunk)):
         pass
-    return _Scored(a, b, weight, jac, accepted)
+    return _Scored(a, b, weight, jac, accepted, model)
 
 
 @dataclass(slots=True)
@@ -755,22 +893,36 @@ class _Columns:
     """(M, n) particular ids, pads −2."""
     tok_padded: NDArray[np.int64]
     """(M, n) particular ids, pads −1."""
-    w_eff: NDArray[np.float32]
+    w_matter: NDArray[np.float32]
+    """(M, n) rarity weights of the particulars of the matter (places weigh 0: they have their level)."""
     bits: NDArray[np.int64]
     sig: NDArray[np.uint32]
     """(16, n) MinHash rows."""
 
 
-def _score_part(
+def _columns(f: IssueFeatures) -> _Columns:
+    """The features as columns (one row of the array per particular slot or MinHash row)."""
+    return _Columns(
+        np.ascontiguousarray(np.where(f.tok >= 0, f.tok, -2).T),  # pads never equal each other
+        np.ascontiguousarray(f.tok.T),
+        np.ascontiguousarray(np.where((np.left_shift(1, f.kind) & UNWEIGHED_MASK) != 0, 0, f.w).T),
+        np.ascontiguousarray(np.where(f.tok >= 0, np.left_shift(1, f.kind), 0).T),
+        np.ascontiguousarray(f.sig.T),
+    )
+
+
+def _levels_part(
     f: IssueFeatures,
     a: NDArray[np.int32],
     b: NDArray[np.int32],
     cosigned: NDArray[np.bool_],
     s: IssueSettings,
     cols: _Columns,
-) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.bool_]]:
+) -> tuple[NDArray[np.int8], NDArray[np.float32], NDArray[np.bool_]]:
+    """The level of each comparison (issue_model.COMPARISONS) for pairs a[i], b[i]; their MinHash Jaccard
+    estimate; and whether a hand rule leaves them open (False: vetoed)."""
     tb = [row[b] for row in cols.tok_padded]
-    weight = np.zeros(len(a), dtype=np.float32)
+    shared_w = np.zeros(len(a), dtype=np.float32)
     shared = np.zeros(len(a), dtype=np.int64)
     """Bit mask of kinds with a particular in common."""
     for j in range(len(cols.tok)):
@@ -778,53 +930,43 @@ def _score_part(
         hit = ta == tb[0]
         for other in tb[1:]:
             hit |= ta == other
-        weight += hit * cols.w_eff[j][a]
+        shared_w += hit * cols.w_matter[j][a]
         shared |= np.where(hit, cols.bits[j][a], 0)
     agree = np.zeros(len(a), dtype=np.int64)
     for row in cols.sig:
         agree += row[a] == row[b]
     jac = (agree / np.float32(len(cols.sig))).astype(np.float32)
-    conflict = (f.has[a] & f.has[b] & ~shared & CONFLICT_MASK) != 0
-    similar = jac >= s.similar_content
-    total = weight + np.where(
-        similar, s.content_weight * (1 + (jac - s.similar_content) / (1 - s.similar_content)), 0
-    )
-    total = total + np.where(cosigned, s.cosigner_weight, 0)
-    same_cat = f.cat[a] == f.cat[b]
+    out = np.full((len(a), len(COMPARISONS)), NULL, dtype=np.int8)
+    out[:, im.TEXT] = binned(overlap(f.kw, a, b), TEXT_BINS)
+    has_a, has_b = f.has[a], f.has[b]
+    matter_a, matter_b = (has_a & ~UNWEIGHED_MASK) != 0, (has_b & ~UNWEIGHED_MASK) != 0
+    out[:, im.SHARED] = np.where(matter_a & matter_b, binned(shared_w, SHARED_BINS), NULL)
+    common = has_a & has_b & SOFT_CONFLICT_MASK
+    out[:, im.CONFLICT] = np.where(common != 0, (common & ~shared) == 0, NULL)
     same_pet = (f.pet[a] == f.pet[b]) & (f.pet[a] >= 0)
-    same_county = (f.county[a] == f.county[b]) & (f.county[a] >= 0)
-    # A filing whose county cannot be told is held to the bar of another county of the same city.
-    same_city = ((f.city[a] == f.city[b]) & (f.city[a] >= 0)) | (f.county[a] < 0) | (f.county[b] < 0)
-    bar = np.where(
-        same_pet,
-        s.same_petitioner,
-        np.where(same_county, s.same_county, np.where(same_city, s.other_county, s.other_city)),
-    )
-    # A matter that names its city (veterans of one year, teachers dismissed in one year) or one body (a
-    # factory's workers) is wide: where its filers live, within the city or not, says nothing of it.
-    citywide = (shared & WIDE_MASK) != 0
-    bar = np.where(citywide & ~same_pet, np.minimum(bar, s.same_county), bar)
-    # Neighbours raise different matters: two petitioners living in different villages of one county are
-    # not joined on what they say alone — unless one names the other as a co-signer.
-    apart = (
-        ~same_pet
-        & same_county
-        & ~citywide
-        & (f.home[a] >= 0)
-        & (f.home[b] >= 0)
-        & (f.home[a] != f.home[b])
-        & ~cosigned
-    )
-    total = total - np.where(apart, s.home_penalty, 0)
-    dissimilar = (jac < s.dissimilar_content) & (s.cosigned_dissimilar | ~cosigned)
-    total = total - np.where(dissimilar, s.dissimilar_penalty, 0)
-    unspecific = ~same_pet & ~cosigned & ((shared & SPECIFIC_MASK) == 0)
-    total = total - np.where(unspecific, s.unspecific_penalty, 0)
-    # A repost (the same text, near word for word, long enough to tell) is one matter whoever posts it and
-    # wherever: a message board's users copy each other's messages, and one poster reposts their own.
-    repost = (jac >= s.repost_content) & (np.minimum(f.chars[a], f.chars[b]) >= s.repost_chars)
-    accepted = ~conflict & ((same_cat & (total >= bar)) | repost)
-    return total.astype(np.float32), jac, accepted
+    out[:, im.WHO] = np.where(same_pet, 2, np.where(cosigned, 1, 0))
+    # Area: one scale from other city to same village (of the matter, or the petitioners' home village), so
+    # that a village in common is not counted again as a county in common.
+    ca, cb = f.county[a], f.county[b]
+    both = (ca >= 0) & (cb >= 0)
+    same_place = (shared & PLACE_MASK) != 0
+    homes = (f.home[a] >= 0) & (f.home[b] >= 0)
+    same_home = homes & (f.home[a] == f.home[b])
+    places = ((has_a & PLACE_MASK) != 0) & ((has_b & PLACE_MASK) != 0)
+    apart = ~same_pet & ((places & ~same_place) | (homes & ~same_home))
+    area = np.where(ca == cb, np.where(apart, 2, 3), np.where(f.city[a] == f.city[b], 1, 0))
+    area = np.where(both, area, NULL)
+    out[:, im.AREA] = np.where(same_place | (same_home & ~same_pet), 4, area)
+    ka, kb = f.cat[a], f.cat[b]
+    known = (ka >= 0) & (kb >= 0)
+    out[:, im.CATEGORY] = np.where(known, f.cat_level[np.maximum(ka, 0), np.maximum(kb, 0)], NULL)
+    strong = has_a & has_b & STRONG_MASK
+    out[:, im.STRONG] = np.where(strong != 0, (shared & STRONG_MASK) != 0, NULL)
+    out[:, im.GAP] = gap_level(f.day[a] - f.day[b])
+    # Veto (a hand rule): both name a value of a kind one matter has one of (a village, an estate, a sum, a
+    # year) and none agree — two villages' land, two estates' repairs — unless it is one text reposted.
+    open_ = (has_a & has_b & ~shared & CONFLICT_MASK) == 0
+    return out, jac, open_
 
 
 def _cosigned(c: CoSigners, a: NDArray[np.int32], b: NDArray[np.int32]) -> NDArray[np.bool_]:
@@ -873,7 +1015,7 @@ def components(n: int, a: IndexArray, b: IndexArray) -> NDArray[np.int64]:
 
 
 CONFLICT_KINDS = frozenset(
-    {YEAR, AREA, MONEY, VILLAGE, TOWN, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL, CITY}
+    {YEAR, AREA, MONEY, VILLAGE, TOWN, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL, CITY, CASE, CREDIT}
 )
 """Kinds of which one issue names one value: two clusters naming different ones are not merged. Not spans
 of years: in a collective matter each filer gives their own (教龄, 服役 years)."""
@@ -881,7 +1023,32 @@ CONFLICT_MASK = sum(1 << k for k in CONFLICT_KINDS)
 WIDE_MASK = sum(1 << k for k in (CITY, FACTORY, COMPANY, SCHOOL, HOSPITAL))
 """A matter of a city or of one body (a factory's workers, a school's teachers): where its filers live, in
 the county or not, says nothing of it."""
-SPECIFIC_MASK = sum(1 << k for k in (AREA, MONEY, ESTATE, COMPANY, FACTORY, SCHOOL, HOSPITAL, CITY))
+PLACE_MASK = (1 << VILLAGE) | (1 << TOWN)
+"""Kinds that say where a matter is (they have a level of their own)."""
+SOFT_CONFLICT_MASK = CONFLICT_MASK & ~PLACE_MASK
+"""Kinds whose values, when both filings name some and none agree, make the conflict level."""
+SPECIFIC_MASK = sum(
+    1 << k
+    for k in (
+        AREA,
+        MONEY,
+        ESTATE,
+        COMPANY,
+        FACTORY,
+        SCHOOL,
+        HOSPITAL,
+        CITY,
+        ROAD_OBJECT,
+        CASE,
+        CREDIT,
+        DOCUMENT,
+    )
+)
+STRONG_MASK = (1 << CASE) | (1 << CREDIT) | (1 << DOCUMENT)
+"""Identifiers of one matter (case, credit and document numbers): their own comparison."""
+UNWEIGHED_MASK = PLACE_MASK | (1 << ROAD) | STRONG_MASK
+"""Kinds that do not add to the particulars level: places and roads say where (a city's road is in many
+matters), identifiers have their own level."""
 """Particulars of the matter itself, not of where it is or when."""
 
 
@@ -893,9 +1060,10 @@ def _guarded_components(
     weight: NDArray[np.float32],
     acc: NDArray[np.int64],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Components over accepted pairs, guarded against chaining unrelated matters: where a plain component
-    would hold two values of one kind (two villages, two sums), it is rebuilt by merging its pairs
-    strongest first and refusing a merge that would bring two such values together.
+    """Components over accepted pairs, guarded against chaining unrelated matters: a component of three
+    filings or more is rebuilt by merging its pairs strongest first, refusing a merge that would bring two
+    values of one kind together (two villages, two sums), and one where the pairs between the two
+    clusters weigh less than link_weight on average (A–B strong and B–C weak but A–C against: C stays out).
     Returns the component root of each filing and the pairs used."""
     n = f.n
     root = components(n, a[acc], b[acc])
@@ -906,7 +1074,11 @@ def _guarded_components(
     rk = keys // nt
     sizes = np.bincount(root, minlength=n)
     large = np.flatnonzero(sizes >= 2 * s.big_cluster)
-    suspicious = _distinct(np.concatenate([rk[1:][rk[1:] == rk[:-1]] // 64, large]))
+    # components with a candidate pair inside that weighs against (average linkage may then split them)
+    inner = (root[a] == root[b]) & (weight < s.link_weight)
+    contested = _distinct(root[a[inner]])
+    contested = contested[sizes[contested] >= 3]
+    suspicious = _distinct(np.concatenate([rk[1:][rk[1:] == rk[:-1]] // 64, large, contested]))
     if not len(suspicious):
         return root, acc
     bad = np.isin(root, suspicious)
@@ -931,9 +1103,17 @@ def _guarded_components(
             v[k] = {t}
         else:
             got.add(t)
+    # Between clusters: the summed weight and number of candidate pairs (accepted or not) across them.
+    inside = np.flatnonzero(bad[a] & bad[b] & (root[a] == root[b]))
+    adj: list[dict[int, list[float]]] = [{} for _ in range(m)]
+    for x, y, w in zip(
+        pos[a[inside]].tolist(), pos[b[inside]].tolist(), weight[inside].tolist(), strict=True
+    ):
+        adj[x][y] = adj[y][x] = [w, 1.0]
     parent = list(range(m))
     size = [1] * m
     used: list[int] = []
+    bar = s.link_weight
     big, strong, agree = s.big_cluster, s.strong_link, s.agree_kinds
     for e, x, y, w in zip(
         redo.tolist(), pos[a[redo]].tolist(), pos[b[redo]].tolist(), weight[redo].tolist(), strict=True
@@ -956,10 +1136,26 @@ def _guarded_components(
             continue
         if w < strong and size[x] >= big and size[y] >= big and len(common - _PLACES) < agree:
             continue  # two grown clusters are joined only on strong evidence: no chaining through one pair
+        across = adj[x].get(y)
+        if across is not None and across[0] < bar * across[1]:
+            continue  # the pairs between them are against it on average
         if vx is None or (vy is not None and len(vx) < len(vy)):
             x, y, vx, vy = y, x, vy, vx
         parent[y] = x
         size[x] += size[y]
+        ax = adj[x]  # y's neighbours become x's: the pair lists are shared by both ends
+        ax.pop(y, None)
+        for z, sw in adj[y].items():
+            if z == x:
+                continue
+            del adj[z][y]
+            got = ax.get(z)
+            if got is None:
+                ax[z] = adj[z][x] = sw
+            else:
+                got[0] += sw[0]
+                got[1] += sw[1]
+        adj[y] = {}
         if vy:
             assert vx is not None
             for k, vals in vy.items():
@@ -987,6 +1183,40 @@ def _guarded_components(
 
 _PLACES = frozenset({VILLAGE, TOWN})
 """Kinds that say where a matter is, not what it is."""
+
+SHORT_JOINED = (
+    "一行登记，并入该信访人唯一相符的事项 / one-line record, joined to the petitioner's one compatible matter"
+)
+
+
+def _join_short_records(
+    f: IssueFeatures, s: IssueSettings, root: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], list[tuple[int, int]]]:
+    """A one-line record (a visit register's 反映企业改制职工补偿问题, a hotline summary, a title only) says
+    too little to be linked on what it says. Left alone by the clustering, it joins its petitioner's matter
+    when that petitioner has exactly one compatible matter (categories not known to differ); with several
+    it stays on its own. Returns the new roots and (filing, a filing of the matter it joined)."""
+    n = f.n
+    sizes = np.bincount(root, minlength=n)
+    short = (f.chars < s.short_chars) & (sizes[root] == 1) & (f.pet >= 0)
+    if not short.any():
+        return root, []
+    others = ~short & (f.pet >= 0)
+    by_pet: dict[int, dict[int, int]] = {}
+    """petitioner → {root of one of their matters: a filing of it}"""
+    wanted = set(f.pet[short].tolist())
+    for i in np.flatnonzero(others & np.isin(f.pet, list(wanted))).tolist():
+        by_pet.setdefault(int(f.pet[i]), {}).setdefault(int(root[i]), i)
+    joined: list[tuple[int, int]] = []
+    root = root.copy()
+    for i in np.flatnonzero(short).tolist():
+        matters = by_pet.get(int(f.pet[i]), {})
+        compatible = [j for j in matters.values() if f.cat[i] < 0 or f.cat[j] < 0 or f.cat[i] == f.cat[j]]
+        if len(compatible) == 1:
+            j = compatible[0]
+            root[i] = root[j]
+            joined.append((i, j))
+    return root, joined
 
 
 # -------------------------------------------------------------------------------------------- results
@@ -1030,11 +1260,7 @@ class _LinkFacts:
 
 
 def _link_facts(
-    f: IssueFeatures,
-    best: NDArray[np.int64],
-    sc: _Scored,
-    cosigned: NDArray[np.bool_],
-    category: NDArray[np.int32],
+    f: IssueFeatures, best: NDArray[np.int64], sc: _Scored, cols: _Columns, s: IssueSettings
 ) -> _LinkFacts:
     """The facts of the strongest link `best` of each filing (−1: it starts a new issue); numpy only."""
     linked = np.flatnonzero(best >= 0)
@@ -1046,41 +1272,25 @@ def _link_facts(
         hit = (tok_i[:, c] >= 0) & (tok_i[:, c : c + 1] == tok_j).any(1)
         shared[hit, c] = tok_i[hit, c]
     del tok_i, tok_j
-    facts = np.column_stack(
-        [
-            (f.pet[linked] == f.pet[j]) & (f.pet[linked] >= 0),
-            cosigned[k],
-            shared,
-            np.rint(sc.jaccard[k] * f.sig.shape[1]),  # agreeing MinHash rows
-            category[linked],
-            f.county[linked] != f.county[j],
-        ]
-    ).astype(np.int32)
+    a32, b32 = linked.astype(np.int32), j.astype(np.int32)
+    levels = _levels_part(f, a32, b32, _cosigned(f.cosigners, a32, b32), s, cols)[0]
+    facts = np.column_stack([shared, levels]).astype(np.int32)
     del shared
     distinct, which = _distinct_rows(facts)
     return _LinkFacts(linked, j.astype(np.int64), sc.weight[k], distinct, which)
 
 
 def _evidence(
-    f: IssueFeatures, links: _LinkFacts, categories: list[str], fids: list[str]
+    f: IssueFeatures, links: _LinkFacts, model: MatterModels, fids: list[str]
 ) -> dict[str, Evidence]:
     """Each filing's Evidence: the readable lines, Chinese / English, of why it was linked to the other end
-    of its strongest link (`categories`: the category of each code of the facts)."""
-    rows = f.sig.shape[1]
+    of its strongest link: the particulars both name, then each comparison's level with its weight."""
     token_lines: dict[int, str] = {}
-    similarity = [
-        f"内容相似 {x:.2f} / content similarity {x:.2f}"
-        for x in (round(c / rows, 2) for c in range(rows + 1))
-    ]
-    category_line = [f"同类 {c} / same category" if c else "" for c in categories]
+    m = f.tok.shape[1]
     lines_of: list[tuple[str, ...]] = []
-    tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for same_pet, cos, *toks, agree, cat, apart in links.distinct.tolist():
+    for row in links.distinct.tolist():
+        toks, levels = row[:m], row[m:]
         out: list[str] = []
-        if same_pet:
-            out.append("同一信访人 / same petitioner")
-        if cos:
-            out.append("联名人重合 / co-signer in common")
         for t in toks:
             if t >= 0:
                 line = token_lines.get(t)
@@ -1089,13 +1299,7 @@ def _evidence(
                     zh, en = KIND_NAMES[kind]
                     line = token_lines[t] = f"同一{zh} {text} / same {en}"
                 out.append(line)
-        out.append(similarity[agree])
-        if category_line[cat]:
-            out.append(category_line[cat])
-        if apart:
-            out.append("跨县 / across counties")
-        key = tuple(out)
-        lines_of.append(tuples.setdefault(key, key))
+        lines_of.append(tuple(out) + model.explain(levels))
     evidence = [Evidence(0.0, ("新事项 / starts a new issue",), None)] * f.n
     link = zip(
         links.linked.tolist(), links.which.tolist(), links.other.tolist(), links.weight.tolist(), strict=True
@@ -1166,12 +1370,6 @@ def _resolve_issues(
         rules = [pool.submit(rule) for rule in _candidate_rules(f, s)]
         fids = [x.filing_id for x in filings]
         day = np.fromiter((x.received_date.toordinal() for x in filings), dtype=np.int64, count=n)
-        category_code: dict[str, int] = {}
-        category = np.fromiter(
-            (category_code.setdefault(x.category, len(category_code)) for x in filings),
-            dtype=np.int32,
-            count=n,
-        )
         a, b = _distinct_pairs(n, [rule.result() for rule in rules])
         release_free_memory()
         cos = _cosigned(f.cosigners, a, b)
@@ -1179,13 +1377,14 @@ def _resolve_issues(
         release_free_memory()
         acc = np.flatnonzero(sc.accepted)
         root, used = _guarded_components(f, s, a, b, sc.weight, acc)
+        root, short_joined = _join_short_records(f, s, root)
 
         # Strongest link of each filing that the clustering used (for evidence).
         best = np.full(n, -1, dtype=np.int64)
         order = used[np.argsort(sc.weight[used], kind="stable")]
         best[a[order]] = order
         best[b[order]] = order
-        links = pool.submit(_link_facts, f, best, sc, cos, category)
+        links = pool.submit(_link_facts, f, best, sc, _columns(f), s)
 
         # Issues in order of their earliest filing; a filing's place inside its issue by date, then input
         # order.
@@ -1215,7 +1414,9 @@ def _resolve_issues(
             iid: Issue(iid, title, county, cat)
             for iid, (title, county, cat) in zip(issue_ids, titles, strict=True)
         }
-        evidence = _evidence(f, links.result(), list(category_code), fids)
+        evidence = _evidence(f, links.result(), sc.model, fids)
+        for i, j in short_joined:
+            evidence[fids[i]] = Evidence(0.0, (SHORT_JOINED,), fids[j])
     release_free_memory()
     if state_dir is not None:
         _write_registry(state_dir, {**registry, **issue_of})
@@ -1229,7 +1430,53 @@ def _repeat(items: list[str], times: list[int]) -> list[str]:
     return out
 
 
-_TITLE_RANK = {ESTATE: 0, FACTORY: 0, COMPANY: 0, SCHOOL: 0, HOSPITAL: 0, VILLAGE: 1, TOWN: 2}
+_CLAUSE = re.compile(r"[，。；！？,;!?：:\n]+")
+_OPENERS = (
+    "我是",
+    "我叫",
+    "本人",
+    "尊敬",
+    "各位",
+    "您好",
+    "你好",
+    "领导",
+    "书记",
+    "县长",
+    "市长",
+    "网民",
+    "群众",
+)
+"""Clauses that say who writes or to whom, not what about."""
+HEADLINE_CHARS = 30
+
+
+def headline(content: str) -> str:
+    """A few words naming what a content is about, never cut inside a word: its first clause that is
+    neither a greeting nor a self-introduction and at most HEADLINE_CHARS long; else the first such clause
+    cut at HEADLINE_CHARS with an ellipsis (rare: a clause that long runs on without a comma).
+
+    >>> headline("尊敬的领导：我是北王村村民，村里的种粮补贴被村干部冒领，本人18亩地的补贴一分没拿到。")
+    '村里的种粮补贴被村干部冒领'
+    """
+    clauses = [c for c in _CLAUSE.split(_SPACE.sub("", content)) if len(c) >= 4]
+    telling = [c for c in clauses if not c.startswith(_OPENERS)] or clauses
+    if not telling:
+        return normalise_content(content)[:HEADLINE_CHARS]
+    first = telling[0]
+    return first if len(first) <= HEADLINE_CHARS else first[: HEADLINE_CHARS - 1] + "…"
+
+
+_TITLE_RANK = {
+    ESTATE: 0,
+    FACTORY: 0,
+    COMPANY: 0,
+    SCHOOL: 0,
+    HOSPITAL: 0,
+    ROAD_OBJECT: 0,
+    VILLAGE: 1,
+    ROAD: 1,
+    TOWN: 2,
+}
 _UNRANKED = 9
 
 
@@ -1270,7 +1517,7 @@ def _titles(
         place = token_text[best_tok[order[lo + p % 8]]][1] if p // 8 < _UNRANKED else None
         cat = head.category.strip()
         own_title = filings[order[lo + own]].title.strip() if own < 1 << 20 else ""
-        what = own_title or place or normalise_content(head.content)[:18]
+        what = own_title or place or headline(head.content)
         county = filings[order[lo + ca]].county if ca < 1 << 20 else None
         out.append((f"{cat}：{what}" if cat else what, county, cat))
     return out

@@ -181,8 +181,15 @@ def fit(
     max_iter: int = 200,
     tol: float = 1e-7,
     anchor: int = 1,
+    prior_pairs: float = 0.0,
+    start: tuple[list[FloatArray], list[FloatArray], float] | None = None,
 ) -> Model:
     """Estimate m, u and λ by expectation–maximisation on the candidate pairs' level matrix.
+
+    `prior_pairs`: pseudo-pairs per class distributed as the starting values (a Dirichlet prior, so each
+    estimate is a posterior mode): a few hundred pairs, as a small export gives, cannot then drive a level
+    nobody saw to an extreme weight. 0 is plain maximum likelihood. `start`: starting m, u and λ (and the
+    centre of that prior) instead of `anchored_start`.
 
     Starting values come from `anchored_start` (pairs sharing an ID number versus pairs whose ID numbers
     differ); without them EM tends to split the pairs into "has an ID number" and "has none".
@@ -190,7 +197,9 @@ def fit(
     n_levels = [c.n_levels for c in comparisons]
     pats, counts = _patterns(levels)
     w = counts.astype(float)
-    m, u, lam = anchored_start(levels, comparisons, anchor)
+    m, u, lam = start if start is not None else anchored_start(levels, comparisons, anchor)
+    m, u = [np.asarray(x, dtype=float) for x in m], [np.asarray(x, dtype=float) for x in u]
+    m0, u0, lam0 = [x * prior_pairs for x in m], [x * prior_pairs for x in u], lam
     it = 0
     while it < max_iter and w.sum() > 0:  # no candidate pairs: keep the starting values
         it += 1
@@ -204,13 +213,13 @@ def fit(
         log_odds = math.log(lam / (1 - lam)) + log_m - log_u
         p = 1.0 / (1.0 + np.exp(-np.clip(log_odds, -700, 700)))
         pm, pu = w * p, w * (1 - p)
-        new_lam = float(np.clip(pm.sum() / w.sum(), _EPS, 1 - _EPS))
+        new_lam = float(np.clip((pm.sum() + prior_pairs * lam0) / (w.sum() + prior_pairs), _EPS, 1 - _EPS))
         delta = abs(new_lam - lam)
         for k, n in enumerate(n_levels):
             col = pats[:, k]
             ok = col != NULL
-            mk = np.bincount(col[ok], weights=pm[ok], minlength=n) + _EPS
-            uk = np.bincount(col[ok], weights=pu[ok], minlength=n) + _EPS
+            mk = np.bincount(col[ok], weights=pm[ok], minlength=n) + m0[k] + _EPS
+            uk = np.bincount(col[ok], weights=pu[ok], minlength=n) + u0[k] + _EPS
             mk, uk = mk / mk.sum(), uk / uk.sum()
             delta = max(delta, float(np.abs(mk - m[k]).max()), float(np.abs(uk - u[k]).max()))
             m[k], u[k] = mk, uk

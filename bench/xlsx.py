@@ -40,6 +40,13 @@ READERS = {
         "n = sum(1 for _ in sheet_rows(Path(sys.argv[1])))\n"
         "print(n)\n"
     ),
+    "streamed": (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from ingest.read.xlsx import sheet_rows\n"
+        "n = sum(1 for _ in sheet_rows(Path(sys.argv[1]), fast=False))\n"
+        "print(n)\n"
+    ),
 }
 _PEAK = "import re\nprint(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
 """Appended to each reader: its own peak RSS (ru_maxrss of a child starts from its parent's size)."""
@@ -71,7 +78,7 @@ def measure(name: str, path: Path) -> None:
     wall = time.monotonic() - start
     cpu = usage.ru_utime + usage.ru_stime
     print(
-        f"{name:12s} {rows:>9,} rows  wall {wall:6.2f} s  CPU {cpu:6.2f} s  {rows / cpu:>9,.0f} rows/CPU-s  "
+        f"{name:16s} {rows:>9,} rows  wall {wall:6.2f} s  CPU {cpu:6.2f} s  {rows / cpu:>9,.0f} rows/CPU-s  "
         f"peak RSS {peak_kb / 1024:6.0f} MB"
     )
 

@@ -194,6 +194,12 @@ class MemoryStore(GraphStore):
         try:
             _, tables = read_state(self.path, "graph", FORMAT)
             graph = graph_from_tables(tables)
+            del tables
+            # The graph lives as long as the store and holds no garbage: frozen out of the collector's sight,
+            # no later collection walks its millions of containers (200k filings: ~3M, 1-2 s a walk). Frozen
+            # before the collector is enabled again: the first allocation after that would start a walk of
+            # everything made while it was off. close() hands them back.
+            gc.freeze()
         except OldFormat:
             raise GraphError(old_workspace_message(self.path)) from None
         except (OSError, StateError, KeyError, ValueError, IndexError) as exc:
@@ -204,10 +210,6 @@ class MemoryStore(GraphStore):
         finally:
             if collecting:
                 gc.enable()
-        # The graph lives as long as the store and holds no garbage: frozen out of the collector's sight, no
-        # later collection walks its millions of containers (200k filings: ~3M, 1-1.5 s a walk; the first
-        # walks come right after reading). close() hands them back.
-        gc.freeze()
         return graph
 
     def save(self) -> None:

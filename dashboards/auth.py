@@ -185,7 +185,7 @@ def _logout(reason: str, notice: str) -> None:
         st.session_state.pop(key, None)
     token = st.session_state.pop(_TOKEN, None) or _cookie()
     if token:
-        _revoked().add(token)
+        revoked().add(token)
     st.session_state[_CLEAR] = True
     st.session_state[_NOTICE] = notice
 
@@ -220,9 +220,13 @@ def read_token(token: str, key: bytes, now: float) -> tuple[str, str] | None:
     """(user, role) of a token signed with `key` and not expired at `now`, else None."""
     try:
         body, _, sig = token.partition(".")
-        payload = base64.urlsafe_b64decode(body.encode("ascii"))
+        payload, signature = base64.urlsafe_b64decode(body), base64.urlsafe_b64decode(sig)
+        # only the one spelling make_token writes: base64 decoding skips what follows the padding, and a
+        # second spelling of a token given up at logout would not be found among the revoked ones
+        if token != ".".join(base64.urlsafe_b64encode(p).decode("ascii") for p in (payload, signature)):
+            return None
         expected = hmac.new(key, payload, hashlib.sha256).digest()
-        if not hmac.compare_digest(expected, base64.urlsafe_b64decode(sig.encode("ascii"))):
+        if not hmac.compare_digest(expected, signature):
             return None
         claims = json.loads(payload)
         if float(claims["e"]) <= now:
@@ -232,10 +236,13 @@ def read_token(token: str, key: bytes, now: float) -> tuple[str, str] | None:
         return None
 
 
-@st.cache_resource
-def _revoked() -> set[str]:
-    """Tokens given up at logout or time-out (this server process)."""
-    return set()
+_REVOKED: set[str] = set()
+
+
+def revoked() -> set[str]:
+    """Tokens given up at logout or time-out (this server process). A plain module-level set, not a
+    Streamlit cache: dashboards/download_guard.py reads it outside any script run."""
+    return _REVOKED
 
 
 def _cookie() -> str | None:
@@ -249,7 +256,7 @@ def _cookie() -> str | None:
 def _resume(users: dict[str, User]) -> str | None:
     """The user of a valid session cookie (a refresh or a pasted link), logged in again; else None."""
     token = _cookie()
-    if not token or token in _revoked() or st.session_state.get(_CLEAR):
+    if not token or token in revoked() or st.session_state.get(_CLEAR):
         return None
     claims = read_token(token, _secret(), time.time())
     user = users.get(claims[0]) if claims else None
@@ -271,7 +278,7 @@ def _keep_cookie(user: User) -> None:
         return
     old = st.session_state.get(_TOKEN)
     if old:
-        _revoked().add(old)
+        revoked().add(old)
     token = make_token(user.name, user.role, now + timeout_seconds(), _secret())
     st.session_state[_TOKEN] = token
     st.session_state[_ISSUED] = now

@@ -1,4 +1,5 @@
-"""Entry point of the dashboards: `caselink serve` runs `streamlit run` on this file.
+"""Entry point of the dashboards: `caselink serve` runs it (through served_app.py, which puts the download
+check in front of it).
 
 Each page is a file under app_pages/ registered in PAGES (one line each, in its sidebar section); the sidebar
 carries the language switch. Text is Simplified Chinese by default (dashboards/i18n.py).

@@ -2,8 +2,8 @@
 
     show_table(df, "repeat-petitions", personal={"id_number": "id_number", "phone": "phone"})
 
-Exports are safe to open in a spreadsheet (no cell is ever read as a formula) and each download is written to
-the workspace audit log.
+Exports are safe to open in a spreadsheet (no cell is ever read as a formula), each download is written to
+the workspace audit log, and its URL serves only the session it was exported in (dashboards/download_guard).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import streamlit as st
 
 from caselink import audit
 from caselink.privacy import mask_texts, masked
-from dashboards import data, session
+from dashboards import data, download_guard, session
 from dashboards.columns import labels
 from dashboards.i18n import lang, t
 from queries.run import cell_text, safe_cell
@@ -127,5 +127,6 @@ def show_table(df: pd.DataFrame, name: str, *, personal: Mapping[str, str] | Non
 def _export(build: Callable[[pd.DataFrame], bytes], df: pd.DataFrame, log: Path, user: str, name: str,
             fmt: str, is_masked: bool) -> bytes:
     payload = build(df)
+    download_guard.record_export(payload, user)  # served to this user's session only
     audit.record(log, "export", user=user, table=name, format=fmt, rows=len(df), masked=is_masked)
     return payload

@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import gc
 import json
+import operator
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pyarrow as pa
 
 from graph.errors import GraphError
@@ -190,6 +194,12 @@ class MemoryStore(GraphStore):
         try:
             _, tables = read_state(self.path, "graph", FORMAT)
             graph = graph_from_tables(tables)
+            del tables
+            # The graph lives as long as the store and holds no garbage: frozen out of the collector's sight,
+            # no later collection walks its millions of containers (200k filings: ~3M, 1-2 s a walk). Frozen
+            # before the collector is enabled again: the first allocation after that would start a walk of
+            # everything made while it was off. close() hands them back.
+            gc.freeze()
         except OldFormat:
             raise GraphError(old_workspace_message(self.path)) from None
         except (OSError, StateError, KeyError, ValueError, IndexError) as exc:
@@ -200,10 +210,6 @@ class MemoryStore(GraphStore):
         finally:
             if collecting:
                 gc.enable()
-        # The graph lives as long as the store and holds no garbage: frozen out of the collector's sight, no
-        # later collection walks its millions of containers (200k filings: ~3M, 1-1.5 s a walk; the first
-        # walks come right after reading). close() hands them back.
-        gc.freeze()
         return graph
 
     def save(self) -> None:
@@ -285,6 +291,9 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     "date": pa.date32(),
     "string[]": pa.list_(pa.string()),
 }
+_STRING_LISTS = pa.list_(pa.dictionary(pa.int32(), pa.string()))
+"""Lists of strings are written with their strings dictionary-encoded: the reasons of a match repeat (200k
+filings: 2.2M strings, 16k distinct), and reading them back makes each distinct string once."""
 _REL_KEYS: dict[str, tuple[str, ...]] = {str(s.rel): s.key for s in EDGE_SPECS}
 _JSON_COLUMNS = b"json_columns"
 
@@ -301,25 +310,38 @@ def _typed_column(values: list[Any], declared: str | None) -> tuple[pa.Array, bo
             continue
         if pa.types.is_string(array.type) or pa.types.is_date32(array.type):
             array = array.dictionary_encode()
+        elif pa.types.is_list(array.type) and pa.types.is_string(array.type.value_type):
+            array = pa.array(values, _STRING_LISTS)
         return array, False
     text = [None if v is None else json.dumps(v, ensure_ascii=False, default=str) for v in values]
     return pa.array(text, pa.string()), True
 
 
 def _values(column: pa.ChunkedArray) -> list[Any]:
-    """A column as Python values (graph.state.column_values), lists of strings as new lists whose strings
-    are made once per distinct value."""
+    """A column as Python values (graph.state.column_values); lists of strings as new lists whose strings,
+    dictionary-encoded as graph_tables writes them, are made once per distinct value."""
     if column.num_chunks == 0 or not pa.types.is_list(column.type):
         return column_values(column)
     array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
-    if not pa.types.is_string(array.type.value_type):
+    value_type = array.type.value_type
+    flat = array.flatten()
+    coded = pa.types.is_dictionary(value_type) and pa.types.is_string(value_type.value_type)
+    if coded and not flat.null_count:
+        lookup = flat.dictionary.to_pylist()
+        items = list(map(lookup.__getitem__, numpy_of(flat.indices).tolist()))
+    elif pa.types.is_string(value_type):
+        items = flat.to_pylist()
+    else:
         values: list[Any] = array.to_pylist()
         return values
-    items = array.flatten().to_pylist()
-    offsets = numpy_of(array.offsets).tolist()
-    lists = [items[a:b] for a, b in zip(offsets, offsets[1:], strict=False)]
+    offsets = numpy_of(array.offsets)
+    if len(offsets) and offsets[0]:  # flatten() starts at the first offset
+        offsets = offsets - offsets[0]
+    offsets = offsets.tolist()
+    lists: list[Any] = list(map(items.__getitem__, map(slice, offsets, offsets[1:])))
     if array.null_count:
-        return [None if v is None else lst for v, lst in zip(array.to_pylist(), lists, strict=True)]
+        for i in np.flatnonzero(~_valid(column)).tolist():
+            lists[i] = None
     return lists
 
 
@@ -397,65 +419,133 @@ def graph_tables(g: nx.MultiDiGraph) -> dict[str, pa.Table]:
 
 
 def _rows(table: pa.Table, skip: int) -> list[dict[str, Any]]:
-    """The property dicts of a table's rows (its first `skip` columns left out, nulls dropped)."""
+    """The property dicts of a table's rows (its first `skip` columns left out, nulls dropped, keys in column
+    order).
+
+    Each row is made whole by `dict(zip(names, row))` over the columns (in C, not one cell at a time), then
+    the null cells are taken out column by column: rows are read in order, never gathered from all over
+    memory, and only the null cells cost a step each.
+    """
     meta = table.schema.metadata or {}
     json_names = set(json.loads(meta[_JSON_COLUMNS])) if _JSON_COLUMNS in meta else set()
     names = table.column_names[skip:]
-    cols = []
+    if not names:
+        return [{} for _ in range(table.num_rows)]
+    cols: list[list[Any]] = []
     for name in names:
         values = _values(table.column(name))
         if name in json_names:
             values = [None if v is None else json.loads(v) for v in values]
         cols.append(values)
-    if not cols:
-        return [{} for _ in range(table.num_rows)]
-    return [
-        {k: v for k, v in zip(names, row, strict=True) if v is not None} for row in zip(*cols, strict=True)
-    ]
+    rows = list(map(dict, map(zip, repeat(names), zip(*cols, strict=True))))
+    for name in names:
+        column = table.column(name)
+        if column.null_count:
+            gaps = np.flatnonzero(~_valid(column)).tolist()
+            deque(map(operator.delitem, map(rows.__getitem__, gaps), repeat(name)), maxlen=0)
+    return rows
+
+
+def _valid(column: pa.ChunkedArray) -> np.ndarray[Any, Any]:
+    """Which rows of a column hold a value (a bool array read from the validity bitmap)."""
+    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    bitmap = array.buffers()[0]
+    if bitmap is None:
+        return np.full(len(array), array.null_count == 0)
+    bits = np.unpackbits(np.frombuffer(bitmap, np.uint8), bitorder="little")
+    return bits[array.offset : array.offset + len(array)].astype(bool)
+
+
+def _in_order(codes: np.ndarray[Any, Any], parts: list[list[Any]]) -> list[Any]:
+    """The items of `parts` (part c: the items whose code is c, in their order) interleaved as `codes` says:
+    item i of the result is the next unused item of part codes[i]."""
+    joined = [x for part in parts for x in part]
+    order = np.argsort(codes, kind="stable")
+    rank = np.empty(len(codes), np.int64)
+    rank[order] = np.arange(len(codes))
+    return list(map(joined.__getitem__, rank.tolist()))
 
 
 def graph_from_tables(tables: dict[str, pa.Table]) -> nx.MultiDiGraph:
-    """The graph that graph_tables wrote (same nodes, edges, keys, properties and order)."""
+    """The graph that graph_tables wrote (same nodes, edges, keys, properties and order).
+
+    Every per-row step but the last runs over whole columns (numpy, or `map` and `zip` over C functions); only
+    placing each pair of nodes into the adjacency dicts is a Python loop (faster than building those dicts
+    whole, which gathers from all over memory). 200k filings: ~1.3M property dicts and ~1.7M edges."""
     order = tables["order"]
     labels: list[str] = json.loads(order.column("labels")[0].as_py())
     rel_names: list[str] = json.loads(order.column("rels")[0].as_py())
     g = nx.MultiDiGraph()
     node, succ, pred = g._node, g._succ, g._pred
-    per_label = []
+    node_codes = numpy_of(tables["node_order"].column("code"))
+    per_label_ids, per_label_rows = [], []
     for lab in labels:
         t = tables[f"node:{lab}"]
-        ids = _values(t.column("_id"))
-        per_label.append(iter(zip([(lab, k) for k in ids], _rows(t, 1), strict=True)))
-    ids_in_order = []
-    for c in numpy_of(tables["node_order"].column("code")).tolist():
-        nid, data = next(per_label[c])
-        node[nid] = data
-        succ[nid] = {}
-        pred[nid] = {}
-        ids_in_order.append(nid)
-    per_rel = []
+        per_label_ids.append(list(zip(repeat(lab), _values(t.column("_id")))))
+        per_label_rows.append(_rows(t, 1))
+    ids = _in_order(node_codes, per_label_ids)
+    node.update(zip(ids, _in_order(node_codes, per_label_rows), strict=True))
+    succ.update(zip(ids, map(dict, repeat((), len(ids))), strict=True))
+    pred.update(zip(ids, map(dict, repeat((), len(ids))), strict=True))
+    edge_codes = numpy_of(tables["edge_order"].column("code"))
+    srcs, dsts, keys, datas = [], [], [], []
     for rel in rel_names:
         t = tables[f"edge:{rel}"]
-        src = numpy_of(t.column("_src")).tolist()
-        dst = numpy_of(t.column("_dst")).tolist()
+        srcs.append(numpy_of(t.column("_src")))
+        dsts.append(numpy_of(t.column("_dst")))
         if "_key" in t.column_names:
-            keys = [(rel, *json.loads(k)) for k in t.column("_key").to_pylist()]
-            datas = _rows(t, 3)
+            keys.append([(rel, *json.loads(k)) for k in t.column("_key").to_pylist()])
+            datas.append(_rows(t, 3))
+            continue
+        rows = _rows(t, 2)
+        spec_key = _REL_KEYS[rel]
+        if spec_key:
+            parts = [_key_values(t, p) for p in spec_key]
+            keys.append(list(zip(repeat(rel), *parts)))
         else:
-            datas = _rows(t, 2)
-            spec_key = _REL_KEYS[rel]
-            keys = (
-                [(rel, *(d.get(p) for p in spec_key)) for d in datas] if spec_key else [(rel,)] * len(datas)
-            )
-        per_rel.append(iter(zip(src, dst, keys, datas, strict=True)))
-    ids = ids_in_order
-    for c in numpy_of(tables["edge_order"].column("code")).tolist():
-        s, d, key, data = next(per_rel[c])
-        u, v = ids[s], ids[d]
-        su = succ[u]
-        keydict = su.get(v)
-        if keydict is None:
-            keydict = su[v] = {}
+            keys.append([(rel,)] * len(rows))
+        datas.append(rows)
+    if not rel_names or not len(edge_codes):
+        return g
+    # edges in the order they were written (each type's rows interleaved as edge_order says) ...
+    rank = np.empty(len(edge_codes), np.int64)
+    rank[np.argsort(edge_codes, kind="stable")] = np.arange(len(edge_codes))
+    src, dst = np.concatenate(srcs)[rank], np.concatenate(dsts)[rank]
+    order_list = rank.tolist()
+    all_keys = [k for part in keys for k in part]
+    all_datas = [d for part in datas for d in part]
+    edge_keys = list(map(all_keys.__getitem__, order_list))
+    edge_datas = list(map(all_datas.__getitem__, order_list))
+    del order_list, all_keys, all_datas, keys, datas  # (lower peak memory: ~1.7M items each)
+    # ... one key dict per pair of nodes (consecutive edges of one pair share it, as they were written) ...
+    first = np.ones(len(src), bool)
+    first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+    starts = np.flatnonzero(first)
+    ends = np.append(starts[1:], len(src))
+    pairs = zip(zip(edge_keys, edge_datas, strict=True), strict=True)
+    keydicts: list[dict[Any, Any]] = list(map(dict, pairs))  # {key: data} each
+    if len(starts) != len(src):
+        keydicts = list(map(keydicts.__getitem__, starts.tolist()))
+        for i in np.flatnonzero(ends - starts > 1).tolist():
+            a, b = int(starts[i]), int(ends[i])
+            keydicts[i] = dict(zip(edge_keys[a:b], edge_datas[a:b], strict=True))
+    del edge_keys, edge_datas
+    # ... placed into the adjacency dicts in the order they were written (a pair met again further on, which
+    # graph_tables never writes, adds to its key dict)
+    ids_of = ids.__getitem__
+    last, su = None, succ
+    us, vs = map(ids_of, src[starts].tolist()), map(ids_of, dst[starts].tolist())
+    for u, v, keydict in zip(us, vs, keydicts, strict=True):
+        if u is not last:  # a node's pairs come one after another: one lookup for all of them
+            last, su = u, succ[u]
+        had = su.setdefault(v, keydict)
+        if had is keydict:
             pred[v][u] = keydict
-        keydict[key] = data
+        else:
+            had.update(keydict)
     return g
+
+
+def _key_values(table: pa.Table, prop: str) -> list[Any]:
+    """An edge key's property as a list (None where the row has none), as the edge's key holds it."""
+    return _values(table.column(prop)) if prop in table.column_names else [None] * table.num_rows

@@ -11,7 +11,7 @@ import click
 import dashboards
 from caselink.commands import read_workspace
 
-APP = Path(dashboards.__file__).with_name("streamlit_app.py")
+APP = Path(dashboards.__file__).with_name("served_app.py")
 
 
 @click.command()

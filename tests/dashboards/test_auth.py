@@ -165,3 +165,5 @@ def test_session_token_is_signed_and_expires() -> None:
     forged = make_token("张三", "admin", now + 60, other).split(".")[0] + "." + sig
     assert read_token(forged, key, now) is None  # a role changed under a valid signature
     assert read_token("garbage", key, now) is None and read_token("", key, now) is None
+    assert read_token(token + "x", key, now) is None  # another spelling of a (perhaps revoked) token
+    assert read_token(token.replace(".", "=."), key, now) is None

@@ -41,7 +41,7 @@ from graph.model import (
 )
 from graph.schema import CONSTRAINTS, INDEXES
 from graph.state import OldFormat, StateError, column_values, numpy_of, read_state, write_state
-from graph.store import Dump, GraphStore, GraphView, GraphWriter
+from graph.store import Dump, GraphStore, GraphView, GraphWriter, Sent
 
 FILE_NAME = "graph.arrow"
 FORMAT = 2
@@ -73,8 +73,9 @@ class MemoryView(GraphView):
 
 
 class MemoryWriter(GraphWriter):
-    def __init__(self, graph: nx.MultiDiGraph) -> None:
+    def __init__(self, graph: nx.MultiDiGraph, sent: Sent | None = None) -> None:
         self.g = graph
+        self.sent = Sent() if sent is None else sent
 
     def upsert_nodes(self, label: Label, rows: Iterable[Row], *, new: bool = False) -> int:
         g, name, key_prop, n = self.g, str(label), label.key, 0
@@ -91,13 +92,15 @@ class MemoryWriter(GraphWriter):
                 else:
                     data[k] = list(v) if isinstance(v, tuple) else v
             n += 1
+        self.sent.nodes += n
         return n
 
     def replace_edges(self, spec: EdgeSpec, rows: Iterable[OwnerRow], *, new: bool = False) -> int:
-        g, n = self.g, 0
+        g, n, owners = self.g, 0, 0
         owner_label, other_label, rel = str(spec.owner_label), str(spec.other_label), str(spec.rel)
         owner_is_src = spec.owner == "src"
         for row in rows:
+            owners += 1
             owner = (owner_label, str(row["owner"]))
             if owner not in g:
                 continue
@@ -118,6 +121,8 @@ class MemoryWriter(GraphWriter):
                 else:
                     g.add_edge(other, owner, key=key, **props)
                 n += 1
+        self.sent.owners += owners
+        self.sent.edges += n
         return n
 
     def prune(self, label: Label, specs: Sequence[EdgeSpec]) -> int:
@@ -129,6 +134,14 @@ class MemoryWriter(GraphWriter):
             and not any(_edges_at(g, nid, s.owner != "src", str(s.rel), str(s.owner_label)) for s in specs)
         ]
         g.remove_nodes_from(doomed)
+        self.sent.deleted += len(doomed)
+        return len(doomed)
+
+    def delete_nodes(self, label: Label, keys: Iterable[str]) -> int:
+        g, name = self.g, str(label)
+        doomed = [nid for nid in ((name, str(k)) for k in keys) if nid in g]
+        g.remove_nodes_from(doomed)
+        self.sent.deleted += len(doomed)
         return len(doomed)
 
 
@@ -153,6 +166,7 @@ class MemoryStore(GraphStore):
         self._reading = threading.Lock()
         """Held while the graph is read: a query arriving meanwhile waits for that read, not a second one."""
         self._prefetching = False
+        self.sent = Sent()
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -213,7 +227,7 @@ class MemoryStore(GraphStore):
     @contextmanager
     def writer(self) -> Iterator[GraphWriter]:
         try:
-            yield MemoryWriter(self.graph)
+            yield MemoryWriter(self.graph, self.sent)
         except BaseException:
             self._graph = None  # drop unsaved changes; the file still holds the last good state
             raise

@@ -15,7 +15,6 @@ from click.testing import CliRunner
 
 from caselink.audit import current_user, read_log
 from caselink.cli import cli
-from caselink.commands.ingest import load_records
 from caselink.intake import (
     Candidate,
     FilingSummary,
@@ -36,6 +35,7 @@ from ingest.read import read_and_validate
 from ingest.read.normalise import name_pinyin, normalise_name
 from ingest.records import Filing
 from ingest.resolve import resolve, resolve_with_report
+from ingest.workspace import load_records
 
 N = 2000
 HOMOPHONES = dict(

@@ -6,11 +6,10 @@ The names other packages use are re-exported here; see ingest/README.md for the 
 from ingest.load.bulk import ExportStats, check_target, finish_import, write_import_files
 from ingest.load.sent_state import DIGESTS_FILE, forget_sent_state
 from ingest.load.store import GraphData, LoadStats, load, to_graph, write_graph
-from ingest.load.update import MAX_CHANGED_ROWS, update_graph
+from ingest.load.update import update_graph
 
 __all__ = [
     "DIGESTS_FILE",
-    "MAX_CHANGED_ROWS",
     "ExportStats",
     "GraphData",
     "LoadStats",

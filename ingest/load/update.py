@@ -9,11 +9,16 @@ content is new or changed, the edge lists of each kind that are new or changed (
 that kind, as GraphWriter.replace_edges takes it), and the deletion of nodes no longer in the tables (a
 petitioner or issue merged into another, a unit no filing names any more).
 
+Two passes over the tables, a chunk of filings at a time as load/store.py does, so that memory stays
+bounded whatever changed: the first digests every row and keeps which changed (a bit per row and column);
+the second builds again the chunks that hold changes and sends their changed rows, in the order a whole load
+writes them (nodes of the other labels, then each chunk's filings with their edges, then the other labels'
+edges, then the deletions).
+
 The graph is loaded whole (load/store.py) instead when there are no digests (a first ingest), when they
 describe another store or the store no longer holds what they say (its node and edge counts differ: wiped,
-replaced, loaded by someone else), when more than MAX_CHANGED_ROWS rows changed (a whole load streams them
-in chunks; the changes would sit in memory), or when asked (`full=True`). Either way the digests of the new
-tables are written afterwards; see load/sent_state.py for how a run killed half-way is completed.
+replaced, loaded by someone else), or when asked (`full=True`). Either way the digests of the new tables
+are written afterwards; see load/sent_state.py for how a run killed half-way is completed.
 """
 
 from __future__ import annotations
@@ -45,8 +50,6 @@ from ingest.load.sent_state import (
 from ingest.load.store import CHUNK, GraphData, LoadStats, load, write_graph
 from ingest.records import Resolution
 
-MAX_CHANGED_ROWS = 200_000
-"""Changed node and owner rows beyond which the graph is loaded whole (the changes are held in memory)."""
 _NODE_ORDER = (Label.COUNTY, Label.ORG, Label.UNIT, Label.ISSUE, Label.PETITIONER, Label.FILING)
 
 
@@ -113,11 +116,30 @@ class Collected:
         return state
 
 
+Mask = np.ndarray[Any, np.dtype[np.bool_]]
+
+
+@dataclass(slots=True)
+class Change:
+    """Which rows of one part changed: a mask per digest column (NODE, then each owned edge kind)."""
+
+    label: Label
+    changed: dict[str, Mask]
+    first: int = -1
+    """The part's first filing, for a chunk of filings (its tables are built again to be sent)."""
+    part: Part | None = None
+    """The part itself, for the tables built once (static_tables), kept until they are sent."""
+
+
 @dataclass(slots=True)
 class Plan:
     """What an incremental update sends: changed rows, deletions, and the digests before and after."""
 
-    data: GraphData = field(default_factory=GraphData)
+    mapper: GraphMapper
+    chunk: int
+    static: list[Change] = field(default_factory=list)
+    filings: list[Change] = field(default_factory=list)
+    """Only the chunks of filings that hold a change."""
     deleted: dict[Label, list[str]] = field(default_factory=dict)
     after: Collected = field(default_factory=Collected)
     """The digests of the new tables (written once the store holds them)."""
@@ -155,7 +177,7 @@ def _pick_nodes(table: NodeTable, index: Iterable[int]) -> list[Row]:
     return [dict(zip(names, (c[i] for c in columns), strict=True)) for i in index]
 
 
-def _pick_owners(table: EdgeTable, chosen: np.ndarray[Any, np.dtype[np.bool_]]) -> list[OwnerRow]:
+def _pick_owners(table: EdgeTable, chosen: Mask) -> list[OwnerRow]:
     """The owner rows (every edge of this kind) of the owners where `chosen` is set."""
     rows: dict[int, OwnerRow] = {
         int(i): {"owner": table.owners[i], "edges": []} for i in np.flatnonzero(chosen).tolist()
@@ -170,40 +192,46 @@ def _pick_owners(table: EdgeTable, chosen: np.ndarray[Any, np.dtype[np.bool_]]) 
     return list(rows.values())
 
 
-def _compare(plan: Plan, part: Part, old: LabelDigests | None) -> None:
-    """Add the part's changed rows to the plan."""
+def _compare(plan: Plan, part: Part, old: LabelDigests | None) -> Change | None:
+    """Which of the part's rows changed (None: none); records the part's digests in the plan."""
     before = _old_digests(part, old)
     changed = {c: before[c] != part.digests[c] for c in part.digests}
-    node_changed = changed[NODE]
-    if node_changed.any():
-        rows = _pick_nodes(part.nodes, np.flatnonzero(node_changed).tolist())
-        plan.data.nodes.setdefault(part.label, []).extend(rows)
-        plan.rows += len(rows)
-    for name, table in part.edges.items():
-        if changed[name].any():
-            owner_rows = _pick_owners(table, changed[name])
-            plan.data.edges.setdefault(table.spec, []).extend(owner_rows)
-            plan.rows += len(owner_rows)
     touched = np.logical_or.reduce(list(changed.values()))
     plan.after.add(part)
     plan.during.add(part, {c: np.where(touched, UNKNOWN, d) for c, d in part.digests.items()})
+    plan.rows += int(changed[NODE].sum())
+    plan.rows += sum(int(changed[name].sum()) for name in part.edges)
+    return Change(part.label, changed) if touched.any() else None
 
 
-def plan_update(res: Resolution, old: SentState, chunk: int = CHUNK) -> Plan | None:
-    """What to send to bring a store holding `old` to the graph of `res`; None when more than
-    MAX_CHANGED_ROWS rows changed."""
-    plan = Plan()
+def _changed_rows(change: Change, nodes: NodeTable | None, edges: Iterable[EdgeTable]) -> GraphData:
+    """The rows of these tables that `change` marks."""
+    data = GraphData()
+    node_changed = change.changed[NODE]
+    if nodes is not None and node_changed.any():
+        data.nodes[change.label] = _pick_nodes(nodes, np.flatnonzero(node_changed).tolist())
+    for table in edges:
+        mask = change.changed[table.spec.name]
+        if mask.any():
+            data.edges[table.spec] = _pick_owners(table, mask)
+    return data
+
+
+def plan_update(res: Resolution, old: SentState, chunk: int = CHUNK) -> Plan:
+    """Which rows to send to bring a store holding `old` to the graph of `res`, and which nodes to delete."""
+    plan = Plan(GraphMapper(res), chunk)
     with paused_gc():
-        mapper = GraphMapper(res)
-        for part in parts(*mapper.static_tables()):
-            _compare(plan, part, old.labels.get(part.label))
-        for first in range(0, len(mapper.filings), chunk):
-            for part in parts(*_filing_step(mapper, first, chunk)):
-                _compare(plan, part, old.labels.get(part.label))
-            if plan.rows > MAX_CHANGED_ROWS:
-                return None
-    if plan.rows > MAX_CHANGED_ROWS:
-        return None
+        for part in parts(*plan.mapper.static_tables()):
+            change = _compare(plan, part, old.labels.get(part.label))
+            if change is not None:
+                change.part = part
+                plan.static.append(change)
+        for first in range(0, len(plan.mapper.filings), chunk):
+            for part in parts(*_filing_step(plan.mapper, first, chunk)):
+                change = _compare(plan, part, old.labels.get(part.label))
+                if change is not None:
+                    change.first = first
+                    plan.filings.append(change)
     for label, digests in old:
         kept = set(plan.after.keys.get(label, ()))
         gone = [k for k in digests.keys if k not in kept]
@@ -219,6 +247,30 @@ def plan_update(res: Resolution, old: SentState, chunk: int = CHUNK) -> Plan | N
 def _filing_step(mapper: GraphMapper, first: int, chunk: int) -> tuple[list[NodeTable], list[EdgeTable]]:
     node, edges = mapper.filing_tables(first, first + chunk)
     return [node], edges
+
+
+def _send(plan: Plan, writer: GraphWriter) -> tuple[int, int]:
+    """Changed rows in a whole load's order: the other labels' nodes, each chunk of filings with its edges,
+    the other labels' edges; then the deletions. (nodes, edges) written."""
+    nodes = edges = 0
+    for change in plan.static:
+        assert change.part is not None
+        data = _changed_rows(change, change.part.nodes, [])
+        nodes += write_graph(data, writer)[0]
+    for change in plan.filings:
+        with paused_gc():
+            [node], edge_tables = _filing_step(plan.mapper, change.first, plan.chunk)
+            data = _changed_rows(change, node, edge_tables)
+        n, e = write_graph(data, writer)
+        nodes, edges = nodes + n, edges + e
+    for change in plan.static:
+        assert change.part is not None
+        data = _changed_rows(change, None, change.part.edges.values())
+        edges += write_graph(data, writer)[1]
+    for label in _NODE_ORDER:
+        if plan.deleted.get(label):
+            writer.delete_nodes(label, plan.deleted[label])
+    return nodes, edges
 
 
 def _why_full(old: SentState | None, target: str, counts: dict[str, int] | None) -> str | None:
@@ -249,11 +301,7 @@ def update_graph(
     old = None if full else read_sent_state(state_dir)
     now = store.counts() if old is not None else None
     why = "asked for (--full)" if full else _why_full(old, target, now)
-    plan = None
-    if why is None and old is not None:
-        plan = plan_update(res, old, chunk)
-        if plan is None:
-            why = f"more than {MAX_CHANGED_ROWS:,} rows changed"
+    plan = plan_update(res, old, chunk) if why is None and old is not None else None
     if plan is None:
         forget_sent_state(state_dir)  # a load killed half-way is then redone whole
         collected = Collected()
@@ -274,16 +322,3 @@ def update_graph(
     stats.sent = store.sent.since(before)
     stats.seconds = time.perf_counter() - start
     return stats
-
-
-def _send(plan: Plan, writer: GraphWriter) -> tuple[int, int]:
-    """Changed nodes (every label), then changed edge lists, then deletions; (nodes, edges) written."""
-    data = GraphData(
-        nodes={label: plan.data.nodes[label] for label in _NODE_ORDER if label in plan.data.nodes},
-        edges=plan.data.edges,
-    )
-    nodes, edges = write_graph(data, writer)
-    for label in _NODE_ORDER:
-        if plan.deleted.get(label):
-            writer.delete_nodes(label, plan.deleted[label])
-    return nodes, edges

@@ -3,6 +3,7 @@
 Importable (``units_scores``, ``issues_scores``, ``pairwise``, ``bcubed``) by bench/accuracy.py, or run alone:
 
     python bench/accuracy_units_issues.py --filings 20000 --seed 7     # generated once into --cache, reused
+    python bench/accuracy_units_issues.py --filings 20000 --style varied --region 37,45,62
     python bench/accuracy_units_issues.py --data DIR          # a folder written by `caselink demo-data`
     python bench/accuracy_units_issues.py --data /tmp/caselink-bench-resolve/data-1000000-3 \
         --pickle /tmp/caselink-bench-resolve/validated-v3-1000000-3.pkl  # what bench/resolve.py prepared
@@ -122,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         help="where generated data (and its validated filings, pickled) are kept between runs",
     )
     ap.add_argument("--resolved-petitioners", action="store_true")
+    ap.add_argument("--style", choices=("standard", "varied"), default="standard", help="demo-data style")
+    ap.add_argument("--region", default="", help="province codes for demo-data --region (e.g. 37,45,62)")
     args = ap.parse_args(argv)
 
     from bench.resolve import load_records, save_records
@@ -132,10 +135,15 @@ def main(argv: list[str] | None = None) -> int:
     if data is None:
         from caselink.demo_data import GENERATOR_VERSION, generate
 
-        data = args.cache / f"data-v{GENERATOR_VERSION}-{args.filings}-{args.seed}"
+        regions = [r for r in args.region.split(",") if r]
+        from caselink.demo_varied import VARIED_VERSION
+
+        style = "" if args.style == "standard" else f"-{args.style}{VARIED_VERSION}"
+        tail = style + "".join(f"-r{r}" for r in regions)
+        data = args.cache / f"data-v{GENERATOR_VERSION}-{args.filings}-{args.seed}{tail}"
         cached = data / "validated-v2.pkl"
         if not cached.exists():
-            generate(args.filings, args.seed, data)
+            generate(args.filings, args.seed, data, style=args.style, regions=regions)
             v = read_and_validate(data / "filings.csv", data / "transfers.csv")
             save_records(cached, v.filings, v.transfers)
     t0 = time.perf_counter()

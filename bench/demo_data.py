@@ -1,6 +1,6 @@
 """Time the demo-data generator on a large run: seconds, filings/s, rows/s (target: 1M filings in ≤ 120 s).
 
-Usage: python bench/demo_data.py [--filings 1000000] [--seed 7] [--out DIR]
+Usage: python bench/demo_data.py [--filings 1000000] [--seed 7] [--out DIR] [--style varied] [--region 37,45]
 """
 
 from __future__ import annotations
@@ -26,12 +26,15 @@ def main() -> None:
     ap.add_argument("--filings", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=None, help="keep the files here (default: a temp folder)")
+    ap.add_argument("--style", choices=("standard", "varied"), default="standard")
+    ap.add_argument("--region", default="", help="province codes (demo-data --region)")
     args = ap.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="caselink-bench-"))
     try:
         load = os.getloadavg()[0]
         started, cpu0 = time.perf_counter(), time.process_time()
-        paths = generate(args.filings, args.seed, out)
+        regions = [r for r in args.region.split(",") if r]
+        paths = generate(args.filings, args.seed, out, style=args.style, regions=regions)
         wall = time.perf_counter() - started
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         main_cpu = time.process_time() - cpu0
@@ -41,7 +44,10 @@ def main() -> None:
         rows = counts["filings"] + counts["transfers"]
         size = sum(p.stat().st_size for p in out.iterdir()) / 2**20
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"demo-data --filings {args.filings} --seed {args.seed}")
+        print(
+            f"demo-data --filings {args.filings} --seed {args.seed} --style {args.style} "
+            f"--region {args.region or '-'}"
+        )
         verdict = "ok" if wall <= 120 else "MISSED"
         print(f"  wall {wall:.1f} s, cpu {cpu:.1f} s (all processes), target 120 s: {verdict}")
         print(f"  load average before the run: {load:.1f} on {os.cpu_count()} cores")

@@ -186,7 +186,8 @@ def _first_search(page: Page, server: int, base: str, text: str) -> tuple[float,
     start = time.perf_counter()
     page.get_by_role("button", name="检索", exact=True).click()
     results = page.locator('[data-testid="stHeading"]', has_text="结果").or_(
-        page.locator('[data-testid="stAlertContentWarning"]'))
+        page.locator('[data-testid="stAlertContentWarning"]')
+    )
     results.first.wait_for(timeout=600_000)
     return time.perf_counter() - start, tree_cpu(server) - cpu, load
 
@@ -202,9 +203,13 @@ def _pattern_visit(page: Page, server: int, base: str, path: str) -> tuple[float
 
 
 def _show(name: str, visit: Visit) -> None:
-    print(f"{name}: painted {visit.painted:.2f} s, visible {visit.visible:.2f} s, complete "
-          f"{visit.complete:.2f} s; CPU server {visit.server_cpu:.2f} s, browser {visit.browser_cpu:.2f} s; "
-          f"load {visit.load:.1f}", file=sys.stderr, flush=True)
+    print(
+        f"{name}: painted {visit.painted:.2f} s, visible {visit.visible:.2f} s, complete "
+        f"{visit.complete:.2f} s; CPU server {visit.server_cpu:.2f} s, browser {visit.browser_cpu:.2f} s; "
+        f"load {visit.load:.1f}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _summary(name: str, visits: list[Visit]) -> None:
@@ -212,26 +217,43 @@ def _summary(name: str, visits: list[Visit]) -> None:
         return f"median {statistics.median(values):.2f} s, worst {max(values):.2f} s"
 
     painted = [v.painted for v in visits]
-    print(f"first page ready, {name} ({len(visits)}x): painted {med(painted)}  [target {TARGET_S:.1f} s: "
-          f"{'met' if statistics.median(painted) <= TARGET_S else 'missed'} on the median]")
-    print(f"    Playwright saw the metrics: {med([v.visible for v in visits])}; page complete: "
-          f"{med([v.complete for v in visits])}")
+    print(
+        f"first page ready, {name} ({len(visits)}x): painted {med(painted)}  [target {TARGET_S:.1f} s: "
+        f"{'met' if statistics.median(painted) <= TARGET_S else 'missed'} on the median]"
+    )
+    print(
+        f"    Playwright saw the metrics: {med([v.visible for v in visits])}; page complete: "
+        f"{med([v.complete for v in visits])}"
+    )
     server = statistics.median(v.server_cpu for v in visits)
-    print(f"    CPU per visit: server median {server:.2f} s, browser "
-          f"median {statistics.median(v.browser_cpu for v in visits):.2f} s; load average "
-          f"{min(v.load for v in visits):.1f}-{max(v.load for v in visits):.1f}")
+    print(
+        f"    CPU per visit: server median {server:.2f} s, browser "
+        f"median {statistics.median(v.browser_cpu for v in visits):.2f} s; load average "
+        f"{min(v.load for v in visits):.1f}-{max(v.load for v in visits):.1f}"
+    )
 
 
-def _round(playwright: Playwright, caselink: str, ws: Path, backend: str, reloads: int, search: str | None,
-           env: dict[str, str], pattern: tuple[str, float] | None = None,
-           ) -> tuple[float, Visit, list[Visit], tuple[float, float, float] | None]:
+def _round(
+    playwright: Playwright,
+    caselink: str,
+    ws: Path,
+    backend: str,
+    reloads: int,
+    search: str | None,
+    env: dict[str, str],
+    pattern: tuple[str, float] | None = None,
+) -> tuple[float, Visit, list[Visit], tuple[float, float, float] | None]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     log = tempfile.NamedTemporaryFile(prefix="caselink-bench-ui-", suffix=".log", delete=False)
     t0 = time.perf_counter()
-    proc = subprocess.Popen([caselink, "serve", "--workspace", str(ws), "--port", str(port),
-                             "--backend", backend], env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [caselink, "serve", "--workspace", str(ws), "--port", str(port), "--backend", backend],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         _wait_health(base, proc)
         started = time.perf_counter() - t0
@@ -248,15 +270,21 @@ def _round(playwright: Playwright, caselink: str, ws: Path, backend: str, reload
             _show("  warm", warm[-1])
         searched = _first_search(page, proc.pid, base, search) if search else None
         if searched:
-            print(f"  first search ({search!r}): {searched[0]:.2f} s, server CPU {searched[1]:.2f} s, load "
-                  f"{searched[2]:.1f}", file=sys.stderr)
+            print(
+                f"  first search ({search!r}): {searched[0]:.2f} s, server CPU {searched[1]:.2f} s, load "
+                f"{searched[2]:.1f}",
+                file=sys.stderr,
+            )
         if pattern:
             path, after = pattern
             time.sleep(max(0.0, after - (time.perf_counter() - t0 - started)))
             seconds, cpu, load = _pattern_visit(page, proc.pid, base, path)
-            print(f"first visit of /{path}, {time.perf_counter() - t0 - started - seconds:.0f} s after the "
-                  f"server answered: {seconds:.2f} s until its first metric, server CPU {cpu:.2f} s, load "
-                  f"{load:.1f}", flush=True)
+            print(
+                f"first visit of /{path}, {time.perf_counter() - t0 - started - seconds:.0f} s after the "
+                f"server answered: {seconds:.2f} s until its first metric, server CPU {cpu:.2f} s, load "
+                f"{load:.1f}",
+                flush=True,
+            )
         browser.close()
     finally:
         stop = time.perf_counter()
@@ -272,17 +300,30 @@ def main() -> None:
     ap.add_argument("--workspace", type=Path, required=True, help="An ingested workspace (e.g. 200k).")
     ap.add_argument("--cold", type=int, default=5, help="Server starts, each timed cold (default 5).")
     ap.add_argument("--reloads", type=int, default=3, help="Warm reloads after each cold visit (default 3).")
-    ap.add_argument("--search", default="张伟",
-                    help="Text searched once after the first round's visits (default 张伟; '' to skip).")
+    ap.add_argument(
+        "--search",
+        default="张伟",
+        help="Text searched once after the first round's visits (default 张伟; '' to skip).",
+    )
     ap.add_argument("--backend", choices=["embedded", "neo4j"], default="embedded")
-    ap.add_argument("--fresh-cache", action="store_true",
-                    help="Delete the overview figures saved by the ingest first (they are computed on the "
-                         "first visit then).")
-    ap.add_argument("--pattern", default="",
-                    help="URL path of a pattern page (e.g. multi-channel) opened once in the first round, "
-                         "--after seconds after the server answered: its first visit is timed.")
-    ap.add_argument("--after", type=float, default=60.0,
-                    help="When the --pattern page is opened (default 60 s: a user reading the overview).")
+    ap.add_argument(
+        "--fresh-cache",
+        action="store_true",
+        help="Delete the overview figures saved by the ingest first (they are computed on the "
+        "first visit then).",
+    )
+    ap.add_argument(
+        "--pattern",
+        default="",
+        help="URL path of a pattern page (e.g. multi-channel) opened once in the first round, "
+        "--after seconds after the server answered: its first visit is timed.",
+    )
+    ap.add_argument(
+        "--after",
+        type=float,
+        default=60.0,
+        help="When the --pattern page is opened (default 60 s: a user reading the overview).",
+    )
     args = ap.parse_args()
     ws = args.workspace.resolve()
     if not (ws / "graph").is_dir():
@@ -297,21 +338,26 @@ def main() -> None:
     with sync_playwright() as p:
         for n in range(max(args.cold, 1)):
             pattern = (args.pattern, args.after) if args.pattern and n == 0 else None
-            started, cold, warm, found = _round(p, caselink, ws, args.backend, args.reloads,
-                                                args.search if n == 0 else None, env, pattern)
+            started, cold, warm, found = _round(
+                p, caselink, ws, args.backend, args.reloads, args.search if n == 0 else None, env, pattern
+            )
             starts.append(started)
             colds.append(cold)
             warms.extend(warm)
             searched = searched or found
-    print(f"workspace: {ws} ({args.backend}{', overview figures deleted' if args.fresh_cache else ''}); "
-          f"{os.cpu_count()} cores")
+    print(
+        f"workspace: {ws} ({args.backend}{', overview figures deleted' if args.fresh_cache else ''}); "
+        f"{os.cpu_count()} cores"
+    )
     print(f"server answering after median {statistics.median(starts):.2f} s (worst {max(starts):.2f} s)")
     _summary("cold (first visit after the server started, empty browser cache)", colds)
     if warms:
         _summary("warm (page reload: new session, warm server and browser cache)", warms)
     if searched:
-        print(f"first search after the server started ({args.search!r}; it reads the graph): "
-              f"{searched[0]:.2f} s, server CPU {searched[1]:.2f} s, load {searched[2]:.1f}")
+        print(
+            f"first search after the server started ({args.search!r}; it reads the graph): "
+            f"{searched[0]:.2f} s, server CPU {searched[1]:.2f} s, load {searched[2]:.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -103,8 +103,11 @@ def record(log: Path, action: str, user: str | None = None, **details: Any) -> d
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             prev_line = _last_line(fd)
-            entry = {"n": _count(prev_line) + 1, "prev": line_hash(prev_line) if prev_line else GENESIS,
-                     **entry}
+            entry = {
+                "n": _count(prev_line) + 1,
+                "prev": line_hash(prev_line) if prev_line else GENESIS,
+                **entry,
+            }
             line = json.dumps(entry, ensure_ascii=False, default=str).encode("utf-8")
             os.write(fd, line + b"\n")
             head = json.dumps({"n": entry["n"], "hash": line_hash(line)}).encode("utf-8") + b"\n"
@@ -176,21 +179,40 @@ def verify(log: Path, *, expect_head: str | None = None) -> Verdict:
             entry = json.loads(raw)
             n, prev = entry["n"], entry["prev"]
         except (ValueError, KeyError, TypeError):
-            return Verdict(False, number - 1 - legacy, prev_hash, number,
-                           "not a chained audit entry (edited, or written by something else)")
+            return Verdict(
+                False,
+                number - 1 - legacy,
+                prev_hash,
+                number,
+                "not a chained audit entry (edited, or written by something else)",
+            )
         if prev != prev_hash:
-            return Verdict(False, number - 1 - legacy, prev_hash, number,
-                           "its link to the line before does not hold: a line before it was changed, "
-                           "removed or moved")
+            return Verdict(
+                False,
+                number - 1 - legacy,
+                prev_hash,
+                number,
+                "its link to the line before does not hold: a line before it was changed, removed or moved",
+            )
         if n != expected_n:
-            return Verdict(False, number - 1 - legacy, prev_hash, number,
-                           f"entry number {n} where {expected_n} was due: entries were removed or moved")
+            return Verdict(
+                False,
+                number - 1 - legacy,
+                prev_hash,
+                number,
+                f"entry number {n} where {expected_n} was due: entries were removed or moved",
+            )
         prev_hash, expected_n = line_hash(raw), expected_n + 1
     count = len(lines) - legacy
     head = head_path(log)
     if count and not head.exists():
-        return Verdict(False, count, prev_hash, legacy + count, f"{head.name} is missing: the end of the log "
-                       "cannot be checked")
+        return Verdict(
+            False,
+            count,
+            prev_hash,
+            legacy + count,
+            f"{head.name} is missing: the end of the log cannot be checked",
+        )
     if head.exists():
         try:
             saved = json.loads(head.read_text(encoding="utf-8"))
@@ -199,11 +221,21 @@ def verify(log: Path, *, expect_head: str | None = None) -> Verdict:
             return Verdict(False, count, prev_hash, legacy + count, f"{head.name} cannot be read")
         if (saved_n, saved_hash) != (count, prev_hash):
             where = legacy + min(saved_n, count + 1)
-            return Verdict(False, count, prev_hash, where,
-                           f"{head.name} records {saved_n} entries ending in {saved_hash[:12]}…, the log "
-                           f"has {count} ending in {prev_hash[:12]}…: lines at the end were changed or "
-                           "removed")
+            return Verdict(
+                False,
+                count,
+                prev_hash,
+                where,
+                f"{head.name} records {saved_n} entries ending in {saved_hash[:12]}…, the log "
+                f"has {count} ending in {prev_hash[:12]}…: lines at the end were changed or "
+                "removed",
+            )
     if expect_head is not None and expect_head != prev_hash:
-        return Verdict(False, count, prev_hash, legacy + count,
-                       f"the head is {prev_hash}, not the expected {expect_head}: the log was rewritten")
+        return Verdict(
+            False,
+            count,
+            prev_hash,
+            legacy + count,
+            f"the head is {prev_hash}, not the expected {expect_head}: the log was rewritten",
+        )
     return Verdict(True, count, prev_hash, legacy=legacy)

@@ -3,7 +3,10 @@
 `generate(n, seed, out_dir)` writes filings.csv and transfers.csv in the canonical input format
 (docs/input-format.md) plus the truth behind them: truth_filings.csv (true petitioner, issue,
 responsible unit and co-signers of every filing), truth_units.csv (every unit name as written and the unit
-it means), truth_people.csv (the clean petitioners) and manifest.json. Same seed → byte-identical files.
+it means), truth_people.csv (the clean petitioners), truth_details.csv (each filing's receiving body, and the
+varied style's traits) and manifest.json. Same seed → byte-identical files. This module is the standard
+style; `style="varied"` runs the same people, units and routing over caselink.demo_varied's matters and
+writing habits, and `regions` draws the counties from other provinces.
 
 What the data holds, each controlled by a rate in `Rates`:
 - people filing several times with varied names (homophones, a character dropped or added, traditional
@@ -44,10 +47,13 @@ from datetime import date
 from itertools import accumulate
 from operator import mul
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ingest.columns import FILING_COLUMNS, TRANSFER_COLUMNS, Column
 from ingest.read.places import County, all_counties
+
+if TYPE_CHECKING:
+    from caselink.demo_varied import VariedRates, VariedText
 
 GENERATOR_VERSION = "2"
 """2: one story per issue, distinct matters told apart by their particulars (see `_story_key`)."""
@@ -95,16 +101,26 @@ class GeneratedPaths:
     truth_units: Path
     truth_people: Path
     manifest: Path
+    truth_details: Path
+    """One row per filing: the receiving body it was written to (its unit id) and, in the varied style, the
+    traits the generator gave its text (register entry, repost, boilerplate …)."""
 
 
 GENERATED_FILING_COLUMNS: tuple[Column, ...] = tuple(
     c for c in FILING_COLUMNS if c.name not in ("title", "account_id", "reply")
 )
 """The filing columns the generator fills, in file order (no title, account or reply)."""
+VARIED_FILING_COLUMNS: tuple[Column, ...] = tuple(c for c in FILING_COLUMNS if c.name != "reply")
+"""The varied style's filing columns: the standard ones, then title and account_id (online filings)."""
 TRUTH_FILING_COLUMNS = ("filing_id", "person_id", "issue_id", "responsible_unit_id", "co_signer_person_ids")
 TRUTH_UNIT_COLUMNS = ("filing_id", "role", "seq", "raw_name", "unit_id")
 TRUTH_PEOPLE_COLUMNS = ("person_id", "name", "id_number", "phone", "county")
 """One row per person who appears in filings (as petitioner or co-signer); phone is their first number."""
+TRUTH_DETAIL_COLUMNS = ("filing_id", "receiving_unit_id", "traits")
+"""traits: the varied style's marks on a filing, separated by ";" (empty in the standard style)."""
+STYLES = ("standard", "varied")
+"""standard: the generator's own writing, three Hebei cities; varied: other habits of real records
+(caselink.demo_varied), other provinces."""
 
 # ---------------------------------------------------------------------------------------------- geography
 
@@ -165,15 +181,62 @@ class _Place:
     """(town index, village index) → person indices living there."""
 
 
-def _pick_counties() -> list[County]:
+_REGION_COUNTIES = 30
+"""How many counties a run over chosen provinces (`regions`) covers, shared out among the provinces."""
+
+
+def province_code(code: str) -> str:
+    """A province code as given on the command line (37, 370000) in the six-digit form of the code list.
+
+    >>> province_code("45"), province_code("620000")
+    ('450000', '620000')
+    """
+    code = code.strip()
+    if not re.fullmatch(r"\d{2}(0000)?", code):
+        raise ValueError(f"{code!r} is not a province code: give two digits (37) or six (370000)")
+    full = code[:2] + "0000"
+    if not any(c.province_code == full for c in all_counties()):
+        raise ValueError(f"no province has the code {code!r}")
+    return full
+
+
+def _pick_counties(regions: tuple[str, ...] = (), seed: int = 0) -> list[County]:
+    """The counties the data covers: three Hebei cities, or (regions) whole cities drawn from those provinces.
+
+    Cities are drawn (by seed) among each province's cities, and each city brings up to ten counties (lowest
+    codes first, as the default does), so cross-county matters find neighbours in their own city."""
     by_city: dict[str, list[County]] = {}
     for c in all_counties():
         if c.city_code is not None:
             by_city.setdefault(c.city_code, []).append(c)
     picked: list[County] = []
-    for city, k in _CITY_PICK:
-        picked.extend(sorted(by_city[city], key=lambda c: c.code)[:k])
+    if not regions:
+        for city, k in _CITY_PICK:
+            picked.extend(sorted(by_city[city], key=lambda c: c.code)[:k])
+        return picked
+    rng = random.Random(f"{seed}-regions")
+    share = -(-_REGION_COUNTIES // len(regions))
+    for prov in regions:
+        cities = sorted(city for city, cs in by_city.items() if cs[0].province_code == prov and len(cs) >= 2)
+        cities = cities or sorted(city for city, cs in by_city.items() if cs[0].province_code == prov)
+        rng.shuffle(cities)
+        got = 0
+        for city in cities:
+            if got >= share:
+                break
+            take = sorted(by_city[city], key=lambda c: c.code)[: min(10, share - got)]
+            picked.extend(take)
+            got += len(take)
     return picked
+
+
+def _area_code(city_code: str | None) -> str:
+    """The telephone area code of a city: the three Hebei cities' own, a made-up but steady one elsewhere."""
+    if city_code in _AREA_CODES:
+        return _AREA_CODES[city_code]
+    if city_code is None:
+        return "0310"
+    return f"0{(int(city_code[:4]) * 37) % 600 + 350}"
 
 
 def _place_name(rng: random.Random, taken: set[str]) -> str:
@@ -184,9 +247,9 @@ def _place_name(rng: random.Random, taken: set[str]) -> str:
             return name
 
 
-def _build_places(rng: random.Random) -> list[_Place]:
+def _build_places(rng: random.Random, counties: list[County]) -> list[_Place]:
     places: list[_Place] = []
-    for county in _pick_counties():
+    for county in counties:
         is_district = county.name.endswith("区")
         taken: set[str] = set()
         vtaken: set[str] = set()
@@ -214,7 +277,7 @@ def _build_places(rng: random.Random) -> list[_Place]:
         estates = [
             f"{b}{k}" for b, k in zip(rng.sample(_BRANDS, 5), rng.sample(_ESTATE_KINDS, 5), strict=True)
         ]
-        area = _AREA_CODES.get(county.city_code or "", "0310")
+        area = _area_code(county.city_code)
         places.append(_Place(county, area, towns, factories, estates, {}))
     return places
 
@@ -555,10 +618,18 @@ class _Units:
             c = pl.county
             if c.province_code not in self.units:
                 prov = c.province_name
-                self._add(
-                    f"{c.province_code}:petition_bureau",
-                    [(prov + "信访局", 6), ("省信访局", 2), (prov.removesuffix("省") + "省信访局", 1)],
-                )
+                if prov.endswith("省"):
+                    prov_forms = [
+                        (prov + "信访局", 6),
+                        ("省信访局", 2),
+                        (prov.removesuffix("省") + "省信访局", 1),
+                    ]
+                else:  # 广西壮族自治区信访局 / 自治区信访局 / 广西信访局; 北京市信访局 / 北京信访局
+                    short = re.sub(r"(壮族|回族|维吾尔)?(自治区|市)$", "", prov)
+                    prov_forms = [(prov + "信访局", 6), (short + "信访局", 1)]
+                    if prov.endswith("自治区"):
+                        prov_forms.append(("自治区信访局", 2))
+                self._add(f"{c.province_code}:petition_bureau", prov_forms)
             if c.city_code and c.city_code not in seen_city:
                 seen_city.add(c.city_code)
                 city = c.city_name or ""
@@ -1100,13 +1171,17 @@ class _Filing:
 
 
 class _Generator:
-    def __init__(self, seed: int, today: date, rates: Rates) -> None:
+    def __init__(self, seed: int, today: date, rates: Rates, regions: tuple[str, ...] = ()) -> None:
         self.seed = seed
         self.rng = random.Random(seed)
         self.rates = rates
         self.today = today.toordinal()
         self.start = self.today - 3 * 365
-        self.places = _build_places(self.rng)
+        self.places = _build_places(self.rng, _pick_counties(regions, seed))
+        self.kinds_by_scope: dict[str, tuple[_Kind, ...]] = _KINDS_BY_SCOPE
+        """The matters each scope draws from (the varied style has its own)."""
+        self.varied: VariedText | None = None
+        """The varied style's writer of texts, categories, titles and accounts (None: the standard style)."""
         self.units = _Units(self.places)
         self.people = _People(self.rng, self.places, rates, today.year - 18)
         self.issues: list[_Issue] = []
@@ -1229,12 +1304,12 @@ class _Generator:
         else:
             person = people.household(self._place_index())[0]
         p = people.people[person]
-        kind = _choice(rng, _KINDS_BY_SCOPE["individual"])
+        kind = _choice(rng, self.kinds_by_scope["individual"])
         raised = self.kinds_raised.setdefault(person, set())
         for _ in range(3):  # a second matter of one person is of another kind, or told apart by a clerk
             if kind.key not in raised:
                 break
-            kind = _choice(rng, _KINDS_BY_SCOPE["individual"])
+            kind = _choice(rng, self.kinds_by_scope["individual"])
         raised.add(kind.key)
         first = _between(rng, self.start, self.today - 5)
         issue = self._new_issue(kind, p.place, p.town, p.village, [p.place], first, False)
@@ -1259,7 +1334,7 @@ class _Generator:
         village = _between(rng, 0, len(pl.towns[town].villages))
         size = min(60, 5 + int(rng.expovariate(1 / 10)))
         members = people.in_village(place, town, village, size, set())
-        kind = _choice(rng, _KINDS_BY_SCOPE["group"])
+        kind = _choice(rng, self.kinds_by_scope["group"])
         first = _between(rng, self.start, self.today - 5)
         issue = self._new_issue(kind, place, town, village, [place], first, True)
         first = max(first, self.issues[issue].first)
@@ -1283,8 +1358,9 @@ class _Generator:
         city = self.places[home].county.city_code
         same_city = [i for i, p in enumerate(self.places) if p.county.city_code == city and i != home]
         pool = same_city if rng.random() < 0.7 else [i for i in range(len(self.places)) if i != home]
-        counties = [home] + rng.sample(pool, _between(rng, 1, 4))
-        kind = _choice(rng, _KINDS_BY_SCOPE["cross"])
+        pool = pool or [i for i in range(len(self.places)) if i != home]  # a city of few counties (regions)
+        counties = [home] + rng.sample(pool, min(len(pool), _between(rng, 1, 4)))
+        kind = _choice(rng, self.kinds_by_scope["cross"])
         first = _between(rng, self.start, self.today - 5)
         issue = self._new_issue(kind, home, 0, 0, counties, first, True)
         first = max(first, self.issues[issue].first)
@@ -1607,24 +1683,39 @@ def generate(
     encoding: str = "utf-8-sig",
     rates: Rates | None = None,
     workers: int = 0,
+    style: str = "standard",
+    regions: Sequence[str] = (),
+    varied_rates: VariedRates | None = None,
 ) -> GeneratedPaths:
     """Write n_filings synthetic filings, their transfers and the ground truth into out_dir.
 
-    Deterministic per (n_filings, seed, today, rates), whatever the number of render workers (0: one per
-    available core, up to 2, for large runs; 1 for small ones). Input files use `encoding` (utf-8-sig by
-    default) and canonical or Chinese headers; truth files are UTF-8 with English headers.
+    Deterministic per (n_filings, seed, today, rates, style, regions), whatever the number of render workers
+    (0: one per available core, up to 2, for large runs; 1 for small ones; the varied style writes its
+    texts in filing order, so it renders in one process). Input files use `encoding` (utf-8-sig by default)
+    and canonical or Chinese headers; truth files are UTF-8 with English headers. regions: province codes
+    (37 or 370000) whose counties the data covers instead of the style's own (standard: three Hebei cities;
+    varied: Guangxi, Shandong and Gansu).
     """
     if encoding not in ENCODINGS:
         raise ValueError(f"encoding must be one of {', '.join(ENCODINGS)}")
     if n_filings < 1:
         raise ValueError("n_filings must be at least 1")
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {', '.join(STYLES)}")
+    provinces = tuple(dict.fromkeys(province_code(r) for r in regions))
     rates = rates or Rates()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of long-lived acyclic objects: collection passes only cost time (~25%)
     try:
-        g = _Generator(seed, today, rates)
+        if style == "varied":
+            from caselink.demo_varied import VariedRates, varied_generator
+
+            g = varied_generator(seed, today, rates, varied_rates or VariedRates(), provinces)
+            workers = 1
+        else:
+            g = _Generator(seed, today, rates, provinces)
         g.build(n_filings)
         paths = GeneratedPaths(
             out_dir / "filings.csv",
@@ -1633,6 +1724,7 @@ def generate(
             out_dir / "truth_units.csv",
             out_dir / "truth_people.csv",
             out_dir / "manifest.json",
+            out_dir / "truth_details.csv",
         )
         counts = _render(g, paths, chinese_headers, encoding, workers or _default_workers(n_filings))
         counts["people"] = _write_people(g, paths.truth_people)
@@ -1645,11 +1737,14 @@ def generate(
         "version": GENERATOR_VERSION,
         "seed": seed,
         "n": n_filings,
+        "style": style,
+        "regions": list(provinces),
         "today": today.isoformat(),
         "encoding": encoding,
         "chinese_headers": chinese_headers,
         "counts": counts,
         "rates": asdict(rates),
+        **({"varied_rates": asdict(g.varied.rates)} if g.varied is not None else {}),
         "files": {k: v.name for k, v in asdict(paths).items()},
     }
     paths.manifest.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -1703,11 +1798,13 @@ def _render(
                 _JOB = None
         else:
             results = [_render_chunk(g, fids, parts, part_encoding, c) for c in range(n_chunks)]
+        columns = GENERATED_FILING_COLUMNS if g.varied is None else VARIED_FILING_COLUMNS
         heads = {
-            paths.filings: (_header(GENERATED_FILING_COLUMNS, chinese), encoding, "filings"),
+            paths.filings: (_header(columns, chinese), encoding, "filings"),
             paths.transfers: (_header(TRANSFER_COLUMNS, chinese), encoding, "transfers"),
             paths.truth_filings: (list(TRUTH_FILING_COLUMNS), "utf-8", "truth_filings"),
             paths.truth_units: (list(TRUTH_UNIT_COLUMNS), "utf-8", "truth_units"),
+            paths.truth_details: (list(TRUTH_DETAIL_COLUMNS), "utf-8", "truth_details"),
         }
         for path, (header, enc, kind) in heads.items():
             with path.open("wb") as out:
@@ -1736,6 +1833,8 @@ def _render_chunk(g: _Generator, fids: list[str], parts: Path, encoding: str, ch
     trows: list[list[str]] = []
     tfrows: list[list[str]] = []
     turows: list[list[str]] = []
+    tdrows: list[list[str]] = []
+    vt = g.varied
     for fid, f in zip(fids[lo:hi], g.filings[lo:hi], strict=True):
         p = people[f.person]
         iss = issues[f.issue]
@@ -1743,6 +1842,8 @@ def _render_chunk(g: _Generator, fids: list[str], parts: Path, encoding: str, ch
         written = r.name(p)
         level, org, recv_uid = r.receiving(f, p)
         channel = _CHANNELS.pick(rng)
+        if vt is not None:
+            channel = vt.channel(f, channel)
         if f.group and rng.random() < 0.6:
             channel = "来访" if rng.random() < 0.6 else "来信"
         elif channel == "领导信箱" and level in ("乡镇", "县"):
@@ -1777,12 +1878,14 @@ def _render_chunk(g: _Generator, fids: list[str], parts: Path, encoding: str, ch
                 str(f.headcount) if f.headcount > 1 or rng.random() < 0.5 else "",
                 co_names,
                 iss.kind.category,
-                r.content(iss, f, written),
+                r.content(iss, f, written) if vt is None else "",
                 resp_written,
                 _STATUS_TEXT[f.status],
                 r.day(f.concluded) if f.concluded else "",
             ]
         )
+        traits = "" if vt is None else vt.fill(frows[-1], f, p, channel, recv_uid)
+        tdrows.append([fid, recv_uid, traits])
         tfrows.append([fid, p.pid, iss.iid, resp, ";".join(people[c].pid for c in f.co)])
         if resp_written:
             turows.append([fid, "responsible_unit", "", resp_written, resp])
@@ -1810,6 +1913,7 @@ def _render_chunk(g: _Generator, fids: list[str], parts: Path, encoding: str, ch
         ("transfers", trows),
         ("truth_filings", tfrows),
         ("truth_units", turows),
+        ("truth_details", tdrows),
     ):
         enc = encoding if kind in ("filings", "transfers") else "utf-8"
         with (parts / f"{chunk:05d}.{kind}").open("w", encoding=enc, newline="") as fh:

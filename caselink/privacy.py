@@ -30,8 +30,9 @@ _RUN = re.compile(
 )
 _SEVEN_DIGITS = re.compile(r"[0-9０-９](?:[ \-－]?[0-9０-９]){6}")
 """A quick test that a text may hold a number worth masking (most cells do not)."""
-_PHONE_WORD = re.compile(r"(?:电话|手机|联系|号码|座机|热线|tel|phone|mobile)[^0-9０-９]{0,6}$",
-                         re.IGNORECASE)
+_PHONE_WORD = re.compile(
+    r"(?:电话|手机|联系|号码|座机|热线|tel|phone|mobile)[^0-9０-９]{0,6}$", re.IGNORECASE
+)
 
 
 def mask_id_number(value: str | None) -> str:
@@ -129,8 +130,10 @@ def mask_texts(values: Iterable[object]) -> list[object]:
     """`mask_text` over a column: text masked, lists of text masked item by item, other values as they are.
     A column whose text holds no run of seven digits at all is returned as it is after one search."""
     values = list(values)
-    flat = "\x00".join(v if isinstance(v, str) else "\x00".join(map(str, v)) if isinstance(v, list | tuple)
-                       else "" for v in values)
+    flat = "\x00".join(
+        v if isinstance(v, str) else "\x00".join(map(str, v)) if isinstance(v, list | tuple) else ""
+        for v in values
+    )
     if not _SEVEN_DIGITS.search(flat):
         return values
     out: list[object] = []

@@ -75,8 +75,15 @@ def verify_password(password: str, stored: str) -> bool:
             return False
         salt = base64.b64decode(salt_b64, validate=True)
         expected = base64.b64decode(digest_b64, validate=True)
-        actual = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=int(n), r=int(r), p=int(p),
-                                dklen=len(expected), maxmem=_MAXMEM)
+        actual = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=salt,
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(expected),
+            maxmem=_MAXMEM,
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)
@@ -119,8 +126,10 @@ def load_users(path: Path) -> dict[str, User]:
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UsersError(f"{path} is not a valid users file ({exc}). Fix it or remove it and run "
-                         "`caselink users add` again.") from exc
+        raise UsersError(
+            f"{path} is not a valid users file ({exc}). Fix it or remove it and run "
+            "`caselink users add` again."
+        ) from exc
     table = doc.get("users", {})
     if not isinstance(table, dict):
         raise UsersError(f"{path}: [users] must be a table of users.")

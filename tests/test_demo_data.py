@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -104,6 +105,7 @@ def test_output_does_not_depend_on_the_number_of_render_workers(
             "truth_filings.csv",
             "truth_units.csv",
             "truth_people.csv",
+            "truth_details.csv",
             "manifest.json",
         ]
     )
@@ -319,3 +321,272 @@ def test_cli_writes_chinese_headers_in_gb18030(tmp_path: Path) -> None:
     theader, _ = _read(out / "transfers.csv", "gb18030")
     assert theader == [c.alias_zh for c in TRANSFER_COLUMNS]
     assert not (out / "filings.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+# ---------------------------------------------------------------------------------------------- styles
+
+STANDARD_DIGESTS = {
+    "filings": "4186980580cdbf2a8e6c85e731630009d8aa1461b6fb2b6a0884a5f2bfa7c829",
+    "transfers": "fcf950b835da68028d79b3171ae7983fed856734a6cdbd1a6ec22bfc8a26eb11",
+    "truth_filings": "565e594c1a1b20850c34cb8d9a01a33b3f1d435ee816339f9b46bc9060a8b493",
+    "truth_units": "3d4a31bcba822861753a83a6b54d61f5ae3953d7c5eb4890004ef3518200d2c9",
+    "truth_people": "103cd2cf76774644ff0ed477386b7d9537b22a798111b3d8c00abe22c6cb2719",
+}
+"""SHA-256 of generate(600, 5) as written before the varied style existed (main at 9d35135)."""
+
+
+def test_standard_style_writes_what_it_wrote_before_the_varied_style(tmp_path: Path) -> None:
+    paths = generate(600, 5, tmp_path)
+    got = {name: hashlib.sha256(getattr(paths, name).read_bytes()).hexdigest() for name in STANDARD_DIGESTS}
+    assert got == STANDARD_DIGESTS
+    assert json.loads(paths.manifest.read_text(encoding="utf-8"))["style"] == "standard"
+
+
+V = 4000
+
+
+class VariedData(Data):
+    def __init__(self, paths: GeneratedPaths) -> None:
+        super().__init__(paths)
+        _, details = _read(paths.truth_details, "utf-8")
+        self.traits = {r["filing_id"]: set(filter(None, r["traits"].split(";"))) for r in details}
+
+
+@pytest.fixture(scope="module")
+def varied(tmp_path_factory: pytest.TempPathFactory) -> VariedData:
+    return VariedData(generate(V, 13, tmp_path_factory.mktemp("varied"), style="varied"))
+
+
+def _share(hits: int, of: int) -> float:
+    assert of > 100, "too few rows to measure a rate"
+    return hits / of
+
+
+def test_varied_same_seed_gives_identical_bytes_and_another_seed_differs(tmp_path: Path) -> None:
+    a = generate(900, 5, tmp_path / "a", style="varied")
+    b = generate(900, 5, tmp_path / "b", style="varied")
+    c = generate(900, 6, tmp_path / "c", style="varied")
+    for name in (
+        "filings",
+        "transfers",
+        "truth_filings",
+        "truth_units",
+        "truth_people",
+        "truth_details",
+        "manifest",
+    ):
+        assert getattr(a, name).read_bytes() == getattr(b, name).read_bytes(), name
+    assert a.filings.read_bytes() != c.filings.read_bytes()
+    standard = generate(900, 5, tmp_path / "s")
+    assert a.filings.read_bytes() != standard.filings.read_bytes()
+
+
+def test_varied_passes_validate_with_every_row_loaded(varied: VariedData, tmp_path: Path) -> None:
+    from ingest.read import read_and_validate
+
+    v = read_and_validate(varied.paths.filings, varied.paths.transfers, today=TODAY)
+    assert len(v.filings) == V and len(v.transfers) == len(varied.transfers)
+    assert not [p for p in v.problems if p.severity == "reject"]
+    result = CliRunner().invoke(
+        cli,
+        [
+            "validate",
+            str(varied.paths.filings),
+            "--transfers",
+            str(varied.paths.transfers),
+            "--out",
+            str(tmp_path / "report"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert re.search(rf"filings\s+{V}\s+{V}\s+0\s", result.output), result.output
+
+
+def test_varied_holds_the_columns_and_truth_of_the_standard_style(varied: VariedData) -> None:
+    assert varied.filing_header == [c.name for c in demo_data.VARIED_FILING_COLUMNS]
+    assert varied.filing_header[-2:] == ["title", "account_id"]
+    assert varied.truth_filing_header == list(TRUTH_FILING_COLUMNS)
+    assert varied.truth_unit_header == list(TRUTH_UNIT_COLUMNS)
+    assert set(varied.traits) == set(varied.by_id)
+    counties = {p["county"][:2] for p in varied.people.values()}
+    assert counties == {"45", "37", "62"}, "the varied style's own provinces: Guangxi, Shandong, Gansu"
+
+
+def test_varied_category_schemes_differ_by_body_channel_and_year(varied: VariedData) -> None:
+    labels: dict[str, set[str]] = defaultdict(set)
+    for f in varied.filings:
+        labels[varied.truth[f["filing_id"]]["issue_id"]].add(f["category"])
+    assert sum(len(v - {""}) >= 3 for v in labels.values()) >= 50, "one matter, three or more labels"
+    cats = [f["category"] for f in varied.filings]
+    assert 0.04 < _share(sum(not c for c in cats), len(cats)) < 0.10  # category_empty 0.07
+    paths = sum(bool(re.search(r"\S[/-]\S", c)) for c in cats)
+    assert 0.07 < _share(paths, len(cats)) < 0.20  # category_path 0.15 of labelled, non-hotline filings
+    for f in varied.filings:
+        year = _date(f["received_date"]).year
+        if f["category"].startswith("国土"):
+            assert year < 2018, f
+        if f["category"].startswith("自然资源"):
+            assert year >= 2018, f
+    assert any(c.startswith("国土") for c in cats) and any(c.startswith("自然资源") for c in cats)
+    hotline = Counter(f["category"] for f in varied.filings if f["channel"] == "电话" and f["category"])
+    assert {"人社", "住建"} <= set(hotline), "the hotline's own short labels"
+
+
+def test_varied_register_lines_titles_and_accounts(varied: VariedData) -> None:
+    spoken = [f for f in varied.filings if f["channel"] in ("来访", "电话")]
+    one_line = [f for f in spoken if len(f["content"]) <= 30 and "，" not in f["content"]]
+    assert 0.3 < _share(len(one_line), len(spoken)) < 0.6  # register_entry 0.45 (less reposts)
+    assert any(re.fullmatch(r"反映.+问题（重复件）", f["content"]) for f in spoken)
+    online = [f for f in varied.filings if f["channel"] in ("网上信访", "领导信箱")]
+    titled = [f for f in online if f["title"]]
+    assert 0.85 < _share(len(titled), len(online)) < 0.95  # title 0.9
+    only_title = sum(f["content"] == f["title"] for f in titled)
+    assert 0.06 < _share(only_title, len(titled)) < 0.16  # title_only 0.12 of those not reposted
+    with_account = [f for f in online if f["account_id"]]
+    assert 0.8 < _share(len(with_account), len(online)) < 0.9  # account 0.85
+    nameless = sum(not f["petitioner_name"] for f in with_account)
+    assert 0.28 < _share(nameless, len(with_account)) < 0.42  # account_without_name 0.35
+    offline = [f for f in varied.filings if f["channel"] not in ("网上信访", "领导信箱")]
+    assert not any(f["title"] or f["account_id"] or not f["petitioner_name"] for f in offline)
+    accounts: dict[str, set[str]] = defaultdict(set)
+    for f in with_account:
+        accounts[f["account_id"]].add(varied.truth[f["filing_id"]]["person_id"])
+    assert all(len(people) == 1 for people in accounts.values()), "an account is one person's"
+
+
+def _tellings(varied: VariedData) -> list[dict[str, str]]:
+    """Filings told in full (not a register line, a title alone or a repost)."""
+    brief = {"register", "title_only", "repost", "repost_other"}
+    return [f for f in varied.filings if not varied.traits[f["filing_id"]] & brief]
+
+
+def test_varied_reposts_are_near_copies_of_an_earlier_text_of_the_matter(varied: VariedData) -> None:
+    from difflib import SequenceMatcher
+
+    earlier: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    copies = copies_of_others = candidates = 0
+    for f in varied.filings:  # in order of receipt
+        t = varied.truth[f["filing_id"]]
+        text = f["content"]
+        candidates += bool(earlier[t["issue_id"]])  # a matter already told can be reposted
+        if varied.traits[f["filing_id"]] & {"repost", "repost_other"}:
+            near = [
+                person
+                for person, before in earlier[t["issue_id"]]
+                if SequenceMatcher(None, before, text, autojunk=False).ratio() >= 0.85
+            ]
+            assert near, f  # every repost has its original, a few characters apart
+            copies += 1
+            copies_of_others += any(person != t["person_id"] for person in near)
+        earlier[t["issue_id"]].append((t["person_id"], text))
+    assert 0.07 < _share(copies, candidates) < 0.2  # repost 0.08, and supporters' reposts
+    assert copies_of_others > 0.3 * copies, "reposts by another petitioner"
+
+
+def test_varied_boilerplate_typos_and_traditional_characters(varied: VariedData) -> None:
+    from opencc import OpenCC
+
+    from caselink.demo_varied_matters import CLOSERS, OPENERS
+
+    told = _tellings(varied)
+    openers = tuple({o for os_ in OPENERS.values() for o in os_})
+    opened = sum(f["content"].startswith(openers) for f in told)
+    assert 0.38 < _share(opened, len(told)) < 0.52  # opener 0.45
+    closed = sum(any(c.rstrip("。！") in f["content"][-14:] for c in CLOSERS) for f in told)
+    assert 0.33 < _share(closed, len(told)) < 0.47  # closer 0.4
+    to_simple = OpenCC("t2s")
+    traditional = sum(to_simple.convert(f["content"]) != f["content"] for f in told)
+    assert 0.015 < _share(traditional, len(told)) < 0.05  # traditional 0.03
+    typos = sum(bool(re.search("反应|混泥土|陪偿|部们|已后|帐", f["content"])) for f in told)
+    assert 0.03 < _share(typos, len(told)) < 0.12  # typo 0.08, where the right word is there to mistype
+    assert any("混泥土" in f["content"] for f in varied.filings)
+
+
+def test_varied_particulars_written_many_ways(varied: VariedData) -> None:
+    texts = [f["content"] for f in _tellings(varied)]
+    forms = {
+        "plain sum": r"\d{4,}元",
+        "ten thousands": r"\d+\.\d+万元",
+        "more than": r"\d+万余元",
+        "thousands separator": r"\d{1,3},\d{3}元",
+        "Chinese count": r"[一二三四五六七八九十百]+名",
+        "digit count": r"\d+名",
+        "date in words": r"\d{4}年\d{1,2}月\d{1,2}日",
+        "ISO date": r"\d{4}-\d{2}-\d{2}",
+        "dotted date": r"\d{4}\.\d{1,2}\.\d{1,2}",
+        "month and day": r"(?<![年\d])\d{1,2}月\d{1,2}日",
+    }
+    for name, pattern in forms.items():
+        assert sum(bool(re.search(pattern, t)) for t in texts) >= 10, name
+
+
+def test_varied_strong_identifiers(varied: VariedData) -> None:
+    from caselink.demo_varied import uscc_check
+
+    text = "\n".join(f["content"] + " " + f["title"] for f in varied.filings)
+    cases = re.findall(r"（\d{4}）[桂鲁甘]\d{4}(?:民初|民终|执|行初)\d+号", text)
+    assert len(set(cases)) >= 20
+    codes = re.findall(r"统一社会信用代码([0-9A-Z]{18})", text)
+    assert codes and all(uscc_check(c[:17]) == c[17] for c in codes)
+    assert re.search(r"HT\d{4}-\d{5}", text) and re.search(r"不动产权第\d{7}号", text)
+    for named in (
+        r"\w+(华庭|新城|花园|苑)",
+        r"\w+路110kV高压线",
+        r"\w+路口\S{0,4}搅拌站",
+        r"\w+(学院|职业技术学校)",
+    ):
+        assert re.search(named, text), named
+
+
+def test_varied_hot_matters_and_their_neighbours(varied: VariedData) -> None:
+    people: dict[str, set[str]] = defaultdict(set)
+    texts: dict[str, list[str]] = defaultdict(list)
+    hot: set[str] = set()
+    for f in varied.filings:
+        t = varied.truth[f["filing_id"]]
+        people[t["issue_id"]].add(t["person_id"])
+        texts[t["issue_id"]].append(f["content"])
+        if "hot" in varied.traits[f["filing_id"]]:
+            hot.add(t["issue_id"])
+    big = [i for i in hot if len(people[i]) >= 15]
+    assert len(big) >= 3, "matters of dozens of petitioners"
+    for i in big:
+        assert len(set(texts[i])) >= 0.7 * len(texts[i]), "each tells it in their own words"
+    estate = re.compile(r"[\u4e00-\u9fff]{2}(?:华庭|新城|花园|苑|名都|家园|府)")
+    named: dict[str, set[str]] = defaultdict(set)
+    for i, ts in texts.items():
+        for t in ts:
+            for e in estate.findall(t):
+                named[e].add(i)
+    shared = [e for i in big for e in {x for t in texts[i] for x in estate.findall(t)} if len(named[e]) >= 2]
+    assert shared, "neighbours in a hot matter's estate raise other matters"
+
+
+@pytest.mark.parametrize("style", ["standard", "varied"])
+def test_region_draws_only_those_provinces(tmp_path: Path, style: str) -> None:
+    out = tmp_path / style
+    result = CliRunner().invoke(
+        cli,
+        [
+            "demo-data",
+            "--filings",
+            "1500",
+            "--seed",
+            "4",
+            "--out",
+            str(out),
+            "--style",
+            style,
+            "--region",
+            "37,45,62",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    _, people = _read(out / "truth_people.csv", "utf-8")
+    assert {p["county"][:2] for p in people} == {"37", "45", "62"}
+    _, units = _read(out / "truth_units.csv", "utf-8")
+    areas = {u["unit_id"].split(":")[0] for u in units} - {"national"}
+    assert areas and {a[:2] for a in areas} <= {"37", "45", "62"}
+    assert all(county_by_code(p["county"]) is not None for p in people)
+    bad = CliRunner().invoke(cli, ["demo-data", "--out", str(tmp_path / "x"), "--region", "99"])
+    assert bad.exit_code != 0 and "99" in bad.output

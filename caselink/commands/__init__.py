@@ -39,8 +39,10 @@ def write_out(path: Path, payload: bytes, *, force: bool) -> None:
     target = path if not force else path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         if path.is_symlink():
-            fail("是符号链接，不写入。 / is a symbolic link: caselink does not write through links; "
-                 "choose another name.")
+            fail(
+                "是符号链接，不写入。 / is a symbolic link: caselink does not write through links; "
+                "choose another name."
+            )
         if path.exists() and not path.is_file():
             fail("不是普通文件。 / is not a regular file: choose another name.")
         if path.exists() and not force:
@@ -49,7 +51,7 @@ def write_out(path: Path, payload: bytes, *, force: bool) -> None:
         try:
             view = memoryview(payload)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
         except BaseException:
             os.close(fd)
@@ -67,7 +69,7 @@ def write_out(path: Path, payload: bytes, *, force: bool) -> None:
     except OSError as exc:
         reasons = {
             errno.ENOENT: f"文件夹 {path.parent} 不存在。 / the folder {path.parent} does not exist: "
-                          "create it or choose another.",
+            "create it or choose another.",
             errno.ENOSPC: "磁盘已满，未写入。 / the disk is full: nothing was written; free some space.",
             errno.EDQUOT: "超出磁盘配额。 / the disk quota is exceeded: nothing was written.",
             errno.ENAMETOOLONG: "文件名过长。 / the file name is too long: choose a shorter one.",

@@ -39,9 +39,12 @@ from queries.run import escape_controls
 @click.option("--content", default="", help="反映内容 / what the petition is about.")
 @click.option("--category", default="", help="内容分类 / category of the matter.")
 @click.option("--top", type=click.IntRange(1, 50), default=5, show_default=True, help="Candidates shown.")
-@click.option("--reveal", is_flag=True,
-              help="Show ID numbers and phones unmasked: investigators and admins in the users file "
-                   "(the operating-system account); logged.")
+@click.option(
+    "--reveal",
+    is_flag=True,
+    help="Show ID numbers and phones unmasked: investigators and admins in the users file "
+    "(the operating-system account); logged.",
+)
 @click.option(
     "--workspace",
     type=click.Path(path_type=Path, file_okay=False),

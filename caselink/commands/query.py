@@ -33,15 +33,29 @@ def _list_queries() -> str:
 
 
 def _audit(
-    ws: Workspace, name: str, params: dict[str, Any], backend: str, rows: int, out: Path | None,
+    ws: Workspace,
+    name: str,
+    params: dict[str, Any],
+    backend: str,
+    rows: int,
+    out: Path | None,
     role: str | None,
 ) -> None:
     """Append one entry to the workspace audit log: who ran which query with what, where it went, and
     whether personal data were shown unmasked (`revealed`, with the role that allowed it)."""
     shown = {k: mask_text(v) for k, v in params.items()}  # a phone or ID number looked for is personal
-    audit.record(ws.audit_log, "query", command="query", query=name, params=shown, backend=backend,
-                 rows=rows, out=str(out) if out is not None else None, revealed=role is not None,
-                 role=role)
+    audit.record(
+        ws.audit_log,
+        "query",
+        command="query",
+        query=name,
+        params=shown,
+        backend=backend,
+        rows=rows,
+        out=str(out) if out is not None else None,
+        revealed=role is not None,
+        role=role,
+    )
 
 
 def masked_result(result: QueryResult) -> QueryResult:
@@ -74,12 +88,19 @@ def _split(pairs: tuple[str, ...]) -> dict[str, str]:
     "--backend", type=click.Choice(BACKENDS), default=None, help="Graph store (default from settings)."
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to FILE (a new file; --force replaces one; never through a symbolic link).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to FILE (a new file; --force replaces one; never through a symbolic link).",
+)
 @click.option("--force", is_flag=True, help="Let --out replace an existing file.")
-@click.option("--reveal", is_flag=True,
-              help="Show ID numbers and phones unmasked: investigators and admins in the users file "
-                   "(the operating-system account); logged.")
+@click.option(
+    "--reveal",
+    is_flag=True,
+    help="Show ID numbers and phones unmasked: investigators and admins in the users file "
+    "(the operating-system account); logged.",
+)
 @click.option("--list", "list_only", is_flag=True, help="List the queries with their parameters and columns.")
 def query(
     name: str | None,

@@ -15,14 +15,27 @@ APP = Path(dashboards.__file__).with_name("streamlit_app.py")
 
 
 @click.command()
-@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Workspace made by `caselink ingest` (default: $CASELINK_WORKSPACE or ./workspace).")
-@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True,
-              help="Port to listen on.")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Keep localhost unless personal data may be exposed on a network.")
-@click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default=None,
-              help="Graph back end (default: neo4j when CASELINK_NEO4J_URI is set, else embedded).")
+@click.option(
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Workspace made by `caselink ingest` (default: $CASELINK_WORKSPACE or ./workspace).",
+)
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="Port to listen on."
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Keep localhost unless personal data may be exposed on a network.",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(["embedded", "neo4j"]),
+    default=None,
+    help="Graph back end (default: neo4j when CASELINK_NEO4J_URI is set, else embedded).",
+)
 def serve(workspace: Path | None, port: int, host: str, backend: str | None) -> None:
     """Start the dashboards (Streamlit) and block until stopped with Ctrl+C.
 
@@ -34,16 +47,27 @@ def serve(workspace: Path | None, port: int, host: str, backend: str | None) -> 
     if backend is not None:
         env["CASELINK_BACKEND"] = backend
     cmd = [
-        sys.executable, "-m", "dashboards.server", "run", str(APP),
-        "--server.port", str(port),
-        "--server.address", host,
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
-        "--global.developmentMode", "false",
-        "--client.toolbarMode", "minimal",
+        sys.executable,
+        "-m",
+        "dashboards.server",
+        "run",
+        str(APP),
+        "--server.port",
+        str(port),
+        "--server.address",
+        host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--global.developmentMode",
+        "false",
+        "--client.toolbarMode",
+        "minimal",
         # no watching of source files: it re-scans every loaded module (thousands, with pandas and altair)
         # on the server's event loop after each script run; a deployed dashboard is not edited live
-        "--server.fileWatcherType", "none",
+        "--server.fileWatcherType",
+        "none",
     ]
     click.echo(f"caselink dashboards on http://{host}:{port}  (Ctrl+C to stop)", err=True)
     if not is_loopback(host):

@@ -13,7 +13,9 @@ from caselink.users import ROLES, UsersError, add_user, load_users, remove_user,
 from caselink.workspace import Workspace, default_root
 
 _WORKSPACE = click.option(
-    "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Workspace folder (default: $CASELINK_WORKSPACE or ./workspace); $CASELINK_USERS overrides.",
 )
 
@@ -38,8 +40,11 @@ def users() -> None:
 @users.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="What the user may see and do.")
-@click.option("--password-stdin", is_flag=True,
-              help="Read the password from the first line of standard input (for scripts).")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input (for scripts).",
+)
 @click.option("--replace", is_flag=True, help="Update an existing user's password and role.")
 @_WORKSPACE
 def add(name: str, role: str, password_stdin: bool, replace: bool, workspace: Path | None) -> None:

@@ -8,6 +8,7 @@ the 6-digit county code a free-text address or place of the matter refers to, or
 from __future__ import annotations
 
 import csv
+import gzip
 import importlib.metadata
 import re
 import unicodedata
@@ -321,7 +322,70 @@ def county_of(text: str, context_county: str | None = None) -> str | None:
         found = _county_of_clean(clean[: cut.start()], context_county)
         if found is not None:
             return found
-    return _county_of_clean(clean, context_county)
+    found = _county_of_clean(clean, context_county)
+    if found is None:
+        head = clean[: cut.start()] if cut is not None and cut.start() > 0 else clean
+        found = township_county(head, context_county)
+    return found
+
+
+# --- township / street gazetteer ---------------------------------------------------------------
+
+TOWNSHIPS_PATH = Path(__file__).parent / "reference" / "townships.csv.gz"
+"""Township and street names → county codes (tools/build_division_reference.py writes it)."""
+
+_TOWNSHIP_SUFFIX = re.compile("街道|镇|乡|苏木")
+_LONGEST_TOWNSHIP = 12
+
+
+@cache
+def townships() -> dict[str, tuple[str, ...]]:
+    """Every township and street name of the national division codes → the counties that have one."""
+    with gzip.open(TOWNSHIPS_PATH, "rt", encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        return {r["name"]: tuple(r["counties"].split(";")) for r in rows}
+
+
+@lru_cache(maxsize=2**16)
+def township_county(text: str, context: str | None = None) -> str | None:
+    """The county of the first township or street a text names (古泉街道香榭小区 → its county), when a
+    city or province named before it, or `context` (a county, city or province code: the receiving
+    office's, the petitioner's) leaves exactly one. Never a county of another city than a context county's,
+    of another province than a context province's, nor one the text's places deny; a township name with
+    neither context nor a place before it is not guessed.
+
+    >>> township_county("古泉街道香榭小区", "370000"), township_county("古泉街道香榭小区")
+    ('371726', None)
+    """
+    text = to_simplified(text)
+    names = townships()
+    for m in _TOWNSHIP_SUFFIX.finditer(text):
+        end = m.end()
+        for start in range(max(0, end - _LONGEST_TOWNSHIP), m.start()):
+            codes = names.get(text[start:end])
+            if codes is not None:
+                return _one_township_county(codes, text[:start], context)
+    return None
+
+
+def _one_township_county(codes: tuple[str, ...], before: str, context: str | None) -> str | None:
+    named = {e.code for m in _mentions(before) for e in m} if before else set()
+    if not named and not context:
+        return None  # a township name alone, nothing to say in which part of the country: not guessed
+    if named:
+        codes = tuple(c for c in codes if named & {c, c[:4] + "00", c[:2] + "0000"})
+    if context and len(context) == 6:
+        counties = _reference()[0]
+        if context in codes:
+            return context
+        here = counties.get(context)
+        if here is not None:  # a county: another county of its city, never further
+            codes = tuple(c for c in codes if counties[c].city_code == here.city_code)
+        elif context[2:] == "0000":
+            codes = tuple(c for c in codes if c[:2] == context[:2])
+        else:
+            codes = tuple(c for c in codes if c[:4] == context[:4])
+    return codes[0] if len(codes) == 1 else None
 
 
 @lru_cache(maxsize=2**18)
@@ -359,17 +423,32 @@ def is_county_code(code: str | None) -> bool:
     return code is not None and len(code) == 6 and code[4:] != "00"
 
 
+_NOT_AFTER_SHORT_NAME = frozenset("局委院厅办所队站镇乡村街社")
+"""After a short place name, the head noun of a body's name: the "place" began that name (公安局)."""
+
+
 @lru_cache(maxsize=2**16)
 def region_of(text: str) -> str | None:
     """The most precise unit a text names: its county code, else the one city, else the one province.
 
     Meant for office names, to give `county_of` its context: region_of("石家庄市信访局") == "130100",
     region_of("河北省信访局") == "130000", region_of("正定县信访局") == "130123", region_of("信访局") is None.
+    Only a name that begins with a place names one (自然资源和规划局 names no 资源县).
     """
-    county = county_of(text)
-    if county is not None or not text:
+    if not text:
+        return None
+    clean = to_simplified(unicodedata.normalize("NFKC", text)).strip()
+    for head in ("中国共产党", "中共"):
+        clean = clean.removeprefix(head)
+    lead = _longest_at(clean, 0)
+    if lead is None or (
+        all(e.short for e in lead[1]) and clean[lead[0] : lead[0] + 1] in _NOT_AFTER_SHORT_NAME
+    ):
+        return None  # an office's place comes first: 自然资源局 is not 资源县, 公安局 not 公安县
+    county = county_of(clean)
+    if county is not None:
         return county
-    mentions = _mentions(to_simplified(unicodedata.normalize("NFKC", text)))
+    mentions = _mentions(clean)
     for level in (_CITY, _PROVINCE):
         codes = {e.code for m in mentions for e in m if e.level == level}
         if len(codes) == 1:

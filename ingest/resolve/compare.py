@@ -388,6 +388,56 @@ def name_one_char_dropped(a: str, b: str) -> bool:
     return abs(len(a) - len(b)) == 1 and min(len(a), len(b)) >= 2 and Levenshtein.distance(a, b) == 1
 
 
+_LOOK_ALIKE_GROUPS = (
+    "英荚",
+    "己已巳",
+    "未末",
+    "土士",
+    "戊戌戍",
+    "日曰",
+    "王玉",
+    "大太犬",
+    "人入",
+    "干千于",
+    "贝见",
+    "今令",
+    "免兔",
+    "冶治",
+    "侯候",
+    "栗粟",
+    "汩汨",
+    "拔拨",
+    "徽微",
+    "辩辨辫",
+    "崇祟",
+    "凤风",
+    "晴睛",
+    "秀莠",
+    "玲铃",
+    "娟绢",
+    "琳淋",
+    "斌赋",
+    "杨扬",
+    "洁沽",
+    "刚刖",
+    "孟盂",
+    "苓芩",
+    "红虹",
+)
+"""Characters told apart by one stroke or component, which a clerk's hand or a scan confuses (facts)."""
+LOOK_ALIKE = frozenset(
+    frozenset((x, y)) for group in _LOOK_ALIKE_GROUPS for x in group for y in group if x != y
+)
+
+
+def name_look_alike(a: str, b: str) -> bool:
+    """姓名一字形近且电话、身份证号或村相同 / one look-alike character (英/荚), same phone, ID or village"""
+    if len(a) != len(b) or len(a) < 2:
+        return False
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diff) == 1 and frozenset(diff[0]) in LOOK_ALIKE
+
+
 def name_one_char_off(a: str, b: str) -> bool:
     """姓名有一字不同 / names differ in one character (of three or more)"""
     return len(a) == len(b) >= 3 and Levenshtein.distance(a, b, score_cutoff=1) <= 1
@@ -556,12 +606,13 @@ def _edit_level(
 
 
 class NameComparison(Comparison):
-    """姓名 / name — 4 same name; 3 same pinyin (homophone); 2 one character more or less;
+    """姓名 / name — 5 same name; 4 same pinyin (homophone); 3 one character more or less; 2 one look-alike
+    character replaced (英 / 荚, 己 / 已), counted only when the same phone, ID number or village backs it;
     1 one character replaced (names of 3+ characters; 王伟 / 王芳 share only a surname); 0 different."""
 
     field = "name"
     label = "姓名 / name"
-    agree = (name_equal, name_pinyin_equal, name_one_char_dropped, name_one_char_off)
+    agree = (name_equal, name_pinyin_equal, name_one_char_dropped, name_look_alike, name_one_char_off)
     differ = staticmethod(name_differ)
 
     def value(self, f: Filing) -> Any:
@@ -571,24 +622,52 @@ class NameComparison(Comparison):
         if not a.name_norm or not b.name_norm:
             return NULL
         if name_equal(a.name_norm, b.name_norm):
-            return 4
+            return 5
         if a.name_pinyin and name_pinyin_equal(a.name_pinyin, b.name_pinyin):
-            return 3
+            return 4
         if name_one_char_dropped(a.name_norm, b.name_norm):
+            return 3
+        if name_look_alike(a.name_norm, b.name_norm) and _backed(a, b):
             return 2
         return 1 if name_one_char_off(a.name_norm, b.name_norm) else 0
 
     def levels_for(self, t: FieldTable, left: IntArray, right: IntArray) -> LevelArray:
-        out = _equal_or_null(t.name_code[left], t.name_code[right], 4)
+        out = _equal_or_null(t.name_code[left], t.name_code[right], 5)
         pa, pb = t.pinyin_code[left], t.pinyin_code[right]
-        out[(out == 0) & (pa == pb) & (pa >= 0)] = 3
+        out[(out == 0) & (pa == pb) & (pa >= 0)] = 4
         _edit_level(out, t.name, left, right, Levenshtein.distance, 1)
         one = np.flatnonzero(out == 1)
         la, lb = _lengths(t.name, left[one]), _lengths(t.name, right[one])
-        out[one[(la != lb) & (np.minimum(la, lb) >= 2)]] = 2
+        out[one[(la != lb) & (np.minimum(la, lb) >= 2)]] = 3
         out[one[(la == lb) & (la < 3)]] = 0  # 王伟 / 王芳 share only a surname
         out[one[(la != lb) & (np.minimum(la, lb) < 2)]] = 0
+        # Look-alike characters: only where another field backs the pair (few pairs, read one by one).
+        todo = one[out[one] < 2]
+        if len(todo):
+            a, b = left[todo], right[todo]
+            backed = _backed_codes(t.phone_code[a], t.phone_code[b])
+            backed |= _backed_codes(t.id_code[a], t.id_code[b])
+            backed |= _backed_codes(t.village_code[a], t.village_code[b]) & _backed_codes(
+                t.county_code[a], t.county_code[b]
+            )
+            for k in np.flatnonzero(backed):
+                if name_look_alike(t.name[a[k]], t.name[b[k]]):
+                    out[todo[k]] = 2
         return out
+
+
+def _backed_codes(ca: NDArray[np.int32], cb: NDArray[np.int32]) -> NDArray[np.bool_]:
+    return (ca == cb) & (ca >= 0)
+
+
+def _backed(a: Filing, b: Filing) -> bool:
+    """The same phone, ID number, or village of one county (the reference of `_backed_codes`)."""
+    if (a.phone and a.phone == b.phone) or (a.id_number and a.id_number == b.id_number):
+        return True
+    if not a.address or not b.address or home_county(a) != home_county(b) or home_county(a) is None:
+        return False
+    va = address_village(address_tail(a.address, a.address_county))
+    return bool(va) and va == address_village(address_tail(b.address, b.address_county))
 
 
 class IdComparison(Comparison):

@@ -7,8 +7,9 @@ A pair is *accepted* when its match probability reaches `accept` and it carries 
 ID number; names that are equal or sound the same, unless both phones and both addresses are known and
 differ with no ID or birth date to back the name (two namesakes of one county, as often as not); names with
 one character more or less backed by a near ID, the birth date, the phone or the same village (李强 and
-李志强 of one county with nothing else in common are two people as often as one); names with one character
-replaced backed by a near ID or the birth date.
+李志强 of one county with nothing else in common are two people as often as one); names differing in one
+look-alike character (张英 / 张荚) backed by the phone, an ID or the village (the comparison level itself
+needs one of them); names with one character replaced backed by a near ID or the birth date.
 (Known weakness: 刘浩 and 刘文浩 at one address may be two members of one family; requiring an ID for such
 pairs cost more recall than it gained precision.)
 Phone, address and county add weight but are never enough on their own (families share them). Pairs with
@@ -122,8 +123,9 @@ def identity_evidence(levels: LevelArray) -> NDArray[np.bool_]:
     elsewhere = (phone == 0) & (address >= 0) & (address <= 1)  # another phone and another address
     out: NDArray[np.bool_] = (
         (idn == 2)
-        | ((name >= 3) & (backed | ~elsewhere))
-        | ((name == 2) & (backed | lives_there))
+        | ((name >= 4) & (backed | ~elsewhere))
+        | ((name == 3) & (backed | lives_there))
+        | ((name == 2) & (backed | lives_there))  # a look-alike character, backed by phone, ID or village
         | ((name == 1) & backed)
         | account_decides(levels)
     )
@@ -154,12 +156,12 @@ def name_frequency_adjustment(
     """
     n = len(table)
     counts = np.bincount(table.name_code[table.name_code >= 0], minlength=1)
-    same = levels[:, _NAME] == 4
+    same = levels[:, _NAME] == 5
     out = np.zeros(len(left))
     if not same.any():
         return out
     share = counts[table.name_code[left[same]]] / max(n, 1)
-    u = model.fields[_NAME].u[4]
+    u = model.fields[_NAME].u[5]
     out[same] = np.clip(np.log2(u / share), -6.0, 6.0)
     return out
 

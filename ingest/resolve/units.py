@@ -30,8 +30,17 @@ from rapidfuzz.distance import Levenshtein
 
 from ingest.background import paused_gc
 from ingest.read.normalise import to_simplified
-from ingest.read.places import County, all_counties, county_by_code, county_of, short_name
+from ingest.read.places import (
+    all_counties,
+    county_by_code,
+    county_of,
+    is_county_code,
+    region_of,
+    short_name,
+    township_county,
+)
 from ingest.records import Filing, Transfer, Unit, UnitMention, UnitRole
+from ingest.resolve.zones import COMMITTEE, split_zone, zone_place
 
 ALIASES_PATH = Path(__file__).parent / "reference" / "unit_aliases.csv"
 NO_COUNTY = "none"
@@ -202,16 +211,50 @@ def _scope(code: str) -> str:
     return code[:2] if code[2:] == "0000" else code[:4] if code[4:] == "00" else code
 
 
-def _pick(
-    cands: list[tuple[int, str, bool]], found: _Place, context: County | None
-) -> tuple[int, str] | None:
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """Where a filing is, as far as it and its routing chain tell: its county, else only its city or
+    province (the receiving office, the chain's other units)."""
+
+    county: str | None = None
+    city: str | None = None
+    province: str | None = None
+
+
+_NOWHERE = _Context()
+
+
+@lru_cache(maxsize=8192)
+def _context(county: str | None, area: str | None) -> _Context:
+    c = county_by_code(county) if county else None
+    if c is not None:
+        return _Context(c.code, c.city_code, c.province_code)
+    if area and area[2:] != "0000":
+        a = county_by_code(area)
+        if a is not None:
+            return _Context(None, a.city_code, a.province_code)
+        return _Context(None, area[:4] + "00", area[:2] + "0000")
+    if area:
+        return _Context(None, None, area)
+    return _NOWHERE
+
+
+def _foreign(code: str, full: bool, found: _Place, context: _Context) -> bool:
+    """A short county name of another province than the filing's, with nothing before it naming that
+    province or a city of it: not read as a place (a Shandong chain never lands in a Guangxi county by a
+    short name)."""
+    home = found.province or context.province
+    return not full and home is not None and code[:2] != home[:2]
+
+
+def _pick(cands: list[tuple[int, str, bool]], found: _Place, context: _Context) -> tuple[int, str] | None:
     """One place among same-text candidates: by what the prefix said so far, then the filing's county."""
     pool = [(k, c, full) for k, c, full in cands if k > _deepest(found)]
     inner = found.county or found.city or found.province
     if inner:
         pool = [x for x in pool if x[1].startswith(_scope(inner))]
-    if context is not None and len(pool) > 1:
-        for ctx in (context.code, context.city_code, context.province_code):
+    if len(pool) > 1:
+        for ctx in (context.county, context.city, context.province):
             near = [x for x in pool if ctx and (ctx.startswith(_scope(x[1])) or x[1].startswith(_scope(ctx)))]
             if near:
                 pool = near
@@ -224,7 +267,7 @@ def _pick(
     return None
 
 
-def _strip_places(s: str, context: County | None) -> tuple[str, _Place]:
+def _strip_places(s: str, context: _Context) -> tuple[str, _Place]:
     """Remove leading province / city / county names; returns the rest and the place they named."""
     t = _tables()
     found = _Place()
@@ -241,7 +284,9 @@ def _strip_places(s: str, context: County | None) -> tuple[str, _Place]:
         rest = s[n:]
         if rest in _BARE or len(rest) < 2:
             break  # 东城街道办事处: the "county" was the start of a township's name
-        cands = t.places[s[:n]]
+        cands = [x for x in t.places[s[:n]] if x[0] < 2 or not _foreign(x[1], x[2], found, context)]
+        if not cands:
+            break
         if rest[0] in _NOT_AFTER_SHORT and not any(full for _, _, full in cands):
             break  # 公安局, 城关镇: a short county name (公安县, 城关区) that begins another name
         pick = _pick(cands, found, context)
@@ -316,14 +361,18 @@ _BRANCH = re.compile(r"^(?P<dep>.+?局)(?P<county>.{2,8}?)分局$")
 
 
 def _county_branch(
-    s: str, place: _Place, context: County | None
+    s: str, place: _Place, context: _Context
 ) -> tuple[tuple[Department, str, int | None, str], _Place] | None:
     """A city bureau's branch in a county (生态环境局行唐县分局) is that county's department."""
     m = _BRANCH.match(s)
     if not m:
         return None
     hit = _department(m.group("dep"))
-    cands = [c for c in _tables().places.get(m.group("county"), []) if c[0] == 2]
+    cands = [
+        c
+        for c in _tables().places.get(m.group("county"), [])
+        if c[0] == 2 and not _foreign(c[1], c[2], place, context)
+    ]
     pick = _pick(cands, place, context) if hit and cands else None
     if hit is None or pick is None:
         return None
@@ -368,18 +417,27 @@ class ParsedUnit:
 
 
 @lru_cache(maxsize=200_000)
-def parse_unit(raw: str, county: str | None) -> ParsedUnit:
-    """Read one raw unit name in the context of the filing's county (6-digit code or None).
+def parse_unit(raw: str, county: str | None, area: str | None = None) -> ParsedUnit:
+    """Read one raw unit name in the context of the filing's county (6-digit code or None), or when that is
+    unknown of its city or province (`area`, a 6-digit city or province code: the receiving office's, the
+    routing chain's).
 
     >>> parse_unit("国土资源局", "130102").unit.unit_id
     '130102:natural_resources'
     >>> parse_unit("石家庄市信访局", "130102").unit.unit_id
     '130100:petition_bureau'
+    >>> parse_unit("高新区信访局", "370102").unit.unit_id
+    '370176:petition_bureau'
     """
-    context = county_by_code(county) if county else None
+    context = _context(county, None if county else area)
     s = normalise_unit_name(raw)
     rest, place = _strip_places(s, context)
     the_county = None if place.untold else place.county or (None if place.city or place.province else county)
+    # Where a county-level body goes when its county is unknown: "none", or "none@CITY" when only the
+    # filing's city is known, so that two cities' bare 信访局 stay apart.
+    unplaced = NO_COUNTY
+    if not (place.untold or place.province) and (context.city or context.province):
+        unplaced = f"{NO_COUNTY}@{context.city or context.province}"
     hit = _department(rest)
     if hit is None:
         branch = _county_branch(rest, place, context)
@@ -391,22 +449,31 @@ def parse_unit(raw: str, county: str | None) -> ParsedUnit:
         if dep.scope == "national":
             name = dep.key.removeprefix("national_")
             return ParsedUnit(Unit(f"national:{name}", dep.name, None, "national"), how)
-        return ParsedUnit(_department_unit(dep, spelling, place, marker, context, the_county), how)
+        return ParsedUnit(_department_unit(dep, spelling, place, marker, context, the_county, unplaced), how)
+    sub = _hotline_subcentre(rest, place, context, the_county)
+    if sub is not None:
+        return ParsedUnit(sub, "exact")
+    zone = _zone_unit(rest, place, context)
+    if zone is not None:
+        return zone
+    where = the_county or unplaced
     town = _TOWN.match(rest)
     if town and town.group("name") not in _BARE:
         name = town.group("name")
         full = name + ("办事处" if name.endswith("街道") else "人民政府")
-        return ParsedUnit(
-            Unit(f"{the_county or NO_COUNTY}:town:{name}", full, the_county, "township"), "township"
-        )
+        region = place.city or place.province or context.city or context.province
+        if the_county is None and not place.untold and region:
+            # only the city or province is known: the gazetteer may know the one county with this township
+            the_county = township_county(name, region)
+            where = the_county or where
+        return ParsedUnit(Unit(f"{where}:town:{name}", full, the_county, "township"), "township")
     village = _village(rest)
     if village:
         full = village + ("委员会" if village.endswith("村") else "居民委员会")
         if village.endswith("村"):
             full = village + "民委员会"
         return ParsedUnit(
-            Unit(f"{the_county or NO_COUNTY}:village:{village}", full, the_county, "village_committee"),
-            "village",
+            Unit(f"{where}:village:{village}", full, the_county, "village_committee"), "village"
         )
     inner = _after_inner_county(s)
     if inner is not None and inner[1]:
@@ -414,8 +481,65 @@ def parse_unit(raw: str, county: str | None) -> ParsedUnit:
         if again.unit.known:
             return again  # 堡定市定兴县信访局: a typo in the city, the county named in full after it
     name = rest or s or raw.strip()
+    return ParsedUnit(Unit(f"{where}:unknown:{name}", name, the_county, None, known=False), "unknown")
+
+
+_HOTLINE_WORDS = re.compile(r"12345|政务服务|便民服务|便民|市民|服务|热线|平台|中心|市长|公开电话|电话")
+ZONE_COMMITTEE = "zone_committee"
+"""The department key of a development zone's own administration (管委会)."""
+_COMMITTEE_DEP = Department(ZONE_COMMITTEE, "管理委员会", "county_department", "", ())
+
+
+def _hotline_subcentre(rest: str, place: _Place, context: _Context, county: str | None) -> Unit | None:
+    """A 12345 hotline's county sub-centre (12345热线历城分中心, 历城区12345分中心): that county's hotline,
+    not the city's. The county is the one named inside the name, else before it, else the filing's."""
+    if not rest.endswith("分中心") or not ("12345" in rest or "热线" in rest):
+        return None
+    inner = _HOTLINE_WORDS.sub("", rest[: -len("分中心")])
+    if inner:
+        t = _tables()
+        cands = [
+            x
+            for x in t.places.get(inner, ()) or t.places.get(inner[:-1], ())
+            if x[0] == 2 and not _foreign(x[1], x[2], place, context)
+        ]
+        pick = _pick(cands, place, context) if cands else None
+        if pick is None:
+            return None
+        county = pick[1]
+    if county is None:
+        return None
+    c = county_by_code(county)
+    name = (c.name if c else "") + "12345热线分中心"
+    return Unit(f"{county}:hotline", name, county, "hotline")
+
+
+def _zone_unit(rest: str, place: _Place, context: _Context) -> ParsedUnit | None:
+    """A development zone's own body (高新区管委会) or one of its departments (经开区信访局), as a unit of the
+    zone, the zone placed in its city (see ingest.resolve.zones)."""
+    parts = split_zone(rest)
+    if parts is None:
+        return None
+    specific, kind, after = parts
+    dep, how = _COMMITTEE_DEP, "exact"
+    if after not in COMMITTEE:
+        hit = _department(after)
+        if hit is None or hit[0].scope == "national":
+            return None
+        dep, how = hit[0], hit[3]
+    city = place.city
+    if place.county:
+        c = county_by_code(place.county)
+        city = c.city_code if c else None
+    elif not place.province and not place.untold:
+        city = context.city
+    if city is None and (place.province or context.province) in _MUNI:
+        city = place.province or context.province
+    where, zone_name = zone_place(city, specific, kind)
+    if where.startswith(f"{city}-"):
+        zone_name = _city_name(city) + zone_name if city else zone_name
     return ParsedUnit(
-        Unit(f"{the_county or NO_COUNTY}:unknown:{name}", name, the_county, None, known=False), "unknown"
+        Unit(f"{where}:{dep.key}", zone_name + dep.name, None, dep.level, known=city is not None), how
     )
 
 
@@ -424,8 +548,9 @@ def _department_unit(
     spelling: str,
     place: _Place,
     marker: int | None,
-    context: County | None,
+    context: _Context,
     county: str | None,
+    unplaced: str = NO_COUNTY,
 ) -> Unit:
     """Place a department at county, city or province level and build its unit."""
     level = 2
@@ -442,19 +567,19 @@ def _department_unit(
         scope = 0
     if scope is not None:
         level = min(level, scope)
-    province = place.province or (context.province_code if context else None)
-    city = place.city or (context.city_code if context else None)
+    province = place.province or context.province
+    city = place.city or context.city
     if place.county and (level < 2):
         c = county_by_code(place.county)
         city = c.city_code if c else city
     if level == 2:
-        return Unit(f"{county or NO_COUNTY}:{dep.key}", dep.name, county, dep.level)
+        return Unit(f"{county or unplaced}:{dep.key}", dep.name, county, dep.level)
     if level == 1:
         if province in _MUNI:
             level = 0
         elif city is None:
             # a county-level city governed by its province (济源市): its own 市 bodies are county bodies
-            return Unit(f"{county or NO_COUNTY}:{dep.key}", dep.name, county, dep.level)
+            return Unit(f"{county or unplaced}:{dep.key}", dep.name, county, dep.level)
         else:
             c_name = _city_name(city)
             return Unit(f"{city}:{dep.key}", c_name + dep.name, None, "city")
@@ -515,11 +640,15 @@ class UnitIds:
     units: dict[str, Unit]
 
 
-def _filing_counties(inp: UnitInputs) -> list[str | None]:
-    """The county each filing's unit names are read in: the filing's county, else the one its receiving
-    office, address or place of the matter names (with the other as context), else the first county
-    named by one of its unit names."""
-    out = list(inp.counties)
+def _filing_places(inp: UnitInputs) -> tuple[list[str | None], list[str | None]]:
+    """The county each filing's unit names are read in, and for a filing whose county stays unknown the city
+    or province it is in (None when that too is unknown).
+
+    The county is the filing's county, else the one its receiving office, address or place of the matter
+    names, else the first county named by one of its unit names (its responsible unit, then its routing
+    chain), read within the province the receiving office or the chain's city bodies name."""
+    out = _chain_counties(inp)
+    areas: list[str | None] = [None] * len(out)
     unknown: dict[str, int] = {}
     for i, county in enumerate(out):
         if county is not None:
@@ -528,18 +657,27 @@ def _filing_counties(inp: UnitInputs) -> list[str | None]:
             county = _county_of(text) if text else None
             if county:
                 break
+        area = _region_of(inp.receiving_orgs[i]) if county is None and inp.receiving_orgs[i] else None
         raw = inp.responsible_units[i]
         if county is None and raw:
-            county = parse_unit(raw.strip(), None).unit.county
+            county = parse_unit(raw.strip(), None, area).unit.county
         out[i] = county
         if county is None:
+            areas[i] = area
             unknown[inp.filing_ids[i]] = i
     transfers = [k for k, fid in enumerate(inp.transfer_filings) if fid in unknown] if unknown else []
+    for k in transfers:  # a city body of the chain (济南市信访局) tells the city before any county is read
+        i = unknown[inp.transfer_filings[k]]
+        if areas[i] is None:
+            for raw in (inp.from_units[k], inp.to_units[k], inp.responsible_units[i]):
+                areas[i] = _upper_area(raw.strip()) if raw.strip() else None
+                if areas[i]:
+                    break
     for k in transfers:
         i = unknown[inp.transfer_filings[k]]
         if out[i] is None:
             for raw in (inp.from_units[k], inp.to_units[k]):
-                county = parse_unit(raw.strip(), None).unit.county if raw.strip() else None
+                county = parse_unit(raw.strip(), None, areas[i]).unit.county if raw.strip() else None
                 if county:
                     out[i] = county
                     break
@@ -547,7 +685,7 @@ def _filing_counties(inp: UnitInputs) -> list[str | None]:
     # the county of that name that this batch of filings is most about.
     left = [i for i in unknown.values() if out[i] is None]
     if not left:
-        return out
+        return out, areas
     seen = Counter(c for c in out if c)
     texts = {
         i: [inp.receiving_orgs[i], inp.issue_places[i], inp.addresses[i], inp.responsible_units[i]]
@@ -559,7 +697,49 @@ def _filing_counties(inp: UnitInputs) -> list[str | None]:
             texts[i] += [inp.from_units[k], inp.to_units[k]]
     for i, names in texts.items():
         out[i] = next((c for c in (_likeliest_county(n, seen) for n in names if n) if c), None)
+    return out, areas
+
+
+def _chain_counties(inp: UnitInputs) -> list[str | None]:
+    """The filings' counties, except where a filing's routing chain names, in every unit it places, one
+    other county: the chain is handled there (鹿泉区信访局 → 鹿泉自然资源和规划局), so its bare names are
+    that county's, whatever the filing's own county (often the petitioner's home) says."""
+    out = list(inp.counties)
+    named_of = {raw: _named_county(raw) for raw in {*inp.from_units, *inp.to_units} if raw}
+    index = {fid: i for i, fid in enumerate(inp.filing_ids)}
+    named: dict[int, set[str]] = {}
+    for fids, raws in ((inp.transfer_filings, inp.from_units), (inp.transfer_filings, inp.to_units)):
+        for fid, county in [(f, c) for f, r in zip(fids, raws, strict=True) if (c := named_of.get(r))]:
+            i = index.get(fid)
+            if i is not None and out[i] is not None:
+                named.setdefault(i, set()).add(county)
+    for i, counties in named.items():
+        if len(counties) == 1:
+            out[i] = counties.pop()
     return out
+
+
+@lru_cache(maxsize=100_000)
+def _named_county(raw: str) -> str | None:
+    """The county a unit name begins with (鹿泉区信访局 → 130110), None when it names none: only the place
+    prefix is read, which is all a chain's county needs (and a fraction of reading the whole name)."""
+    place = _strip_places(normalise_unit_name(raw), _NOWHERE)[1]
+    return None if place.untold else place.county
+
+
+def _upper_area(raw: str) -> str | None:
+    """The city (or province) code of a city or province body named in full (济南市信访局), else None."""
+    unit = parse_unit(raw, None).unit
+    if unit.level in ("city", "province") and not unit.unit_id.startswith(NO_COUNTY):
+        return unit.unit_id.split(":", 1)[0]
+    return None
+
+
+@lru_cache(maxsize=100_000)
+def _region_of(text: str) -> str | None:
+    """The city or province a receiving office names (济南市信访局 → 370100), None for a county or nothing."""
+    region = region_of(text)
+    return None if region is None or is_county_code(region) else region
 
 
 def _likeliest_county(text: str, seen: Counter[str]) -> str | None:
@@ -611,35 +791,37 @@ def unit_mentions(filings: list[Filing], transfers: list[Transfer], ids: UnitIds
 
 def resolve_unit_ids(inp: UnitInputs) -> UnitIds:
     """The unit id of every unit name in `inp`, read in its filing's county (see resolve_units)."""
-    counties = _filing_counties(inp)
+    counties, areas = _filing_places(inp)
     units: dict[str, Unit] = {}
-    by_county: dict[str | None, dict[str, str]] = {}
+    by_county: dict[tuple[str | None, str | None], dict[str, str]] = {}
 
-    def unit_id(raw: str, county: str | None) -> str:
-        seen = by_county.get(county)
+    def unit_id(raw: str, county: str | None, area: str | None) -> str:
+        seen = by_county.get((county, area))
         if seen is None:
-            seen = by_county[county] = {}
+            seen = by_county[county, area] = {}
         uid = seen.get(raw)
         if uid is None:
             if not raw or not normalise_unit_name(raw):
                 uid = ""  # empty, or only spaces or punctuation: no mention
             else:
-                unit = parse_unit(raw.strip(), county).unit
+                unit = parse_unit(raw.strip(), county, area).unit
                 uid = units.setdefault(unit.unit_id, unit).unit_id
             seen[raw] = uid
         return uid
 
-    responsible = [unit_id(raw, c) for raw, c in zip(inp.responsible_units, counties, strict=True)]
+    responsible = [
+        unit_id(raw, c, a) for raw, c, a in zip(inp.responsible_units, counties, areas, strict=True)
+    ]
     index = {fid: i for i, fid in enumerate(inp.filing_ids)}
     from_units: list[str] = []
     to_units: list[str] = []
-    last, county = None, None
+    last, county, area = None, None, None
     for fid, a, b in zip(inp.transfer_filings, inp.from_units, inp.to_units, strict=True):
         if fid is not last:  # a filing's transfers usually come together: one look-up for them all
             i = index.get(fid)
-            last, county = fid, counties[i] if i is not None else None
-        from_units.append(unit_id(a, county))
-        to_units.append(unit_id(b, county))
+            last, county, area = fid, *((counties[i], areas[i]) if i is not None else (None, None))
+        from_units.append(unit_id(a, county, area))
+        to_units.append(unit_id(b, county, area))
     moved = _near_known(units)
     if moved:
         responsible, from_units, to_units = (

@@ -40,17 +40,39 @@ def _level(comp: object, a: Filing, b: Filing) -> tuple[int, int]:
 @pytest.mark.parametrize(
     ("a", "b", "level"),
     [
-        ("王伟", "王伟", 4),
-        ("王伟", "王炜", 3),  # homophone
-        ("王 伟", "王偉", 4),  # space and traditional character are normalised away
-        ("魏秀莲", "魏秀", 2),  # one character dropped
+        ("王伟", "王伟", 5),
+        ("王伟", "王炜", 4),  # homophone
+        ("王 伟", "王偉", 5),  # space and traditional character are normalised away
+        ("魏秀莲", "魏秀", 3),  # one character dropped
         ("王建国", "王建华", 1),  # one character replaced in a three-character name
         ("王伟", "王芳", 0),  # two-character names sharing only the surname
         ("王伟", "李娜", 0),
+        ("张英", "张荚", 0),  # look-alike, but nothing else backs it
+        ("李建英", "李建荚", 1),  # look-alike, unbacked: as any one character replaced
     ],
 )
 def test_name_levels(a: str, b: str, level: int) -> None:
     assert _level(NameComparison(), filing("1", a), filing("2", b)) == (level, level)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "backing", "level"),
+    [
+        ("张英", "张荚", {"phone": "13812345678"}, 2),
+        ("王己", "王已", {"id_number": "110101199003078515"}, 2),
+        ("陈未", "陈末", {"address": "井陉县东岗镇宋里村"}, 2),  # same village of one county
+        ("张英", "张荚", {"address": "井陉县东岗镇宋里村", "other": "井陉县东岗镇北庄村"}, 0),
+        ("张英", "张华", {"phone": "13812345678"}, 0),  # not look-alike: backing alone does not do it
+        ("李建英", "李建荚", {"phone": "13812345678"}, 2),
+    ],
+)
+def test_look_alike_names_count_only_when_backed(a: str, b: str, backing: dict[str, str], level: int) -> None:
+    other = backing.pop("other", None)
+    left = filing("1", a, **backing)
+    right = filing("2", b, **({**backing, "address": other} if other else backing))
+    assert _level(NameComparison(), left, right) == (level, level)
+    if level == 2:
+        assert "形近" in NameComparison().reasons()[level]
 
 
 def test_id_levels_cover_slips_and_transpositions() -> None:

@@ -165,6 +165,11 @@ def test_context_may_be_a_city_or_a_province() -> None:
         ("信访局", None),
         ("国家信访局", None),
         ("", None),
+        ("中共正定县委", "130123"),
+        # a place word inside a department's name is not where the office is
+        ("自然资源和规划局", None),  # 资源县
+        ("公安局", None),  # 公安县
+        ("高峪镇人民政府", None),
     ],
 )
 def test_region_of_office_names(office: str, code: str | None) -> None:
@@ -186,3 +191,30 @@ def test_every_county_is_found_by_its_full_address() -> None:
         if county_of(text) != c.code:
             missed.append(text)
     assert missed == []
+
+
+def test_addresses_written_from_the_township_down_get_their_county() -> None:
+    # 古泉街道 and 东平街道 are each the name of one street office in the national division codes; the
+    # receiving office (here its province or city) says which part of the country the filing is from.
+    assert county_of("古泉街道香榭小区22-3-2402", "370000") == "371726"
+    assert county_of("东平街道地区尚庄村", "370900") == "370923"
+    # With nothing to place it, a township name alone is not guessed.
+    assert county_of("古泉街道香榭小区22-3-2402") is None
+    # 长安街道 is in eight counties: it stays unresolved unless the filing's city or county decides.
+    assert county_of("长安街道幸福小区3号", "230000") is None  # three in 黑龙江
+    assert county_of("长安街道幸福小区3号", "320000") == "320206"  # one in 江苏
+    assert county_of("长安街道幸福小区3号", "320200") == "320206"  # 无锡市 → 梁溪区
+    assert county_of("长安街道幸福小区3号", "320206") == "320206"
+    # Context never takes a township into another city or province than the filing's.
+    assert county_of("古泉街道香榭小区", "130102") is None
+    assert county_of("古泉街道香榭小区", "371702") == "371726"  # another county of the same city
+    # A city written before the township must agree with it.
+    assert county_of("济南市古泉街道") is None
+    assert county_of("菏泽市古泉街道") == "371726"
+    # Names that merely end like a township are not guessed into one.
+    assert county_of("城乡结合部", "370000") is None
+    assert county_of("12号楼3单元", "370000") is None
+
+
+def test_a_county_named_in_the_text_still_comes_first() -> None:
+    assert county_of("河北省石家庄市长安区古泉街道") == "130102"

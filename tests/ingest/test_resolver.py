@@ -153,6 +153,11 @@ OTHER_PHONE = "13700000000"
         (("李志强", None, "13912345678", ""), ("李强", None, "13912345678", ""), True),
         (("李志强", None, None, HOME), ("李强", None, None, "井陉县东岗镇宋里村"), True),
         (("李志强", None, None, HOME), ("李强", None, None, "井陉县东岗镇宋里村40号"), False),
+        # one look-alike character (张英 / 张荚): with the same phone or village, not on the name alone
+        (("张英", None, "13912345678", ""), ("张荚", None, "13912345678", ""), True),
+        (("张英", None, None, HOME), ("张荚", None, None, HOME), True),
+        (("张英", None, None, HOME), ("张荚", None, None, ""), False),
+        (("张英", None, "13912345678", ""), ("张华", None, "13912345678", ""), False),
     ],
 )
 def test_identity_evidence(

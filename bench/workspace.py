@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 _PIECES = {
     "records": (
-        "from caselink.commands.ingest import load_records",
+        "from ingest.workspace import load_records",
         "r = load_records(ws); n = len(r.filings)",
     ),
     "graph": (

@@ -19,13 +19,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from caselink.commands.ingest import RECORDS_FILE, RUNS_FILE, Records, load_records
 from dashboards import data, explore_data
 from dashboards.pattern_results import Compute, PatternResults
 from graph.store import GraphStore
 from ingest.read import PROBLEM_COLUMNS
 from ingest.records import Filing, Transfer
 from ingest.resolve import Decision, DecisionStore, ReviewItem
+from ingest.workspace import RECORDS_FILE, RUNS_FILE, Records, load_records
 from queries.registry import get
 from queries.run import run_query
 

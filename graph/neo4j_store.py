@@ -36,7 +36,7 @@ from graph.errors import ReadFailed, StoreUnavailable
 from graph.model import NODE_KEYS, Edge, EdgeSpec, Label, Node, OwnerRow, RelType, Row, freeze_props
 from graph.schema import schema_statements
 from graph.settings import Settings
-from graph.store import DEFAULT_BATCH, Dump, GraphStore, GraphView, GraphWriter, chunks
+from graph.store import DEFAULT_BATCH, Dump, GraphStore, GraphView, GraphWriter, Sent, chunks
 
 T = TypeVar("T")
 RETRYABLE = (TransientError, ServiceUnavailable, SessionExpired)
@@ -79,6 +79,12 @@ def edge_replace_cypher(spec: EdgeSpec, new: bool = False) -> str:
         f"UNWIND $rows AS row MATCH (o:{o} {{{o.key}: row.owner}}) {delete}"
         f"UNWIND row.edges AS e MATCH (x:{x} {{{x.key}: e.other}}) CREATE {create} SET r = e.props"
     )
+
+
+@cache
+def delete_cypher(label: Label) -> str:
+    """Delete the nodes of one label whose keys are in $keys, with their edges."""
+    return f"UNWIND $keys AS k MATCH (n:{label} {{{label.key}: k}}) DETACH DELETE n"
 
 
 @cache
@@ -180,17 +186,30 @@ class Neo4jWriter(GraphWriter):
 
     def upsert_nodes(self, label: Label, rows: Iterable[Row], *, new: bool = False) -> int:
         cypher = node_create_cypher(label) if new else node_upsert_cypher(label)
-        return sum(n for n, _ in self._run_batches(cypher, node_upsert_cypher(label), rows))
+        n = sum(n for n, _ in self._run_batches(cypher, node_upsert_cypher(label), rows))
+        self.store.sent.nodes += n
+        return n
 
     def replace_edges(self, spec: EdgeSpec, rows: Iterable[OwnerRow], *, new: bool = False) -> int:
         done = self._run_batches(edge_replace_cypher(spec, new), edge_replace_cypher(spec), rows)
-        return sum(s.counters.relationships_created for _, s in done)
+        n = sum(s.counters.relationships_created for _, s in done)
+        self.store.sent.owners += sum(owners for owners, _ in done)
+        self.store.sent.edges += n
+        return n
+
+    def delete_nodes(self, label: Label, keys: Iterable[str]) -> int:
+        n = 0
+        for batch in chunks(keys, self.store.batch_size):
+            n += self.store.run_write(delete_cypher(label), keys=batch).counters.nodes_deleted
+        self.store.sent.deleted += n
+        return n
 
     def prune(self, label: Label, specs: Sequence[EdgeSpec]) -> int:
         cypher, total, limit = prune_cypher(label, tuple(specs)), 0, self.store.batch_size
         while True:
             n = self.store.run_write(cypher, limit=limit).counters.nodes_deleted
             total += n
+            self.store.sent.deleted += n
             if n < limit:
                 return total
 
@@ -219,6 +238,11 @@ class Neo4jStore(GraphStore):
         self.retry_seconds = retry_seconds
         self.workers = workers
         self._schema_done = False
+        self.sent = Sent()
+
+    def target(self) -> str:
+        """The server's address and database (no credentials)."""
+        return f"neo4j {self.uri} {self.database or '(default database)'}"
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> Neo4jStore:

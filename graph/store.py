@@ -14,7 +14,10 @@ Semantics shared by both back ends (tests/graph/test_store_contract.py holds the
   same graph, and a re-run after a crash completes a partial load. Edges whose other end does not exist are
   not written (load nodes first). One owner's edges must be unique by (other, spec.key values).
 - `prune` deletes nodes of a label that are no longer the other end of any edge of the given kinds (e.g.
-  petitioners left without filings after re-resolution).
+  petitioners left without filings after re-resolution); `delete_nodes` deletes nodes by key, with their
+  edges.
+- Every writer adds what it sends to its store's `sent` tally, so that an incremental update can be held to
+  sending only what changed (tests/graph/test_incremental_contract.py counts through it).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
@@ -43,6 +47,37 @@ def chunks(rows: Iterable[T], size: int) -> Iterator[list[T]]:
     it = iter(rows)
     while batch := list(islice(it, size)):
         yield batch
+
+
+@dataclass(slots=True)
+class Sent:
+    """Rows a store's writers have sent since the store was opened."""
+
+    nodes: int = 0
+    """Node rows upserted."""
+    owners: int = 0
+    """Owner rows whose edges of one kind were replaced (a row without edges removes the owner's)."""
+    edges: int = 0
+    """Edges written."""
+    deleted: int = 0
+    """Nodes deleted, by key or by pruning."""
+
+    @property
+    def rows(self) -> int:
+        """Node rows, owner rows and deletions: what a writer sends, row by row."""
+        return self.nodes + self.owners + self.deleted
+
+    def since(self, before: Sent) -> Sent:
+        """What was sent after `before` (a copy taken earlier) was taken."""
+        return Sent(
+            self.nodes - before.nodes,
+            self.owners - before.owners,
+            self.edges - before.edges,
+            self.deleted - before.deleted,
+        )
+
+    def copy(self) -> Sent:
+        return Sent(self.nodes, self.owners, self.edges, self.deleted)
 
 
 class GraphWriter(ABC):
@@ -68,6 +103,10 @@ class GraphWriter(ABC):
     def prune(self, label: Label, specs: Sequence[EdgeSpec]) -> int:
         """Delete nodes of `label` that are the other end of no edge of `specs`; returns how many."""
 
+    @abstractmethod
+    def delete_nodes(self, label: Label, keys: Iterable[str]) -> int:
+        """Delete the nodes of `label` with these keys and every edge at them; returns how many existed."""
+
 
 class GraphView(ABC):
     """Read-only access for queries. Each back end adds its own way in (memory: `.graph`; Neo4j: `.run()`)."""
@@ -79,6 +118,13 @@ class GraphStore(ABC):
     """A graph back end. Close it when done (or use it as a context manager)."""
 
     backend: str
+    sent: Sent
+    """What this store's writers have sent (each back end creates it when the store is opened)."""
+
+    def target(self) -> str:
+        """Which graph this is, for state kept about it elsewhere (a workspace's digests of what it holds):
+        the back end's name, and for a server its address and database."""
+        return self.backend
 
     @abstractmethod
     def writer(self) -> AbstractContextManager[GraphWriter]:

@@ -99,6 +99,18 @@ def test_new_file_merges_into_the_workspace(data: Path, tmp_path: Path) -> None:
     assert MemoryStore(ws / "graph").canonical_dump() == before
 
 
+def test_reingest_sends_nothing_and_full_reloads_everything(data: Path, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    first = ingest(ws, data / "filings.csv", data / "transfers.csv")
+    assert "whole graph: no record of what the store holds" in first
+    before = MemoryStore(ws / "graph").canonical_dump()
+    again = ingest(ws, data / "filings.csv", data / "transfers.csv")
+    assert "sent only what changed: 0 nodes, 0 edges in 0 edge lists, 0 nodes removed" in again
+    full = ingest(ws, data / "filings.csv", data / "transfers.csv", "--full")
+    assert "whole graph: asked for (--full)" in full
+    assert MemoryStore(ws / "graph").canonical_dump() == before
+
+
 def test_neo4j_backend_holds_the_same_graph_as_embedded(
     data: Path, tmp_path: Path, neo4j_clean: Driver, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,8 +23,7 @@ from caselink.commands.ingest import (
     MAPPING_OPTION,
     TRANSFERS_OPTION,
     WORKSPACE_OPTION,
-    read_and_resolve,
-    record_run,
+    resolve_run,
     run_guarded,
     save_overview_now,
 )
@@ -32,7 +31,8 @@ from caselink.intake_index import update_index
 from caselink.workspace import Workspace
 from graph.settings import Settings
 from graph.store import open_store
-from ingest.load import check_target, finish_import, write_import_files
+from ingest.load import check_target, finish_import, forget_sent_state, write_import_files
+from ingest.workspace import record_run
 
 
 @click.group("bulk")
@@ -69,9 +69,10 @@ def prepare(
         started = time.perf_counter()
         check_target(out)
         ws = Workspace.open(workspace)
-        done = read_and_resolve(ws, filings, transfers, mapping)
+        done = resolve_run(ws, filings, transfers, mapping)
         click.echo("导入文件 / writing the import files …", err=True)
         stats = write_import_files(done.res, out, progress=True)
+        forget_sent_state(ws.graph_dir)  # the graph will be the imported one: the next ingest loads it whole
         update_index(ws, done.res, done.model)  # the intake (duplicate-filing check) index
         record_run(ws, done, filings, transfers, "neo4j-import", started)
         nodes, edges = sum(stats.nodes.values()), sum(stats.edges.values())

@@ -1,134 +1,35 @@
-"""`caselink ingest`: read → validate → merge with what the workspace holds → resolve → load into the graph.
+"""`caselink ingest`: read → validate → merge with what the workspace holds → resolve → update the graph.
 
     caselink ingest FILINGS [--transfers TRANSFERS] [--workspace DIR] [--backend embedded|neo4j]
-                    [--mapping CSV]
+                    [--mapping CSV] [--full]
 
-Validated records accumulate in WORKSPACE/records/records.arrow (graph.state: Arrow tables, which unlike a
-pickle cannot run code when read): filings keyed by filing_id, transfers by
-(filing_id, seq); a record read again replaces the stored one (an export with updated statuses updates them),
-so re-ingesting the same files changes nothing and a new file merges into what is there. Every run appends a
-line to WORKSPACE/records/runs.jsonl and writes its problems report under WORKSPACE/reports/.
+The work is ingest's: the records the workspace accumulates and the run itself are ingest/workspace/, the
+graph update (only what changed, or everything) is ingest.load.update_graph. This module parses the options,
+calls them, updates the intake index (caselink.intake_index) and the dashboards' overview (queries.overview),
+and prints.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
-from caselink.commands.validate import nothing_loaded
 from caselink.intake_index import update_index
 from caselink.privacy import masked
 from caselink.workspace import Workspace
-from graph.atomic import open_private
 from graph.errors import GraphError
-from graph.memory_store import old_workspace_message
 from graph.settings import BACKENDS, Settings
-from graph.state import OldFormat, StateError, dataclass_rows, dataclass_table, read_state, write_state
 from graph.store import GraphStore, open_store
-from ingest.background import paused_gc
 from ingest.errors import IngestError
-from ingest.load import LoadStats, load
-from ingest.read import format_summary, read_and_validate, write_report
-from ingest.read.report import write_generic_values
-from ingest.records import Filing, Resolution, Transfer
-from ingest.resolve import Model, resolve_with_report
+from ingest.load import LoadStats, update_graph
+from ingest.workspace import Resolved, read_and_resolve, record_run
 from queries.overview import OVERVIEW_FILE, compute_overview, save_overview, store_state
-
-RECORDS_FILE = "records.arrow"
-RUNS_FILE = "runs.jsonl"
-RECORDS_FORMAT = 2
-"""2: Arrow tables (graph.state); 1 was a pickle (records.pickle), never read now."""
-OLD_RECORDS_FILE = "records.pickle"
-
-
-@dataclass(slots=True)
-class Records:
-    """Every validated filing and transfer the workspace has taken in."""
-
-    filings: dict[str, Filing] = field(default_factory=dict)
-    transfers: dict[tuple[str, int], Transfer] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class MergeCounts:
-    new: int
-    updated: int
-    unchanged: int
-
-
-def load_records(ws: Workspace) -> Records:
-    """The accumulated records of a workspace (empty when nothing was ingested yet)."""
-    path = ws.records_dir / RECORDS_FILE
-    if not path.exists():
-        if (ws.records_dir / OLD_RECORDS_FILE).exists():
-            raise IngestError(old_workspace_message(ws.records_dir / OLD_RECORDS_FILE))
-        return Records()
-    try:
-        with paused_gc():
-            _, tables = read_state(path, "records", RECORDS_FORMAT)
-            filings = dataclass_rows(Filing, tables["filings"])
-            transfers = dataclass_rows(Transfer, tables["transfers"])
-    except OldFormat:
-        raise IngestError(old_workspace_message(path)) from None
-    except (StateError, KeyError, ValueError, TypeError) as exc:
-        raise IngestError(
-            f"{path} 无法读取（{exc}），请删除工作区后重新导入。 / "
-            f"{path} cannot be read ({exc}): delete the workspace and ingest again."
-        ) from None
-    return Records({f.filing_id: f for f in filings}, {(t.filing_id, t.seq): t for t in transfers})
-
-
-def save_records(ws: Workspace, records: Records) -> None:
-    """Write the records atomically (graph.state: Arrow tables; temporary file, fsync, os.replace)."""
-    tables = {
-        "filings": dataclass_table(Filing, records.filings.values()),
-        "transfers": dataclass_table(Transfer, records.transfers.values()),
-    }
-    write_state(ws.records_dir / RECORDS_FILE, "records", RECORDS_FORMAT, tables)
-
-
-def merge_records(records: Records, filings: list[Filing], transfers: list[Transfer]) -> MergeCounts:
-    """Add or replace records by key; counts of filings that are new, updated or unchanged."""
-    new = updated = unchanged = 0
-    for f in filings:
-        old = records.filings.get(f.filing_id)
-        if old is None:
-            new += 1
-        elif _same_filing(old, f):
-            unchanged += 1
-            continue
-        else:
-            updated += 1
-        records.filings[f.filing_id] = f
-    for t in transfers:
-        key = (t.filing_id, t.seq)
-        old_t = records.transfers.get(key)
-        if old_t is None or not _same_transfer(old_t, t):
-            records.transfers[key] = t
-    return MergeCounts(new, updated, unchanged)
-
-
-def _same_filing(a: Filing, b: Filing) -> bool:
-    """Equal content; the source row number and the flags' row numbers do not count."""
-    return replace(a, row=0, flags=()) == replace(b, row=0, flags=()) and [
-        (p.column, p.value, p.reason_en) for p in a.flags
-    ] == [(p.column, p.value, p.reason_en) for p in b.flags]
-
-
-def _same_transfer(a: Transfer, b: Transfer) -> bool:
-    return replace(a, row=0, flags=()) == replace(b, row=0, flags=())
-
-
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def format_counts(stats: LoadStats) -> str:
@@ -139,12 +40,19 @@ def format_counts(stats: LoadStats) -> str:
         f"{k} {c[k]:,}"
         for k in ("FILED", "CO_SIGNED", "ABOUT", "ROUTED", "HANDLED_BY", "RECEIVED_BY", "LOCATED_IN")
     )
-    return (
-        f"图谱 / graph: {nodes}\n"
-        f"关系 / edges: {edges}\n"
-        f"写入 / loaded {stats.filings:,} filings in {stats.seconds:.1f} s "
-        f"({stats.rows_per_second:,.0f} rows/s), pruned {stats.pruned:,} stale nodes"
-    )
+    sent = stats.sent
+    if stats.incremental:
+        what = (
+            f"写入 / sent only what changed: {sent.nodes:,} nodes, {sent.edges:,} edges in {sent.owners:,} "
+            f"edge lists, {sent.deleted:,} nodes removed, in {stats.seconds:.1f} s"
+        )
+    else:
+        what = (
+            f"写入 / loaded {stats.filings:,} filings in {stats.seconds:.1f} s "
+            f"({stats.rows_per_second:,.0f} rows/s), pruned {stats.pruned:,} stale nodes "
+            f"(whole graph: {stats.why})"
+        )
+    return f"图谱 / graph: {nodes}\n关系 / edges: {edges}\n{what}"
 
 
 WORKSPACE_OPTION = click.option(
@@ -175,12 +83,24 @@ MAPPING_OPTION = click.option(
     help="Graph store; default: neo4j when CASELINK_NEO4J_URI is set, else embedded (in the workspace).",
 )
 @MAPPING_OPTION
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Redo everything: re-resolve all the workspace holds and load the whole graph, instead of sending "
+    "the graph only what changed (today every run re-resolves everything; --full forces the whole load).",
+)
 def ingest(
-    filings: Path, transfers: Path | None, workspace: Path | None, backend: str | None, mapping: Path | None
+    filings: Path,
+    transfers: Path | None,
+    workspace: Path | None,
+    backend: str | None,
+    mapping: Path | None,
+    full: bool,
 ) -> None:
-    """Read FILINGS (and --transfers), resolve petitioners, units and issues, and load the graph.
+    """Read FILINGS (and --transfers), resolve petitioners, units and issues, and update the graph.
 
-    Re-ingesting the same files changes nothing; new files merge into what the workspace holds.
+    Re-ingesting the same files changes nothing; new files merge into what the workspace holds, and the
+    graph receives only the nodes and edges that changed (--full: everything).
     Exit code 0 when the run completed (even with rejected rows), 2 when an input file or the graph store
     cannot be used, or every row of an input file was rejected (then nothing is stored).
     """
@@ -189,7 +109,7 @@ def ingest(
         ws = Workspace.open(workspace)
         settings = Settings.from_env(backend=backend)
         with open_store(settings, ws) as store:  # fail fast when Neo4j is down, before reading anything
-            _run(ws, store, filings, transfers, mapping)
+            _run(ws, store, filings, transfers, mapping, full)
 
     run_guarded(run)
 
@@ -226,78 +146,23 @@ def run_guarded(action: Callable[[], None]) -> None:
         sys.exit(1)
 
 
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    """What read → validate → merge → resolve gives a command that then writes the graph."""
-
-    res: Resolution
-    model: Model
-    counts: MergeCounts
-    run_id: str
-
-
-def read_and_resolve(ws: Workspace, filings: Path, transfers: Path | None, mapping: Path | None) -> Resolved:
-    """Read and validate the files (report under WORKSPACE/reports/), merge them into the workspace's
-    records (saved), and resolve everything the workspace holds; prints the summaries."""
-    records = load_records(ws)
-    result = read_and_validate(
-        filings, transfers, mapping_path=mapping, known_filing_ids=records.filings.keys(), progress=True
-    )
-    run_id = _stamp()
-    paths = write_report(result, ws.reports_dir / run_id)
-    click.echo(format_summary(result))
-    click.echo(f"报告 / report: {paths[0].parent}")
-    nothing = nothing_loaded(result)
-    if nothing:  # the report stays (the data-quality page lists the run); the workspace is not touched
-        raise IngestError(nothing)
-
-    counts = merge_records(records, result.filings, result.transfers)
-    save_records(ws, records)
-    click.echo(
-        f"记录 / records: {counts.new:,} new, {counts.updated:,} updated, {counts.unchanged:,} unchanged "
-        f"({len(records.filings):,} filings, {len(records.transfers):,} transfers in the workspace)"
-    )
-
-    all_filings = [records.filings[k] for k in sorted(records.filings)]
-    all_transfers = [records.transfers[k] for k in sorted(records.transfers)]
-    click.echo("归并 / resolving petitioners, units and issues …", err=True)
-    res, pet_report = resolve_with_report(all_filings, all_transfers, state_dir=ws.resolution_dir)
-    if res.generic:
-        _, lines = write_generic_values(res.generic, ws.reports_dir / run_id, generic_shown)
-        click.echo(lines)
-    return Resolved(res, pet_report.model, counts, run_id)
-
-
 def generic_shown(field: str, value: str) -> str:
     """A generic value as a report shows it: phones masked (caselink.privacy)."""
     return masked(value, "phone") if field == "phone" else value
 
 
-def record_run(
-    ws: Workspace, done: Resolved, filings: Path, transfers: Path | None, backend: str, started: float
-) -> None:
-    """Append the run's line to WORKSPACE/records/runs.jsonl."""
-    with open_private(ws.records_dir / RUNS_FILE, "a", encoding="utf-8") as fh:
-        run = {
-            "run": done.run_id,
-            "filings_file": str(filings),
-            "transfers_file": str(transfers) if transfers else None,
-            "new": done.counts.new,
-            "updated": done.counts.updated,
-            "unchanged": done.counts.unchanged,
-            "backend": backend,
-            "seconds": round(time.perf_counter() - started, 2),
-        }
-        fh.write(json.dumps(run, ensure_ascii=False) + "\n")
+def resolve_run(ws: Workspace, filings: Path, transfers: Path | None, mapping: Path | None) -> Resolved:
+    """ingest.workspace.read_and_resolve, printing what it says."""
+    return read_and_resolve(ws, filings, transfers, mapping, say=click.echo, shown=generic_shown)
 
 
 def _run(
-    ws: Workspace, store: GraphStore, filings: Path, transfers: Path | None, mapping: Path | None
+    ws: Workspace, store: GraphStore, filings: Path, transfers: Path | None, mapping: Path | None, full: bool
 ) -> None:
     started = time.perf_counter()
-    done = read_and_resolve(ws, filings, transfers, mapping)
+    done = resolve_run(ws, filings, transfers, mapping)
     click.echo(f"写入图谱 / loading the {store.backend} graph …", err=True)
-    stats = load(done.res, store, progress=True)
+    stats = update_graph(done.res, store, ws.graph_dir, full=full, progress=True)
     click.echo(format_counts(stats))
     update_index(ws, done.res, done.model)  # the intake (duplicate-filing check) index
     save_overview_now(ws, store)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ingest.errors import IngestError
-from ingest.read import ValidationResult, format_summary, read_and_validate, write_report
+from ingest.read import format_summary, nothing_loaded, read_and_validate, write_report
 
 
 @click.command("validate")
@@ -64,18 +64,3 @@ def validate(filings: Path, transfers: Path | None, mapping: Path | None, out: P
     if nothing:
         click.echo(nothing, err=True)
         sys.exit(2)
-
-
-def nothing_loaded(result: ValidationResult) -> str | None:
-    """The message for a file that had rows but of which every row was rejected, else None."""
-    empty = [s for s in result.summaries if s.read > 0 and s.loaded == 0]
-    if not empty:
-        return None
-    names = "、".join(s.path or s.file for s in empty)
-    return (
-        f"{names}：全部 {sum(s.read for s in empty):,} 行都被拒绝，没有可以导入的行。请按报告 problems.csv "
-        "中的原因改正源文件（常见原因：表头与输入格式不符，需要 --mapping）后重试。 / "
-        f"{names}: all {sum(s.read for s in empty):,} rows were rejected, nothing can be loaded. Fix the "
-        "source export by the reasons in problems.csv (often: headers that differ from the input format, "
-        "which need --mapping) and try again."
-    )

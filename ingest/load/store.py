@@ -8,14 +8,14 @@ derived from the records in a fixed order, so loading the same Resolution twice 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph import model
 from graph.model import EdgeSpec, Label, OwnerRow, Row
-from graph.store import GraphStore, GraphWriter
+from graph.store import GraphStore, GraphWriter, Sent
 from graph.tables import EdgeTable, NodeTable, node_rows, owner_rows
 from ingest.background import paused_gc
 from ingest.load.graph_tables import GraphMapper
@@ -47,6 +47,12 @@ class LoadStats:
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
     """Nodes per label and edges per type in the store after the load."""
+    incremental: bool = False
+    """Only what changed was sent (load/update.py); False: the graph was loaded whole."""
+    why: str = ""
+    """Why the graph was loaded whole, when it was."""
+    sent: Sent = field(default_factory=Sent)
+    """Rows sent to the store."""
 
     @property
     def rows_per_second(self) -> float:
@@ -92,13 +98,23 @@ def write_graph(data: GraphData, writer: GraphWriter, *, new: bool = False) -> t
     return n, e
 
 
-def load(res: Resolution, store: GraphStore, progress: bool = False, chunk: int = CHUNK) -> LoadStats:
+TablesSeen = Callable[[list[NodeTable], list[EdgeTable]], None]
+
+
+def load(
+    res: Resolution,
+    store: GraphStore,
+    progress: bool = False,
+    chunk: int = CHUNK,
+    on_tables: TablesSeen | None = None,
+) -> LoadStats:
     """Load a Resolution into a store: nodes first, then each chunk of filings with its edges, then pruning.
 
     Idempotent: loading the same Resolution again leaves the same graph; a load interrupted half-way is
     completed by running it again (that run merges, since the store is no longer empty). Into an empty store
     nodes are created instead of merged, which is faster. `progress` shows a bar (filings) on stderr.
     The next chunk of rows is built while the previous one is written (one writing thread at a time).
+    `on_tables` is shown each set of tables as it is built (load/update.py digests them).
     """
     start = time.perf_counter()
     stats = LoadStats(filings=len(res.filings))
@@ -106,6 +122,8 @@ def load(res: Resolution, store: GraphStore, progress: bool = False, chunk: int 
     with paused_gc():  # millions of small acyclic rows: collection passes would rescan the heap for nothing
         mapper = GraphMapper(res)
         nodes, static_edges = mapper.static_tables()
+        if on_tables is not None:
+            on_tables(nodes, static_edges)
     bar = progress_bar(len(mapper.filings), progress)
     with store.writer() as w:
         stats.nodes += write_graph(graph_data(nodes, []), w, new=new)[0]
@@ -115,6 +133,8 @@ def load(res: Resolution, store: GraphStore, progress: bool = False, chunk: int 
                 with paused_gc():
                     filing, edges = mapper.filing_tables(first, first + chunk)
                     data = graph_data([filing], edges)
+                    if on_tables is not None:
+                        on_tables([filing], edges)
                 for done, filings in pending:
                     _add(stats, done.result(), bar, filings)
                 pending = [(bg.submit(write_graph, data, w, new=new), len(filing))]

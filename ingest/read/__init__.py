@@ -4,7 +4,7 @@ The names other packages use are re-exported here; see ingest/README.md for the 
 """
 
 from ingest.read.files import FileSummary, ValidationResult, read_and_validate
-from ingest.read.report import PROBLEM_COLUMNS, format_summary, write_report
+from ingest.read.report import PROBLEM_COLUMNS, format_summary, nothing_loaded, write_report
 from ingest.read.sources import MAX_CELL_CHARS, RawRow, read_rows
 from ingest.read.validate import validate_filing, validate_transfer
 
@@ -15,6 +15,7 @@ __all__ = [
     "RawRow",
     "ValidationResult",
     "format_summary",
+    "nothing_loaded",
     "read_and_validate",
     "read_rows",
     "validate_filing",

@@ -185,3 +185,18 @@ def write_generic_values(
         more = f" … +{len(values) - 5}" if len(values) > 5 else ""
         lines.append(f"  {GENERIC_FIELDS.get(field, field)}: {head}{more}")
     return path, "\n".join(lines)
+
+
+def nothing_loaded(result: ValidationResult) -> str | None:
+    """The message for a file that had rows but of which every row was rejected, else None."""
+    empty = [s for s in result.summaries if s.read > 0 and s.loaded == 0]
+    if not empty:
+        return None
+    names = "、".join(s.path or s.file for s in empty)
+    return (
+        f"{names}：全部 {sum(s.read for s in empty):,} 行都被拒绝，没有可以导入的行。请按报告 problems.csv "
+        "中的原因改正源文件（常见原因：表头与输入格式不符，需要 --mapping）后重试。 / "
+        f"{names}: all {sum(s.read for s in empty):,} rows were rejected, nothing can be loaded. Fix the "
+        "source export by the reasons in problems.csv (often: headers that differ from the input format, "
+        "which need --mapping) and try again."
+    )

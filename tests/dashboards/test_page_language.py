@@ -21,10 +21,10 @@ import streamlit as st
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
-from caselink.commands.ingest import load_records
 from caselink.workspace import Workspace
 from graph.memory_store import MemoryStore
 from ingest.columns import FILING_COLUMNS, TRANSFER_COLUMNS
+from ingest.workspace import load_records
 from queries.run import run_query
 from tests.dashboards.patterns_workspace import PAGES, build
 

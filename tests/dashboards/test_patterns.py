@@ -20,11 +20,11 @@ from neo4j import Driver
 from streamlit.testing.v1 import AppTest
 
 from caselink.cli import cli
-from caselink.commands.ingest import load_records
 from caselink.workspace import Workspace
 from dashboards import patterns_data as pdata
 from graph.memory_store import MemoryStore
 from graph.model import Label
+from ingest.workspace import load_records
 from queries.run import run_query
 from tests.dashboards.patterns_workspace import PAGES, build, open_page
 

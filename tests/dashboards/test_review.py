@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from caselink.audit import current_user, read_log
 from caselink.cli import cli
-from caselink.commands.ingest import load_records
 from caselink.workspace import Workspace
 from ingest.resolve import DecisionStore, ResolveSettings, ReviewItem, Verdict, pair_key
+from ingest.workspace import load_records
 from tests.dashboards.patterns_workspace import build, open_page
 
 

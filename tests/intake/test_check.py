@@ -16,7 +16,6 @@ from click.testing import CliRunner
 
 from caselink.audit import current_user, read_log
 from caselink.cli import cli
-from caselink.commands.ingest import load_records
 from caselink.intake import (
     Candidate,
     FilingSummary,
@@ -40,6 +39,7 @@ from ingest.records import Filing
 from ingest.resolve import resolve, resolve_with_report
 from ingest.resolve.compare import FieldTable, NameComparison, compare_pairs
 from ingest.resolve.resolver import name_frequency_adjustment
+from ingest.workspace import load_records
 
 N = 2000
 HOMOPHONES = dict(

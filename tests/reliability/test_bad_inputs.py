@@ -18,11 +18,11 @@ from click.testing import CliRunner, Result
 from neo4j import Driver
 
 from caselink.cli import cli
-from caselink.commands.ingest import load_records
 from caselink.workspace import Workspace
 from graph.memory_store import MemoryStore
 from graph.model import Label
 from graph.neo4j_store import Neo4jStore
+from ingest.workspace import load_records
 from tests.badinputs.corpus import CASES, Case
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -17,13 +17,13 @@ import pytest
 from click.testing import CliRunner
 
 from caselink.cli import cli
-from caselink.commands.ingest import load_records
 from caselink.intake_index import IndexMissing, load_index
 from caselink.workspace import Workspace
 from graph.atomic import make_private_dir
 from graph.errors import GraphError
 from graph.memory_store import MemoryStore
 from ingest.errors import IngestError
+from ingest.workspace import load_records
 from queries.overview import OVERVIEW_FILE, load_overview, store_state
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ingest.resolve.compare import NULL
-from ingest.resolve.scoring import Model, fit
+from ingest.resolve.scoring import FieldParams, Model, fit
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,10 +201,19 @@ class MatterModels:
         return out
 
     def explain(self, levels: list[int]) -> tuple[str, ...]:
-        """One pair's levels (a row of the full level matrix) as reason lines with their weights."""
+        """One pair's levels (a row of the full level matrix) as reason lines with their weights, strongest
+        first; lines that weigh nothing (−0.0) are left out."""
         if levels[WHO] == 2:
-            return (SAME_PETITIONER,) + self.own.explain([levels[k] for k in OWN])
-        return self.others.explain(levels)
+            return (SAME_PETITIONER,) + _telling(self.own.explain([levels[k] for k in OWN]))
+        return _telling(self.others.explain(levels))
+
+
+def _telling(lines: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(x for x in lines if not x.endswith(("(+0.0)", "(-0.0)")))
+
+
+def _neutral_agreement(fp: FieldParams) -> FieldParams:
+    return replace(fp, neutral_agreement=True)
 
 
 def fit_models(
@@ -228,11 +237,14 @@ def fit_models(
     )
     # u on random pairs, with a prior: a batch of a few filings has few distinct random pairs
     fields = []
+    # "No particular differs" weighs nothing: what both name alike already counts in the particulars level.
+    own_model.fields[OWN.index(CONFLICT)] = _neutral_agreement(own_model.fields[OWN.index(CONFLICT)])
     for k, fp in enumerate(others.fields):
         col = random_levels[:, k]
         col = col[col != NULL]
         counts = np.bincount(col, minlength=len(fp.m)).astype(float) + PRIOR_RANDOM * np.asarray(_U_RANDOM[k])
-        fields.append(replace(fp, u=[float(x) for x in counts / counts.sum()]))
+        fp = replace(fp, u=[float(x) for x in counts / counts.sum()])
+        fields.append(_neutral_agreement(fp) if k == CONFLICT else fp)
     total_pairs = max(n_filings * (n_filings - 1) / 2, 1.0)
     prior = float(np.clip(others.prior * n_candidates / total_pairs, 1e-12, MAX_PRIOR))
     return MatterModels(own_model, Model(fields=fields, prior=prior, iterations=others.iterations))

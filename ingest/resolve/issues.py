@@ -64,7 +64,7 @@ from ingest.resolve.issue_model import (
 )
 from ingest.resolve.keywords import Keywords, overlap, rare_bigrams
 from ingest.resolve.matter_text import matter_text
-from ingest.resolve.named_objects import named_objects
+from ingest.resolve.named_objects import is_generic, named_objects
 
 # ------------------------------------------------------------------------------------------ particulars
 
@@ -259,7 +259,7 @@ def particulars(text: str) -> list[tuple[int, str]]:
         street = full.find("街道", 0, len(full) - 3)
         if street >= 0:  # 王家街道白营村: the village is 白营村
             full = full[street + 2 :]
-        if full not in _NOT_NAMES:
+        if full not in _NOT_NAMES and not is_generic(full):
             out.append((kind, full))
     out.extend((CITY, c) for c in _cities(s))
     for what, name in named_objects(s):
@@ -1292,14 +1292,14 @@ def _evidence(
         toks, levels = row[:m], row[m:]
         out: list[str] = []
         for t in toks:
-            if t >= 0:
+            if t >= 0 and f.token_text[t][0] != YEARS:  # each filer's own years of service say little
                 line = token_lines.get(t)
                 if line is None:
                     kind, text = f.token_text[t]
                     zh, en = KIND_NAMES[kind]
                     line = token_lines[t] = f"同一{zh} {text} / same {en}"
                 out.append(line)
-        lines_of.append(tuple(out) + model.explain(levels))
+        lines_of.append(model.explain(levels) + tuple(out))
     evidence = [Evidence(0.0, ("新事项 / starts a new issue",), None)] * f.n
     link = zip(
         links.linked.tolist(), links.which.tolist(), links.other.tolist(), links.weight.tolist(), strict=True

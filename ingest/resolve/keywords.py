@@ -73,7 +73,8 @@ def rare_bigrams(texts: list[str], k: int = 12, limit: int = 300, prior: int = 1
     weight = np.zeros((n, k), dtype=np.float32)
     if n == 0 or k == 0:
         return Keywords(ids, weight)
-    joined = "\x00".join(t[:limit] for t in texts) + "\x00"
+    # NUL separates the texts: one inside a text (hostile input) is made a space first
+    joined = "\x00".join(t[:limit].replace("\x00", " ") for t in texts) + "\x00"
     cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     doc = np.cumsum(cp == _SEP) - (cp == _SEP)  # the text each position belongs to (separator: its own)
     word = _word_chars(cp)

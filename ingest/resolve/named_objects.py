@@ -185,6 +185,18 @@ def _strip_generic(name: str) -> str:
     return name
 
 
+_ANY_SUFFIX = re.compile(f"(?:{_alternation([sfx for sfx, _ in _SUFFIXES])})+$")
+
+
+def is_generic(name: str) -> bool:
+    """A name that is only generic words and suffixes (公交公司, 物业公司, 居民小区): it names no one body.
+
+    >>> is_generic("快递公司"), is_generic("万科物业公司")
+    (True, False)
+    """
+    return not _strip_generic(_ANY_SUFFIX.sub("", name))
+
+
 def _after_last(name: str, words: re.Pattern[str]) -> str:
     """What follows the last of `words` in name (the whole name when none is in it)."""
     cut = 0

@@ -49,6 +49,8 @@ class FieldParams:
     u: list[float]
     neutral_disagreement: bool = False
     """Level 0 weighs nothing (Comparison.neutral_disagreement)."""
+    neutral_agreement: bool = False
+    """The top level weighs nothing: what agrees is counted by another comparison already."""
 
     @property
     def weights(self) -> list[float]:
@@ -56,6 +58,8 @@ class FieldParams:
         raw = [math.log2(mi / ui) for mi, ui in zip(self.m, self.u, strict=True)]
         if self.neutral_disagreement:
             raw[0] = 0.0
+        if self.neutral_agreement:
+            raw[-1] = max(0.0, raw[0])
         return [raw[0]] + [max(w, raw[0]) for w in raw[1:]]
 
 

@@ -84,3 +84,10 @@ def test_the_model_is_estimated_from_the_pairs_and_a_rare_agreement_outweighs_a_
     text = model.fields[0].weights
     assert text[0] < 0 < text[2] < text[4]  # learnt, ordered from the data
     assert abs(model.prior * 5000 * 4999 / 2 / n_pairs - 0.3) < 0.1 or model.prior == 0.01
+
+
+def test_keywords_of_texts_holding_nul_and_characters_outside_the_basic_plane() -> None:
+    texts = ["怡海星城\x00公交站撤了", "怡海星城公交站\U0001f600撤了", "\x00", ""]
+    kw = rare_bigrams(texts, k=4)
+    assert kw.ids.shape == (4, 4)
+    assert overlap(kw, np.array([0], dtype=np.int32), np.array([1], dtype=np.int32))[0] > 0.3

@@ -1,32 +1,24 @@
 """Issue resolution: group filings into issues (信访事项), one grievance each.
 
 An issue is told in many filings — one person's refilings, many villagers' filings on one collective
-matter, people in several counties on one shared matter — in different words. What stays the same across
-the words are the particulars: the village, the estate, the company or factory, the year, the area in 亩,
-the sums in 元. The pipeline:
+matter, message-board users on one estate's parking — in different words, under different categories. The
+pipeline (docs/resolution.md, "Issues"):
 
-1. features: for each distinct content, typed particulars read from the text (`particulars`), weighted
-   by how rare they are within the category (IDF); a MinHash signature of its character bigrams;
+1. features: each distinct content written one way (matter_text), its typed particulars (`particulars`:
+   years, sums, villages, estates, bodies, roads, case numbers …) weighted by rarity among all filings, its
+   telling bigrams (keywords.py) and a MinHash signature; the category level of every two labels through
+   the taxonomy (categories.py);
 2. blocking → candidate pairs (sorted neighbourhood inside each block, so no block costs n²): same
-   petitioner and category; same category, county and named place or body; same category, city and any
-   particular; same MinHash band (LSH) and category;
-3. scoring: shared particulars (IDF weights summed; a shared village or township counts for little, since
-   neighbours raise different matters), content similarity (MinHash estimate of the Jaccard of bigram sets),
-   co-signers (one filing names the other's petitioner). Different wording is a different grievance, even
-   from one petitioner (a quality complaint and a late-delivery complaint about one estate); different
-   petitioners sharing only places and years (2021年本人被人打伤) are held back; petitioners of one county
-   living in different villages are held to a higher bar — unless the matter is of a city or of one body
-   (veterans of one year, one factory's workers), where the filers live says nothing. A pair is vetoed
-   when both filings name a particular of one kind and none agree (two villages, two sums; not spans of
-   years, which each filer of a collective matter gives for themselves);
-4. clustering: connected components over accepted pairs, with a bar rising from same petitioner to same
-   county, other county of the city, other city; components that would hold two values of one kind, or
-   that grow large, are rebuilt strongest pair first, refusing merges that bring two values together and
-   merges of two grown clusters on a weak pair unless they agree on two kinds of particulars (no chaining
-   of unrelated matters).
+   petitioner; same county and named place or body; same city and any particular; a keyword in common;
+   same MinHash band. No rule needs equal categories;
+3. scoring: one level per comparison (issue_model.COMPARISONS), weights estimated by EM on the data
+   (issue_model.fit_models); vetoes (two values of one kind) and the repost rule are the hand rules;
+4. clustering: connected components over linked pairs; a component that would hold two values of one kind,
+   grows large or holds a pair that weighs against is rebuilt strongest pair first, with average linkage;
+   then one-line records join their petitioner's one compatible matter.
 
-Thresholds are in `IssueSettings`; figures in bench/accuracy_units_issues.py.
-Each filing keeps the reasons of its strongest link as Evidence, for the UI.
+Settings are in `IssueSettings`; figures in bench/styles.py, bench/accuracy_units_issues.py and
+bench/realdata.py. Each filing keeps the reasons of its strongest link as Evidence, for the UI.
 """
 
 from __future__ import annotations
@@ -370,42 +362,12 @@ def minhash_signatures(texts: list[str]) -> NDArray[np.uint32]:
 
 @dataclass(frozen=True, slots=True)
 class IssueSettings:
-    """Thresholds of issue resolution (match weights are sums of IDF weights of shared particulars)."""
+    """Settings of issue resolution (the weights themselves are estimated: issue_model)."""
 
-    same_petitioner: float = 0.0
-    """Same petitioner and category: accepted unless a particular disagrees (and above this weight)."""
-    same_county: float = 4.0
-    """Different petitioners, same county: shared particulars at least this heavy."""
-    other_county: float = 6.0
-    """Different counties of one city: stricter still."""
-    other_city: float = 10.0
-    """Different cities (or a county that cannot be told): strictest."""
-    similar_content: float = 0.55
-    """MinHash Jaccard estimate that counts as similar wording (adds to the weight)."""
-    content_weight: float = 1.0
-    """Weight added for similar content, scaled by (J − similar_content) / (1 − similar_content) + 1."""
-    dissimilar_content: float = 0.2
-    """MinHash Jaccard estimate below which two tellings are of different grievances (a quality complaint and
-    a late-delivery complaint about one estate; unpaid wages and unpaid insurance at one company)."""
-    dissimilar_penalty: float = 7.0
-    """Weight taken off such a pair (co-signed pairs too, unless cosigned_dissimilar is off: a villager may
-    co-sign one matter of the village and file another of their own)."""
-    cosigned_dissimilar: bool = True
-    unspecific_penalty: float = 1.5
-    """Weight taken off a pair of different petitioners (not co-signers) who share no particular of the matter
-    itself — no sum, area, body or city, only places and years: 2021年本人被人打伤 told by two neighbours is
-    two matters."""
     repost_content: float = 0.9
     """MinHash Jaccard estimate from which two texts are one text reposted (15 of 16 rows equal) …"""
     repost_chars: int = 40
     """… when both are at least this long: one-line entries (反映道路损坏问题) say too little to tell."""
-    cosigner_weight: float = 4.0
-    """Weight added when one filing names the other's petitioner as a co-signer."""
-    place_factor: float = 0.3
-    """Share of weight a common village or township counts for: where people live says little of what
-    their matter is (neighbours raise different matters); the particulars of the matter say much."""
-    home_penalty: float = 4.0
-    """Weight taken off a pair of petitioners of one county whose addresses name different villages."""
     big_cluster: int = 20
     strong_link: float = 7.0
     """Two clusters of big_cluster filings or more are merged only by a pair at least this heavy, or when
@@ -845,6 +807,7 @@ def _score(
     cosigned: NDArray[np.bool_],
     s: IssueSettings,
     pool: Executor,
+    cols: _Columns,
 ) -> _Scored:
     """Each pair's levels, then the model estimated on them (m by EM on a sample of the pairs, u on random
     pairs of filings), each pair's weight and verdict — a chunk of pairs at a time (no temporary as long as
@@ -853,8 +816,6 @@ def _score(
     levels = np.empty((n_pairs, len(COMPARISONS)), dtype=np.int8)
     jac = np.empty(n_pairs, dtype=np.float32)
     accepted = np.empty(n_pairs, dtype=bool)
-    # Columns (one row of the array per particular slot or MinHash row), gathered one slot at a time.
-    cols = _columns(f)
     chunk = 250_000
 
     def level(lo: int) -> None:
@@ -874,6 +835,7 @@ def _score(
     others = int((levels[:, im.WHO] != 2).sum())
     model = fit_models(sample, random_levels, others, f.n)
     weight = np.empty(n_pairs, dtype=np.float32)
+    repost = (jac >= s.repost_content) & (np.minimum(f.chars[a], f.chars[b]) >= s.repost_chars)
 
     def score(lo: int) -> None:
         part = slice(lo, lo + chunk)
@@ -881,7 +843,6 @@ def _score(
         # a vetoed pair (accepted False) stays refused; a repost is linked whatever its weight
         accepted[part] &= repost[part] | (weight[part] >= s.link_weight)
 
-    repost = (jac >= s.repost_content) & (np.minimum(f.chars[a], f.chars[b]) >= s.repost_chars)
     for _ in pool.map(score, range(0, n_pairs, chunk)):
         pass
     return _Scored(a, b, weight, jac, accepted, model)
@@ -1020,30 +981,10 @@ CONFLICT_KINDS = frozenset(
 """Kinds of which one issue names one value: two clusters naming different ones are not merged. Not spans
 of years: in a collective matter each filer gives their own (教龄, 服役 years)."""
 CONFLICT_MASK = sum(1 << k for k in CONFLICT_KINDS)
-WIDE_MASK = sum(1 << k for k in (CITY, FACTORY, COMPANY, SCHOOL, HOSPITAL))
-"""A matter of a city or of one body (a factory's workers, a school's teachers): where its filers live, in
-the county or not, says nothing of it."""
 PLACE_MASK = (1 << VILLAGE) | (1 << TOWN)
 """Kinds that say where a matter is (they have a level of their own)."""
 SOFT_CONFLICT_MASK = CONFLICT_MASK & ~PLACE_MASK
 """Kinds whose values, when both filings name some and none agree, make the conflict level."""
-SPECIFIC_MASK = sum(
-    1 << k
-    for k in (
-        AREA,
-        MONEY,
-        ESTATE,
-        COMPANY,
-        FACTORY,
-        SCHOOL,
-        HOSPITAL,
-        CITY,
-        ROAD_OBJECT,
-        CASE,
-        CREDIT,
-        DOCUMENT,
-    )
-)
 STRONG_MASK = (1 << CASE) | (1 << CREDIT) | (1 << DOCUMENT)
 """Identifiers of one matter (case, credit and document numbers): their own comparison."""
 UNWEIGHED_MASK = PLACE_MASK | (1 << ROAD) | STRONG_MASK
@@ -1373,7 +1314,8 @@ def _resolve_issues(
         a, b = _distinct_pairs(n, [rule.result() for rule in rules])
         release_free_memory()
         cos = _cosigned(f.cosigners, a, b)
-        sc = _score(f, a, b, cos, s, pool)
+        cols = _columns(f)  # gathered one slot at a time, for scoring and for evidence
+        sc = _score(f, a, b, cos, s, pool, cols)
         release_free_memory()
         acc = np.flatnonzero(sc.accepted)
         root, used = _guarded_components(f, s, a, b, sc.weight, acc)
@@ -1384,7 +1326,7 @@ def _resolve_issues(
         order = used[np.argsort(sc.weight[used], kind="stable")]
         best[a[order]] = order
         best[b[order]] = order
-        links = pool.submit(_link_facts, f, best, sc, _columns(f), s)
+        links = pool.submit(_link_facts, f, best, sc, cols, s)
 
         # Issues in order of their earliest filing; a filing's place inside its issue by date, then input
         # order.
